@@ -1,0 +1,83 @@
+"""HTTP conventions shared by every service: correlation ids, and errors for
+people (a JSON body that names the field and the rule, never a traceback)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
+
+from shared.aggregate import DomainError, NotFound
+from shared.countries import UnknownCountry
+from shared.logging import CAUSATION_HEADER, CORRELATION_HEADER, get_logger, new_correlation_id
+from shared.store.eventstore import ConcurrencyError
+
+log = get_logger("http")
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def error_body(error: str, message: str, **more: Any) -> dict[str, Any]:
+    body = {"error": error, "message": message, **{k: v for k, v in more.items() if v is not None}}
+    body["correlation_id"] = get_contextvars().get("correlation_id")
+    return body
+
+
+def install(app: FastAPI, service: str) -> None:
+    @app.middleware("http")
+    async def correlation_middleware(request: Request, call_next):  # noqa: ANN001, ANN202
+        service_bound = get_contextvars().get("service", service)
+        clear_contextvars()
+        cid = request.headers.get(CORRELATION_HEADER) or new_correlation_id()
+        bind_contextvars(service=service_bound, correlation_id=cid,
+                         causation_id=request.headers.get(CAUSATION_HEADER))
+        try:
+            response = await call_next(request)
+        except Exception as e:  # the last net: a person gets a message and an id, the log gets the trace
+            log.exception("http.unhandled", path=request.url.path, method=request.method, error=str(e))
+            response = JSONResponse(
+                error_body("internal_error", "the server could not complete this request; "
+                           "quote the correlation id when you report it"), status_code=500)
+        response.headers[CORRELATION_HEADER] = cid
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [{"field": _field(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
+                  for e in exc.errors()]
+        names = ", ".join(f["field"] for f in fields)
+        return JSONResponse(error_body("invalid_input", f"invalid input: {names}", fields=fields),
+                            status_code=422)
+
+    @app.exception_handler(DomainError)
+    async def rule_broken(_: Request, exc: DomainError) -> JSONResponse:
+        fields = [{"field": exc.field, "message": exc.message}] if exc.field else None
+        return JSONResponse(error_body("rule_broken", exc.message, rule=exc.rule, field=exc.field,
+                                       items=exc.items or None, fields=fields), status_code=422)
+
+    @app.exception_handler(UnknownCountry)
+    async def unknown_country(_: Request, exc: UnknownCountry) -> JSONResponse:
+        return JSONResponse(error_body("invalid_input", str(exc), field="country",
+                                       fields=[{"field": "country", "message": str(exc)}]), status_code=422)
+
+    @app.exception_handler(ConcurrencyError)
+    async def conflict(_: Request, exc: ConcurrencyError) -> JSONResponse:
+        return JSONResponse(error_body("conflict", str(exc), stream_id=exc.stream_id,
+                                       expected_version=exc.expected_version,
+                                       current_version=exc.current_version), status_code=409)
+
+    @app.exception_handler(NotFound)
+    async def not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse(error_body("not_found", str(exc)), status_code=404)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(error_body("http_error", str(exc.detail)), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))

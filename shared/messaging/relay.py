@@ -1,0 +1,101 @@
+"""The outbox relay: publishes stored events to JetStream in position order,
+with Nats-Msg-Id = event id, and removes an outbox marker only after the
+server's PubAck. It survives NATS outages: whatever was not acknowledged is
+published again when NATS is back (JetStream drops the duplicates inside its
+window; consumers recognise the rest by their tracking records)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from nats.js import JetStreamContext
+
+from shared.contracts.envelope import Envelope
+from shared.logging import get_logger
+from shared.messaging.jetstream import CAUSATION, CORRELATION, MSG_ID
+from shared.store.eventstore import EventStore
+
+log = get_logger("relay")
+
+
+def headers_for(env: Envelope) -> dict[str, str]:
+    h = {MSG_ID: str(env.event_id), CORRELATION: env.correlation_id}
+    if env.causation_id:
+        h[CAUSATION] = env.causation_id
+    return h
+
+
+class OutboxRelay:
+    def __init__(self, store: EventStore, js: Callable[[], JetStreamContext], *, batch: int = 500,
+                 poll_s: float = 0.5, ack_timeout_s: float = 5.0) -> None:
+        self.store = store
+        self._js = js
+        self.batch = batch
+        self.poll_s = poll_s
+        self.ack_timeout_s = ack_timeout_s
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self.published = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        """Finish the batch in flight, then stop."""
+        self._stopping = True
+        self._wake.set()
+        if self._task:
+            await self._task
+
+    async def run(self) -> None:
+        failures = 0
+        while not self._stopping:
+            try:
+                sent = await self.publish_pending()
+                failures = 0
+            except Exception as e:  # NATS down, timeouts, database reconnects: try again
+                failures += 1
+                log.warning("relay.retry", error=str(e) or type(e).__name__, attempt=failures)
+                await self._sleep(min(0.2 * 2**failures, 5.0))
+                continue
+            if sent == 0:
+                await self._sleep(self.poll_s)
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+    async def publish_pending(self) -> int:
+        """One round: publish up to `batch` pending events pipelined, await
+        every PubAck, mark the acknowledged ones. Returns how many were marked."""
+        pending = await self.store.pending(self.batch)
+        if not pending:
+            return 0
+        js = self._js()
+        futures = [
+            await js.publish_async(env.subject, env.to_wire(), headers=headers_for(env)) for env in pending
+        ]
+        await asyncio.wait(futures, timeout=self.ack_timeout_s)
+        done: list[int] = []
+        error: BaseException | None = None
+        for env, fut in zip(pending, futures, strict=True):
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                done.append(env.position)  # type: ignore[arg-type]
+            else:  # keep the acknowledged ones, publish the rest again next round
+                if not fut.done():
+                    fut.cancel()
+                error = error or (fut.exception() if fut.done() and not fut.cancelled() else TimeoutError())
+        await self.store.mark_published(done)
+        self.published += len(done)
+        if error is not None:
+            raise RuntimeError(f"{len(pending) - len(done)} of {len(pending)} publishes not acknowledged: "
+                               f"{str(error) or type(error).__name__}")
+        return len(done)

@@ -1,0 +1,359 @@
+"""Projections (read models) and the runner that feeds them exactly once.
+
+A projection declares its tables and, with @on(EventType), the events it
+reads. The runner applies events to it so that each event takes effect once:
+the projection's rows and its tracking record (last version applied per
+source stream) are written in one transaction, so a redelivered or replayed
+event (also one older than JetStream's de-duplication window) is recognised
+and skipped. Events of one stream are applied in stream order: an event that
+arrives ahead of its predecessor waits (negative ack with delay); an event
+whose handler keeps failing is parked, with the ones behind it in its stream,
+and the rest flow on.
+
+Rows must depend only on each stream's own order (key them by natural keys),
+so that a rebuild from the log, which interleaves streams differently from
+live delivery, gives the same tables."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import traceback
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+import orjson
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.contracts.envelope import Envelope, utcnow
+from shared.contracts.registry import DomainEvent
+from shared.logging import correlation, get_logger
+from shared.store.database import Database
+from shared.store.schema import parked, tracking
+from shared.store.sql import is_connectivity_error, upsert
+
+log = get_logger("projection")
+
+Handler = Callable[[Any, AsyncConnection, Envelope, Any], Awaitable[None]]
+
+
+def on(*event_types: type[DomainEvent]) -> Callable[[Handler], Handler]:
+    """Mark a projection method as the handler of these event types."""
+
+    def mark(fn: Handler) -> Handler:
+        fn._wecare_handles = [(t.context, t.event_type) for t in event_types]  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+class Projection:
+    name: ClassVar[str]
+    tables: ClassVar[Sequence[Table]] = ()
+    _handlers: ClassVar[dict[tuple[str, str], str]]
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        cls._handlers = {}
+        for base in reversed(cls.__mro__):
+            for attr, fn in vars(base).items():
+                for key in getattr(fn, "_wecare_handles", ()):
+                    cls._handlers[key] = attr
+
+    @classmethod
+    def sources(cls) -> dict[str, set[str]]:
+        """context -> the event types this projection reads from it."""
+        out: dict[str, set[str]] = {}
+        for ctx, et in cls._handlers:
+            out.setdefault(ctx, set()).add(et)
+        return out
+
+    def handles(self, env: Envelope) -> bool:
+        return (env.context, env.event_type) in self._handlers
+
+    async def apply(self, conn: AsyncConnection, env: Envelope) -> None:
+        attr = self._handlers.get((env.context, env.event_type))
+        if attr is not None:
+            await getattr(self, attr)(conn, env, env.event())
+
+
+class Message(Protocol):
+    """What the runner needs of a JetStream message (nats.aio.msg.Msg)."""
+
+    subject: str
+    data: bytes
+
+    @property
+    def metadata(self) -> Any: ...
+    async def ack(self) -> None: ...
+    async def nak(self, delay: float | None = None) -> None: ...
+
+
+@dataclass
+class ParkedMessage:
+    id: int
+    projection: str
+    event_id: str
+    stream_id: str
+    stream_version: int
+    subject: str
+    reason: str
+    error: str
+    attempts: int
+    parked_at: str
+
+
+class ProjectionRunner:
+    def __init__(self, projection: Projection, db: Database, *, max_attempts: int = 5,
+                 backoff_s: Sequence[float] = (0.5, 1.0, 2.0, 5.0, 10.0),
+                 on_parked: Callable[[ParkedMessage, bytes], Awaitable[None]] | None = None) -> None:
+        self.projection = projection
+        self.name = projection.name
+        self.db = db
+        self.max_attempts = max_attempts
+        self.backoff_s = tuple(backoff_s)
+        self.on_parked = on_parked
+        self.lock = asyncio.Lock()  # a rebuild and live delivery never interleave
+        self.applied = 0
+
+    # -- live delivery -----------------------------------------------------
+
+    async def handle_batch(self, msgs: Sequence[Message]) -> None:
+        async with self.lock:
+            await self._handle_batch(msgs)
+
+    async def _handle_batch(self, msgs: Sequence[Message]) -> None:
+        acks: list[Message] = []
+        naks: list[tuple[Message, float]] = []
+        newly_parked: list[tuple[ParkedMessage, bytes]] = []
+        items: list[tuple[Message, Envelope | None, str | None]] = []
+        for m in msgs:
+            try:
+                items.append((m, Envelope.from_wire(m.data), None))
+            except Exception as e:  # noqa: BLE001 - undecodable: no retry will help
+                items.append((m, None, f"undecodable message: {e}"))
+        try:
+            async with self.db.write() as conn:
+                streams = {env.stream_id for _, env, _ in items if env is not None}
+                versions = await self._tracked(conn, streams)
+                blocked = await self._parked_streams(conn, streams)
+                held: set[str] = set()  # streams with an earlier event of this batch not applied
+                for m, env, bad in items:
+                    attempts = _attempts(m)
+                    if env is None:
+                        newly_parked.append(await self._park(conn, m, None, "undecodable", bad or "", attempts))
+                        acks.append(m)
+                        continue
+                    last = versions.get(env.stream_id, 0)
+                    if env.stream_version <= last:
+                        acks.append(m)  # already applied: a redelivery or replay
+                        continue
+                    if env.stream_id in blocked:
+                        newly_parked.append(await self._park(
+                            conn, m, env, "blocked", "an earlier event of this stream is parked", attempts))
+                        acks.append(m)
+                        continue
+                    if env.stream_id in held or env.stream_version > last + 1:
+                        reason = f"waiting for version {last + 1} of {env.stream_id}"
+                        if attempts >= self.max_attempts and env.stream_id not in held:
+                            newly_parked.append(await self._park(conn, m, env, "gap", reason, attempts))
+                            blocked.add(env.stream_id)
+                            acks.append(m)
+                        else:
+                            held.add(env.stream_id)
+                            naks.append((m, self._delay(attempts)))
+                        continue
+                    try:
+                        async with conn.begin_nested():
+                            await self._apply_one(conn, env)
+                    except Exception as e:
+                        if is_connectivity_error(e):
+                            raise
+                        err = "".join(traceback.format_exception_only(e)).strip()
+                        if attempts >= self.max_attempts:
+                            log.error("projection.parked", projection=self.name, event_id=str(env.event_id),
+                                      stream_id=env.stream_id, error=err, attempts=attempts)
+                            newly_parked.append(await self._park(conn, m, env, "error", err, attempts))
+                            blocked.add(env.stream_id)
+                            acks.append(m)
+                        else:
+                            log.warning("projection.retry", projection=self.name, event_id=str(env.event_id),
+                                        error=err, attempt=attempts)
+                            held.add(env.stream_id)
+                            naks.append((m, self._delay(attempts)))
+                        continue
+                    versions[env.stream_id] = env.stream_version
+                    acks.append(m)
+                    self.applied += 1
+        except Exception as e:  # database unreachable or restarting: nothing committed, try again later
+            log.warning("projection.batch_failed", projection=self.name, error=str(e) or type(e).__name__,
+                        messages=len(msgs))
+            for m in msgs:
+                await _quiet(m.nak(delay=self._delay(_attempts(m))))
+            return
+        for m in acks:
+            await _quiet(m.ack())
+        for m, delay in naks:
+            await _quiet(m.nak(delay=delay))
+        if self.on_parked:
+            for p, data in newly_parked:
+                await _quiet(self.on_parked(p, data))
+
+    def _delay(self, attempts: int) -> float:
+        return self.backoff_s[min(max(attempts, 1), len(self.backoff_s)) - 1]
+
+    async def _apply_one(self, conn: AsyncConnection, env: Envelope) -> None:
+        with correlation(env.correlation_id, str(env.event_id), country=env.country):
+            await self.projection.apply(conn, env)
+        await upsert(conn, tracking, {"projection": self.name, "stream_id": env.stream_id,
+                                      "stream_version": env.stream_version, "event_id": env.event_id},
+                     keys=["projection", "stream_id"])
+
+    async def _tracked(self, conn: AsyncConnection, streams: Iterable[str]) -> dict[str, int]:
+        streams = list(streams)
+        if not streams:
+            return {}
+        rows = await conn.execute(select(tracking.c.stream_id, tracking.c.stream_version).where(
+            tracking.c.projection == self.name, tracking.c.stream_id.in_(streams)))
+        return {r.stream_id: r.stream_version for r in rows}
+
+    async def _parked_streams(self, conn: AsyncConnection, streams: Iterable[str]) -> set[str]:
+        streams = list(streams)
+        if not streams:
+            return set()
+        rows = await conn.execute(select(parked.c.stream_id).distinct().where(
+            parked.c.projection == self.name, parked.c.stream_id.in_(streams)))
+        return {r.stream_id for r in rows}
+
+    async def _park(self, conn: AsyncConnection, m: Message, env: Envelope | None, reason: str, error: str,
+                    attempts: int) -> tuple[ParkedMessage, bytes]:
+        import uuid
+
+        event_id = env.event_id if env else uuid.uuid5(uuid.NAMESPACE_OID, hashlib.sha256(m.data).hexdigest())
+        row = {
+            "projection": self.name, "event_id": event_id, "stream_id": env.stream_id if env else "?",
+            "stream_version": env.stream_version if env else 0, "subject": m.subject,
+            "data": m.data.decode("utf-8", "replace"), "reason": reason, "error": error[:4000],
+            "attempts": attempts, "parked_at": utcnow(),
+        }
+        await upsert(conn, parked, row, keys=["projection", "event_id"])
+        p = ParkedMessage(id=0, projection=self.name, event_id=str(event_id), stream_id=row["stream_id"],
+                          stream_version=row["stream_version"], subject=m.subject, reason=reason, error=error,
+                          attempts=attempts, parked_at=row["parked_at"].isoformat())
+        return p, m.data
+
+    # -- replay and rebuild ------------------------------------------------
+
+    async def apply_envelopes(self, conn: AsyncConnection, envs: Iterable[Envelope]) -> int:
+        """Apply in order, skipping what is already applied (rebuild, re-drive)."""
+        envs = list(envs)
+        versions = await self._tracked(conn, {e.stream_id for e in envs})
+        n = 0
+        for env in envs:
+            if env.stream_version <= versions.get(env.stream_id, 0):
+                continue
+            await self._apply_one(conn, env)
+            versions[env.stream_id] = env.stream_version
+            n += 1
+        return n
+
+    async def reset(self, conn: AsyncConnection) -> None:
+        for t in reversed(list(self.projection.tables)):
+            await conn.execute(delete(t))
+        await conn.execute(delete(tracking).where(tracking.c.projection == self.name))
+        await conn.execute(delete(parked).where(parked.c.projection == self.name))
+
+    async def rebuild(self, source: AsyncIterable[Envelope], *, chunk: int = 500) -> int:
+        """Drop the read model and apply the whole log again."""
+        async with self.lock:
+            async with self.db.write() as conn:
+                await self.reset(conn)
+            total = 0
+            buf: list[Envelope] = []
+            async for env in source:
+                if not self.projection.handles(env):
+                    continue
+                buf.append(env)
+                if len(buf) >= chunk:
+                    async with self.db.write() as conn:
+                        total += await self.apply_envelopes(conn, buf)
+                    buf.clear()
+            if buf:
+                async with self.db.write() as conn:
+                    total += await self.apply_envelopes(conn, buf)
+            return total
+
+    async def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, in primary-key order (to compare builds)."""
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        async with self.db.read() as conn:
+            for t in self.projection.tables:
+                order = list(t.primary_key.columns) or list(t.columns)
+                out[str(t.name)] = [tuple(r) for r in await conn.execute(select(t).order_by(*order))]
+        return out
+
+    async def fingerprint(self) -> str:
+        snap = await self.snapshot()
+        return hashlib.sha256(orjson.dumps(snap, default=str, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+    # -- parked messages ---------------------------------------------------
+
+    async def parked(self) -> list[ParkedMessage]:
+        async with self.db.read() as conn:
+            rows = await conn.execute(select(parked).where(parked.c.projection == self.name)
+                                      .order_by(parked.c.stream_id, parked.c.stream_version))
+            return [ParkedMessage(id=r.id, projection=r.projection, event_id=str(r.event_id),
+                                  stream_id=r.stream_id, stream_version=r.stream_version, subject=r.subject,
+                                  reason=r.reason, error=r.error, attempts=r.attempts,
+                                  parked_at=r.parked_at.isoformat()) for r in rows]
+
+    async def redrive(self) -> dict[str, int]:
+        """Apply parked messages again, stream by stream in version order; what
+        still fails stays parked with its new error, and so does the rest of
+        its stream."""
+        result = {"applied": 0, "skipped": 0, "still_parked": 0}
+        async with self.lock:
+            async with self.db.read() as conn:
+                rows = (await conn.execute(select(parked).where(parked.c.projection == self.name)
+                                           .order_by(parked.c.stream_id, parked.c.stream_version))).all()
+            failed_streams: set[str] = set()
+            for r in rows:
+                if r.stream_id in failed_streams:
+                    result["still_parked"] += 1
+                    continue
+                try:
+                    env = Envelope.from_wire(r.data.encode())
+                    async with self.db.write() as conn:
+                        last = (await self._tracked(conn, [env.stream_id])).get(env.stream_id, 0)
+                        if env.stream_version > last + 1:
+                            raise RuntimeError(f"waiting for version {last + 1} of {env.stream_id}")
+                        n = await self.apply_envelopes(conn, [env])
+                        await conn.execute(delete(parked).where(parked.c.id == r.id))
+                    result["applied" if n else "skipped"] += 1
+                except Exception as e:  # noqa: BLE001
+                    failed_streams.add(r.stream_id)
+                    result["still_parked"] += 1
+                    err = "".join(traceback.format_exception_only(e)).strip()
+                    async with self.db.write() as conn:
+                        await conn.execute(update(parked).where(parked.c.id == r.id).values(
+                            error=err[:4000], attempts=r.attempts + 1))
+        log.info("projection.redrive", projection=self.name, **result)
+        return result
+
+
+def _attempts(m: Message) -> int:
+    try:
+        return int(m.metadata.num_delivered)
+    except Exception:  # noqa: BLE001 - not a JetStream message (tests, replays)
+        return 1
+
+
+async def _quiet(aw: Awaitable[Any]) -> None:
+    """Ack/nak are best effort: a lost ack means a redelivery, which the
+    tracking records make harmless."""
+    try:
+        await aw
+    except Exception as e:  # noqa: BLE001
+        log.debug("projection.ack_failed", error=str(e))

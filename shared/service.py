@@ -1,0 +1,314 @@
+"""The service base: one process = a FastAPI app and a FastStream NATS broker
+in one event loop, with its event store, outbox relay and projections.
+
+Start-up never waits for NATS: the API takes commands as soon as the database
+is there (events wait in the outbox), and the messaging side connects in the
+background, retrying until NATS answers. /ready says when both are up."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+import uvicorn
+from fastapi import APIRouter, FastAPI, Query
+from fastapi.responses import JSONResponse
+from faststream import Context
+from faststream.middlewares import AckPolicy
+from faststream.nats import ConsumerConfig, JStream, PullSub
+from faststream.nats.message import NatsBatchMessage
+from faststream.specification import AsyncAPI
+from nats.js import JetStreamContext
+from nats.js.api import DeliverPolicy
+from sqlalchemy import MetaData, func, select
+
+from shared.contracts.envelope import SUBJECT_ROOT
+from shared.contracts.registry import registry
+from shared.http import install
+from shared.logging import configure_logging, get_logger
+from shared.messaging.jetstream import CONTEXTS, deadletter_subject, ensure_streams, make_broker, stream_name
+from shared.messaging.relay import OutboxRelay
+from shared.projections import ParkedMessage, Projection, ProjectionRunner
+from shared.settings import Settings
+from shared.store.database import Database
+from shared.store.eventstore import EventStore
+from shared.store.schema import parked as parked_table
+
+log = get_logger("service")
+
+
+def _batch_handler(runner: ProjectionRunner):  # noqa: ANN202
+    async def handle(body: Any, message: NatsBatchMessage = Context("message")) -> None:
+        await runner.handle_batch(message.raw_message)
+
+    return handle
+
+
+class Service:
+    def __init__(
+        self,
+        context: str,
+        settings: Settings | None = None,
+        *,
+        projections: Sequence[Projection] = (),
+        metadata: Sequence[MetaData] = (),
+        routers: Sequence[APIRouter] = (),
+        title: str | None = None,
+        version: str = "0.1.0",
+    ) -> None:
+        self.context = context
+        self.settings = settings or Settings(service=context)
+        if self.settings.service == "kernel":
+            self.settings = self.settings.model_copy(update={"service": context})
+        s = self.settings
+        configure_logging(s.service, s.log_format, s.log_level)
+        self.db = Database(s.resolved_database_url())
+        self.store = EventStore(self.db, context)
+        self.metadata = list(metadata)
+        self.broker = make_broker(s)
+        self._js: JetStreamContext | None = None
+        self.relay = OutboxRelay(self.store, self.js, batch=s.relay_batch, poll_s=s.relay_poll_s,
+                                 ack_timeout_s=s.relay_ack_timeout_s)
+        self.store.on_append.append(self.relay.wake)
+        self.runners: dict[str, ProjectionRunner] = {}
+        self.consumers: list[tuple[str, str, str, str]] = []  # (projection, context, country, durable)
+        for p in projections:
+            self._wire(p)
+        self.messaging_ready = asyncio.Event()
+        self._messaging_task: asyncio.Task[None] | None = None
+        self._publishers_documented = False
+        self.app = self._make_app(title or f"WeCare {context} service", version, routers)
+
+    # -- wiring --------------------------------------------------------------
+
+    def js(self) -> JetStreamContext:
+        if self._js is None:
+            raise RuntimeError("not connected to NATS yet")
+        return self._js
+
+    def durable_name(self, projection: str, context: str, country: str) -> str:
+        return f"{self.settings.service}-{projection}-{context}-{country}".replace(".", "_")
+
+    def _wire(self, projection: Projection) -> None:
+        s = self.settings
+        runner = ProjectionRunner(projection, self.db, max_attempts=s.consumer_max_attempts,
+                                  backoff_s=s.consumer_backoff_s, on_parked=self._announce_parked)
+        self.runners[projection.name] = runner
+        for context in sorted(projection.sources()):
+            for country in s.countries:
+                durable = self.durable_name(projection.name, context, country)
+                sub = self.broker.subscriber(
+                    f"{SUBJECT_ROOT}.{country}.{context}.>",
+                    stream=JStream(stream_name(context), declare=False),
+                    durable=durable,
+                    # One batch at a time, handled in order in one transaction;
+                    # acks are ours (MANUAL), after the commit.
+                    pull_sub=PullSub(batch_size=s.consumer_batch, timeout=0.1, batch=True),
+                    config=ConsumerConfig(
+                        ack_wait=60, max_deliver=-1, max_ack_pending=s.consumer_batch,
+                        deliver_policy=DeliverPolicy.ALL,
+                    ),
+                    ack_policy=AckPolicy.MANUAL,
+                    title=f"{projection.name}:{context}:{country}",
+                    description=f"projection {projection.name} reads {context} events of {country}",
+                )
+
+                sub(_batch_handler(runner))
+                self.consumers.append((projection.name, context, country, durable))
+
+    def document_publishers(self) -> None:
+        """Declare (for the AsyncAPI document only) what this service publishes:
+        one channel per event type of its context, with the event's schema."""
+        if self._publishers_documented:
+            return
+        self._publishers_documented = True
+        for t in registry.types(self.context):
+            self.broker.publisher(
+                f"{SUBJECT_ROOT}.{{country}}.{self.context}.{t.subject_name()}",
+                stream=JStream(stream_name(self.context), declare=False),
+                title=f"{self.context}.{t.event_type}",
+                description=(t.__doc__ or "").strip() or None,
+                schema=t,
+            )
+
+    async def _announce_parked(self, p: ParkedMessage, data: bytes) -> None:
+        """Put a parked message on the dead-letter subject for operators' tools."""
+        if self._js is None:
+            return
+        headers = {"Wecare-Projection": p.projection, "Wecare-Reason": p.reason,
+                   "Wecare-Error": p.error[:1000].replace("\n", " "), "Wecare-Subject": p.subject,
+                   "Nats-Msg-Id": f"{p.projection}:{p.event_id}"}
+        await self._js.publish(deadletter_subject(self.settings.service, p.projection), data, headers=headers)
+
+    # -- life cycle ----------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.db.create_all(*self.metadata)
+        self._messaging_task = asyncio.create_task(self._start_messaging(), name="messaging-start")
+
+    async def _start_messaging(self) -> None:
+        attempt = 0
+        while True:
+            try:
+                await self.broker.connect()
+                self._js = self.broker.connection.jetstream()
+                contexts = set(CONTEXTS) | {self.context}
+                for r in self.runners.values():
+                    contexts |= set(r.projection.sources())
+                await ensure_streams(self._js, self.settings, sorted(contexts))
+                await self.broker.start()
+                break
+            except Exception as e:  # noqa: BLE001 - NATS not there yet: keep trying
+                attempt += 1
+                log.warning("messaging.connect_retry", error=str(e) or type(e).__name__, attempt=attempt,
+                            nats_url=self.settings.nats_url)
+                with suppress(Exception):
+                    await self.broker.stop()
+                await asyncio.sleep(min(0.2 * attempt, 2.0))
+        self.relay.start()
+        self.messaging_ready.set()
+        log.info("messaging.ready", consumers=len(self.consumers), countries=list(self.settings.countries))
+
+    async def stop(self) -> None:
+        """Graceful: stop taking messages, let in-flight handlers finish (the
+        broker's graceful timeout), publish what the relay holds, close."""
+        if self._messaging_task and not self._messaging_task.done():
+            self._messaging_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._messaging_task
+        if self.messaging_ready.is_set():
+            await self.relay.stop()
+            await self.broker.stop()
+        await self.db.dispose()
+        log.info("service.stopped")
+
+    async def wait_ready(self, timeout: float = 30.0) -> None:
+        await asyncio.wait_for(self.messaging_ready.wait(), timeout)
+
+    # -- operations ------------------------------------------------------------
+
+    async def readiness(self) -> dict[str, Any]:
+        checks: dict[str, Any] = {}
+        try:
+            await self.db.ping()
+            checks["database"] = "ok"
+        except Exception as e:  # noqa: BLE001
+            checks["database"] = f"unreachable: {type(e).__name__}"
+        conn = self.broker._connection  # noqa: SLF001 - None until connected
+        checks["nats"] = "ok" if conn is not None and conn.is_connected else "unreachable"
+        if checks["nats"] == "ok" and self._js is not None:
+            try:
+                await asyncio.wait_for(self._js.stream_info(stream_name(self.context)), 2)
+                checks["streams"] = "ok"
+            except Exception as e:  # noqa: BLE001
+                checks["streams"] = f"missing: {type(e).__name__}"
+        else:
+            checks["streams"] = "unknown"
+        checks["ready"] = all(v == "ok" for v in checks.values()) and self.messaging_ready.is_set()
+        return checks
+
+    async def status(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"service": self.settings.service, "countries": list(self.settings.countries)}
+        out["events"] = {c: await self.store.count([c]) for c in self.settings.countries}
+        out["events_total"] = await self.store.count()
+        out["outbox_backlog"] = await self.store.backlog()
+        async with self.db.read() as conn:
+            rows = await conn.execute(select(parked_table.c.projection, func.count())
+                                      .group_by(parked_table.c.projection))
+            parked = {r[0]: r[1] for r in rows}
+        projections: dict[str, Any] = {}
+        for name, ctx, country, durable in self.consumers:
+            entry = projections.setdefault(name, {"parked": parked.get(name, 0), "lag": {}})
+            lag: int | str = "unknown"
+            if self._js is not None:
+                try:
+                    info = await asyncio.wait_for(self._js.consumer_info(stream_name(ctx), durable), 2)
+                    lag = int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+                except Exception:  # noqa: BLE001
+                    lag = "unknown"
+            entry["lag"][f"{ctx}.{country}"] = lag
+        out["projections"] = projections
+        return out
+
+    async def rebuild(self, name: str) -> dict[str, Any]:
+        runner = self.runners[name]
+        before = await runner.fingerprint()
+        n = await runner.rebuild(self.store.read_all(countries=self.settings.countries))
+        after = await runner.fingerprint()
+        return {"projection": name, "applied": n, "identical": before == after, "fingerprint": after}
+
+    # -- HTTP ----------------------------------------------------------------------
+
+    def _make_app(self, title: str, version: str, routers: Sequence[APIRouter]) -> FastAPI:
+        @asynccontextmanager
+        async def lifespan(_: FastAPI):  # noqa: ANN202
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.stop()
+
+        app = FastAPI(title=title, version=version, lifespan=lifespan)
+        install(app, self.settings.service)
+        app.state.service = self
+
+        @app.get("/health", tags=["operations"])
+        async def health() -> dict[str, str]:
+            return {"status": "alive", "service": self.settings.service}
+
+        @app.get("/ready", tags=["operations"])
+        async def ready() -> JSONResponse:
+            checks = await self.readiness()
+            return JSONResponse(checks, status_code=200 if checks["ready"] else 503)
+
+        @app.get("/asyncapi.json", tags=["operations"])
+        async def asyncapi() -> JSONResponse:
+            return JSONResponse(self.asyncapi())
+
+        ops = APIRouter(prefix="/ops", tags=["operations"])
+
+        @ops.get("/status")
+        async def status() -> dict[str, Any]:
+            return await self.status()
+
+        @ops.get("/parked")
+        async def list_parked() -> list[dict[str, Any]]:
+            out = []
+            for r in self.runners.values():
+                out += [p.__dict__ for p in await r.parked()]
+            return out
+
+        @ops.post("/parked/redrive")
+        async def redrive(projection: str | None = Query(None)) -> dict[str, Any]:
+            names = [projection] if projection else list(self.runners)
+            return {n: await self.runners[n].redrive() for n in names if n in self.runners}
+
+        @ops.post("/projections/{name}/rebuild")
+        async def rebuild(name: str) -> dict[str, Any]:
+            if name not in self.runners:
+                from shared.aggregate import NotFound
+                raise NotFound("projection", name)
+            return await self.rebuild(name)
+
+        @ops.post("/relay/republish")
+        async def republish(from_position: int = Query(..., ge=1)) -> dict[str, int]:
+            n = await self.store.republish_from(from_position)
+            self.relay.wake()
+            return {"marked": n}
+
+        app.include_router(ops)
+        for r in routers:
+            app.include_router(r)
+        return app
+
+    def asyncapi(self) -> dict[str, Any]:
+        self.document_publishers()
+        spec = AsyncAPI(self.broker, title=f"WeCare {self.context} events", schema_version="3.0.0")
+        return spec.to_specification().to_jsonable()
+
+    def serve(self) -> None:
+        config = uvicorn.Config(self.app, host=self.settings.http_host, port=self.settings.http_port,
+                                log_config=None, access_log=False, timeout_graceful_shutdown=20)
+        uvicorn.Server(config).run()

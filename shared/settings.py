@@ -1,0 +1,50 @@
+"""Process settings from WECARE_* environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from shared.countries import parse_country_list
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WECARE_", extra="ignore")
+
+    service: str = "kernel"
+    database_url: str = ""  # empty: sqlite file <data_dir>/<service>.db
+    data_dir: str = "./data"
+    nats_url: str = "nats://127.0.0.1:4222"
+    nats_user: str | None = None
+    nats_password: str | None = None
+    countries: Annotated[tuple[str, ...], NoDecode] = Field(default_factory=lambda: parse_country_list(None))
+    log_format: Literal["json", "console"] = "json"
+    log_level: str = "INFO"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+
+    # JetStream
+    js_replicas: int = 1
+    js_duplicate_window_s: float = 120.0
+
+    # consumers
+    consumer_batch: int = 100
+    consumer_max_attempts: int = 5
+    consumer_backoff_s: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0)
+
+    # outbox relay
+    relay_batch: int = 500
+    relay_poll_s: float = 0.5
+    relay_ack_timeout_s: float = 5.0
+
+    @field_validator("countries", mode="before")
+    @classmethod
+    def _countries(cls, v: object) -> tuple[str, ...]:
+        return parse_country_list(v)  # type: ignore[arg-type]
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir}/{self.service}.db"

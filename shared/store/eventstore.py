@@ -1,0 +1,268 @@
+"""The append-only event store: streams with a version per event, optimistic
+concurrency, a global position, the transactional outbox and command
+idempotency keys."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+
+import orjson
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.contracts.envelope import Envelope, utcnow
+from shared.store.database import Database
+from shared.store.schema import commands, events, outbox
+
+
+class ConcurrencyError(Exception):
+    """A write based on a stale version of the stream: rejected, never merged."""
+
+    def __init__(self, stream_id: str, expected_version: int, current_version: int) -> None:
+        super().__init__(
+            f"stream {stream_id} is at version {current_version}, the write expected {expected_version}"
+        )
+        self.stream_id = stream_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    stream_id: str
+    version: int  # the stream's version after the append
+    positions: list[int] = field(default_factory=list)
+    event_ids: list[str] = field(default_factory=list)
+    replayed: bool = False  # True: nothing new was written (same idempotency key or same event ids)
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(
+            {"stream_id": self.stream_id, "version": self.version, "positions": self.positions,
+             "event_ids": self.event_ids}
+        )
+
+    @classmethod
+    def from_json(cls, data: str | bytes, *, replayed: bool) -> AppendResult:
+        d = orjson.loads(data)
+        return cls(d["stream_id"], d["version"], d["positions"], d["event_ids"], replayed=replayed)
+
+
+_COLUMNS = (
+    events.c.position, events.c.event_id, events.c.stream_id, events.c.stream_version,
+    events.c.event_type, events.c.schema_version, events.c.country, events.c.occurred_at,
+    events.c.recorded_at, events.c.correlation_id, events.c.causation_id, events.c.actor,
+    events.c.payload,
+)
+
+
+class EventStore:
+    def __init__(self, db: Database, context: str) -> None:
+        self.db = db
+        self.context = context
+        self.on_append: list[Callable[[], None]] = []  # e.g. wake the relay after a commit
+
+    def _envelope(self, row) -> Envelope:  # noqa: ANN001
+        return Envelope.model_construct(
+            event_id=row.event_id,
+            stream_id=row.stream_id,
+            stream_version=row.stream_version,
+            position=row.position,
+            context=self.context,
+            event_type=row.event_type,
+            schema_version=row.schema_version,
+            country=row.country,
+            occurred_at=row.occurred_at,
+            recorded_at=row.recorded_at,
+            correlation_id=row.correlation_id,
+            causation_id=row.causation_id,
+            actor=row.actor,
+            payload=orjson.loads(row.payload),
+        )
+
+    # -- writing -----------------------------------------------------------
+
+    async def append(self, stream_id: str, expected_version: int, new_events: Sequence[Envelope], *,
+                     idempotency_key: str | None = None) -> AppendResult:
+        result = await self._append(stream_id, expected_version, new_events, idempotency_key=idempotency_key)
+        if not result.replayed and result.positions:
+            for hook in self.on_append:
+                hook()
+        return result
+
+    async def _append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        new_events: Sequence[Envelope],
+        *,
+        idempotency_key: str | None = None,
+    ) -> AppendResult:
+        """Append events at versions expected_version+1.. atomically, with their
+        outbox markers. A stale expected_version raises ConcurrencyError; the
+        same event ids appended again (or the same idempotency key) is a no-op
+        that returns the first result."""
+        for i, e in enumerate(new_events, start=1):
+            if e.stream_id != stream_id or e.stream_version != expected_version + i:
+                raise ValueError(f"event {i} has stream {e.stream_id} v{e.stream_version}, "
+                                 f"expected {stream_id} v{expected_version + i}")
+            if e.context != self.context:
+                raise ValueError(f"event of context {e.context} appended to the {self.context} store")
+        async with self.db.write(appending=True) as conn:
+            if idempotency_key is not None:
+                done = await conn.scalar(
+                    select(commands.c.result).where(commands.c.idempotency_key == idempotency_key)
+                )
+                if done is not None:
+                    return AppendResult.from_json(done, replayed=True)
+            current = await self._version(conn, stream_id)
+            if current != expected_version:
+                same = await self._same_events(conn, new_events)
+                if same is not None:
+                    return same
+                raise ConcurrencyError(stream_id, expected_version, current)
+            if not new_events:
+                return AppendResult(stream_id, current)
+            now = utcnow()
+            rows = [
+                {
+                    "event_id": e.event_id, "stream_id": e.stream_id, "stream_version": e.stream_version,
+                    "event_type": e.event_type, "schema_version": e.schema_version, "country": e.country,
+                    "occurred_at": e.occurred_at, "recorded_at": now, "correlation_id": e.correlation_id,
+                    "causation_id": e.causation_id, "actor": e.actor,
+                    "payload": orjson.dumps(e.payload).decode(),
+                }
+                for e in new_events
+            ]
+            try:
+                positions = list(
+                    (await conn.execute(insert(events).returning(events.c.position, sort_by_parameter_order=True),
+                                        rows)).scalars()
+                )
+            except IntegrityError:
+                # Only reachable if the serialisation above were bypassed.
+                raise ConcurrencyError(stream_id, expected_version, -1) from None
+            await conn.execute(insert(outbox), [{"position": p} for p in positions])
+            result = AppendResult(
+                stream_id, expected_version + len(new_events), positions, [str(e.event_id) for e in new_events]
+            )
+            if idempotency_key is not None:
+                await conn.execute(
+                    insert(commands).values(
+                        idempotency_key=idempotency_key, stream_id=stream_id,
+                        result=result.to_json().decode(), recorded_at=now,
+                    )
+                )
+            return result
+
+    async def command_result(self, idempotency_key: str) -> AppendResult | None:
+        async with self.db.read() as conn:
+            done = await conn.scalar(
+                select(commands.c.result).where(commands.c.idempotency_key == idempotency_key)
+            )
+        return AppendResult.from_json(done, replayed=True) if done is not None else None
+
+    async def _same_events(self, conn: AsyncConnection, new_events: Sequence[Envelope]) -> AppendResult | None:
+        if not new_events:
+            return None
+        ids = [e.event_id for e in new_events]
+        found = (
+            await conn.execute(
+                select(events.c.event_id, events.c.stream_id, events.c.stream_version, events.c.position)
+                .where(events.c.event_id.in_(ids)).order_by(events.c.position)
+            )
+        ).all()
+        want = [(e.event_id, e.stream_id, e.stream_version) for e in new_events]
+        if [(r.event_id, r.stream_id, r.stream_version) for r in found] != want:
+            return None
+        return AppendResult(new_events[0].stream_id, new_events[-1].stream_version,
+                            [r.position for r in found], [str(i) for i in ids], replayed=True)
+
+    async def _version(self, conn: AsyncConnection, stream_id: str) -> int:
+        v = await conn.scalar(select(func.max(events.c.stream_version)).where(events.c.stream_id == stream_id))
+        return int(v or 0)
+
+    # -- reading -----------------------------------------------------------
+
+    async def version(self, stream_id: str) -> int:
+        async with self.db.read() as conn:
+            return await self._version(conn, stream_id)
+
+    async def load(self, stream_id: str, after_version: int = 0) -> list[Envelope]:
+        async with self.db.read() as conn:
+            rows = await conn.execute(
+                select(*_COLUMNS)
+                .where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
+                .order_by(events.c.stream_version)
+            )
+            return [self._envelope(r) for r in rows]
+
+    async def read_all(
+        self, after: int = 0, *, page: int = 1000, countries: Sequence[str] | None = None,
+        until: int | None = None,
+    ) -> AsyncIterator[Envelope]:
+        """Every event after global position `after`, in order, page by page
+        (memory stays flat whatever the log's length)."""
+        position = after
+        while True:
+            q = select(*_COLUMNS).where(events.c.position > position)
+            if until is not None:
+                q = q.where(events.c.position <= until)
+            if countries is not None:
+                q = q.where(events.c.country.in_(list(countries)))
+            async with self.db.read() as conn:
+                rows = (await conn.execute(q.order_by(events.c.position).limit(page))).all()
+            for r in rows:
+                yield self._envelope(r)
+            if len(rows) < page:
+                return
+            position = rows[-1].position
+
+    async def head(self) -> int:
+        async with self.db.read() as conn:
+            return int(await conn.scalar(select(func.max(events.c.position))) or 0)
+
+    async def count(self, countries: Sequence[str] | None = None) -> int:
+        q = select(func.count()).select_from(events)
+        if countries is not None:
+            q = q.where(events.c.country.in_(list(countries)))
+        async with self.db.read() as conn:
+            return int(await conn.scalar(q) or 0)
+
+    async def get(self, event_id: uuid.UUID) -> Envelope | None:
+        async with self.db.read() as conn:
+            row = (await conn.execute(select(*_COLUMNS).where(events.c.event_id == event_id))).first()
+            return self._envelope(row) if row else None
+
+    # -- outbox ------------------------------------------------------------
+
+    async def pending(self, limit: int) -> list[Envelope]:
+        """The oldest events not yet acknowledged by JetStream, in position order."""
+        async with self.db.read() as conn:
+            rows = await conn.execute(
+                select(*_COLUMNS).join(outbox, outbox.c.position == events.c.position)
+                .order_by(events.c.position).limit(limit)
+            )
+            return [self._envelope(r) for r in rows]
+
+    async def mark_published(self, positions: Sequence[int]) -> None:
+        if not positions:
+            return
+        async with self.db.write() as conn:
+            await conn.execute(delete(outbox).where(outbox.c.position.in_(list(positions))))
+
+    async def backlog(self) -> int:
+        async with self.db.read() as conn:
+            return int(await conn.scalar(select(func.count()).select_from(outbox)) or 0)
+
+    async def republish_from(self, position: int) -> int:
+        """Mark every event from `position` on for publication again (repairs a
+        JetStream that lost acknowledged messages). Returns how many."""
+        async with self.db.write() as conn:
+            already = select(outbox.c.position)
+            q = select(events.c.position).where(events.c.position >= position,
+                                                events.c.position.not_in(already))
+            res = await conn.execute(insert(outbox).from_select(["position"], q))
+            return int(res.rowcount or 0)

@@ -1,0 +1,118 @@
+"""Kernel tables, SQLAlchemy Core. Every service database has these; its
+projections add their own tables to the same MetaData-like registry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.types import TypeDecorator
+
+# BIGINT on PostgreSQL, INTEGER PRIMARY KEY (the rowid) on SQLite
+PositionType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """timestamptz on PostgreSQL; on SQLite naive values are stored and read back as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):  # type: ignore[override]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):  # type: ignore[override]
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+kernel_metadata = MetaData()
+
+events = Table(
+    "events",
+    kernel_metadata,
+    Column("position", PositionType, primary_key=True, autoincrement=True),
+    Column("event_id", Uuid(), nullable=False, unique=True),
+    Column("stream_id", String(200), nullable=False),
+    Column("stream_version", Integer, nullable=False),
+    Column("event_type", String(100), nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("country", String(8), nullable=False),
+    Column("occurred_at", UTCDateTime(), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("correlation_id", String(64), nullable=False),
+    Column("causation_id", String(64)),
+    Column("actor", String(200), nullable=False),
+    Column("payload", Text, nullable=False),
+    UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
+)
+Index("ix_events_country_position", events.c.country, events.c.position)
+
+# A row here = "this event still has to be published". Written in the same
+# transaction as the event; the relay deletes it after JetStream's PubAck.
+outbox = Table(
+    "outbox",
+    kernel_metadata,
+    Column("position", PositionType, primary_key=True, autoincrement=False),
+)
+
+# Idempotency keys of commands: a retried request finds its first result here.
+commands = Table(
+    "commands",
+    kernel_metadata,
+    Column("idempotency_key", String(200), primary_key=True),
+    Column("stream_id", String(200), nullable=False),
+    Column("result", Text, nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+)
+
+# Tracking records of projections: the last version applied per source stream,
+# written in the same transaction as the projection's rows.
+tracking = Table(
+    "tracking",
+    kernel_metadata,
+    Column("projection", String(100), nullable=False),
+    Column("stream_id", String(200), nullable=False),
+    Column("stream_version", Integer, nullable=False),
+    Column("event_id", Uuid(), nullable=False),
+    PrimaryKeyConstraint("projection", "stream_id", name="pk_tracking"),
+)
+
+# Messages a projection could not apply after its retries (or that wait behind
+# one that could not): visible to operators, re-drivable.
+parked = Table(
+    "parked",
+    kernel_metadata,
+    Column("id", PositionType, primary_key=True, autoincrement=True),
+    Column("projection", String(100), nullable=False),
+    Column("event_id", Uuid(), nullable=False),
+    Column("stream_id", String(200), nullable=False),
+    Column("stream_version", Integer, nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("reason", String(20), nullable=False),  # "error" | "blocked" | "undecodable"
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("parked_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("projection", "event_id", name="uq_parked_event"),
+)
+Index("ix_parked_stream", parked.c.projection, parked.c.stream_id, parked.c.stream_version)

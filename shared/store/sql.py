@@ -1,0 +1,39 @@
+"""Small SQL helpers that differ by dialect."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+async def upsert(conn: AsyncConnection, table: Table, values: dict[str, Any] | list[dict[str, Any]],
+                 keys: Sequence[str], update: Sequence[str] | None = None) -> None:
+    """INSERT .. ON CONFLICT (keys) DO UPDATE SET update-columns (default: all non-key)."""
+    rows = values if isinstance(values, list) else [values]
+    if not rows:
+        return
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    stmt = dialect.insert(table)
+    cols = update if update is not None else [c for c in rows[0] if c not in keys]
+    if cols:
+        stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={c: stmt.excluded[c] for c in cols})
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+    await conn.execute(stmt, rows)
+
+
+def is_connectivity_error(exc: BaseException) -> bool:
+    """A database that is down or restarting (retry later), as opposed to a
+    bug or a bad message (park it)."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(exc, InterfaceError | PoolTimeout | ConnectionError | OSError):
+        return True
+    if isinstance(exc, OperationalError | DBAPIError):
+        return bool(getattr(exc, "connection_invalidated", False)) or isinstance(exc, OperationalError)
+    return False
