@@ -113,6 +113,8 @@ class ProjectionRunner:
         self.name = projection.name
         self.db = db
         self.max_attempts = max_attempts
+        # a gap is not this message's fault: wait longer for the missing predecessor before parking
+        self.gap_max_attempts = max_attempts * 4
         self.backoff_s = tuple(backoff_s)
         self.on_parked = on_parked
         self.lock = asyncio.Lock()  # a rebuild and live delivery never interleave
@@ -134,6 +136,8 @@ class ProjectionRunner:
                 items.append((m, Envelope.from_wire(m.data), None))
             except Exception as e:  # noqa: BLE001 - undecodable: no retry will help
                 items.append((m, None, f"undecodable message: {e}"))
+        # Within a batch, each stream's events in version order (cross-stream order does not matter)
+        items.sort(key=lambda it: (it[1].stream_id, it[1].stream_version) if it[1] else ("", 0))
         try:
             async with self.db.write() as conn:
                 streams = {env.stream_id for _, env, _ in items if env is not None}
@@ -157,7 +161,7 @@ class ProjectionRunner:
                         continue
                     if env.stream_id in held or env.stream_version > last + 1:
                         reason = f"waiting for version {last + 1} of {env.stream_id}"
-                        if attempts >= self.max_attempts and env.stream_id not in held:
+                        if attempts >= self.gap_max_attempts and env.stream_id not in held:
                             newly_parked.append(await self._park(conn, m, env, "gap", reason, attempts))
                             blocked.add(env.stream_id)
                             acks.append(m)

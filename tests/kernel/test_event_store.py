@@ -1,0 +1,174 @@
+"""The event store on both backends: versions, optimistic concurrency,
+idempotency, ordered streaming reads, upcasting."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from contextlib import asynccontextmanager
+
+import orjson
+import pytest
+from sqlalchemy import func, insert, select
+
+from shared.contracts.envelope import utcnow
+from shared.sample import CONTEXT, VisitScheduled
+from shared.store.database import Database
+from shared.store.eventstore import ConcurrencyError, EventStore
+from shared.store.schema import commands, events, outbox
+from tests.kernel.helpers import noted, scheduled
+
+
+@pytest.fixture
+def store(database: Database) -> EventStore:
+    return EventStore(database, CONTEXT)
+
+
+async def count(db: Database, table=events) -> int:  # noqa: ANN001
+    async with db.read() as conn:
+        return int(await conn.scalar(select(func.count()).select_from(table)))
+
+
+async def test_append_and_load_round_trip(store: EventStore) -> None:
+    e1, e2 = scheduled("visit-a"), noted("visit-a", 2, note="crèche needed")
+    res = await store.append("visit-a", 0, [e1, e2])
+    assert res.version == 2 and len(res.positions) == 2 and res.positions[0] < res.positions[1]
+    loaded = await store.load("visit-a")
+    assert [e.event_id for e in loaded] == [e1.event_id, e2.event_id]
+    assert [e.stream_version for e in loaded] == [1, 2]
+    assert loaded[1].payload == {"note": "crèche needed"}
+    assert loaded[0].recorded_at is not None and loaded[0].recorded_at.tzinfo is not None
+    assert loaded[0].occurred_at == e1.occurred_at
+    assert loaded[0].correlation_id == e1.correlation_id and loaded[0].country == "bd"
+    assert await store.version("visit-a") == 2
+    assert await store.backlog() == 2  # both marked for publication in the same transaction
+
+
+async def test_stale_version_is_rejected_and_nothing_is_stored(store: EventStore) -> None:
+    await store.append("visit-a", 0, [scheduled("visit-a")])
+    with pytest.raises(ConcurrencyError) as err:
+        await store.append("visit-a", 0, [scheduled("visit-a")])
+    assert err.value.current_version == 1 and err.value.expected_version == 0
+    assert await count(store.db) == 1 and await count(store.db, outbox) == 1
+
+
+async def test_two_concurrent_writers_exactly_one_wins(store: EventStore) -> None:
+    await store.append("visit-a", 0, [scheduled("visit-a")])
+    for round_ in range(10):
+        v = 1 + round_
+        results = await asyncio.gather(
+            *(store.append("visit-a", v, [noted("visit-a", v + 1, note=f"writer {w}")]) for w in range(2)),
+            return_exceptions=True,
+        )
+        wins = [r for r in results if not isinstance(r, BaseException)]
+        losses = [r for r in results if isinstance(r, ConcurrencyError)]
+        assert len(wins) == 1 and len(losses) == 1, results
+        assert losses[0].current_version == v + 1
+    assert await store.version("visit-a") == 11
+
+
+async def test_same_event_ids_twice_is_a_no_op(store: EventStore) -> None:
+    batch = [scheduled("visit-a"), noted("visit-a", 2)]
+    first = await store.append("visit-a", 0, batch)
+    again = await store.append("visit-a", 0, batch)
+    assert again.replayed and again.positions == first.positions
+    assert await count(store.db) == 2
+    with pytest.raises(ConcurrencyError):  # other events at a taken version: a conflict
+        await store.append("visit-a", 0, [scheduled("visit-a"), noted("visit-a", 2)])
+
+
+async def test_idempotency_key_appends_once(store: EventStore) -> None:
+    key = f"cmd-{uuid.uuid4()}"
+    first = await store.append("visit-a", 0, [scheduled("visit-a")], idempotency_key=key)
+    # the client retries with the same key (new event ids, as a retried request would build)
+    again = await store.append("visit-a", 0, [scheduled("visit-a")], idempotency_key=key)
+    assert again.replayed and again.positions == first.positions and again.event_ids == first.event_ids
+    assert await count(store.db) == 1 and await count(store.db, commands) == 1
+
+
+async def test_read_all_in_order_and_by_country(store: EventStore) -> None:
+    for i in range(25):
+        cc = "bd" if i % 2 else "vn"
+        await store.append(f"visit-{i}", 0, [scheduled(f"visit-{i}", country=cc)])
+    all_ = [e async for e in store.read_all(page=7)]
+    assert len(all_) == 25
+    assert [e.position for e in all_] == sorted(e.position for e in all_)
+    after = [e async for e in store.read_all(after=all_[9].position, page=4)]
+    assert [e.event_id for e in after] == [e.event_id for e in all_[10:]]
+    bd = [e async for e in store.read_all(countries=["bd"], page=5)]
+    assert len(bd) == 12 and {e.country for e in bd} == {"bd"}
+
+
+async def test_old_schema_version_is_upcast_on_read(store: EventStore) -> None:
+    # a v1 VisitScheduled as an older release stored it: "factory_name", no "purpose"
+    async with store.db.write(appending=True) as conn:
+        await conn.execute(insert(events).values(
+            event_id=uuid.uuid4(), stream_id="visit-old", stream_version=1, event_type="VisitScheduled",
+            schema_version=1, country="cn", occurred_at=utcnow(), recorded_at=utcnow(), correlation_id="c",
+            causation_id=None, actor="legacy",
+            payload=orjson.dumps({"factory_name": "Dongguan Toys", "visit_date": "2025-05-01"}).decode()))
+    [env] = await store.load("visit-old")
+    e = env.event()
+    assert isinstance(e, VisitScheduled) and VisitScheduled.schema_version == 2
+    assert e.factory == "Dongguan Toys" and e.purpose == "advisory"
+
+
+def _delayed_commits(db: Database, serialise: bool):  # noqa: ANN202
+    """Make every append hold its transaction open for a random moment after
+    inserting, so that late commits are likely. serialise=False drops the
+    append lock: the reader must then be able to catch the skip."""
+    original = db.write
+
+    @asynccontextmanager
+    async def write(*, appending: bool = False):  # noqa: ANN202
+        async with original(appending=appending and serialise) as conn:
+            yield conn
+            if appending:
+                await asyncio.sleep(random.uniform(0, 0.01))
+
+    db.write = write  # type: ignore[method-assign]
+
+
+async def _writers_against_reader(store: EventStore, writers: int, per_writer: int) -> tuple[list[int], int]:
+    done = asyncio.Event()
+    seen: list[int] = []
+
+    async def writer(w: int) -> None:
+        for i in range(per_writer):
+            await store.append(f"visit-{w}-{i}", 0, [scheduled(f"visit-{w}-{i}")])
+
+    async def reader() -> None:
+        cursor = 0
+        while True:
+            finished = done.is_set()
+            async for e in store.read_all(after=cursor, page=50):
+                seen.append(e.position)  # type: ignore[arg-type]
+                cursor = e.position  # type: ignore[assignment]
+            if finished:
+                return
+            await asyncio.sleep(0.001)
+
+    r = asyncio.create_task(reader())
+    await asyncio.gather(*(writer(w) for w in range(writers)))
+    done.set()
+    await r
+    return seen, await count(store.db)
+
+
+async def test_reader_never_skips_a_late_commit(store: EventStore) -> None:
+    _delayed_commits(store.db, serialise=True)
+    seen, total = await _writers_against_reader(store, writers=16, per_writer=15)
+    assert len(seen) == total == 240
+    assert seen == sorted(seen) and len(set(seen)) == len(seen)
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+async def test_without_the_append_lock_the_reader_does_skip(store: EventStore) -> None:
+    """The same test without serialised appends on PostgreSQL: sequence values
+    commit out of order and the reader misses events. This is what the lock
+    in Database.write(appending=True) prevents."""
+    _delayed_commits(store.db, serialise=False)
+    seen, total = await _writers_against_reader(store, writers=16, per_writer=15)
+    assert total == 240
+    assert len(seen) < total, "expected skipped events without the append lock"
