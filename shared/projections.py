@@ -122,9 +122,25 @@ class ProjectionRunner:
 
     # -- live delivery -----------------------------------------------------
 
-    async def handle_batch(self, msgs: Sequence[Message]) -> None:
-        async with self.lock:
-            await self._handle_batch(msgs)
+    async def handle_batch(self, msgs: Sequence[Message], *, heartbeat_s: float | None = None) -> None:
+        """Apply a fetched batch. While it runs, `in_progress` is sent every
+        `heartbeat_s` so that a short ack_wait (which lets consumers resume
+        quickly after a server crash) never redelivers a batch still at work."""
+        beat = asyncio.create_task(self._heartbeat(msgs, heartbeat_s)) if heartbeat_s else None
+        try:
+            async with self.lock:
+                await self._handle_batch(msgs)
+        finally:
+            if beat:
+                beat.cancel()
+
+    async def _heartbeat(self, msgs: Sequence[Message], every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            for m in msgs:
+                in_progress = getattr(m, "in_progress", None)
+                if in_progress is not None:
+                    await _quiet(in_progress())
 
     async def _handle_batch(self, msgs: Sequence[Message]) -> None:
         acks: list[Message] = []

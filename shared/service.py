@@ -39,9 +39,9 @@ from shared.store.schema import parked as parked_table
 log = get_logger("service")
 
 
-def _batch_handler(runner: ProjectionRunner):  # noqa: ANN202
+def _batch_handler(runner: ProjectionRunner, heartbeat_s: float):  # noqa: ANN202
     async def handle(body: Any, message: NatsBatchMessage = Context("message")) -> None:
-        await runner.handle_batch(message.raw_message)
+        await runner.handle_batch(message.raw_message, heartbeat_s=heartbeat_s)
 
     return handle
 
@@ -107,7 +107,7 @@ class Service:
                     # acks are ours (MANUAL), after the commit.
                     pull_sub=PullSub(batch_size=s.consumer_batch, timeout=0.1, batch=True),
                     config=ConsumerConfig(
-                        ack_wait=60, max_deliver=-1, max_ack_pending=s.consumer_batch,
+                        ack_wait=s.consumer_ack_wait_s, max_deliver=-1, max_ack_pending=s.consumer_batch,
                         deliver_policy=DeliverPolicy.ALL,
                     ),
                     ack_policy=AckPolicy.MANUAL,
@@ -115,7 +115,7 @@ class Service:
                     description=f"projection {projection.name} reads {context} events of {country}",
                 )
 
-                sub(_batch_handler(runner))
+                sub(_batch_handler(runner, s.consumer_ack_wait_s / 3))
                 self.consumers.append((projection.name, context, country, durable))
 
     def document_publishers(self) -> None:

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # consumers
     consumer_batch: int = 100
     consumer_max_attempts: int = 5
+    # short, so that deliveries whose acks a crashed server lost come again within seconds;
+    # batches still at work send in_progress every ack_wait/3
+    consumer_ack_wait_s: float = 5.0
     consumer_backoff_s: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0)
 
     # outbox relay
