@@ -7,6 +7,7 @@ services exist; the kernel's tests use it too."""
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from pydantic import Field
 from sqlalchemy import Column, Integer, MetaData, String, Table, select
@@ -43,6 +44,14 @@ class VisitNoted(DomainEvent):
     """A finding was noted during the visit."""
 
     note: str = Field(min_length=1)
+
+
+@registry.event(CONTEXT)
+class VisitConfidentialNote(DomainEvent):
+    """A note that stays in the service: stored, never published."""
+
+    private: ClassVar[bool] = True
+    note: str
 
 
 @registry.event(CONTEXT)

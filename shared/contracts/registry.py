@@ -24,6 +24,8 @@ class DomainEvent(BaseModel):
     context: ClassVar[str]
     event_type: ClassVar[str]
     schema_version: ClassVar[int] = 1
+    # private events stay in the service's own store: never published (e.g. individual survey answers)
+    private: ClassVar[bool] = False
 
     @classmethod
     def subject_name(cls) -> str:

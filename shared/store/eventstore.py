@@ -14,8 +14,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.envelope import Envelope, utcnow
+from shared.contracts.registry import UnknownEventType, registry
 from shared.store.database import Database
 from shared.store.schema import commands, events, outbox
+
+
+def _private(e: Envelope) -> bool:
+    try:
+        return registry.get(e.context, e.event_type).private
+    except UnknownEventType:
+        return False
 
 
 class ConcurrencyError(Exception):
@@ -84,7 +92,7 @@ class EventStore:
 
     # -- writing -----------------------------------------------------------
 
-    async def append(self, stream_id: str, expected_version: int, new_events: Sequence[Envelope], *,
+    async def append(self, stream_id: str, expected_version: int | None, new_events: Sequence[Envelope], *,
                      idempotency_key: str | None = None) -> AppendResult:
         result = await self._append(stream_id, expected_version, new_events, idempotency_key=idempotency_key)
         if not result.replayed and result.positions:
@@ -95,7 +103,7 @@ class EventStore:
     async def _append(
         self,
         stream_id: str,
-        expected_version: int,
+        expected_version: int | None,
         new_events: Sequence[Envelope],
         *,
         idempotency_key: str | None = None,
@@ -103,9 +111,13 @@ class EventStore:
         """Append events at versions expected_version+1.. atomically, with their
         outbox markers. A stale expected_version raises ConcurrencyError; the
         same event ids appended again (or the same idempotency key) is a no-op
-        that returns the first result."""
+        that returns the first result. expected_version=None appends at the
+        end of the stream whatever its version (for streams that only
+        accumulate, like survey responses); the envelopes are renumbered.
+        Events of a private type are stored but get no outbox marker: they
+        never leave the service."""
         for i, e in enumerate(new_events, start=1):
-            if e.stream_id != stream_id or e.stream_version != expected_version + i:
+            if e.stream_id != stream_id or (expected_version is not None and e.stream_version != expected_version + i):
                 raise ValueError(f"event {i} has stream {e.stream_id} v{e.stream_version}, "
                                  f"expected {stream_id} v{expected_version + i}")
             if e.context != self.context:
@@ -118,6 +130,10 @@ class EventStore:
                 if done is not None:
                     return AppendResult.from_json(done, replayed=True)
             current = await self._version(conn, stream_id)
+            if expected_version is None:
+                expected_version = current
+                new_events = [e.model_copy(update={"stream_version": current + i})
+                              for i, e in enumerate(new_events, start=1)]
             if current != expected_version:
                 same = await self._same_events(conn, new_events)
                 if same is not None:
@@ -144,7 +160,9 @@ class EventStore:
             except IntegrityError:
                 # Only reachable if the serialisation above were bypassed.
                 raise ConcurrencyError(stream_id, expected_version, -1) from None
-            await conn.execute(insert(outbox), [{"position": p} for p in positions])
+            public = [{"position": p} for p, e in zip(positions, new_events, strict=True) if not _private(e)]
+            if public:
+                await conn.execute(insert(outbox), public)
             result = AppendResult(
                 stream_id, expected_version + len(new_events), positions, [str(e.event_id) for e in new_events]
             )
@@ -262,7 +280,9 @@ class EventStore:
         JetStream that lost acknowledged messages). Returns how many."""
         async with self.db.write() as conn:
             already = select(outbox.c.position)
+            private = [t.event_type for t in registry.types(self.context) if t.private]
             q = select(events.c.position).where(events.c.position >= position,
-                                                events.c.position.not_in(already))
+                                                events.c.position.not_in(already),
+                                                events.c.event_type.not_in(private))
             res = await conn.execute(insert(outbox).from_select(["position"], q))
             return int(res.rowcount or 0)

@@ -172,3 +172,23 @@ async def test_without_the_append_lock_the_reader_does_skip(store: EventStore) -
     seen, total = await _writers_against_reader(store, writers=16, per_writer=15)
     assert total == 240
     assert len(seen) < total, "expected skipped events without the append lock"
+
+
+async def test_private_events_are_stored_but_never_marked_for_publication(store: EventStore) -> None:
+    from shared.contracts.envelope import Envelope
+    from shared.sample import VisitConfidentialNote
+
+    secret = Envelope.wrap(VisitConfidentialNote(note="names"), stream_id="visit-a", stream_version=2,
+                           country="bd", actor="t", correlation_id="c")
+    await store.append("visit-a", 0, [scheduled("visit-a"), secret])
+    assert await count(store.db) == 2
+    assert [e.event_type for e in await store.pending(10)] == ["VisitScheduled"]
+    await store.mark_published([e.position for e in await store.pending(10)])
+    assert await store.republish_from(1) == 1  # the operator's re-publish skips it too
+
+
+async def test_append_at_the_end_whatever_the_version(store: EventStore) -> None:
+    await asyncio.gather(*(store.append("survey-a", None, [noted("survey-a", 1, note=str(i))]) for i in range(20)))
+    loaded = await store.load("survey-a")
+    assert [e.stream_version for e in loaded] == list(range(1, 21))
+    assert sorted(e.payload["note"] for e in loaded) == sorted(str(i) for i in range(20))
