@@ -3,7 +3,7 @@ idempotency key and the expected version of a write."""
 
 from __future__ import annotations
 
-from fastapi import Header, HTTPException, Path, Request
+from fastapi import Header, HTTPException, Path, Query, Request
 
 from shared.countries import country as lookup_country
 
@@ -33,3 +33,19 @@ def expected_version(if_match: str | None = Header(None, description="the stream
     except ValueError:
         from shared.aggregate import DomainError
         raise DomainError("If-Match must be a stream version number", field="If-Match", rule="version") from None
+
+
+class Page:
+    """?limit=&offset= for list endpoints; answers {items, total, limit, offset}."""
+
+    def __init__(self, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> None:
+        self.limit = limit
+        self.offset = offset
+
+    async def fetch(self, conn, query) -> dict:  # noqa: ANN001
+        from sqlalchemy import func, select
+
+        total = await conn.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        rows = await conn.execute(query.limit(self.limit).offset(self.offset))
+        return {"items": [dict(r._mapping) for r in rows], "total": int(total or 0), "limit": self.limit,
+                "offset": self.offset}

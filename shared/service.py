@@ -24,6 +24,7 @@ from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
 from sqlalchemy import MetaData, func, select
 
+import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
 from shared.contracts.envelope import SUBJECT_ROOT
 from shared.contracts.registry import registry
 from shared.http import install

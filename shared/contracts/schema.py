@@ -23,7 +23,9 @@ def event_schemas() -> dict[str, dict[str, Any]]:
 
 
 def write_contracts(out: Path) -> list[Path]:
-    import shared.sample  # noqa: F401 - registers its events
+    import services.assessment.domain.events  # noqa: F401 - registers the events
+    import shared.sample  # noqa: F401
+    from shared.cli import SERVICES
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -31,11 +33,13 @@ def write_contracts(out: Path) -> list[Path]:
         path = out / f"{name}.schema.json"
         path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         written.append(path)
-    from shared.sample_service import create_service
+    import importlib
+
     from shared.settings import Settings
 
-    svc = create_service(Settings(service="sample", log_level="ERROR"))
-    path = out / "sample.asyncapi.json"
-    path.write_text(json.dumps(svc.asyncapi(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    written.append(path)
+    for name, module in SERVICES.items():
+        svc = importlib.import_module(module).create_service(Settings(service=name, log_level="ERROR"))
+        path = out / f"{name}.asyncapi.json"
+        path.write_text(json.dumps(svc.asyncapi(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(path)
     return written

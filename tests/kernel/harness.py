@@ -1,4 +1,4 @@
-"""Run a service in the test's event loop, against the real NATS server."""
+"""The kernel's sample service in the test's event loop."""
 
 from __future__ import annotations
 
@@ -12,14 +12,11 @@ from shared.sample import CONTEXT, VisitBoard, metadata
 from shared.sample_service import router
 from shared.service import Service
 from shared.settings import Settings
+from tests import harness
 
 
-def settings_for(nats_url: str, data_dir: str, **kw) -> Settings:  # noqa: ANN003
-    base = {"service": CONTEXT, "nats_url": nats_url, "data_dir": data_dir, "countries": "bd,vn",
-            "log_format": "console", "log_level": "WARNING", "consumer_backoff_s": (0.1, 0.2, 0.3),
-            "consumer_max_attempts": 3, "relay_poll_s": 0.1}
-    base.update(kw)
-    return Settings(**base)
+def settings_for(nats_url: str, data_dir: str, service: str = CONTEXT, **kw) -> Settings:  # noqa: ANN003
+    return harness.settings_for(service, nats_url, data_dir, **kw)
 
 
 @asynccontextmanager
@@ -27,14 +24,8 @@ async def running(settings: Settings, projections: Sequence[Projection] | None =
                   wait_messaging: bool = True) -> AsyncIterator[tuple[Service, httpx.AsyncClient]]:
     svc = Service(CONTEXT, settings, projections=projections if projections is not None else [VisitBoard()],
                   metadata=[metadata], routers=[router])
-    await svc.start()
-    try:
-        if wait_messaging:
-            await svc.wait_ready(30)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=svc.app), base_url="http://svc") as c:
-            yield svc, c
-    finally:
-        await svc.stop()
+    async with harness.serving(svc, wait_messaging) as (svc, c):
+        yield svc, c
 
 
 async def schedule(c: httpx.AsyncClient, country: str, visit_id: str, factory: str = "F") -> httpx.Response:

@@ -14,6 +14,7 @@ import pytest
 from shared.messaging.jetstream import stream_name
 from shared.sample import CONTEXT
 from tests.conftest import eventually
+from tests.harness import no_lag
 from tests.kernel.processes import ServiceProcess
 
 pytestmark = pytest.mark.slow
@@ -92,7 +93,7 @@ async def test_nats_killed_and_restarted_mid_flow(own_nats, tmp_path) -> None:
             await task
             assert len(acknowledged) == 60  # the API kept taking commands throughout
             await eventually(lambda: _count(c, 60), timeout=10)
-            await eventually(lambda: _no_lag(c), timeout=10)  # deliveries whose acks the crash lost came again
+            await eventually(lambda: no_lag(c), timeout=10)  # deliveries whose acks the crash lost came again
             resumed_in = time.monotonic() - restarted
             assert resumed_in < 10, resumed_in
             b = await board(c)
@@ -100,11 +101,6 @@ async def test_nats_killed_and_restarted_mid_flow(own_nats, tmp_path) -> None:
         assert await js_messages(own_nats.url) == 60
     finally:
         svc.stop()
-
-
-async def _no_lag(c: httpx.AsyncClient) -> bool:
-    st = (await c.get("/ops/status")).json()
-    return st["outbox_backlog"] == 0 and all(v == 0 for p in st["projections"].values() for v in p["lag"].values())
 
 
 async def test_sigterm_with_messages_in_flight_loses_nothing(own_nats, tmp_path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from shared.contracts.envelope import Envelope
@@ -13,6 +14,7 @@ from shared.messaging.jetstream import MSG_ID, stream_name
 from shared.sample import CONTEXT, VisitBoard, VisitScheduled, per_country, visits
 from shared.store.schema import tracking
 from tests.conftest import eventually
+from tests.harness import no_lag
 from tests.kernel.harness import running, schedule, settings_for
 from tests.kernel.helpers import completed, noted, scheduled
 
@@ -50,9 +52,7 @@ async def _completed(svc, country: str, n: int) -> bool:  # noqa: ANN001
     return bool(t and t["completed"] == n)
 
 
-async def _lag_zero(c) -> bool:  # noqa: ANN001
-    st = (await c.get("/ops/status")).json()
-    return st["outbox_backlog"] == 0 and all(v == 0 for p in st["projections"].values() for v in p["lag"].values())
+_lag_zero = no_lag
 
 
 async def test_out_of_order_delivery_is_applied_in_stream_order(nats_server, tmp_path) -> None:
@@ -174,3 +174,41 @@ async def _ready(c) -> bool:  # noqa: ANN001
 
 async def _not_ready(c) -> bool:  # noqa: ANN001
     return (await c.get("/ready")).status_code == 503
+
+
+async def test_consumers_never_stall_on_partial_batches(nats_server, tmp_path) -> None:
+    """Small bursts make the pull loop hit its deadline with a partial batch in
+    hand. Without shared/messaging/compat.py the loop task dies there and the
+    fetched events wait for ack_wait (5 s) before they are applied."""
+    s = settings_for(nats_server.url, str(tmp_path), service=f"sample-{uuid.uuid4().hex[:6]}")
+    async with running(s) as (svc, c):
+        worst = 0.0
+        for burst in range(40):
+            t0 = asyncio.get_running_loop().time()
+            for i in range(1 + burst % 4):
+                await schedule(c, "bd", f"bd{burst}-{i}")
+                await schedule(c, "vn", f"vn{burst}-{i}")
+            await eventually(lambda: no_lag(c), timeout=10, interval=0.01)
+            worst = max(worst, asyncio.get_running_loop().time() - t0)
+        assert worst < 2.0, f"a burst took {worst:.1f} s to reach the projection"
+
+
+async def test_fetch_timeouts_are_the_nats_error_faststream_expects(nats_server, monkeypatch) -> None:
+    import nats as nats_client
+    import nats.errors
+
+    from shared.messaging import compat
+
+    async def bare_timeout(*a, **k):  # noqa: ANN002, ANN003, ANN202 - what nats-py's _fetch_n raises
+        raise TimeoutError
+
+    monkeypatch.setattr(compat, "_fetch", bare_timeout)
+    nc = await nats_client.connect(nats_server.url)
+    try:
+        js = nc.jetstream()
+        await js.add_stream(name="T", subjects=["t.>"])
+        sub = await js.pull_subscribe("t.>", durable="d")
+        with pytest.raises(nats.errors.TimeoutError):
+            await sub.fetch(5, timeout=0.1)
+    finally:
+        await nc.close()
