@@ -1,0 +1,122 @@
+"""Survey load on the assessment service: N survey responses for one factory
+through the public HTTP API (a real uvicorn process, real NATS, SQLite),
+with the rate and latency percentiles, next to the ceilings measured in the
+same run: the same HTTP stack answering /health, and raw aiosqlite inserts of
+the same rows, one transaction each.
+
+    .venv/bin/python -m benchmarks.assessment [--responses 5000] [--concurrency 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiosqlite
+import httpx
+import orjson
+
+from shared.natsserver import NatsServer
+from tests.assessment.builders import demographics, factory, findings, policies, response
+from tests.kernel.processes import ServiceProcess
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+async def timed_requests(n: int, concurrency: int, send) -> tuple[float, list[float]]:  # noqa: ANN001
+    lat: list[float] = []
+    queue = iter(range(n))
+
+    async def worker() -> None:
+        for i in queue:
+            t = time.perf_counter()
+            await send(i)
+            lat.append((time.perf_counter() - t) * 1000)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return n / (time.perf_counter() - t0), lat
+
+
+async def raw_inserts(path: Path, n: int, concurrency: int) -> tuple[float, list[float]]:
+    db = await aiosqlite.connect(path, isolation_level=None)
+    await db.execute("PRAGMA journal_mode=WAL")
+    await db.execute("PRAGMA synchronous=FULL")
+    await db.execute("CREATE TABLE e (position INTEGER PRIMARY KEY, event_id TEXT UNIQUE, stream_id TEXT, "
+                     "stream_version INT, payload TEXT, UNIQUE(stream_id, stream_version))")
+    lock = asyncio.Lock()
+    payload = orjson.dumps(response(1)["answers"]).decode()
+
+    async def send(i: int) -> None:
+        async with lock:  # one writer, as in the store
+            await db.execute("BEGIN IMMEDIATE")
+            await db.execute("INSERT INTO e (event_id, stream_id, stream_version, payload) VALUES (?,?,?,?)",
+                             (uuid.uuid4().hex, "survey-a1", i + 1, payload))
+            await db.execute("COMMIT")
+
+    try:
+        return await timed_requests(n, concurrency, send)
+    finally:
+        await db.close()
+
+
+async def main(n: int, concurrency: int) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+    with NatsServer(store_dir=tmp / "nats") as nats:
+        svc = ServiceProcess("services.assessment", {
+            "WECARE_SERVICE": "assessment", "WECARE_NATS_URL": nats.url, "WECARE_DATA_DIR": str(tmp / "data"),
+            "WECARE_LOG_LEVEL": "WARNING"}, tmp / "service.log").start()
+        try:
+            svc.wait_ready()
+            async with httpx.AsyncClient(base_url=svc.url, timeout=30,
+                                         limits=httpx.Limits(max_connections=concurrency)) as c:
+                await c.post("/bd/factories", json=factory("f1"))
+                await c.post("/bd/assessments", json={"assessment_id": "a1", "factory_id": "f1",
+                                                      "scheduled_date": "2026-03-10", "assessors": ["x"]})
+                for path, body in (("policies", policies()), ("demographics", demographics()),
+                                   ("management", findings())):
+                    await c.put(f"/bd/assessments/a1/{path}", json=body)
+
+                async def health(i: int) -> None:
+                    (await c.get("/health")).raise_for_status()
+
+                async def record(i: int) -> None:
+                    r = await c.post("/bd/assessments/a1/survey-responses", json=response(i, afford=i % 3 == 0))
+                    r.raise_for_status()
+
+                h_rate, h_lat = await timed_requests(n, concurrency, health)
+                rate, lat = await timed_requests(n, concurrency, record)
+                t = time.perf_counter()
+                r = await c.post("/bd/assessments/a1/complete", json={"completed_on": "2026-03-10"})
+                r.raise_for_status()
+                complete_ms = (time.perf_counter() - t) * 1000
+            raw_rate, raw_lat = await raw_inserts(tmp / "raw.db", n, concurrency)
+        finally:
+            svc.stop()
+    print(f"survey load: {n} responses for one factory, {concurrency} concurrent clients, "
+          f"{os.cpu_count()} cores, python {sys.version.split()[0]}")
+    print(f"{'what':<44} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, r_, l_ in (("survey responses through the API", rate, lat),
+                         ("ceiling: same HTTP stack, GET /health", h_rate, h_lat),
+                         ("ceiling: raw aiosqlite insert, 1 tx each", raw_rate, raw_lat)):
+        print(f"{name:<44} {r_:>9.0f} {statistics.median(l_):>8.2f} {pct(l_, 99):>8.2f}")
+    print(f"API rate = {rate / h_rate:.0%} of the HTTP ceiling, {rate / raw_rate:.0%} of the raw insert ceiling")
+    print(f"completing the assessment over {n} responses: {complete_ms:.0f} ms")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--responses", type=int, default=5000)
+    ap.add_argument("--concurrency", type=int, default=8)
+    a = ap.parse_args()
+    asyncio.run(main(a.responses, a.concurrency))

@@ -1,0 +1,11 @@
+"""Assessment service: supplier factories and the one-day on-site needs
+assessment that opens every WeCare cycle.
+
+- domain/     aggregates (Factory, Assessment), events, the checklist, the
+              survey instrument and the needs profile rules
+- projections.py  read models per country
+- api.py      the HTTP API under /{country}
+- service.py  wiring (create_service) and `python -m services.assessment`
+"""
+
+CONTEXT = "assessment"

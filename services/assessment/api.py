@@ -1,0 +1,362 @@
+"""HTTP API of the assessment service, for country teams, under /{country}."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import and_, select
+
+from services.assessment.domain.assessment import Assessment, SurveyLog
+from services.assessment.domain.factory import Factory
+from services.assessment.domain.models import Demographics, Finding, PolicyAnswer
+from services.assessment.domain.survey import instrument
+from services.assessment.projections import assessments, factories, factory_indicators
+from shared.aggregate import DomainError, NotFound, Repository
+from shared.api import Page, actor, expected_version, idempotency_key, served_country
+from shared.contracts.envelope import Envelope
+from shared.logging import current_correlation, new_correlation_id
+
+router = APIRouter(prefix="/{country}", tags=["assessment"])
+IDENT = r"^[A-Za-z0-9_.-]+$"
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterFactory(Body):
+    factory_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
+    name: str = Field(min_length=1, max_length=300)
+    supplier: str = Field(min_length=1, max_length=300)
+    region: str = Field(min_length=1, max_length=200)
+    sector: str = Field(min_length=1, max_length=100, examples=["garment", "toys"])
+    buyers: list[str] = Field(min_length=1, max_length=50)
+    headcount: int = Field(ge=0, le=1_000_000)
+
+    @field_validator("buyers")
+    @classmethod
+    def _buyers(cls, v: list[str]) -> list[str]:
+        if any(not b.strip() for b in v):
+            raise ValueError("buyer names must not be empty")
+        return v
+
+
+class UpdateFactory(Body):
+    name: str | None = Field(None, min_length=1, max_length=300)
+    supplier: str | None = Field(None, min_length=1, max_length=300)
+    region: str | None = Field(None, min_length=1, max_length=200)
+    sector: str | None = Field(None, min_length=1, max_length=100)
+    buyers: list[str] | None = Field(None, min_length=1, max_length=50)
+    headcount: int | None = Field(None, ge=0, le=1_000_000)
+
+
+class Reason(Body):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ScheduleAssessment(Body):
+    assessment_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
+    factory_id: str = Field(min_length=1, max_length=100)
+    scheduled_date: date
+    assessors: list[str] = Field(min_length=1, max_length=20)
+    survey_version: int = Field(1, ge=1)
+
+
+class Amendable(Body):
+    reason: str | None = Field(None, max_length=2000, description="required once the assessment is completed")
+
+
+class RecordPolicies(Amendable):
+    items: dict[str, PolicyAnswer]
+
+
+class RecordDemographics(Amendable):
+    demographics: Demographics
+
+
+class RecordFindings(Amendable):
+    findings: list[Finding] = Field(max_length=200)
+
+
+class SurveyResponse(Body):
+    response_id: str = Field(min_length=1, max_length=100, pattern=IDENT,
+                             description="made by the client, so that a resent response is recorded once")
+    language: str = Field(min_length=2, max_length=5)
+    answers: dict[str, str | int | list[str]]
+
+
+class Complete(Body):
+    completed_on: date
+
+
+def _service(request: Request):  # noqa: ANN202
+    return request.app.state.service
+
+
+def factories_repo(request: Request) -> Repository[Factory]:
+    return Repository(_service(request).store, Factory)
+
+
+def assessments_repo(request: Request) -> Repository[Assessment]:
+    return Repository(_service(request).store, Assessment)
+
+
+def _in_country(agg: Factory | Assessment, country: str, what: str) -> None:
+    if agg.country != country:  # another country's resource does not exist here
+        raise NotFound(what, agg.id)
+
+
+# -- factories ---------------------------------------------------------------------
+
+
+@router.post("/factories", status_code=201)
+async def register_factory(body: RegisterFactory, country: str = Depends(served_country), who: str = Depends(actor),
+                           key: str | None = Depends(idempotency_key),
+                           repo: Repository[Factory] = Depends(factories_repo)) -> dict[str, Any]:
+    f, res = await repo.execute(body.factory_id, lambda f: f.register(**body.model_dump(exclude={"factory_id"})),
+                                actor=who, country=country, idempotency_key=key, create=True)
+    return {"factory_id": body.factory_id, "version": res.version, "replayed": res.replayed}
+
+
+@router.patch("/factories/{factory_id}")
+async def update_factory(factory_id: str, body: UpdateFactory, country: str = Depends(served_country),
+                         who: str = Depends(actor), version: int | None = Depends(expected_version),
+                         repo: Repository[Factory] = Depends(factories_repo)) -> dict[str, Any]:
+    f = await repo.get(factory_id)
+    _in_country(f, country, "factory")
+    _, res = await repo.execute(factory_id, lambda f: f.update(**body.model_dump()), actor=who, country=country,
+                                expected_version=version)
+    return {"factory_id": factory_id, "version": res.version}
+
+
+@router.post("/factories/{factory_id}/archive")
+async def archive_factory(factory_id: str, body: Reason, country: str = Depends(served_country),
+                          who: str = Depends(actor), repo: Repository[Factory] = Depends(factories_repo)) -> dict:
+    _in_country(await repo.get(factory_id), country, "factory")
+    _, res = await repo.execute(factory_id, lambda f: f.archive(body.reason), actor=who, country=country)
+    return {"factory_id": factory_id, "version": res.version, "status": "archived"}
+
+
+def _factory_row(r: dict) -> dict:
+    r["buyers"] = orjson.loads(r["buyers"])
+    r["needs_profile"] = orjson.loads(r["needs_profile"]) if r["needs_profile"] else None
+    return r
+
+
+@router.get("/factories")
+async def list_factories(request: Request, country: str = Depends(served_country), page: Page = Depends(),
+                         sector: str | None = None, buyer: str | None = None, status: str | None = None,
+                         region: str | None = None) -> dict:
+    q = select(factories).where(factories.c.country == country)
+    if sector:
+        q = q.where(factories.c.sector == sector)
+    if status:
+        q = q.where(factories.c.status == status)
+    if region:
+        q = q.where(factories.c.region == region)
+    if buyer:
+        q = q.where(factories.c.buyers.like(f'%"{buyer}"%'))
+    async with _service(request).db.read() as conn:
+        out = await page.fetch(conn, q.order_by(factories.c.factory_id))
+    out["items"] = [_factory_row(r) for r in out["items"]]
+    return out
+
+
+@router.get("/factories/{factory_id}")
+async def get_factory(request: Request, factory_id: str, country: str = Depends(served_country)) -> dict:
+    async with _service(request).db.read() as conn:
+        row = (await conn.execute(select(factories).where(
+            and_(factories.c.factory_id == factory_id, factories.c.country == country)))).first()
+    if row is None:
+        raise NotFound("factory", factory_id)
+    return _factory_row(dict(row._mapping))
+
+
+# -- assessments ---------------------------------------------------------------------
+
+
+@router.post("/assessments", status_code=201)
+async def schedule_assessment(body: ScheduleAssessment, country: str = Depends(served_country),
+                              who: str = Depends(actor), key: str | None = Depends(idempotency_key),
+                              repo: Repository[Assessment] = Depends(assessments_repo),
+                              frepo: Repository[Factory] = Depends(factories_repo)) -> dict:
+    factory = await frepo.get(body.factory_id, required=False)
+    if factory.version == 0 or factory.country != country:
+        raise DomainError(f"no factory {body.factory_id} in {country}", field="factory_id", rule="known_factory")
+    if factory.archived:
+        raise DomainError(f"factory {body.factory_id} is archived", field="factory_id", rule="active_factory")
+    _, res = await repo.execute(
+        body.assessment_id, lambda a: a.schedule(factory_id=body.factory_id, scheduled_date=body.scheduled_date,
+                                                 assessors=body.assessors, survey_version=body.survey_version),
+        actor=who, country=country, idempotency_key=key, create=True)
+    return {"assessment_id": body.assessment_id, "version": res.version, "replayed": res.replayed}
+
+
+async def _responses(request: Request, assessment_id: str) -> list[dict]:
+    events = await _service(request).store.load(SurveyLog.stream_id(assessment_id))
+    return [e.payload["answers"] for e in events]
+
+
+async def _record(request: Request, assessment_id: str, country: str, who: str, version: int | None,
+                  decide) -> dict:  # noqa: ANN001
+    repo = assessments_repo(request)
+    a = await repo.get(assessment_id)
+    _in_country(a, country, "assessment")
+    completed = a.status == "completed"
+    responses = await _responses(request, assessment_id) if completed else []
+
+    def run(agg: Assessment) -> None:
+        decide(agg)
+        agg.amend_outputs(responses)
+
+    _, res = await repo.execute(assessment_id, run, actor=who, country=country, expected_version=version)
+    return {"assessment_id": assessment_id, "version": res.version, "amended": completed}
+
+
+@router.put("/assessments/{assessment_id}/policies")
+async def record_policies(request: Request, assessment_id: str, body: RecordPolicies,
+                          country: str = Depends(served_country), who: str = Depends(actor),
+                          version: int | None = Depends(expected_version)) -> dict:
+    return await _record(request, assessment_id, country, who, version,
+                         lambda a: a.record_policies(body.items, country, body.reason))
+
+
+@router.put("/assessments/{assessment_id}/demographics")
+async def record_demographics(request: Request, assessment_id: str, body: RecordDemographics,
+                              country: str = Depends(served_country), who: str = Depends(actor),
+                              version: int | None = Depends(expected_version)) -> dict:
+    return await _record(request, assessment_id, country, who, version,
+                         lambda a: a.record_demographics(body.demographics, body.reason))
+
+
+@router.put("/assessments/{assessment_id}/management")
+async def record_findings(request: Request, assessment_id: str, body: RecordFindings,
+                          country: str = Depends(served_country), who: str = Depends(actor),
+                          version: int | None = Depends(expected_version)) -> dict:
+    return await _record(request, assessment_id, country, who, version,
+                         lambda a: a.record_findings(body.findings, body.reason))
+
+
+@router.post("/assessments/{assessment_id}/survey-responses", status_code=201)
+async def record_response(request: Request, assessment_id: str, body: SurveyResponse,
+                          country: str = Depends(served_country), who: str = Depends(actor)) -> dict:
+    a = await assessments_repo(request).get(assessment_id)
+    _in_country(a, country, "assessment")
+    e = SurveyLog.response(a, body.response_id, body.language, body.answers)
+    cid, cause = current_correlation()
+    stream = SurveyLog.stream_id(assessment_id)
+    env = Envelope.wrap(e, stream_id=stream, stream_version=1, country=country, actor=who,
+                        correlation_id=cid or new_correlation_id(), causation_id=cause)
+    res = await _service(request).store.append(stream, None, [env],
+                                               idempotency_key=f"survey:{assessment_id}:{body.response_id}")
+    return {"response_id": body.response_id, "recorded": not res.replayed, "responses": res.version}
+
+
+@router.post("/assessments/{assessment_id}/complete")
+async def complete(request: Request, assessment_id: str, body: Complete, country: str = Depends(served_country),
+                   who: str = Depends(actor), version: int | None = Depends(expected_version)) -> dict:
+    repo = assessments_repo(request)
+    a = await repo.get(assessment_id)
+    _in_country(a, country, "assessment")
+    responses = await _responses(request, assessment_id)
+    agg, res = await repo.execute(assessment_id, lambda a: a.complete(responses, body.completed_on), actor=who,
+                                  country=country, expected_version=version)
+    return {"assessment_id": assessment_id, "version": res.version, "status": agg.status}
+
+
+@router.get("/assessments")
+async def list_assessments(request: Request, country: str = Depends(served_country), page: Page = Depends(),
+                           status: str | None = None, factory_id: str | None = None) -> dict:
+    q = select(assessments).where(assessments.c.country == country)
+    if status:
+        q = q.where(assessments.c.status == status)
+    if factory_id:
+        q = q.where(assessments.c.factory_id == factory_id)
+    async with _service(request).db.read() as conn:
+        out = await page.fetch(conn, q.order_by(assessments.c.scheduled_date, assessments.c.assessment_id))
+    out["items"] = [_assessment_row(r) for r in out["items"]]
+    return out
+
+
+def _assessment_row(r: dict) -> dict:
+    for k in ("assessors", "sections", "needs_profile", "demographics", "policy_flags"):
+        r[k] = orjson.loads(r[k]) if r[k] else None
+    return r
+
+
+@router.get("/assessments/{assessment_id}")
+async def get_assessment(request: Request, assessment_id: str, country: str = Depends(served_country)) -> dict:
+    async with _service(request).db.read() as conn:
+        row = (await conn.execute(select(assessments).where(
+            and_(assessments.c.assessment_id == assessment_id, assessments.c.country == country)))).first()
+    if row is None:
+        raise NotFound("assessment", assessment_id)
+    return _assessment_row(dict(row._mapping))
+
+
+@router.get("/worklist")
+async def worklist(request: Request, country: str = Depends(served_country),
+                   today: date | None = Query(None, description="defaults to the current date"),
+                   horizon_days: int = Query(14, ge=0, le=365)) -> dict:
+    """Assessments not yet completed: overdue (scheduled before today) and due
+    (within the horizon)."""
+    from datetime import timedelta
+
+    today = today or date.today()
+    q = select(assessments).where(assessments.c.country == country, assessments.c.status != "completed") \
+        .order_by(assessments.c.scheduled_date, assessments.c.assessment_id)
+    async with _service(request).db.read() as conn:
+        rows = [_assessment_row(dict(r._mapping)) for r in await conn.execute(q)]
+    return {"today": today.isoformat(),
+            "overdue": [r for r in rows if r["scheduled_date"] < today],
+            "due": [r for r in rows if today <= r["scheduled_date"] <= today + timedelta(days=horizon_days)]}
+
+
+@router.get("/indicators")
+async def country_indicators(request: Request, country: str = Depends(served_country)) -> dict:
+    """Indicators pooled over the country's assessed factories (numerators and
+    denominators summed; suppressed factory figures are left out)."""
+    async with _service(request).db.read() as conn:
+        rows = (await conn.execute(select(factory_indicators).where(factory_indicators.c.country == country))).all()
+    pooled: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        p = pooled.setdefault(r.indicator, {"numerator": 0, "denominator": 0, "factories": 0})
+        if not r.suppressed and r.denominator:
+            p["numerator"] += r.numerator
+            p["denominator"] += r.denominator
+            p["factories"] += 1
+    out = {}
+    for name, p in sorted(pooled.items()):
+        if p["denominator"] < 5:
+            out[name] = {"suppressed": True}
+        elif name.startswith("mean_"):
+            out[name] = {"value": round(p["numerator"] / p["denominator"], 3), **p}
+        else:
+            out[name] = {"value": round(p["numerator"] / p["denominator"], 4), **p}
+    factories_assessed = len({r.factory_id for r in rows})
+    return {"country": country, "factories_assessed": factories_assessed, "indicators": out}
+
+
+@router.get("/factories/{factory_id}/indicators")
+async def factory_indicator_list(request: Request, factory_id: str, country: str = Depends(served_country)) -> dict:
+    async with _service(request).db.read() as conn:
+        rows = (await conn.execute(select(factory_indicators).where(
+            factory_indicators.c.factory_id == factory_id, factory_indicators.c.country == country)
+            .order_by(factory_indicators.c.indicator))).all()
+    if not rows:
+        raise NotFound("indicators of factory", factory_id)
+    return {"factory_id": factory_id, "assessment_id": rows[0].assessment_id, "indicators": {
+        r.indicator: ({"suppressed": True} if r.suppressed else
+                      {"value": r.value, "numerator": r.numerator, "denominator": r.denominator}) for r in rows}}
+
+
+survey_router = APIRouter(tags=["assessment"])
+
+
+@survey_router.get("/survey-instruments/{version}")
+async def get_instrument(version: int, lang: str = Query("en", description="en, zh, bn, vi or tr")) -> dict:
+    return instrument(version).render(lang)

@@ -1,0 +1,1 @@
+"""The assessment domain: factories and on-site needs assessments."""
