@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
 import orjson
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -45,6 +45,7 @@ class AppendResult:
     positions: list[int] = field(default_factory=list)
     event_ids: list[str] = field(default_factory=list)
     replayed: bool = False  # True: nothing new was written (same idempotency key or same event ids)
+    published: int = 0  # how many of the events were marked for publication (private ones are not)
 
     def to_json(self) -> bytes:
         return orjson.dumps(
@@ -57,6 +58,14 @@ class AppendResult:
         d = orjson.loads(data)
         return cls(d["stream_id"], d["version"], d["positions"], d["event_ids"], replayed=replayed)
 
+
+# statements of the append path, built once
+_HEAD = select(
+    select(func.max(events.c.stream_version)).where(events.c.stream_id == bindparam("stream_id")).scalar_subquery(),
+    select(commands.c.result).where(commands.c.idempotency_key == bindparam("key")).scalar_subquery(),
+)
+_INSERT_EVENTS = insert(events).returning(events.c.position, sort_by_parameter_order=True)
+_INSERT_OUTBOX = insert(outbox)
 
 _COLUMNS = (
     events.c.position, events.c.event_id, events.c.stream_id, events.c.stream_version,
@@ -95,7 +104,7 @@ class EventStore:
     async def append(self, stream_id: str, expected_version: int | None, new_events: Sequence[Envelope], *,
                      idempotency_key: str | None = None) -> AppendResult:
         result = await self._append(stream_id, expected_version, new_events, idempotency_key=idempotency_key)
-        if not result.replayed and result.positions:
+        if not result.replayed and result.published:
             for hook in self.on_append:
                 hook()
         return result
@@ -123,13 +132,11 @@ class EventStore:
             if e.context != self.context:
                 raise ValueError(f"event of context {e.context} appended to the {self.context} store")
         async with self.db.write(appending=True) as conn:
-            if idempotency_key is not None:
-                done = await conn.scalar(
-                    select(commands.c.result).where(commands.c.idempotency_key == idempotency_key)
-                )
-                if done is not None:
-                    return AppendResult.from_json(done, replayed=True)
-            current = await self._version(conn, stream_id)
+            # one round trip for the stream's version and the command's earlier result
+            current, done = (await conn.execute(_HEAD, {"stream_id": stream_id, "key": idempotency_key or ""})).one()
+            if done is not None:
+                return AppendResult.from_json(done, replayed=True)
+            current = int(current or 0)
             if expected_version is None:
                 expected_version = current
                 new_events = [e.model_copy(update={"stream_version": current + i})
@@ -153,19 +160,15 @@ class EventStore:
                 for e in new_events
             ]
             try:
-                positions = list(
-                    (await conn.execute(insert(events).returning(events.c.position, sort_by_parameter_order=True),
-                                        rows)).scalars()
-                )
+                positions = list((await conn.execute(_INSERT_EVENTS, rows)).scalars())
             except IntegrityError:
                 # Only reachable if the serialisation above were bypassed.
                 raise ConcurrencyError(stream_id, expected_version, -1) from None
             public = [{"position": p} for p, e in zip(positions, new_events, strict=True) if not _private(e)]
             if public:
-                await conn.execute(insert(outbox), public)
-            result = AppendResult(
-                stream_id, expected_version + len(new_events), positions, [str(e.event_id) for e in new_events]
-            )
+                await conn.execute(_INSERT_OUTBOX, public)
+            result = AppendResult(stream_id, expected_version + len(new_events), positions,
+                                  [str(e.event_id) for e in new_events], published=len(public))
             if idempotency_key is not None:
                 await conn.execute(
                     insert(commands).values(
