@@ -166,14 +166,19 @@ async def list_factories(request: Request, country: str = Depends(served_country
     return out
 
 
+async def _one_in_country(request: Request, table, key, ident: str, country: str, what: str) -> dict:  # noqa: ANN001
+    """One row of a per-country view; another country's row does not exist here."""
+    async with _service(request).db.read() as conn:
+        row = (await conn.execute(select(table).where(and_(key == ident, table.c.country == country)))).first()
+    if row is None:
+        raise NotFound(what, ident)
+    return dict(row._mapping)
+
+
 @router.get("/factories/{factory_id}")
 async def get_factory(request: Request, factory_id: str, country: str = Depends(served_country)) -> dict:
-    async with _service(request).db.read() as conn:
-        row = (await conn.execute(select(factories).where(
-            and_(factories.c.factory_id == factory_id, factories.c.country == country)))).first()
-    if row is None:
-        raise NotFound("factory", factory_id)
-    return _factory_row(dict(row._mapping))
+    return _factory_row(await _one_in_country(request, factories, factories.c.factory_id, factory_id, country,
+                                              "factory"))
 
 
 # -- assessments ---------------------------------------------------------------------
@@ -290,12 +295,8 @@ def _assessment_row(r: dict) -> dict:
 
 @router.get("/assessments/{assessment_id}")
 async def get_assessment(request: Request, assessment_id: str, country: str = Depends(served_country)) -> dict:
-    async with _service(request).db.read() as conn:
-        row = (await conn.execute(select(assessments).where(
-            and_(assessments.c.assessment_id == assessment_id, assessments.c.country == country)))).first()
-    if row is None:
-        raise NotFound("assessment", assessment_id)
-    return _assessment_row(dict(row._mapping))
+    return _assessment_row(await _one_in_country(request, assessments, assessments.c.assessment_id, assessment_id,
+                                                 country, "assessment"))
 
 
 @router.get("/worklist")
