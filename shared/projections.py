@@ -20,7 +20,7 @@ import asyncio
 import hashlib
 import traceback
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 import orjson
@@ -143,9 +143,6 @@ class ProjectionRunner:
                     await _quiet(in_progress())
 
     async def _handle_batch(self, msgs: Sequence[Message]) -> None:
-        acks: list[Message] = []
-        naks: list[tuple[Message, float]] = []
-        newly_parked: list[tuple[ParkedMessage, bytes]] = []
         items: list[tuple[Message, Envelope | None, str | None]] = []
         for m in msgs:
             try:
@@ -153,82 +150,105 @@ class ProjectionRunner:
             except Exception as e:  # noqa: BLE001 - undecodable: no retry will help
                 items.append((m, None, f"undecodable message: {e}"))
         items = _in_stream_order(items)
-        try:
-            async with self.db.write() as conn:
-                streams = {env.stream_id for _, env, _ in items if env is not None}
-                versions = await self._tracked(conn, streams)
-                blocked = await self._parked_streams(conn, streams)
-                held: set[str] = set()  # streams with an earlier event of this batch not applied
-                for m, env, bad in items:
-                    attempts = _attempts(m)
-                    if env is None:
-                        newly_parked.append(await self._park(conn, m, None, "undecodable", bad or "", attempts))
-                        acks.append(m)
-                        continue
-                    last = versions.get(env.stream_id, 0)
-                    if env.stream_version <= last:
-                        acks.append(m)  # already applied: a redelivery or replay
-                        continue
-                    if env.stream_id in blocked:
-                        newly_parked.append(await self._park(
-                            conn, m, env, "blocked", "an earlier event of this stream is parked", attempts))
-                        acks.append(m)
-                        continue
-                    if env.stream_id in held or env.stream_version > last + 1:
-                        reason = f"waiting for version {last + 1} of {env.stream_id}"
-                        if attempts >= self.gap_max_attempts and env.stream_id not in held:
-                            newly_parked.append(await self._park(conn, m, env, "gap", reason, attempts))
-                            blocked.add(env.stream_id)
-                            acks.append(m)
-                        else:
-                            held.add(env.stream_id)
-                            naks.append((m, self._delay(attempts)))
-                        continue
-                    try:
-                        async with conn.begin_nested():
-                            await self._apply_one(conn, env)
-                    except Exception as e:
-                        if is_connectivity_error(e):
-                            raise
-                        err = "".join(traceback.format_exception_only(e)).strip()
-                        if attempts >= self.max_attempts:
-                            log.error("projection.parked", projection=self.name, event_id=str(env.event_id),
-                                      stream_id=env.stream_id, error=err, attempts=attempts)
-                            newly_parked.append(await self._park(conn, m, env, "error", err, attempts))
-                            blocked.add(env.stream_id)
-                            acks.append(m)
-                        else:
-                            log.warning("projection.retry", projection=self.name, event_id=str(env.event_id),
-                                        error=err, attempt=attempts)
-                            held.add(env.stream_id)
-                            naks.append((m, self._delay(attempts)))
-                        continue
-                    versions[env.stream_id] = env.stream_version
-                    acks.append(m)
-                    self.applied += 1
-        except Exception as e:  # database unreachable or restarting: nothing committed, try again later
-            log.warning("projection.batch_failed", projection=self.name, error=str(e) or type(e).__name__,
-                        messages=len(msgs))
-            for m in msgs:
-                await _quiet(m.nak(delay=self._delay(_attempts(m))))
-            return
-        for m in acks:
+        # First the whole batch in one transaction with no savepoints; only if a
+        # handler fails, once more with a savepoint around each event, so the
+        # failing one can be retried or parked while the rest commit.
+        for careful in (False, True):
+            out = _Outcome()
+            try:
+                async with self.db.write() as conn:
+                    await self._apply_batch(conn, items, out, careful)
+                break
+            except _TryCarefully:
+                continue
+            except Exception as e:  # database unreachable or restarting: nothing committed, try again later
+                log.warning("projection.batch_failed", projection=self.name, error=str(e) or type(e).__name__,
+                            messages=len(msgs))
+                for m in msgs:
+                    await _quiet(m.nak(delay=self._delay(_attempts(m))))
+                return
+        self.applied += out.applied
+        for m in out.acks:
             await _quiet(m.ack())
-        for m, delay in naks:
+        for m, delay in out.naks:
             await _quiet(m.nak(delay=delay))
         if self.on_parked:
-            for p, data in newly_parked:
+            for p, data in out.parked:
                 await _quiet(self.on_parked(p, data))
+
+    async def _apply_batch(self, conn: AsyncConnection, items: list, out: _Outcome, careful: bool) -> None:
+        streams = {env.stream_id for _, env, _ in items if env is not None}
+        versions = await self._tracked(conn, streams)
+        blocked = await self._parked_streams(conn, streams)
+        held: set[str] = set()  # streams with an earlier event of this batch not applied
+        done: dict[str, Envelope] = {}
+        for m, env, bad in items:
+            attempts = _attempts(m)
+            if env is None:
+                out.parked.append(await self._park(conn, m, None, "undecodable", bad or "", attempts))
+                out.acks.append(m)
+                continue
+            last = versions.get(env.stream_id, 0)
+            if env.stream_version <= last:
+                out.acks.append(m)  # already applied: a redelivery or replay
+                continue
+            if env.stream_id in blocked:
+                out.parked.append(await self._park(
+                    conn, m, env, "blocked", "an earlier event of this stream is parked", attempts))
+                out.acks.append(m)
+                continue
+            if env.stream_id in held or env.stream_version > last + 1:
+                reason = f"waiting for version {last + 1} of {env.stream_id}"
+                if attempts >= self.gap_max_attempts and env.stream_id not in held:
+                    out.parked.append(await self._park(conn, m, env, "gap", reason, attempts))
+                    blocked.add(env.stream_id)
+                    out.acks.append(m)
+                else:
+                    held.add(env.stream_id)
+                    out.naks.append((m, self._delay(attempts)))
+                continue
+            try:
+                if careful:
+                    async with conn.begin_nested():
+                        await self._apply_event(conn, env)
+                else:
+                    await self._apply_event(conn, env)
+            except Exception as e:
+                if is_connectivity_error(e):
+                    raise
+                if not careful:
+                    raise _TryCarefully from e
+                err = "".join(traceback.format_exception_only(e)).strip()
+                if attempts >= self.max_attempts:
+                    log.error("projection.parked", projection=self.name, event_id=str(env.event_id),
+                              stream_id=env.stream_id, error=err, attempts=attempts)
+                    out.parked.append(await self._park(conn, m, env, "error", err, attempts))
+                    blocked.add(env.stream_id)
+                    out.acks.append(m)
+                else:
+                    log.warning("projection.retry", projection=self.name, event_id=str(env.event_id),
+                                error=err, attempt=attempts)
+                    held.add(env.stream_id)
+                    out.naks.append((m, self._delay(attempts)))
+                continue
+            versions[env.stream_id] = env.stream_version
+            done[env.stream_id] = env
+            out.acks.append(m)
+            out.applied += 1
+        await self._track(conn, done.values())
 
     def _delay(self, attempts: int) -> float:
         return self.backoff_s[min(max(attempts, 1), len(self.backoff_s)) - 1]
 
-    async def _apply_one(self, conn: AsyncConnection, env: Envelope) -> None:
+    async def _apply_event(self, conn: AsyncConnection, env: Envelope) -> None:
         with correlation(env.correlation_id, str(env.event_id), country=env.country):
             await self.projection.apply(conn, env)
-        await upsert(conn, tracking, {"projection": self.name, "stream_id": env.stream_id,
-                                      "stream_version": env.stream_version, "event_id": env.event_id},
-                     keys=["projection", "stream_id"])
+
+    async def _track(self, conn: AsyncConnection, last: Iterable[Envelope]) -> None:
+        """One tracking upsert for the last event applied of each stream."""
+        rows = [{"projection": self.name, "stream_id": e.stream_id, "stream_version": e.stream_version,
+                 "event_id": e.event_id} for e in last]
+        await upsert(conn, tracking, rows, keys=["projection", "stream_id"])
 
     async def _tracked(self, conn: AsyncConnection, streams: Iterable[str]) -> dict[str, int]:
         streams = list(streams)
@@ -270,12 +290,15 @@ class ProjectionRunner:
         envs = list(envs)
         versions = await self._tracked(conn, {e.stream_id for e in envs})
         n = 0
+        done: dict[str, Envelope] = {}
         for env in envs:
             if env.stream_version <= versions.get(env.stream_id, 0):
                 continue
-            await self._apply_one(conn, env)
+            await self._apply_event(conn, env)
             versions[env.stream_id] = env.stream_version
+            done[env.stream_id] = env
             n += 1
+        await self._track(conn, done.values())
         return n
 
     async def reset(self, conn: AsyncConnection) -> None:
@@ -360,6 +383,18 @@ class ProjectionRunner:
                             error=err[:4000], attempts=r.attempts + 1))
         log.info("projection.redrive", projection=self.name, **result)
         return result
+
+
+class _TryCarefully(Exception):  # noqa: N818 - control flow, not an error
+    """A handler failed in a batch run without savepoints: run it again with them."""
+
+
+@dataclass
+class _Outcome:
+    acks: list = field(default_factory=list)
+    naks: list = field(default_factory=list)
+    parked: list = field(default_factory=list)
+    applied: int = 0
 
 
 def _in_stream_order(items: list) -> list:  # noqa: ANN001

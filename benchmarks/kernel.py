@@ -1,0 +1,404 @@
+"""Kernel benchmark: printed figures, each next to a ceiling measured in the
+same run (not a timed test).
+
+- appends/s on SQLite and PostgreSQL, 1, 4 and 16 concurrent writers, one
+  event per command and batches of 10; ceiling: raw aiosqlite / asyncpg
+  inserting the same rows in the same transaction shape (events + outbox);
+  peer: the `eventsourcing` library's application recorder, same database
+- relay throughput to JetStream; ceiling: raw nats-py publish_async, pipelined
+- projection catch-up through ProjectionRunner; ceiling: raw nats-py pull
+  fetch(100) + ack
+- peak memory while reading a long log with EventStore.read_all
+
+    .venv/bin/python -m benchmarks.kernel [--quick] [--log-events N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+import asyncpg
+import nats
+import orjson
+import psutil
+
+from shared.messaging.jetstream import ensure_streams, stream_name
+from shared.messaging.relay import OutboxRelay, headers_for
+from shared.natsserver import NatsServer, nats_server_binary
+from shared.projections import ProjectionRunner
+from shared.sample import VisitBoard, metadata
+from shared.settings import Settings
+from shared.store import Database, EventStore
+from tests.kernel.helpers import noted, scheduled
+
+PG_ADMIN = os.environ.get("WECARE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+ROWS: list[list[str]] = []
+
+
+def row(*cells: object) -> None:
+    ROWS.append([str(c) for c in cells])
+
+
+def flush(title: str, header: list[str]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in ROWS)) for i, h in enumerate(header)]
+    print(f"\n{title}")
+    print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
+    for r in ROWS:
+        print("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)))
+    ROWS.clear()
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] if xs else float("nan")
+
+
+async def run_writers(total: int, writers: int, op: Callable[[int], Awaitable[None]]) -> tuple[float, list[float]]:
+    lat: list[float] = []
+    it = iter(range(total))
+
+    async def w() -> None:
+        for i in it:
+            t = time.perf_counter()
+            await op(i)
+            lat.append((time.perf_counter() - t) * 1000)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(w() for _ in range(writers)))
+    return time.perf_counter() - t0, lat
+
+
+# -- databases -------------------------------------------------------------------------
+
+async def pg_create() -> str:
+    name = f"wecare_bench_{uuid.uuid4().hex[:10]}"
+    c = await asyncpg.connect(PG_ADMIN)
+    await c.execute(f'CREATE DATABASE "{name}"')
+    await c.close()
+    return name
+
+
+async def pg_drop(name: str) -> None:
+    c = await asyncpg.connect(PG_ADMIN)
+    await c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await c.close()
+
+
+def pg_url(name: str, driver: str = "postgresql+asyncpg") -> str:
+    return PG_ADMIN.rsplit("/", 1)[0].replace("postgresql", driver, 1) + f"/{name}"
+
+
+def events_for(i: int, batch: int) -> list:
+    s = f"visit-{uuid.uuid4().hex}"
+    return [scheduled(s)] + [noted(s, v) for v in range(2, batch + 1)]
+
+
+async def ours(url: str, total_cmds: int, writers: int, batch: int) -> tuple[float, list[float]]:
+    db = Database(url)
+    await db.create_all()
+    store = EventStore(db, "sample")
+    prepared = [events_for(i, batch) for i in range(total_cmds)]
+
+    async def op(i: int) -> None:
+        evs = prepared[i]
+        await store.append(evs[0].stream_id, 0, evs)
+
+    try:
+        return await run_writers(total_cmds, writers, op)
+    finally:
+        await db.dispose()
+
+
+def raw_rows(batch: int) -> list[tuple]:
+    s = f"visit-{uuid.uuid4().hex}"
+    now = datetime.now(UTC)
+    payload = orjson.dumps({"factory": "F1", "visit_date": "2026-03-01", "purpose": "advisory"}).decode()
+    return [(uuid.uuid4(), s, v, "VisitScheduled", 2, "bd", now, now, "c", None, "bench", payload)
+            for v in range(1, batch + 1)]
+
+
+async def raw_sqlite(path: Path, total_cmds: int, writers: int, batch: int) -> tuple[float, list[float]]:
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await db.create_all()  # the same tables
+    await db.dispose()
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    await conn.execute("PRAGMA journal_mode=WAL")
+    await conn.execute("PRAGMA synchronous=FULL")
+    lock = asyncio.Lock()
+    prepared = [[(str(r[0]).replace("-", ""), *r[1:6], r[6].replace(tzinfo=None), r[7].replace(tzinfo=None), *r[8:])
+                 for r in raw_rows(batch)] for _ in range(total_cmds)]
+    ins = ("INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, country, "
+           "occurred_at, recorded_at, correlation_id, causation_id, actor, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+           "RETURNING position")
+
+    async def op(i: int) -> None:
+        async with lock:  # one writer
+            await conn.execute("BEGIN IMMEDIATE")
+            positions = []
+            for r in prepared[i]:
+                async with conn.execute(ins, r) as cur:
+                    positions.append((await cur.fetchone())[0])
+            await conn.executemany("INSERT INTO outbox (position) VALUES (?)", [(p,) for p in positions])
+            await conn.execute("COMMIT")
+
+    try:
+        return await run_writers(total_cmds, writers, op)
+    finally:
+        await conn.close()
+
+
+async def raw_pg(name: str, total_cmds: int, writers: int, batch: int) -> tuple[float, list[float]]:
+    db = Database(pg_url(name))
+    await db.create_all()
+    await db.dispose()
+    pool = await asyncpg.create_pool(pg_url(name, "postgresql"), min_size=writers, max_size=writers)
+    prepared = [raw_rows(batch) for _ in range(total_cmds)]
+    ins = ("INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, country, "
+           "occurred_at, recorded_at, correlation_id, causation_id, actor, payload) "
+           "SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[], "
+           "$7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[]) "
+           "RETURNING position")
+
+    async def op(i: int) -> None:
+        cols = list(zip(*prepared[i], strict=True))
+        async with pool.acquire() as c, c.transaction():
+            positions = [r[0] for r in await c.fetch(ins, *[list(col) for col in cols])]
+            await c.executemany("INSERT INTO outbox (position) VALUES ($1)", [(p,) for p in positions])
+
+    try:
+        return await run_writers(total_cmds, writers, op)
+    finally:
+        await pool.close()
+
+
+def peer(recorder_factory: Callable[[], object], total_cmds: int, writers: int, batch: int) -> tuple[float, list]:
+    from eventsourcing.persistence import StoredEvent
+
+    rec = recorder_factory()
+    rec.create_table()  # type: ignore[attr-defined]
+    prepared = [[StoredEvent(originator_id=uuid.uuid4() if v == 1 else None, originator_version=v,  # type: ignore
+                             topic="VisitScheduled", state=b'{"factory":"F1","visit_date":"2026-03-01"}')
+                 for v in range(1, batch + 1)] for _ in range(total_cmds)]
+    for evs in prepared:  # one originator per command
+        oid = evs[0].originator_id
+        evs[:] = [StoredEvent(oid, e.originator_version, e.topic, e.state) for e in evs]
+    lat: list[float] = []
+    it = iter(range(total_cmds))
+    lock = threading.Lock()
+
+    def w() -> None:
+        while True:
+            with lock:
+                i = next(it, None)
+            if i is None:
+                return
+            t = time.perf_counter()
+            rec.insert_events(prepared[i])  # type: ignore[attr-defined]
+            lat.append((time.perf_counter() - t) * 1000)
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=w) for _ in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0, lat
+
+
+async def bench_appends(quick: bool) -> None:
+    from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+    from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+
+    n = 300 if quick else 1000
+    for backend in ("sqlite", "postgres"):
+        for batch in (1, 10):
+            for writers in (1, 4, 16):
+                cmds = max(n // batch, 50)
+                tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+                if backend == "sqlite":
+                    o = await ours(f"sqlite+aiosqlite:///{tmp}/ours.db", cmds, writers, batch)
+                    r = await raw_sqlite(tmp / "raw.db", cmds, writers, batch)
+                    p = await asyncio.to_thread(peer, lambda tmp=tmp: SQLiteApplicationRecorder(
+                        SQLiteDatastore(str(tmp / "es.db"))), cmds, writers, batch)
+                else:
+                    names = [await pg_create() for _ in range(3)]
+                    try:
+                        o = await ours(pg_url(names[0]), cmds, writers, batch)
+                        r = await raw_pg(names[1], cmds, writers, batch)
+                        p = await asyncio.to_thread(peer, lambda nm=names[2], w=writers: PostgresApplicationRecorder(
+                            PostgresDatastore(nm, "127.0.0.1", 5432, "postgres", "", pool_size=w,
+                                              max_overflow=0)), cmds, writers, batch)
+                    finally:
+                        for nm in names:
+                            await pg_drop(nm)
+                events = cmds * batch
+                rate = lambda x, ev=events: ev / x[0]  # noqa: E731
+                row(backend, writers, batch, f"{rate(o):.0f}", f"{rate(r):.0f}", f"{rate(o) / rate(r):.0%}",
+                    f"{rate(p):.0f}", f"{statistics.median(o[1]):.2f}", f"{pct(o[1], 99):.2f}",
+                    f"{pct(r[1], 99):.2f}")
+    flush("appends (events/s; latency per command in ms)",
+          ["backend", "writers", "batch", "ours ev/s", "raw ev/s", "ours/raw", "eventsourcing ev/s", "p50",
+           "p99", "raw p99"])
+
+
+# -- NATS ----------------------------------------------------------------------------------
+
+async def bench_relay_and_catchup(quick: bool) -> None:
+    n = 5000 if quick else 20000
+    tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+    with NatsServer(store_dir=tmp / "nats") as server:
+        settings = Settings(service="sample", nats_url=server.url, log_level="ERROR")
+        nc = await nats.connect(server.url)
+        js = nc.jetstream()
+        await ensure_streams(js, settings, ["sample"])
+        db = Database(f"sqlite+aiosqlite:///{tmp}/store.db")
+        await db.create_all(metadata)
+        store = EventStore(db, "sample")
+        envs = []
+        for i in range(n // 2):
+            s = f"visit-{i}"
+            envs.append([scheduled(s, country="bd"), noted(s, 2, country="bd")])
+        for pair in envs:
+            await store.append(pair[0].stream_id, 0, pair)
+        relay = OutboxRelay(store, lambda: js, batch=500)
+        t0 = time.perf_counter()
+        while await relay.publish_pending():
+            pass
+        ours_s = time.perf_counter() - t0
+        # ceiling: the same payloads, raw publish_async to a second stream
+        await js.add_stream(name="RAW", subjects=["raw.>"])
+        flat = [e for pair in envs for e in pair]
+        t0 = time.perf_counter()
+        for start in range(0, len(flat), 500):
+            futs = [await js.publish_async(f"raw.{e.country}", e.to_wire(), headers=headers_for(e))
+                    for e in flat[start:start + 500]]
+            await asyncio.gather(*futs)
+        raw_s = time.perf_counter() - t0
+        row("relay to JetStream", n, f"{n / ours_s:.0f}", f"{n / raw_s:.0f}", f"{raw_s / ours_s:.0%}")
+
+        # catch-up through ProjectionRunner, fed by a durable pull consumer: first a projection that
+        # writes nothing (the kernel's own cost: decode, order, tracking), then the VisitBoard (2-3 writes an event)
+        timings = {}
+        for label, projection in (("no writes", _Null()), ("VisitBoard", VisitBoard())):
+            runner = ProjectionRunner(projection, db)
+            sub = await js.pull_subscribe("wecare.bd.sample.>", durable=f"bench{len(timings)}",
+                                          stream=stream_name("sample"))
+            t0 = time.perf_counter()
+            while runner.applied < n:
+                msgs = await sub.fetch(100, timeout=5)
+                await runner.handle_batch(msgs)
+            timings[label] = time.perf_counter() - t0
+        raw_sub = await js.pull_subscribe("raw.>", durable="rawbench", stream="RAW")
+        t0 = time.perf_counter()
+        got = 0
+        while got < n:
+            msgs = await raw_sub.fetch(100, timeout=5)
+            for m in msgs:
+                await m.ack()
+            got += len(msgs)
+        raw_c = time.perf_counter() - t0
+        for label, secs in timings.items():
+            row(f"catch-up, projection {label}", n, f"{n / secs:.0f}", f"{n / raw_c:.0f}", f"{raw_c / secs:.0%}")
+        await nc.close()
+        await db.dispose()
+    flush("NATS (events/s)", ["what", "events", "ours", "raw nats-py", "ours/raw"])
+
+
+class _Null(VisitBoard):
+    name = "null"
+    tables = ()
+
+    async def apply(self, conn, env) -> None:  # noqa: ANN001
+        return None
+
+
+# -- memory ------------------------------------------------------------------------------------
+
+async def bench_memory(log_events: int) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+    path = tmp / "log.db"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await db.create_all()
+    await db.dispose()
+    con = sqlite3.connect(path)
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    payload = '{"factory":"F1","visit_date":"2026-03-01","purpose":"advisory"}'
+    chunk = 50_000
+    for start in range(0, log_events, chunk):
+        con.executemany(
+            "INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, country, "
+            "occurred_at, recorded_at, correlation_id, causation_id, actor, payload) VALUES "
+            "(?,?,1,'VisitScheduled',2,'bd',?,?,'c',NULL,'bench',?)",
+            [(uuid.uuid4().hex, f"visit-{i}", now, now, payload) for i in range(start, min(start + chunk, log_events))])
+        con.commit()
+    con.close()
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    store = EventStore(db, "sample")
+    proc = psutil.Process()
+    peak = [proc.memory_info().rss]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], proc.memory_info().rss)
+            time.sleep(0.01)
+
+    th = threading.Thread(target=sample)
+    th.start()
+    base = proc.memory_info().rss
+    tracemalloc.start()
+    marks = {int(log_events * f): f for f in (0.1, 0.5, 1.0)}
+    n = 0
+    t0 = time.perf_counter()
+    async for _ in store.read_all(page=1000):
+        n += 1
+        if n in marks:
+            _, tpeak = tracemalloc.get_traced_memory()
+            row(f"{marks[n]:.0%}", n, f"{(peak[0] - base) / 2**20:.1f}", f"{tpeak / 2**20:.1f}",
+                f"{n / (time.perf_counter() - t0):.0f}")
+    tracemalloc.stop()
+    stop.set()
+    th.join()
+    await db.dispose()
+    flush(f"reading a {log_events:,}-event log with read_all (memory must stay flat)",
+          ["read", "events", "RSS growth MiB", "tracemalloc peak MiB", "events/s"])
+
+
+def header() -> None:
+    pg = subprocess.run(["psql", PG_ADMIN, "-tAc", "show server_version"], capture_output=True, text=True)
+    ns = subprocess.run([nats_server_binary(), "--version"], capture_output=True, text=True)
+    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+          f"{platform.system()} {platform.release()}")
+    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, postgresql {pg.stdout.strip()}, "
+          f"{ns.stdout.strip()}")
+
+
+async def main(quick: bool, log_events: int) -> None:
+    header()
+    await bench_appends(quick)
+    await bench_relay_and_catchup(quick)
+    await bench_memory(log_events)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--log-events", type=int, default=None)
+    a = ap.parse_args()
+    asyncio.run(main(a.quick, a.log_events or (100_000 if a.quick else 1_000_000)))
