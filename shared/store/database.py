@@ -34,7 +34,8 @@ class Database:
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.writer = create_async_engine(
-                url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60
+                url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60,
+                pool_reset_on_return=None,  # every write ends in COMMIT or ROLLBACK already
             )
             self.reader = create_async_engine(url, pool_size=4, max_overflow=4)
             _sqlite_setup(self.writer, immediate=True, synchronous=sqlite_synchronous)
