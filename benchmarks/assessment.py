@@ -23,29 +23,15 @@ import aiosqlite
 import httpx
 import orjson
 
+from benchmarks.common import pct, run_concurrently
 from shared.natsserver import NatsServer
 from tests.assessment.builders import demographics, factory, findings, policies, response
 from tests.kernel.processes import ServiceProcess
 
 
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
-
-
 async def timed_requests(n: int, concurrency: int, send) -> tuple[float, list[float]]:  # noqa: ANN001
-    lat: list[float] = []
-    queue = iter(range(n))
-
-    async def worker() -> None:
-        for i in queue:
-            t = time.perf_counter()
-            await send(i)
-            lat.append((time.perf_counter() - t) * 1000)
-
-    t0 = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return n / (time.perf_counter() - t0), lat
+    secs, lat = await run_concurrently(n, concurrency, send)
+    return n / secs, lat
 
 
 async def raw_inserts(path: Path, n: int, concurrency: int) -> tuple[float, list[float]]:

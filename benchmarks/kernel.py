@@ -28,7 +28,7 @@ import threading
 import time
 import tracemalloc
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +38,7 @@ import nats
 import orjson
 import psutil
 
+from benchmarks.common import pct, run_concurrently
 from shared.messaging.jetstream import ensure_streams, stream_name
 from shared.messaging.relay import OutboxRelay, headers_for
 from shared.natsserver import NatsServer, nats_server_binary
@@ -62,26 +63,6 @@ def flush(title: str, header: list[str]) -> None:
     for r in ROWS:
         print("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)))
     ROWS.clear()
-
-
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] if xs else float("nan")
-
-
-async def run_writers(total: int, writers: int, op: Callable[[int], Awaitable[None]]) -> tuple[float, list[float]]:
-    lat: list[float] = []
-    it = iter(range(total))
-
-    async def w() -> None:
-        for i in it:
-            t = time.perf_counter()
-            await op(i)
-            lat.append((time.perf_counter() - t) * 1000)
-
-    t0 = time.perf_counter()
-    await asyncio.gather(*(w() for _ in range(writers)))
-    return time.perf_counter() - t0, lat
 
 
 # -- databases -------------------------------------------------------------------------
@@ -120,7 +101,7 @@ async def ours(url: str, total_cmds: int, writers: int, batch: int) -> tuple[flo
         await store.append(evs[0].stream_id, 0, evs)
 
     try:
-        return await run_writers(total_cmds, writers, op)
+        return await run_concurrently(total_cmds, writers, op)
     finally:
         await db.dispose()
 
@@ -158,7 +139,7 @@ async def raw_sqlite(path: Path, total_cmds: int, writers: int, batch: int) -> t
             await conn.execute("COMMIT")
 
     try:
-        return await run_writers(total_cmds, writers, op)
+        return await run_concurrently(total_cmds, writers, op)
     finally:
         await conn.close()
 
@@ -182,7 +163,7 @@ async def raw_pg(name: str, total_cmds: int, writers: int, batch: int) -> tuple[
             await c.executemany("INSERT INTO outbox (position) VALUES ($1)", [(p,) for p in positions])
 
     try:
-        return await run_writers(total_cmds, writers, op)
+        return await run_concurrently(total_cmds, writers, op)
     finally:
         await pool.close()
 
