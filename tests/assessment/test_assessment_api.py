@@ -112,33 +112,35 @@ async def test_fewer_than_five_respondents_are_suppressed_and_answers_never_leav
     assert await svc.store.count() == 4 + 6  # stored here all the same
 
 
-async def test_bad_input_names_the_field_and_stores_nothing(assessment) -> None:
+@pytest.mark.parametrize("cc", ["bd", "vn"])
+async def test_bad_input_names_the_field_and_stores_nothing(assessment, cc) -> None:
     svc, c = assessment
-    await setup_assessment(c, "bd")
+    await setup_assessment(c, cc)
     cases = [
         ("post", "/xx/factories", factory("z"), "country"),
-        ("post", "/bd/factories", factory("z", headcount=-5), "headcount"),
-        ("post", "/bd/assessments", {"assessment_id": "a9", "factory_id": "nope", "scheduled_date": "2026-01-01",
+        ("post", f"/{cc}/factories", factory("z", headcount=-5), "headcount"),
+        ("post", f"/{cc}/assessments", {"assessment_id": "a9", "factory_id": "nope", "scheduled_date": "2026-01-01",
                                      "assessors": ["x"]}, "factory_id"),
-        ("put", "/bd/assessments/a1/demographics",
+        ("put", f"/{cc}/assessments/a1/demographics",
          demographics(headcount={"female": {"18_24": -1}, "male": {}}), "demographics"),
-        ("put", "/bd/assessments/a1/demographics", demographics(migrant_workers=-3), "demographics.migrant_workers"),
-        ("put", "/bd/assessments/a1/demographics", demographics(migrant_workers=5000), "demographics"),
-        ("put", "/bd/assessments/a1/policies", {"items": {"paid_maternity_leave": {"status": "yes"}}},
+        ("put", f"/{cc}/assessments/a1/demographics", demographics(migrant_workers=-3), "demographics.migrant_workers"),
+        ("put", f"/{cc}/assessments/a1/demographics", demographics(migrant_workers=5000), "demographics"),
+        ("put", f"/{cc}/assessments/a1/policies", {"items": {"paid_maternity_leave": {"status": "yes"}}},
          "items.paid_maternity_leave.status"),
-        ("put", "/bd/assessments/a1/policies", {"items": {"paid_maternity_leave": {"status": "in_place", "days": 98}}},
+        ("put", f"/{cc}/assessments/a1/policies",
+         {"items": {"paid_maternity_leave": {"status": "in_place", "days": 98}}},
          "items"),
-        ("put", "/bd/assessments/a1/management", {"findings": [{"area": "golf", "text": "x"}]}, "findings.0.area"),
-        ("post", "/bd/assessments/a1/survey-responses",
+        ("put", f"/{cc}/assessments/a1/management", {"findings": [{"area": "golf", "text": "x"}]}, "findings.0.area"),
+        ("post", f"/{cc}/assessments/a1/survey-responses",
          {"response_id": "x1", "language": "en", "answers": {**response(1)["answers"], "sex": "robot"}},
          "answers.sex"),
-        ("post", "/bd/assessments/a1/survey-responses",
+        ("post", f"/{cc}/assessments/a1/survey-responses",
          {"response_id": "x2", "language": "en", "answers": {**response(1)["answers"], "stress": 9}},
          "answers.stress"),
-        ("post", "/bd/assessments/a1/survey-responses",
+        ("post", f"/{cc}/assessments/a1/survey-responses",
          {"response_id": "x3", "language": "en", "answers": {k: v for k, v in response(1)["answers"].items()
                                                              if k != "afford_basics"}}, "answers.afford_basics"),
-        ("post", "/bd/assessments/a1/survey-responses",
+        ("post", f"/{cc}/assessments/a1/survey-responses",
          {"response_id": "x4", "language": "xx", "answers": response(1)["answers"]}, "language"),
     ]
     before = await store_count(svc)
