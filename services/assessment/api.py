@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from shared.aggregate import DomainError, NotFound, Repository
 from shared.api import Page, actor, expected_version, idempotency_key, served_country
 from shared.contracts.envelope import Envelope
 from shared.logging import current_correlation, new_correlation_id
+from shared.store.eventstore import ConcurrencyError
 
 router = APIRouter(prefix="/{country}", tags=["assessment"])
 IDENT = r"^[A-Za-z0-9_.-]+$"
@@ -246,19 +248,71 @@ async def record_findings(request: Request, assessment_id: str, body: RecordFind
                          lambda a: a.record_findings(body.findings, body.reason))
 
 
+def _response_event_id(assessment_id: str, response_id: str) -> uuid.UUID:
+    """The same response always gets the same event id, whichever way it is sent."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"wecare:survey:{assessment_id}:{response_id}")
+
+
+async def _append_responses(request: Request, a: Assessment, country: str, who: str,
+                            responses: list[SurveyResponse], key: str | None) -> tuple[int, int]:
+    """Validate every response first (nothing is stored if one is bad), skip
+    the ones already recorded, append the rest at the end of the survey stream.
+    Returns (recorded now, responses in the survey)."""
+    store = _service(request).store
+    cid, cause = current_correlation()
+    stream = SurveyLog.stream_id(a.id)
+    envs = []
+    for i, body in enumerate(responses):
+        try:
+            e = SurveyLog.response(a, body.response_id, body.language, body.answers)
+        except DomainError as err:
+            if len(responses) > 1 and err.field and err.field != "assessment_id":
+                err.field = f"responses.{i}.{err.field}"
+            raise
+        envs.append(Envelope.wrap(e, stream_id=stream, stream_version=1, country=country, actor=who,
+                                  correlation_id=cid or new_correlation_id(), causation_id=cause,
+                                  event_id=_response_event_id(a.id, body.response_id)))
+    for _ in range(3):  # a concurrent copy of the same batch may win the race: look again
+        seen = await store.existing_ids([e.event_id for e in envs])
+        fresh = [e for e in envs if e.event_id not in seen]
+        if not fresh:
+            return 0, await store.version(stream)
+        try:
+            res = await store.append(stream, None, fresh, idempotency_key=key)
+            return (0 if res.replayed else len(fresh)), res.version
+        except ConcurrencyError:
+            continue
+    raise ConcurrencyError(stream, -1, await store.version(stream))
+
+
 @router.post("/assessments/{assessment_id}/survey-responses", status_code=201)
 async def record_response(request: Request, assessment_id: str, body: SurveyResponse,
                           country: str = Depends(served_country), who: str = Depends(actor)) -> dict:
     a = await assessments_repo(request).get(assessment_id)
     _in_country(a, country, "assessment")
-    e = SurveyLog.response(a, body.response_id, body.language, body.answers)
-    cid, cause = current_correlation()
-    stream = SurveyLog.stream_id(assessment_id)
-    env = Envelope.wrap(e, stream_id=stream, stream_version=1, country=country, actor=who,
-                        correlation_id=cid or new_correlation_id(), causation_id=cause)
-    res = await _service(request).store.append(stream, None, [env],
-                                               idempotency_key=f"survey:{assessment_id}:{body.response_id}")
-    return {"response_id": body.response_id, "recorded": not res.replayed, "responses": res.version}
+    recorded, total = await _append_responses(request, a, country, who, [body], None)
+    return {"response_id": body.response_id, "recorded": bool(recorded), "responses": total}
+
+
+class SurveyBatch(Body):
+    responses: list[SurveyResponse] = Field(min_length=1, max_length=500)
+
+
+@router.post("/assessments/{assessment_id}/survey-responses/batch", status_code=201)
+async def record_responses(request: Request, assessment_id: str, body: SurveyBatch,
+                           country: str = Depends(served_country), who: str = Depends(actor),
+                           key: str | None = Depends(idempotency_key)) -> dict:
+    """Responses captured offline, sent together (up to 500). Sending the same
+    batch again, or responses already sent one by one, records nothing twice."""
+    ids = [r.response_id for r in body.responses]
+    if len(set(ids)) != len(ids):
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        raise DomainError(f"response ids repeated in the batch: {', '.join(dup)}", field="responses",
+                          rule="unique_response_id", items=dup)
+    a = await assessments_repo(request).get(assessment_id)
+    _in_country(a, country, "assessment")
+    recorded, total = await _append_responses(request, a, country, who, body.responses, key)
+    return {"received": len(body.responses), "recorded": recorded, "responses": total}
 
 
 @router.post("/assessments/{assessment_id}/complete")

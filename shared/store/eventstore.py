@@ -252,6 +252,15 @@ class EventStore:
         async with self.db.read() as conn:
             return int(await conn.scalar(q) or 0)
 
+    async def existing_ids(self, event_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these event ids are stored already (for clients that make
+        their own ids, e.g. offline capture)."""
+        if not event_ids:
+            return set()
+        async with self.db.read() as conn:
+            rows = await conn.execute(select(events.c.event_id).where(events.c.event_id.in_(list(event_ids))))
+            return {r.event_id for r in rows}
+
     async def get(self, event_id: uuid.UUID) -> Envelope | None:
         async with self.db.read() as conn:
             row = (await conn.execute(select(*_COLUMNS).where(events.c.event_id == event_id))).first()

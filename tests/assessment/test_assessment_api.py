@@ -286,3 +286,34 @@ async def test_rebuild_equals_live(assessment) -> None:
         assert await svc.runners[name].snapshot() == live
     async with svc.db.read() as conn:  # nothing was published twice into the store either
         assert len((await conn.execute(select(events.c.event_id))).all()) == await svc.store.count()
+
+
+async def test_offline_batch_of_responses_is_recorded_once(assessment) -> None:
+    svc, c = assessment
+    await setup_assessment(c, "vn")
+    await c.post("/vn/assessments/a1/survey-responses", json=response(3))  # one already sent on its own
+    batch = {"responses": [response(i) for i in range(40)]}
+    r = await c.post("/vn/assessments/a1/survey-responses/batch", json=batch)
+    assert r.status_code == 201 and r.json() == {"received": 40, "recorded": 39, "responses": 40}
+    r = await c.post("/vn/assessments/a1/survey-responses/batch", json=batch)  # sent again after a lost answer
+    assert r.json() == {"received": 40, "recorded": 0, "responses": 40}
+    assert len(await svc.store.load("survey-a1")) == 40
+    results = await asyncio.gather(*(c.post("/vn/assessments/a1/survey-responses/batch",
+                                            json={"responses": [response(i) for i in range(40, 60)]})
+                                     for _ in range(3)))  # the same batch from three flaky retries at once
+    assert sorted(r.json()["recorded"] for r in results) == [0, 0, 20]
+    assert len(await svc.store.load("survey-a1")) == 60
+
+
+async def test_a_bad_response_in_a_batch_stores_none_of_it(assessment) -> None:
+    svc, c = assessment
+    await setup_assessment(c, "bd")
+    bad = [response(i) for i in range(10)]
+    bad[3] = {**bad[3], "answers": {**bad[3]["answers"], "sex": "robot"}}
+    r = await c.post("/bd/assessments/a1/survey-responses/batch", json={"responses": bad})
+    assert r.status_code == 422 and r.json()["field"] == "responses.3.answers.sex"
+    r = await c.post("/bd/assessments/a1/survey-responses/batch", json={"responses": [response(1), response(1)]})
+    assert r.status_code == 422 and r.json()["rule"] == "unique_response_id" and r.json()["items"] == ["r1"]
+    r = await c.post("/bd/assessments/a1/survey-responses/batch", json={"responses": [response(i) for i in range(501)]})
+    assert r.status_code == 422 and r.json()["fields"][0]["field"] == "responses"
+    assert await svc.store.load("survey-a1") == []
