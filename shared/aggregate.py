@@ -110,15 +110,20 @@ class Repository(Generic[A]):
         expected_version: int | None = None,
         idempotency_key: str | None = None,
         create: bool = False,
+        guard: Callable[[A], None] | None = None,
     ) -> tuple[A, AppendResult]:
         """Load the aggregate, let `decide` record events, append them.
         `expected_version` (from the client, e.g. If-Match) makes a stale
-        client's write fail with ConcurrencyError instead of being merged."""
+        client's write fail with ConcurrencyError instead of being merged.
+        `guard` runs first on the loaded aggregate (e.g. "is it in the caller's
+        country?"), so a resource out of scope is not found before it conflicts."""
         if idempotency_key is not None:
             prior = await self.store.command_result(idempotency_key)
             if prior is not None:  # a retried command: answer as the first time, append nothing
                 return await self.get(ident, required=False), prior
         agg = await self.get(ident, required=not create)
+        if guard is not None:
+            guard(agg)
         if expected_version is not None and agg.version != expected_version:
             raise ConcurrencyError(agg.stream_id(ident), expected_version, agg.version)
         out = decide(agg)

@@ -107,6 +107,10 @@ def assessments_repo(request: Request) -> Repository[Assessment]:
     return Repository(_service(request).store, Assessment)
 
 
+def _in(country: str, what: str):  # noqa: ANN202
+    return lambda agg: _in_country(agg, country, what)
+
+
 def _in_country(agg: Factory | Assessment, country: str, what: str) -> None:
     if agg.country != country:  # another country's resource does not exist here
         raise NotFound(what, agg.id)
@@ -128,9 +132,8 @@ async def register_factory(body: RegisterFactory, country: str = Depends(served_
 async def update_factory(factory_id: str, body: UpdateFactory, country: str = Depends(served_country),
                          who: str = Depends(actor), version: int | None = Depends(expected_version),
                          repo: Repository[Factory] = Depends(factories_repo)) -> dict[str, Any]:
-    f = await repo.get(factory_id)
-    _in_country(f, country, "factory")
     _, res = await repo.execute(factory_id, lambda f: f.update(**body.model_dump()), actor=who, country=country,
+                                guard=_in(country, "factory"),
                                 expected_version=version)
     return {"factory_id": factory_id, "version": res.version}
 
@@ -138,8 +141,8 @@ async def update_factory(factory_id: str, body: UpdateFactory, country: str = De
 @router.post("/factories/{factory_id}/archive")
 async def archive_factory(factory_id: str, body: Reason, country: str = Depends(served_country),
                           who: str = Depends(actor), repo: Repository[Factory] = Depends(factories_repo)) -> dict:
-    _in_country(await repo.get(factory_id), country, "factory")
-    _, res = await repo.execute(factory_id, lambda f: f.archive(body.reason), actor=who, country=country)
+    _, res = await repo.execute(factory_id, lambda f: f.archive(body.reason), actor=who, country=country,
+                                guard=_in(country, "factory"))
     return {"factory_id": factory_id, "version": res.version, "status": "archived"}
 
 
@@ -210,18 +213,18 @@ async def _responses(request: Request, assessment_id: str) -> list[dict]:
 
 async def _record(request: Request, assessment_id: str, country: str, who: str, version: int | None,
                   decide) -> dict:  # noqa: ANN001
-    repo = assessments_repo(request)
-    a = await repo.get(assessment_id)
-    _in_country(a, country, "assessment")
-    completed = a.status == "completed"
-    responses = await _responses(request, assessment_id) if completed else []
+    amended = False
 
-    def run(agg: Assessment) -> None:
+    async def run(agg: Assessment) -> None:
+        nonlocal amended
+        amended = agg.status == "completed"  # recording a section again: an amendment
+        responses = await _responses(request, assessment_id) if amended else []
         decide(agg)
         agg.amend_outputs(responses)
 
-    _, res = await repo.execute(assessment_id, run, actor=who, country=country, expected_version=version)
-    return {"assessment_id": assessment_id, "version": res.version, "amended": completed}
+    _, res = await assessments_repo(request).execute(assessment_id, run, actor=who, country=country,
+                                                     expected_version=version, guard=_in(country, "assessment"))
+    return {"assessment_id": assessment_id, "version": res.version, "amended": amended}
 
 
 @router.put("/assessments/{assessment_id}/policies")
@@ -318,12 +321,11 @@ async def record_responses(request: Request, assessment_id: str, body: SurveyBat
 @router.post("/assessments/{assessment_id}/complete")
 async def complete(request: Request, assessment_id: str, body: Complete, country: str = Depends(served_country),
                    who: str = Depends(actor), version: int | None = Depends(expected_version)) -> dict:
-    repo = assessments_repo(request)
-    a = await repo.get(assessment_id)
-    _in_country(a, country, "assessment")
-    responses = await _responses(request, assessment_id)
-    agg, res = await repo.execute(assessment_id, lambda a: a.complete(responses, body.completed_on), actor=who,
-                                  country=country, expected_version=version)
+    async def run(a: Assessment) -> None:
+        a.complete(await _responses(request, assessment_id), body.completed_on)
+
+    agg, res = await assessments_repo(request).execute(assessment_id, run, actor=who, country=country,
+                                                       expected_version=version, guard=_in(country, "assessment"))
     return {"assessment_id": assessment_id, "version": res.version, "status": agg.status}
 
 

@@ -200,6 +200,8 @@ async def test_factories_update_archive_filter_and_page(assessment) -> None:
                                               "scheduled_date": "2026-01-01", "assessors": ["x"]})
     assert r.status_code == 422 and r.json()["rule"] == "active_factory"
     assert (await c.patch("/vn/factories/f0", json={"headcount": 1})).status_code == 404  # not in that country
+    r = await c.patch("/vn/factories/f0", json={"headcount": 1}, headers={"If-Match": "7"})
+    assert r.status_code == 404  # out of scope is not found before it could conflict (no leak of its version)
     await eventually(lambda: no_lag(c))
     page = (await c.get("/bd/factories", params={"limit": 3, "offset": 3})).json()
     assert page["total"] == 7 and [f["factory_id"] for f in page["items"]] == ["f3", "f4", "f5"]
