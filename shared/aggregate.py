@@ -6,8 +6,11 @@ Domain code is plain Python over events: an aggregate records events with
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import ClassVar, Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import DomainEvent
@@ -70,9 +73,9 @@ class Repository(Generic[A]):
         self.store = store
         self.cls = cls
 
-    async def get(self, ident: str, *, required: bool = True) -> A:
+    async def get(self, ident: str, *, required: bool = True, conn: AsyncConnection | None = None) -> A:
         agg = self.cls(ident)
-        for env in await self.store.load(self.cls.stream_id(ident)):
+        for env in await self.store.load(self.cls.stream_id(ident), conn=conn):
             agg.apply(env.event())
             agg.version = env.stream_version
             agg.country = env.country
@@ -81,7 +84,10 @@ class Repository(Generic[A]):
         return agg
 
     async def save(self, agg: A, *, actor: str, country: str | None = None,
-                   idempotency_key: str | None = None) -> AppendResult:
+                   idempotency_key: str | None = None, conn: AsyncConnection | None = None,
+                   event_ids: list[uuid.UUID] | None = None) -> AppendResult:
+        """`event_ids`: ids made by the caller (e.g. derived from the event a
+        reaction answers), so that a repeated reaction appends nothing twice."""
         country = country or agg.country
         if country is None:
             raise ValueError("an event needs a country")
@@ -91,10 +97,12 @@ class Repository(Generic[A]):
             Envelope.wrap(
                 e, stream_id=stream_id, stream_version=agg.version + i, country=country, actor=actor,
                 correlation_id=correlation_id or new_correlation_id(), causation_id=causation_id,
+                event_id=event_ids[i - 1] if event_ids else None,
             )
             for i, e in enumerate(agg.pending, start=1)
         ]
-        result = await self.store.append(stream_id, agg.version, envelopes, idempotency_key=idempotency_key)
+        result = await self.store.append(stream_id, agg.version, envelopes, idempotency_key=idempotency_key,
+                                         conn=conn)
         agg.pending.clear()
         agg.version = result.version
         agg.country = country
@@ -111,6 +119,7 @@ class Repository(Generic[A]):
         idempotency_key: str | None = None,
         create: bool = False,
         guard: Callable[[A], None] | None = None,
+        conn: AsyncConnection | None = None,
     ) -> tuple[A, AppendResult]:
         """Load the aggregate, let `decide` record events, append them.
         `expected_version` (from the client, e.g. If-Match) makes a stale
@@ -121,7 +130,7 @@ class Repository(Generic[A]):
             prior = await self.store.command_result(idempotency_key)
             if prior is not None:  # a retried command: answer as the first time, append nothing
                 return await self.get(ident, required=False), prior
-        agg = await self.get(ident, required=not create)
+        agg = await self.get(ident, required=not create, conn=conn)
         if guard is not None:
             guard(agg)
         if expected_version is not None and agg.version != expected_version:
@@ -129,5 +138,5 @@ class Repository(Generic[A]):
         out = decide(agg)
         if out is not None and hasattr(out, "__await__"):
             await out  # type: ignore[misc]
-        result = await self.save(agg, actor=actor, country=country, idempotency_key=idempotency_key)
+        result = await self.save(agg, actor=actor, country=country, idempotency_key=idempotency_key, conn=conn)
         return agg, result

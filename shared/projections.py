@@ -70,6 +70,10 @@ class Projection:
             out.setdefault(ctx, set()).add(et)
         return out
 
+    def bind(self, service: Any) -> None:
+        """Called once by the service that runs this projection (a projection
+        that reacts by appending events keeps the service's event store)."""
+
     def handles(self, env: Envelope) -> bool:
         return (env.context, env.event_type) in self._handlers
 
@@ -119,6 +123,9 @@ class ProjectionRunner:
         self.on_parked = on_parked
         self.lock = asyncio.Lock()  # a rebuild and live delivery never interleave
         self.applied = 0
+        # called after a batch that applied something committed (e.g. wake the outbox
+        # relay when a projection reacts by appending events)
+        self.after_commit: list[Callable[[], None]] = []
 
     # -- live delivery -----------------------------------------------------
 
@@ -168,6 +175,9 @@ class ProjectionRunner:
                     await _quiet(m.nak(delay=self._delay(_attempts(m))))
                 return
         self.applied += out.applied
+        if out.applied:
+            for hook in self.after_commit:
+                hook()
         for m in out.acks:
             await _quiet(m.ack())
         for m, delay in out.naks:

@@ -96,6 +96,8 @@ class Service:
         s = self.settings
         runner = ProjectionRunner(projection, self.db, max_attempts=s.consumer_max_attempts,
                                   backoff_s=s.consumer_backoff_s, on_parked=self._announce_parked)
+        projection.bind(self)
+        runner.after_commit.append(self.relay.wake)  # a reacting projection may have appended events
         self.runners[projection.name] = runner
         for context in sorted(projection.sources()):
             for country in s.countries:

@@ -58,9 +58,15 @@ class Database:
         """A write transaction. `appending=True` serialises it with every other
         appender (PostgreSQL advisory lock; SQLite is single-writer anyway)."""
         async with self.writer.begin() as conn:
-            if appending and not self.is_sqlite:
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
+            if appending:
+                await self.lock_appends(conn)
             yield conn
+
+    async def lock_appends(self, conn: AsyncConnection) -> None:
+        """Serialise this write transaction with every appender (a no-op on
+        SQLite, whose one writer connection serialises already)."""
+        if not self.is_sqlite:
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import orjson
@@ -102,12 +103,32 @@ class EventStore:
     # -- writing -----------------------------------------------------------
 
     async def append(self, stream_id: str, expected_version: int | None, new_events: Sequence[Envelope], *,
-                     idempotency_key: str | None = None) -> AppendResult:
-        result = await self._append(stream_id, expected_version, new_events, idempotency_key=idempotency_key)
+                     idempotency_key: str | None = None, conn: AsyncConnection | None = None) -> AppendResult:
+        """`conn`: append inside the caller's write transaction (see
+        `transaction()`), e.g. several streams at once, or a reaction to an
+        event together with the consumer's tracking record."""
+        result = await self._append(stream_id, expected_version, new_events, idempotency_key=idempotency_key,
+                                    conn=conn)
         if not result.replayed and result.published:
             for hook in self.on_append:
                 hook()
         return result
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction serialised with every appender, for appends
+        that must commit together."""
+        async with self.db.write(appending=True) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _writing(self, conn: AsyncConnection | None) -> AsyncIterator[AsyncConnection]:
+        if conn is None:
+            async with self.db.write(appending=True) as own:
+                yield own
+        else:
+            await self.db.lock_appends(conn)  # re-entrant within the transaction
+            yield conn
 
     async def _append(
         self,
@@ -116,6 +137,7 @@ class EventStore:
         new_events: Sequence[Envelope],
         *,
         idempotency_key: str | None = None,
+        conn: AsyncConnection | None = None,
     ) -> AppendResult:
         """Append events at versions expected_version+1.. atomically, with their
         outbox markers. A stale expected_version raises ConcurrencyError; the
@@ -131,7 +153,7 @@ class EventStore:
                                  f"expected {stream_id} v{expected_version + i}")
             if e.context != self.context:
                 raise ValueError(f"event of context {e.context} appended to the {self.context} store")
-        async with self.db.write(appending=True) as conn:
+        async with self._writing(conn) as conn:
             # one round trip for the stream's version and the command's earlier result
             current, done = (await conn.execute(_HEAD, {"stream_id": stream_id, "key": idempotency_key or ""})).one()
             if done is not None:
@@ -207,18 +229,40 @@ class EventStore:
 
     # -- reading -----------------------------------------------------------
 
-    async def version(self, stream_id: str) -> int:
-        async with self.db.read() as conn:
-            return await self._version(conn, stream_id)
+    @asynccontextmanager
+    async def _reading(self, conn: AsyncConnection | None) -> AsyncIterator[AsyncConnection]:
+        if conn is not None:
+            yield conn  # inside the caller's transaction: sees its own uncommitted appends
+        else:
+            async with self.db.read() as own:
+                yield own
 
-    async def load(self, stream_id: str, after_version: int = 0) -> list[Envelope]:
-        async with self.db.read() as conn:
-            rows = await conn.execute(
+    async def version(self, stream_id: str, *, conn: AsyncConnection | None = None) -> int:
+        async with self._reading(conn) as c:
+            return await self._version(c, stream_id)
+
+    async def load(self, stream_id: str, after_version: int = 0, *,
+                   conn: AsyncConnection | None = None) -> list[Envelope]:
+        async with self._reading(conn) as c:
+            rows = await c.execute(
                 select(*_COLUMNS)
                 .where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
                 .order_by(events.c.stream_version)
             )
             return [self._envelope(r) for r in rows]
+
+    async def find(self, event_type: str, *, country: str | None = None, containing: str | None = None,
+                   conn: AsyncConnection | None = None) -> list[Envelope]:
+        """Events of one type (of a country; whose payload contains a text),
+        in position order: for the few look-ups a command needs across
+        streams, e.g. "the programmes that name this factory"."""
+        q = select(*_COLUMNS).where(events.c.event_type == event_type)
+        if country is not None:
+            q = q.where(events.c.country == country)
+        if containing is not None:
+            q = q.where(events.c.payload.contains(containing, autoescape=True))
+        async with self._reading(conn) as c:
+            return [self._envelope(r) for r in await c.execute(q.order_by(events.c.position))]
 
     async def read_all(
         self, after: int = 0, *, page: int = 1000, countries: Sequence[str] | None = None,
