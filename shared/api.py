@@ -49,3 +49,16 @@ class Page:
         rows = await conn.execute(query.limit(self.limit).offset(self.offset))
         return {"items": [dict(r._mapping) for r in rows], "total": int(total or 0), "limit": self.limit,
                 "offset": self.offset}
+
+
+async def one_in_country(db, table, key, ident: str, country: str, what: str) -> dict:  # noqa: ANN001
+    """One row of a per-country read model; another country's row does not exist here."""
+    from sqlalchemy import and_, select
+
+    from shared.aggregate import NotFound
+
+    async with db.read() as conn:
+        row = (await conn.execute(select(table).where(and_(key == ident, table.c.country == country)))).first()
+    if row is None:
+        raise NotFound(what, ident)
+    return dict(row._mapping)

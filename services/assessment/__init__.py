@@ -8,4 +8,4 @@ assessment that opens every WeCare cycle.
 - service.py  wiring (create_service) and `python -m services.assessment`
 """
 
-CONTEXT = "assessment"
+from shared.contracts.assessment import CONTEXT  # noqa: E402,F401  (the contracts name the context)

@@ -9,15 +9,15 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from services.assessment.domain.assessment import Assessment, SurveyLog
 from services.assessment.domain.factory import Factory
-from services.assessment.domain.models import Demographics, Finding, PolicyAnswer
 from services.assessment.domain.survey import instrument
 from services.assessment.projections import assessments, factories, factory_indicators
 from shared.aggregate import DomainError, NotFound, Repository
-from shared.api import Page, actor, expected_version, idempotency_key, served_country
+from shared.api import Page, actor, expected_version, idempotency_key, one_in_country, served_country
+from shared.contracts.assessment import Demographics, Finding, PolicyAnswer
 from shared.contracts.envelope import Envelope
 from shared.logging import current_correlation, new_correlation_id
 from shared.store.eventstore import ConcurrencyError
@@ -171,19 +171,10 @@ async def list_factories(request: Request, country: str = Depends(served_country
     return out
 
 
-async def _one_in_country(request: Request, table, key, ident: str, country: str, what: str) -> dict:  # noqa: ANN001
-    """One row of a per-country view; another country's row does not exist here."""
-    async with _service(request).db.read() as conn:
-        row = (await conn.execute(select(table).where(and_(key == ident, table.c.country == country)))).first()
-    if row is None:
-        raise NotFound(what, ident)
-    return dict(row._mapping)
-
-
 @router.get("/factories/{factory_id}")
 async def get_factory(request: Request, factory_id: str, country: str = Depends(served_country)) -> dict:
-    return _factory_row(await _one_in_country(request, factories, factories.c.factory_id, factory_id, country,
-                                              "factory"))
+    db = _service(request).db
+    return _factory_row(await one_in_country(db, factories, factories.c.factory_id, factory_id, country, "factory"))
 
 
 # -- assessments ---------------------------------------------------------------------
@@ -351,8 +342,9 @@ def _assessment_row(r: dict) -> dict:
 
 @router.get("/assessments/{assessment_id}")
 async def get_assessment(request: Request, assessment_id: str, country: str = Depends(served_country)) -> dict:
-    return _assessment_row(await _one_in_country(request, assessments, assessments.c.assessment_id, assessment_id,
-                                                 country, "assessment"))
+    db = _service(request).db
+    return _assessment_row(await one_in_country(db, assessments, assessments.c.assessment_id, assessment_id,
+                                                country, "assessment"))
 
 
 @router.get("/worklist")

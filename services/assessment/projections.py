@@ -8,7 +8,7 @@ import orjson
 from sqlalchemy import Column, Date, Float, Integer, MetaData, String, Table, Text, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.assessment.domain.events import (
+from shared.contracts.assessment import (
     AssessmentAmended,
     AssessmentCompleted,
     AssessmentScheduled,

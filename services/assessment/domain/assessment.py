@@ -10,19 +10,21 @@ from __future__ import annotations
 from datetime import date
 
 from services.assessment.domain.checklist import checklist, validate_policies
-from services.assessment.domain.events import (
-    AssessmentAmended,
-    AssessmentCompleted,
-    AssessmentScheduled,
-    DemographicsRecorded,
-    ManagementFindingsRecorded,
-    PoliciesRecorded,
-    SurveyResponseRecorded,
-)
-from services.assessment.domain.models import Demographics, Finding, PolicyAnswer
+from services.assessment.domain.events import SurveyResponseRecorded
 from services.assessment.domain.needs import needs_profile, summarise
 from services.assessment.domain.survey import MIN_RESPONDENTS, indicators, instrument, validate_answers
 from shared.aggregate import Aggregate, DomainError
+from shared.contracts.assessment import (
+    AssessmentAmended,
+    AssessmentCompleted,
+    AssessmentScheduled,
+    Demographics,
+    DemographicsRecorded,
+    Finding,
+    ManagementFindingsRecorded,
+    PoliciesRecorded,
+    PolicyAnswer,
+)
 from shared.menu import menu
 
 SECTIONS = ("policies", "demographics", "management", "survey")

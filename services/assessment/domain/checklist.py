@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from services.assessment.domain.models import PolicyAnswer
 from shared.aggregate import DomainError
+from shared.contracts.assessment import PolicyAnswer
 from shared.countries import country as lookup_country
 
 _CONFIG = Path(__file__).parent.parent / "config" / "checklist.toml"

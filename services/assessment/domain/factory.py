@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.assessment.domain.events import FactoryArchived, FactoryRegistered, FactoryUpdated
 from shared.aggregate import Aggregate, DomainError
+from shared.contracts.assessment import FactoryArchived, FactoryRegistered, FactoryUpdated
 
 FIELDS = ("name", "supplier", "region", "sector", "buyers", "headcount")
 

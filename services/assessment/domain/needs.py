@@ -4,7 +4,7 @@ the menu activities that answer it. Evidence uses only unsuppressed figures."""
 from __future__ import annotations
 
 from services.assessment.domain.checklist import checklist
-from services.assessment.domain.models import (
+from shared.contracts.assessment import (
     Demographics,
     DemographicsSummary,
     Finding,

@@ -11,8 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from services.assessment.domain.models import Indicator
 from shared.aggregate import DomainError
+from shared.contracts.assessment import Indicator
 
 _CONFIG = Path(__file__).parent.parent / "config"
 MIN_RESPONDENTS = 5  # aggregates over fewer people are suppressed

@@ -1,0 +1,212 @@
+"""Published contracts of the assessment context: the events other services
+read (planning, evaluation, buyers' feeds) and the value objects they carry.
+The assessment service owns them; everyone else only reads them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.contracts.registry import DomainEvent, registry
+
+CONTEXT = "assessment"
+event = registry.event
+
+Sex = Literal["female", "male"]
+AgeBand = Literal["16_17", "18_24", "25_34", "35_44", "45_plus"]
+AGE_BANDS: tuple[str, ...] = ("16_17", "18_24", "25_34", "35_44", "45_plus")
+PolicyStatus = Literal["in_place", "partial", "missing"]
+Severity = Literal["none", "low", "medium", "high"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PolicyAnswer(Strict):
+    status: PolicyStatus
+    days: int | None = Field(None, ge=0, le=1000, description="days of paid leave (paid_maternity_leave only)")
+    note: str = Field("", max_length=2000)
+
+
+class Demographics(Strict):
+    """Headcount from the factory's records (counts, no personal data)."""
+
+    headcount: dict[Sex, dict[AgeBand, int]] = Field(
+        description="workers by sex and age band, e.g. {'female': {'18_24': 120, ...}, 'male': {...}}")
+    migrant_workers: int = Field(ge=0)
+    parent_workers: int = Field(ge=0)
+    left_behind_children: int = Field(ge=0, description="children of workers living apart from their parents")
+    maternity_leave_12m: int = Field(0, ge=0, description="women who took maternity leave in the last 12 months")
+    returned_after_maternity_12m: int = Field(0, ge=0, description="of those, women who came back to work")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Demographics:
+        for sex, bands in self.headcount.items():
+            for band, n in bands.items():
+                if n < 0:
+                    raise ValueError(f"headcount.{sex}.{band} must not be negative")
+        total = self.total
+        if self.migrant_workers > total:
+            raise ValueError(f"migrant_workers ({self.migrant_workers}) exceeds the headcount ({total})")
+        if self.parent_workers > total:
+            raise ValueError(f"parent_workers ({self.parent_workers}) exceeds the headcount ({total})")
+        if self.returned_after_maternity_12m > self.maternity_leave_12m:
+            raise ValueError("returned_after_maternity_12m exceeds maternity_leave_12m")
+        return self
+
+    @property
+    def total(self) -> int:
+        return sum(n for bands in self.headcount.values() for n in bands.values())
+
+    def by_sex(self, sex: str) -> int:
+        return sum(self.headcount.get(sex, {}).values())  # type: ignore[call-overload]
+
+    def by_band(self, band: str) -> int:
+        return sum(b.get(band, 0) for b in self.headcount.values())  # type: ignore[call-overload]
+
+
+class Finding(Strict):
+    area: str = Field(description="a need area of the service menu, e.g. childcare")
+    text: str = Field(min_length=1, max_length=4000)
+    priority: Literal["low", "medium", "high"] = "medium"
+
+
+class Indicator(Strict):
+    """A share or mean over survey respondents. Below 5 respondents it is
+    suppressed: no value and no counts leave the service."""
+
+    value: float | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    suppressed: bool = False
+
+
+class DemographicsSummary(Strict):
+    headcount: int
+    female: int
+    male: int
+    share_female: float | None
+    migrant_workers: int
+    parent_workers: int
+    left_behind_children: int
+    juvenile_workers: int
+    young_workers_18_24: int
+    maternity_return_rate: float | None
+
+
+class NeedArea(Strict):
+    area: str
+    severity: Severity
+    score: int = Field(ge=0, le=3)
+    evidence: list[str]
+    activities: list[str]
+
+
+# -- events ------------------------------------------------------------------
+
+@event(CONTEXT)
+class FactoryRegistered(DomainEvent):
+    """A supplier factory joined the programme in a country."""
+
+    factory_id: str
+    name: str
+    supplier: str
+    region: str
+    sector: str
+    buyers: list[str]
+    headcount: int = Field(ge=0)
+
+
+@event(CONTEXT)
+class FactoryUpdated(DomainEvent):
+    """Some of a factory's details changed (only the changed fields are set)."""
+
+    factory_id: str
+    name: str | None = None
+    supplier: str | None = None
+    region: str | None = None
+    sector: str | None = None
+    buyers: list[str] | None = None
+    headcount: int | None = Field(None, ge=0)
+
+
+@event(CONTEXT)
+class FactoryArchived(DomainEvent):
+    """The factory left the programme."""
+
+    factory_id: str
+    reason: str
+
+
+@event(CONTEXT)
+class AssessmentScheduled(DomainEvent):
+    """An on-site needs assessment was scheduled."""
+
+    assessment_id: str
+    factory_id: str
+    scheduled_date: date
+    assessors: list[str]
+    survey_version: int
+    checklist_version: int
+
+
+@event(CONTEXT)
+class PoliciesRecorded(DomainEvent):
+    """The policies-and-systems checklist was recorded (or amended, with a reason)."""
+
+    assessment_id: str
+    items: dict[str, PolicyAnswer]
+    flags: list[str]
+    reason: str | None = None
+
+
+@event(CONTEXT)
+class DemographicsRecorded(DomainEvent):
+    """Worker demographics from the factory's records."""
+
+    assessment_id: str
+    demographics: Demographics
+    reason: str | None = None
+
+
+@event(CONTEXT)
+class ManagementFindingsRecorded(DomainEvent):
+    """Findings of the management interview."""
+
+    assessment_id: str
+    findings: list[Finding]
+    reason: str | None = None
+
+
+@event(CONTEXT)
+class AssessmentCompleted(DomainEvent):
+    """The assessment is complete: its needs profile, demographics aggregates
+    and survey indicators (suppressed below 5 respondents)."""
+
+    assessment_id: str
+    factory_id: str
+    completed_on: date
+    respondents: int | None  # None when fewer than 5
+    needs_profile: list[NeedArea]
+    demographics: DemographicsSummary
+    indicators: dict[str, Indicator]
+    policy_flags: list[str]
+
+
+@event(CONTEXT)
+class AssessmentAmended(DomainEvent):
+    """A completed assessment was amended; the history stays. Carries the
+    recomputed outputs."""
+
+    assessment_id: str
+    factory_id: str
+    section: str
+    reason: str
+    respondents: int | None
+    needs_profile: list[NeedArea]
+    demographics: DemographicsSummary
+    indicators: dict[str, Indicator]
+    policy_flags: list[str]
