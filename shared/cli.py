@@ -7,7 +7,8 @@ import asyncio
 import sys
 from pathlib import Path
 
-SERVICES = {"sample": "shared.sample_service", "assessment": "services.assessment.service"}
+SERVICES = {"sample": "shared.sample_service", "assessment": "services.assessment.service",
+            "planning": "services.planning.service"}
 
 
 def _serve(args: argparse.Namespace) -> int:

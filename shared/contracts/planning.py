@@ -1,0 +1,132 @@
+"""Published contracts of the planning context: programmes a buyer sponsors,
+and each factory's action plan (activities from the service menu, milestones,
+KPIs with a baseline and a target), its approval, revisions and kick-off."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.contracts.registry import DomainEvent, registry
+
+CONTEXT = "planning"
+event = registry.event
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlannedActivity(Strict):
+    activity: str = Field(min_length=1, max_length=100, description="activity code of the service menu")
+    cohort_size: int | None = Field(None, ge=1, description="participants, for activities with a cohort")
+    need: str | None = Field(None, max_length=100, description="the need area it answers")
+
+
+class Milestone(Strict):
+    name: str = Field(min_length=1, max_length=300)
+    due: date
+    activities: list[str] = Field(default_factory=list, max_length=50)
+
+
+class Kpi(Strict):
+    indicator: str = Field(min_length=1, max_length=100)
+    baseline: float
+    target: float
+    source: str = Field("assessment", max_length=100, description="where the baseline comes from")
+
+
+class PlanContent(Strict):
+    """What a revision of a plan says."""
+
+    activities: list[PlannedActivity]
+    milestones: list[Milestone]
+    kpis: list[Kpi]
+    credits_used: int
+    catalogue_version: int
+
+
+@event(CONTEXT)
+class ProgrammeCreated(DomainEvent):
+    """A buyer sponsors WeCare for factories over a period. Recorded once per
+    country of the programme, with that country's factories and share."""
+
+    programme_id: str
+    name: str
+    buyer: str
+    countries: list[str]
+    starts_on: date
+    ends_on: date
+    credits_per_factory: int
+    factories: list[str]  # in this event's country
+    factories_total: int
+    price_per_factory: int
+    currency: str
+    contract_value: int  # the whole programme
+    country_value: int  # this country's factories
+
+
+@event(CONTEXT)
+class PlanDrafted(DomainEvent):
+    """A factory's action plan was drafted: suggested from its needs profile,
+    or written by the country team."""
+
+    plan_id: str
+    programme_id: str
+    factory_id: str
+    revision: int
+    content: PlanContent
+    credits_budget: int
+    suggested: bool
+    assessment_id: str | None = None
+    explanation: list[str] = Field(default_factory=list)
+
+
+@event(CONTEXT)
+class PlanEdited(DomainEvent):
+    """The country team changed a plan not yet approved."""
+
+    plan_id: str
+    revision: int
+    content: PlanContent
+    note: str | None = None
+
+
+@event(CONTEXT)
+class PlanApproved(DomainEvent):
+    """Factory management approved a revision of the plan: its activities,
+    milestones and KPI targets are what delivery and evaluation work to."""
+
+    plan_id: str
+    programme_id: str
+    factory_id: str
+    revision: int
+    content: PlanContent
+    approved_by: str
+    approved_on: date
+
+
+@event(CONTEXT)
+class PlanRevised(DomainEvent):
+    """An approved plan changed: a new revision that needs approval again."""
+
+    plan_id: str
+    programme_id: str
+    factory_id: str
+    revision: int
+    content: PlanContent
+    reason: str
+
+
+@event(CONTEXT)
+class KickOffHeld(DomainEvent):
+    """The formal kick-off that opens the plan's delivery."""
+
+    plan_id: str
+    programme_id: str
+    factory_id: str
+    held_on: date
+    participants: int
+    facilitators: list[str]
+    note: str | None = None

@@ -1,0 +1,153 @@
+"""Every plan rule, and the programme's inputs, through the API: a bad input
+gets a 422 naming the rule, the field and the items, and stores nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from services.planning.domain.plan import Plan
+from tests.planning.conftest import Stack
+
+FAMILY_DAY = {"activity": "family_day"}
+MPT = {"activity": "migrant_parents_training"}
+KPI = {"indicator": "share_parents_reached", "baseline": 0.0, "target": 0.5}
+MILESTONE = {"name": "Kick-off", "due": "2026-03-20"}
+
+
+@pytest.fixture
+async def programme(stack: Stack) -> Stack:
+    for cc, fid in (("bd", "F1"), ("bd", "F2"), ("vn", "V1")):
+        await stack.factory(cc, fid)
+    await stack.settled()
+    r = await stack.programme("bd", "otto", ["F1", "F2", "V1"], starts_on="2026-03-01", ends_on="2027-02-28")
+    assert r.status_code == 201, r.text
+    return stack
+
+
+def plan(*activities: dict[str, Any], milestones: list | None = None, kpis: list | None = None,
+         factory: str = "F1") -> dict[str, Any]:
+    return {"programme_id": "otto", "factory_id": factory, "activities": list(activities),
+            "milestones": [MILESTONE] if milestones is None else milestones, "kpis": [KPI] if kpis is None else kpis}
+
+
+async def _events(stack: Stack) -> int:
+    return await stack.planning_service.store.count()
+
+
+BROKEN = [
+    ("over budget", plan(FAMILY_DAY, {"activity": "child_friendly_space"}, {"activity": "responsible_recruitment"}),
+     "budget", ["child_friendly_space", "responsible_recruitment"]),
+    ("missing prerequisite", plan(FAMILY_DAY, {"activity": "photo_voice"}), "prerequisites", ["photo_voice"]),
+    ("unknown activity", plan(FAMILY_DAY, {"activity": "yoga_classes"}), "unknown_activity", ["yoga_classes"]),
+    ("activity twice", plan(FAMILY_DAY, MPT, MPT), "no_duplicates", ["migrant_parents_training"]),
+    ("no family day", plan(MPT), "mandatory", ["family_day"]),
+    ("cohort too big", plan(FAMILY_DAY, MPT, {"activity": "photo_voice", "cohort_size": 30}), "cohort_size",
+     ["photo_voice"]),
+    ("milestone outside the period", plan(FAMILY_DAY, MPT, milestones=[
+        MILESTONE, {"name": "Training done", "due": "2027-03-15"}]), "milestone_in_period", ["Training done"]),
+    ("milestone before the period", plan(FAMILY_DAY, milestones=[{"name": "Early", "due": "2026-02-01"}]),
+     "milestone_in_period", ["Early"]),
+    ("milestones out of order", plan(FAMILY_DAY, MPT, milestones=[
+        {"name": "Training done", "due": "2026-06-01"}, {"name": "Kick-off", "due": "2026-03-20"}]),
+     "milestones_in_order", ["Kick-off"]),
+    ("milestone names an unplanned activity", plan(FAMILY_DAY, milestones=[
+        {"name": "CFS open", "due": "2026-06-01", "activities": ["child_friendly_space"]}]),
+     "milestone_activities", ["child_friendly_space"]),
+    ("KPI without a baseline", plan(FAMILY_DAY, kpis=[{"indicator": "share_high_stress", "target": 0.2}]),
+     "kpi_baseline", ["share_high_stress"]),
+    ("KPI twice", plan(FAMILY_DAY, kpis=[KPI, KPI]), "no_duplicates", ["share_parents_reached"]),
+    ("factory not in the programme", plan(FAMILY_DAY, factory="F9"), "factory_in_programme", ["F9"]),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "rule", "items"), BROKEN, ids=[c[0] for c in BROKEN])
+async def test_a_plan_that_breaks_a_rule_is_refused_and_nothing_is_stored(programme: Stack, case, body, rule, items):
+    before = await _events(programme)
+    r = await programme.planning.post("/bd/plans", json=body)
+    assert r.status_code == 422, r.text
+    err = r.json()
+    assert err["rule"] == rule and err["items"] == items, err
+    assert err["field"] and err["message"] and err["correlation_id"]
+    assert await _events(programme) == before
+    # the same content as an edit of an existing plan is refused the same way
+    ok = await programme.planning.post("/bd/plans", json=plan(FAMILY_DAY, MPT, factory="F2"))
+    assert ok.status_code == 201, ok.text
+    if rule != "factory_in_programme":
+        edit = {k: v for k, v in body.items() if k not in ("programme_id", "factory_id")}
+        r = await programme.planning.put(f"/bd/plans/{Plan.plan_id('otto', 'F2')}", json=edit)
+        assert r.status_code == 422 and r.json()["rule"] == rule
+        stream = await programme.planning_service.store.load(Plan.stream_id(Plan.plan_id("otto", "F2")))
+        assert [e.event_type for e in stream] == ["PlanDrafted"]
+
+
+async def test_wrong_types_name_the_field(programme: Stack):
+    r = await programme.planning.post("/bd/plans", json={**plan(FAMILY_DAY), "activities": [{"activity": 3}]})
+    assert r.status_code == 422 and r.json()["fields"][0]["field"] == "activities.0.activity"
+    r = await programme.planning.post("/bd/plans", json={**plan(FAMILY_DAY), "milestones": [
+        {"name": "x", "due": "soon"}]})
+    assert r.status_code == 422 and r.json()["fields"][0]["field"] == "milestones.0.due"
+    r = await programme.planning.post("/xx/plans", json=plan(FAMILY_DAY))
+    assert r.status_code == 422 and r.json()["field"] == "country"
+
+
+async def test_programme_inputs(stack: Stack):
+    await stack.factory("bd", "F1")
+    await stack.factory("bd", "F2")
+    await stack.settled()
+    await stack.assessment.post("/bd/factories/F2/archive", json={"reason": "closed"})
+    await stack.settled()
+    before = await _events(stack)
+    cases = [
+        ({"factories": ["F1", "NOPE"]}, "known_factory", ["NOPE"]),
+        ({"factories": ["F2"]}, "active_factory", ["F2"]),
+        ({"factories": ["F1", "F1"]}, "no_duplicates", ["F1"]),
+        ({"factories": ["F1"], "ends_on": "2029-03-01"}, "programme_period", None),
+        ({"factories": ["F1"], "ends_on": "2026-03-31"}, "programme_period", None),
+    ]
+    for kw, rule, items in cases:
+        r = await stack.programme("bd", "p1", **{"factories": kw.pop("factories")}, **kw)
+        assert r.status_code == 422 and r.json()["rule"] == rule, (kw, r.text)
+        assert r.json().get("items") == items
+    r = await stack.programme("bd", "p1", ["F1"], starts_on="2026-03-01", ends_on="2026-02-01")
+    assert r.status_code == 422 and r.json()["field"] == "ends_on"
+    assert await _events(stack) == before
+    # three years is the longest programme; the default is one year
+    r = await stack.programme("bd", "p3", ["F1"], starts_on="2026-03-01", ends_on="2029-02-28")
+    assert r.status_code == 201, r.text
+    r = await stack.programme("bd", "p1", ["F1"], starts_on="2026-03-01")
+    assert r.json()["ends_on"] == "2027-02-28"
+    r = await stack.programme("bd", "p1", ["F1"])
+    assert r.status_code == 422 and r.json()["rule"] == "unique"
+
+
+@pytest.mark.parametrize(("factories", "price", "total"), [(1, 15_000, 15_000), (10, 13_000, 130_000),
+                                                           (20, 11_000, 220_000), (9, 15_000, 135_000),
+                                                           (25, 11_000, 275_000)])
+async def test_seed_prices(stack: Stack, factories: int, price: int, total: int):
+    q = (await stack.planning.get("/pricing", params={"factories": factories})).json()["quote"]
+    assert (q["price_per_factory"], q["total"], q["currency"]) == (price, total, "USD")
+
+
+async def test_a_programme_in_two_countries_is_priced_by_its_size_and_shared_per_country(stack: Stack):
+    bd = [f"B{i}" for i in range(6)]
+    vn = [f"V{i}" for i in range(4)]
+    for f in bd:
+        await stack.factory("bd", f)
+    for f in vn:
+        await stack.factory("vn", f, region="Hanoi")
+    await stack.settled()
+    r = await stack.programme("bd", "otto-asia", bd + vn)
+    assert r.status_code == 201, r.text
+    assert (r.json()["price_per_factory"], r.json()["total"], r.json()["countries"]) == (13_000, 130_000, ["bd", "vn"])
+    await stack.settled()
+    p = stack.planning
+    assert (await p.get("/bd/reports/contract-value")).json()["buyers"] == [
+        {"buyer": "Otto Group", "currency": "USD", "programmes": 1, "value": 78_000}]
+    assert (await p.get("/vn/reports/contract-value")).json()["buyers"][0]["value"] == 52_000
+    vn_share = (await p.get("/vn/programmes/otto-asia")).json()
+    assert vn_share["factories"] == vn and vn_share["contract_value"] == 130_000
+    # a plan is made in the factory's country only
+    r = await p.post("/bd/plans", json={**plan(FAMILY_DAY, factory="V1"), "programme_id": "otto-asia"})
+    assert r.status_code == 422 and r.json()["rule"] == "factory_in_programme"
