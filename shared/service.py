@@ -8,7 +8,7 @@ background, retrying until NATS answers. /ready says when both are up."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
@@ -25,12 +25,13 @@ from nats.js.api import DeliverPolicy
 from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
-from shared.contracts.envelope import SUBJECT_ROOT
+from shared.contracts.envelope import SUBJECT_ROOT, Envelope
 from shared.contracts.registry import registry
 from shared.http import install
 from shared.logging import configure_logging, get_logger
 from shared.messaging.jetstream import CONTEXTS, deadletter_subject, ensure_streams, make_broker, stream_name
 from shared.messaging.relay import OutboxRelay
+from shared.messaging.replay import replay
 from shared.projections import ParkedMessage, Projection, ProjectionRunner
 from shared.settings import Settings
 from shared.store.database import Database
@@ -235,10 +236,24 @@ class Service:
         out["projections"] = projections
         return out
 
+    async def _log_of(self, projection: Projection) -> AsyncIterator[Envelope]:
+        """Every event the projection reads: this service's from its own store,
+        other services' from their JetStream streams."""
+        contexts = set(projection.sources())
+        countries = self.settings.countries
+        if self.context in contexts:
+            async for env in self.store.read_all(countries=countries):
+                yield env
+        for context in sorted(contexts - {self.context}):
+            async for env in replay(self.js(), context, countries):
+                yield env
+
     async def rebuild(self, name: str) -> dict[str, Any]:
         runner = self.runners[name]
+        if set(runner.projection.sources()) - {self.context} and not self.messaging_ready.is_set():
+            raise RuntimeError("NATS is needed to rebuild from other services' events: not connected yet")
         before = await runner.fingerprint()
-        n = await runner.rebuild(self.store.read_all(countries=self.settings.countries))
+        n = await runner.rebuild(self._log_of(runner.projection))
         after = await runner.fingerprint()
         return {"projection": name, "applied": n, "identical": before == after, "fingerprint": after}
 

@@ -151,3 +151,40 @@ async def test_a_programme_in_two_countries_is_priced_by_its_size_and_shared_per
     # a plan is made in the factory's country only
     r = await p.post("/bd/plans", json={**plan(FAMILY_DAY, factory="V1"), "programme_id": "otto-asia"})
     assert r.status_code == 422 and r.json()["rule"] == "factory_in_programme"
+
+
+async def test_a_plan_keeps_the_catalogue_version_it_was_made_with(programme: Stack, tmp_path, monkeypatch):
+    import shutil
+
+    from shared.menu import menu_dir
+
+    folder = tmp_path / "menus"
+    folder.mkdir()
+    shutil.copy(menu_dir() / "v1.toml", folder / "v1.toml")
+    monkeypatch.setenv("WECARE_MENU_DIR", str(folder))
+    p = programme.planning
+    watch = [FAMILY_DAY, MPT, {"activity": "smart_watch"}]
+    r = await p.post("/bd/plans", json=plan(*watch))
+    assert r.status_code == 201, r.text
+    # version 2: Smart Watches only in China, Migrant Parents Training costs 3
+    v2 = (folder / "v1.toml").read_text().replace("version = 1", "version = 2")
+    v2 = v2.replace('name = "Smart Watch Program"', 'name = "Smart Watch Program"\ncountries = ["cn"]')
+    v2 = v2.replace('name = "Migrant Parents Training"\ncredits = 2', 'name = "Migrant Parents Training"\ncredits = 3')
+    (folder / "v2.toml").write_text(v2)
+    cat = (await p.get("/catalogue")).json()
+    assert cat["version"] == 2 and cat["versions"] == [1, 2]
+    assert "smart_watch" not in [a["code"] for a in (await p.get("/bd/catalogue")).json()["activities"]]
+    assert (await p.get("/catalogue", params={"version": 7})).status_code == 404
+    # a new plan follows version 2
+    r = await p.post("/bd/plans", json=plan(*watch, factory="F2"))
+    assert r.status_code == 422 and r.json()["rule"] == "available_in_country" and r.json()["items"] == [
+        "smart_watch"]
+    r = await p.post("/bd/plans", json=plan(FAMILY_DAY, MPT, {"activity": "youth_development"}, factory="F2"))
+    assert r.status_code == 422 and r.json()["rule"] == "budget"  # 3 + 8 credits in version 2
+    # the plan made with version 1 is still checked against version 1
+    r = await p.put(f"/bd/plans/{Plan.plan_id('otto', 'F1')}",
+                    json={"activities": [*watch, {"activity": "parent_child_activities"}], "milestones": [MILESTONE],
+                          "kpis": [KPI]})
+    assert r.status_code == 200, r.text
+    got = (await p.get(f"/bd/plans/{Plan.plan_id('otto', 'F1')}")).json()
+    assert got["content"]["catalogue_version"] == 1 and got["content"]["credits_used"] == 8
