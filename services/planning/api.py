@@ -135,7 +135,10 @@ async def create_programme(request: Request, body: CreateProgramme, country: str
     suggested draft plan at once."""
     svc = _service(request)
     if key is not None and (prior := await svc.store.command_result(key)) is not None:
-        return {"programme_id": body.programme_id, "replayed": True, "version": prior.version}
+        first = (await svc.store.load(prior.stream_id))[0].payload  # a retry: answer as the first time
+        quote = pricing().quote(first["factories_total"])
+        return {"programme_id": first["programme_id"], "countries": first["countries"], "ends_on": first["ends_on"],
+                **quote.to_dict(), "plans_suggested": 0, "replayed": True}
     dup = sorted({f for f in body.factories if body.factories.count(f) > 1})
     if dup:
         raise DomainError(f"factories listed twice: {', '.join(dup)}", field="factories", rule="no_duplicates",
@@ -169,7 +172,7 @@ async def create_programme(request: Request, body: CreateProgramme, country: str
             for r in rows:
                 drafted += await draft_suggested(svc.store, conn, terms, dict(r._mapping), actor=who)
     return {"programme_id": body.programme_id, "countries": countries, "ends_on": ends_on.isoformat(),
-            **quote.to_dict(), "plans_suggested": drafted}
+            **quote.to_dict(), "plans_suggested": drafted, "replayed": False}
 
 
 def _programme_row(r: dict) -> dict:
