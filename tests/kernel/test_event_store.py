@@ -192,3 +192,20 @@ async def test_append_at_the_end_whatever_the_version(store: EventStore) -> None
     loaded = await store.load("survey-a")
     assert [e.stream_version for e in loaded] == list(range(1, 21))
     assert sorted(e.payload["note"] for e in loaded) == sorted(str(i) for i in range(20))
+
+
+async def test_appends_in_one_transaction_commit_together_or_not_at_all(store: EventStore) -> None:
+    async with store.transaction() as conn:
+        await store.append("visit-a", 0, [scheduled("visit-a")], conn=conn)
+        await store.append("visit-b", 0, [scheduled("visit-b", factory="F_2%")], conn=conn)
+        assert await store.version("visit-a", conn=conn) == 1  # the transaction sees its own appends
+        found = await store.find("VisitScheduled", containing='"F_2%"', conn=conn)  # LIKE's wildcards escaped
+        assert [e.stream_id for e in found] == ["visit-b"]
+    assert await store.version("visit-a") == 1 and await store.version("visit-b") == 1
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as conn:
+            await store.append("visit-c", 0, [scheduled("visit-c")], conn=conn)
+            await store.append("visit-d", 0, [scheduled("visit-d")], conn=conn)
+            raise RuntimeError("a later step fails")
+    assert await store.version("visit-c") == 0 and await store.version("visit-d") == 0
+    assert await count(store.db) == 2 and await count(store.db, outbox) == 2

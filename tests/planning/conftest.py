@@ -4,7 +4,7 @@ server: planning learns factories and completed assessments from it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +16,7 @@ from services.assessment.service import create_service as assessment_service
 from services.planning.service import create_service as planning_service
 from shared.service import Service
 from tests.assessment import builders as b
-from tests.conftest import eventually
+from tests.conftest import _pg_create, _pg_drop, eventually, pg_url
 from tests.harness import no_lag, serving, settings_for
 
 
@@ -60,11 +60,32 @@ class Stack:
         return await self.planning.post(f"/{country}/programmes", json=body)
 
 
-@pytest.fixture
-async def stack(nats_server, tmp_path) -> AsyncIterator[Stack]:
+@asynccontextmanager
+async def _stack(nats_url: str, data_dir: str, planning_db: str = "") -> AsyncIterator[Stack]:
     async with AsyncExitStack() as es:
         _, a = await es.enter_async_context(serving(assessment_service(
-            settings_for("assessment", nats_server.url, str(tmp_path)))))
+            settings_for("assessment", nats_url, data_dir))))
         psvc, p = await es.enter_async_context(serving(planning_service(
-            settings_for("planning", nats_server.url, str(tmp_path)))))
+            settings_for("planning", nats_url, data_dir, database_url=planning_db))))
         yield Stack(a, p, psvc)
+
+
+@pytest.fixture
+async def stack(nats_server, tmp_path) -> AsyncIterator[Stack]:
+    async with _stack(nats_server.url, str(tmp_path)) as s:
+        yield s
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def stack_both(request, nats_server, tmp_path) -> AsyncIterator[Stack]:
+    """The planning store on both backends (the drafting reaction takes the append lock)."""
+    if request.param == "sqlite":
+        async with _stack(nats_server.url, str(tmp_path)) as s:
+            yield s
+    else:
+        name = await _pg_create()
+        try:
+            async with _stack(nats_server.url, str(tmp_path), pg_url(name)) as s:
+                yield s
+        finally:
+            await _pg_drop(name)

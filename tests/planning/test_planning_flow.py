@@ -19,7 +19,8 @@ async def _plan(stack: Stack, country: str, plan_id: str) -> dict | None:
     return r.json() if r.status_code == 200 else None
 
 
-async def test_a_completed_assessment_over_nats_drafts_a_suggested_plan_exactly_once(stack: Stack, nats_server):
+async def test_a_completed_assessment_over_nats_drafts_a_suggested_plan_exactly_once(stack_both: Stack, nats_server):
+    stack = stack_both
     await stack.factory("bd", "F1")
     await stack.settled()
     r = await stack.programme("bd", "otto-bd", ["F1"])
@@ -60,7 +61,8 @@ async def _assessment_events(stack: Stack):
         yield orjson.loads(env.to_wire())
 
 
-async def test_a_programme_for_factories_already_assessed_drafts_their_plans_at_once(stack: Stack):
+async def test_a_programme_for_factories_already_assessed_drafts_their_plans_at_once(stack_both: Stack):
+    stack = stack_both
     await stack.factory("bd", "F1")
     await stack.factory("bd", "F2")
     await stack.assess("bd", "F1")

@@ -120,6 +120,15 @@ async def test_programme_inputs(stack: Stack):
     assert r.json()["ends_on"] == "2027-02-28"
     r = await stack.programme("bd", "p1", ["F1"])
     assert r.status_code == 422 and r.json()["rule"] == "unique"
+    # a retried request with its Idempotency-Key answers as the first time and stores nothing more
+    body = {"programme_id": "p4", "name": "p4", "buyer": "Hasbro", "factories": ["F1"], "starts_on": "2026-05-01"}
+    first = await stack.planning.post("/bd/programmes", json=body, headers={"Idempotency-Key": "k-p4"})
+    n = await _events(stack)
+    again = await stack.planning.post("/bd/programmes", json=body, headers={"Idempotency-Key": "k-p4"})
+    assert again.status_code == 201 and again.json()["replayed"] is True
+    assert {k: v for k, v in again.json().items() if k not in ("replayed", "plans_suggested")} == {
+        k: v for k, v in first.json().items() if k not in ("replayed", "plans_suggested")}
+    assert await _events(stack) == n
 
 
 @pytest.mark.parametrize(("factories", "price", "total"), [(1, 15_000, 15_000), (10, 13_000, 130_000),
