@@ -62,3 +62,15 @@ async def one_in_country(db, table, key, ident: str, country: str, what: str) ->
     if row is None:
         raise NotFound(what, ident)
     return dict(row._mapping)
+
+
+def in_country(country: str, what: str):  # noqa: ANN201
+    """A guard for Repository.execute: an aggregate of another country does not
+    exist for this caller (404, before any version check can leak it)."""
+    from shared.aggregate import NotFound
+
+    def guard(agg) -> None:  # noqa: ANN001
+        if agg.country != country:
+            raise NotFound(what, agg.id)
+
+    return guard

@@ -16,7 +16,15 @@ from services.assessment.domain.factory import Factory
 from services.assessment.domain.survey import instrument
 from services.assessment.projections import assessments, factories, factory_indicators
 from shared.aggregate import DomainError, NotFound, Repository
-from shared.api import Page, actor, expected_version, idempotency_key, one_in_country, served_country
+from shared.api import (
+    Page,
+    actor,
+    expected_version,
+    idempotency_key,
+    in_country,
+    one_in_country,
+    served_country,
+)
 from shared.contracts.assessment import Demographics, Finding, PolicyAnswer
 from shared.contracts.envelope import Envelope
 from shared.logging import current_correlation, new_correlation_id
@@ -107,13 +115,6 @@ def assessments_repo(request: Request) -> Repository[Assessment]:
     return Repository(_service(request).store, Assessment)
 
 
-def _in(country: str, what: str):  # noqa: ANN202
-    return lambda agg: _in_country(agg, country, what)
-
-
-def _in_country(agg: Factory | Assessment, country: str, what: str) -> None:
-    if agg.country != country:  # another country's resource does not exist here
-        raise NotFound(what, agg.id)
 
 
 # -- factories ---------------------------------------------------------------------
@@ -133,7 +134,7 @@ async def update_factory(factory_id: str, body: UpdateFactory, country: str = De
                          who: str = Depends(actor), version: int | None = Depends(expected_version),
                          repo: Repository[Factory] = Depends(factories_repo)) -> dict[str, Any]:
     _, res = await repo.execute(factory_id, lambda f: f.update(**body.model_dump()), actor=who, country=country,
-                                guard=_in(country, "factory"),
+                                guard=in_country(country, "factory"),
                                 expected_version=version)
     return {"factory_id": factory_id, "version": res.version}
 
@@ -142,7 +143,7 @@ async def update_factory(factory_id: str, body: UpdateFactory, country: str = De
 async def archive_factory(factory_id: str, body: Reason, country: str = Depends(served_country),
                           who: str = Depends(actor), repo: Repository[Factory] = Depends(factories_repo)) -> dict:
     _, res = await repo.execute(factory_id, lambda f: f.archive(body.reason), actor=who, country=country,
-                                guard=_in(country, "factory"))
+                                guard=in_country(country, "factory"))
     return {"factory_id": factory_id, "version": res.version, "status": "archived"}
 
 
@@ -214,7 +215,7 @@ async def _record(request: Request, assessment_id: str, country: str, who: str, 
         agg.amend_outputs(responses)
 
     _, res = await assessments_repo(request).execute(assessment_id, run, actor=who, country=country,
-                                                     expected_version=version, guard=_in(country, "assessment"))
+                                                     expected_version=version, guard=in_country(country, "assessment"))
     return {"assessment_id": assessment_id, "version": res.version, "amended": amended}
 
 
@@ -283,7 +284,7 @@ async def _append_responses(request: Request, a: Assessment, country: str, who: 
 async def record_response(request: Request, assessment_id: str, body: SurveyResponse,
                           country: str = Depends(served_country), who: str = Depends(actor)) -> dict:
     a = await assessments_repo(request).get(assessment_id)
-    _in_country(a, country, "assessment")
+    in_country(country, "assessment")(a)
     recorded, total = await _append_responses(request, a, country, who, [body], None)
     return {"response_id": body.response_id, "recorded": bool(recorded), "responses": total}
 
@@ -304,7 +305,7 @@ async def record_responses(request: Request, assessment_id: str, body: SurveyBat
         raise DomainError(f"response ids repeated in the batch: {', '.join(dup)}", field="responses",
                           rule="unique_response_id", items=dup)
     a = await assessments_repo(request).get(assessment_id)
-    _in_country(a, country, "assessment")
+    in_country(country, "assessment")(a)
     recorded, total = await _append_responses(request, a, country, who, body.responses, key)
     return {"received": len(body.responses), "recorded": recorded, "responses": total}
 
@@ -315,8 +316,9 @@ async def complete(request: Request, assessment_id: str, body: Complete, country
     async def run(a: Assessment) -> None:
         a.complete(await _responses(request, assessment_id), body.completed_on)
 
-    agg, res = await assessments_repo(request).execute(assessment_id, run, actor=who, country=country,
-                                                       expected_version=version, guard=_in(country, "assessment"))
+    agg, res = await assessments_repo(request).execute(
+        assessment_id, run, actor=who, country=country, expected_version=version,
+        guard=in_country(country, "assessment"))
     return {"assessment_id": assessment_id, "version": res.version, "status": agg.status}
 
 

@@ -4,6 +4,7 @@ edited, approved, revised, kicked off) and the country's reports."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -20,9 +21,10 @@ from services.planning.domain.suggest import suggest
 from services.planning.drafting import draft_suggested
 from services.planning.projections import baselines, factories, plan_activities, plans, programmes
 from shared.aggregate import DomainError, NotFound, Repository
-from shared.api import Page, actor, expected_version, idempotency_key, one_in_country, served_country
+from shared.api import Page, actor, expected_version, idempotency_key, in_country, one_in_country, served_country
 from shared.contracts.planning import Milestone, PlannedActivity
 from shared.menu import UnknownMenuVersion, menu, versions
+from shared.store.eventstore import AppendResult
 
 router = APIRouter(prefix="/{country}", tags=["planning"])
 catalogue_router = APIRouter(tags=["planning"])
@@ -239,11 +241,14 @@ def _plans(request: Request) -> Repository[Plan]:
     return Repository(_service(request).store, Plan)
 
 
-def _in(country: str):  # noqa: ANN202
-    def guard(p: Plan) -> None:
-        if p.country != country:  # another country's plan does not exist here
-            raise NotFound("plan", p.id)
-    return guard
+async def _on_plan(request: Request, plan_id: str, country: str, who: str, version: int | None,
+                   act: Callable[[Plan, Terms], Awaitable[None]]) -> tuple[Plan, AppendResult]:
+    """A command on a plan of this country: `act` decides, with its programme's terms."""
+    async def run(p: Plan) -> None:
+        await act(p, await _terms(request, p.programme_id, country))
+
+    return await _plans(request).execute(plan_id, run, actor=who, country=country, expected_version=version,
+                                         guard=in_country(country, "plan"))
 
 
 @router.post("/plans", status_code=201)
@@ -270,39 +275,34 @@ async def change_plan(request: Request, plan_id: str, body: ChangePlan, country:
                       who: str = Depends(actor), version: int | None = Depends(expected_version)) -> dict:
     """Edit a draft; or, once approved, a new revision (with a reason) that
     needs approval again. The plan keeps its catalogue version."""
-    async def run(p: Plan) -> None:
-        terms = await _terms(request, p.programme_id, country)
+    async def act(p: Plan, terms: Terms) -> None:
         assert p.content is not None
         content = check(menu(p.content.catalogue_version), terms, body.activities, body.milestones, body.kpis,
                         await _figures(request, p.factory_id))
         p.change(content, note=body.note, reason=body.reason)
 
-    agg, res = await _plans(request).execute(plan_id, run, actor=who, country=country, expected_version=version,
-                                             guard=_in(country))
+    agg, res = await _on_plan(request, plan_id, country, who, version, act)
     return {"plan_id": plan_id, "version": res.version, "status": agg.status, "revision": agg.revision}
 
 
 @router.post("/plans/{plan_id}/approve")
 async def approve_plan(request: Request, plan_id: str, body: Approve, country: str = Depends(served_country),
                        who: str = Depends(actor), version: int | None = Depends(expected_version)) -> dict:
-    async def run(p: Plan) -> None:
-        p.approve(approved_by=body.approved_by, approved_on=body.approved_on,
-                  terms=await _terms(request, p.programme_id, country))
+    async def act(p: Plan, terms: Terms) -> None:
+        p.approve(approved_by=body.approved_by, approved_on=body.approved_on, terms=terms)
 
-    agg, res = await _plans(request).execute(plan_id, run, actor=who, country=country, expected_version=version,
-                                             guard=_in(country))
+    agg, res = await _on_plan(request, plan_id, country, who, version, act)
     return {"plan_id": plan_id, "version": res.version, "status": agg.status, "revision": agg.revision}
 
 
 @router.post("/plans/{plan_id}/kick-off")
 async def kick_off(request: Request, plan_id: str, body: KickOff, country: str = Depends(served_country),
                    who: str = Depends(actor), version: int | None = Depends(expected_version)) -> dict:
-    async def run(p: Plan) -> None:
+    async def act(p: Plan, terms: Terms) -> None:
         p.kick_off(held_on=body.held_on, participants=body.participants, facilitators=body.facilitators,
-                   note=body.note, terms=await _terms(request, p.programme_id, country))
+                   note=body.note, terms=terms)
 
-    _, res = await _plans(request).execute(plan_id, run, actor=who, country=country, expected_version=version,
-                                           guard=_in(country))
+    _, res = await _on_plan(request, plan_id, country, who, version, act)
     return {"plan_id": plan_id, "version": res.version, "kicked_off_on": body.held_on.isoformat()}
 
 
