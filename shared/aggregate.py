@@ -45,6 +45,7 @@ class Aggregate:
         self.version = 0
         self.country: str | None = None
         self.pending: list[DomainEvent] = []
+        self.pending_keys: list[str | None] = []
 
     @classmethod
     def stream_id(cls, ident: str) -> str:
@@ -56,9 +57,14 @@ class Aggregate:
             raise TypeError(f"{type(self).__name__} has no on_{event.subject_name()}")
         handler(event)
 
-    def record(self, event: DomainEvent) -> None:
+    def record(self, event: DomainEvent, *, key: str | None = None) -> None:
+        """`key`: what makes this event the same one again (e.g. "session s1
+        delivered"): its event id is derived from the stream and the key, so a
+        command repeated by a client or a reaction repeated by a redelivery
+        appends nothing twice."""
         self.apply(event)
         self.pending.append(event)
+        self.pending_keys.append(key)
 
     @property
     def exists(self) -> bool:
@@ -84,10 +90,7 @@ class Repository(Generic[A]):
         return agg
 
     async def save(self, agg: A, *, actor: str, country: str | None = None,
-                   idempotency_key: str | None = None, conn: AsyncConnection | None = None,
-                   event_ids: list[uuid.UUID] | None = None) -> AppendResult:
-        """`event_ids`: ids made by the caller (e.g. derived from the event a
-        reaction answers), so that a repeated reaction appends nothing twice."""
+                   idempotency_key: str | None = None, conn: AsyncConnection | None = None) -> AppendResult:
         country = country or agg.country
         if country is None:
             raise ValueError("an event needs a country")
@@ -97,13 +100,14 @@ class Repository(Generic[A]):
             Envelope.wrap(
                 e, stream_id=stream_id, stream_version=agg.version + i, country=country, actor=actor,
                 correlation_id=correlation_id or new_correlation_id(), causation_id=causation_id,
-                event_id=event_ids[i - 1] if event_ids else None,
+                event_id=uuid.uuid5(uuid.NAMESPACE_URL, f"wecare:{stream_id}:{key}") if key else None,
             )
-            for i, e in enumerate(agg.pending, start=1)
+            for i, (e, key) in enumerate(zip(agg.pending, agg.pending_keys, strict=True), start=1)
         ]
         result = await self.store.append(stream_id, agg.version, envelopes, idempotency_key=idempotency_key,
                                          conn=conn)
         agg.pending.clear()
+        agg.pending_keys.clear()
         agg.version = result.version
         agg.country = country
         return result

@@ -7,7 +7,6 @@ second sees the other and drafts nothing twice."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import orjson
@@ -25,10 +24,6 @@ from shared.store.eventstore import EventStore
 log = get_logger("planning.drafting")
 
 
-def draft_event_id(plan_id: str) -> uuid.UUID:
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"wecare:plan-draft:{plan_id}")
-
-
 async def draft_suggested(store: EventStore, conn: AsyncConnection, terms: Terms, baseline: dict[str, Any], *,
                           actor: str) -> bool:
     """Draft the suggested plan unless the factory has a plan in the programme."""
@@ -44,7 +39,7 @@ async def draft_suggested(store: EventStore, conn: AsyncConnection, terms: Terms
         return False
     plan.draft(terms=terms, factory_id=factory_id, content=s.content, suggested=True,
                assessment_id=baseline["assessment_id"], explanation=s.explanation)
-    await repo.save(plan, actor=actor, country=terms.country, conn=conn, event_ids=[draft_event_id(plan.id)])
+    await repo.save(plan, actor=actor, country=terms.country, conn=conn)
     log.info("plan.suggested", plan_id=plan.id, activities=[a.activity for a in s.content.activities],
              credits=s.content.credits_used)
     return True

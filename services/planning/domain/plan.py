@@ -47,7 +47,8 @@ class Plan(Aggregate):
                               f"change it instead", field="factory_id", rule="one_plan_per_factory")
         self.record(PlanDrafted(plan_id=self.id, programme_id=terms.programme_id, factory_id=factory_id, revision=1,
                                 content=content, credits_budget=terms.budget, suggested=suggested,
-                                assessment_id=assessment_id, explanation=explanation or []))
+                                assessment_id=assessment_id, explanation=explanation or []),
+                    key="drafted")  # one draft per plan, whichever way it comes
 
     def change(self, content: PlanContent, *, note: str | None = None, reason: str | None = None) -> None:
         if self.status == "approved":
