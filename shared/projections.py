@@ -207,8 +207,8 @@ class ProjectionRunner:
                     conn, m, env, "blocked", "an earlier event of this stream is parked", attempts))
                 out.acks.append(m)
                 continue
-            if env.stream_id in held or env.stream_version > last + 1:
-                reason = f"waiting for version {last + 1} of {env.stream_id}"
+            if env.stream_id in held or env.predecessor > last:
+                reason = f"waiting for version {env.predecessor} of {env.stream_id}"
                 if attempts >= self.gap_max_attempts and env.stream_id not in held:
                     out.parked.append(await self._park(conn, m, env, "gap", reason, attempts))
                     blocked.add(env.stream_id)
@@ -379,8 +379,8 @@ class ProjectionRunner:
                     env = Envelope.from_wire(r.data.encode())
                     async with self.db.write() as conn:
                         last = (await self._tracked(conn, [env.stream_id])).get(env.stream_id, 0)
-                        if env.stream_version > last + 1:
-                            raise RuntimeError(f"waiting for version {last + 1} of {env.stream_id}")
+                        if env.predecessor > last:
+                            raise RuntimeError(f"waiting for version {env.predecessor} of {env.stream_id}")
                         n = await self.apply_envelopes(conn, [env])
                         await conn.execute(delete(parked).where(parked.c.id == r.id))
                     result["applied" if n else "skipped"] += 1

@@ -28,6 +28,10 @@ class Envelope(BaseModel):
     event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
     stream_id: str
     stream_version: int
+    # the version of the stream's previous published event: private events in
+    # between are never published, and a consumer must not wait for them
+    # (None: stream_version - 1)
+    previous_version: int | None = None
     position: int | None = None  # global position in the origin service's store
     context: str
     event_type: str
@@ -68,6 +72,11 @@ class Envelope(BaseModel):
             actor=actor,
             payload=event.model_dump(mode="json"),
         )
+
+    @property
+    def predecessor(self) -> int:
+        """The stream version a consumer must have applied before this event."""
+        return self.stream_version - 1 if self.previous_version is None else self.previous_version
 
     @property
     def subject(self) -> str:

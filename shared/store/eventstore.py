@@ -20,11 +20,15 @@ from shared.store.database import Database
 from shared.store.schema import commands, events, outbox
 
 
-def _private(e: Envelope) -> bool:
+def _is_private(context: str, event_type: str) -> bool:
     try:
-        return registry.get(e.context, e.event_type).private
+        return registry.get(context, event_type).private
     except UnknownEventType:
         return False
+
+
+def _private(e: Envelope) -> bool:
+    return _is_private(e.context, e.event_type)
 
 
 class ConcurrencyError(Exception):
@@ -61,15 +65,21 @@ class AppendResult:
 
 
 # statements of the append path, built once
+def _last(column):  # noqa: ANN001, ANN202
+    """`column` of the stream's last event."""
+    return (select(column).where(events.c.stream_id == bindparam("stream_id"))
+            .order_by(events.c.stream_version.desc()).limit(1).scalar_subquery())
+
+
 _HEAD = select(
-    select(func.max(events.c.stream_version)).where(events.c.stream_id == bindparam("stream_id")).scalar_subquery(),
+    _last(events.c.stream_version), _last(events.c.previous_version), _last(events.c.event_type),
     select(commands.c.result).where(commands.c.idempotency_key == bindparam("key")).scalar_subquery(),
 )
 _INSERT_EVENTS = insert(events).returning(events.c.position, sort_by_parameter_order=True)
 _INSERT_OUTBOX = insert(outbox)
 
 _COLUMNS = (
-    events.c.position, events.c.event_id, events.c.stream_id, events.c.stream_version,
+    events.c.position, events.c.event_id, events.c.stream_id, events.c.stream_version, events.c.previous_version,
     events.c.event_type, events.c.schema_version, events.c.country, events.c.occurred_at,
     events.c.recorded_at, events.c.correlation_id, events.c.causation_id, events.c.actor,
     events.c.payload,
@@ -87,6 +97,7 @@ class EventStore:
             event_id=row.event_id,
             stream_id=row.stream_id,
             stream_version=row.stream_version,
+            previous_version=row.previous_version,
             position=row.position,
             context=self.context,
             event_type=row.event_type,
@@ -155,10 +166,13 @@ class EventStore:
                 raise ValueError(f"event of context {e.context} appended to the {self.context} store")
         async with self._writing(conn) as conn:
             # one round trip for the stream's version and the command's earlier result
-            current, done = (await conn.execute(_HEAD, {"stream_id": stream_id, "key": idempotency_key or ""})).one()
+            current, last_previous, last_type, done = (
+                await conn.execute(_HEAD, {"stream_id": stream_id, "key": idempotency_key or ""})).one()
             if done is not None:
                 return AppendResult.from_json(done, replayed=True)
             current = int(current or 0)
+            # the stream's last published version: what a consumer has seen of it
+            published = current if not current or not _is_private(self.context, last_type) else last_previous
             if expected_version is None:
                 expected_version = current
                 new_events = [e.model_copy(update={"stream_version": current + i})
@@ -171,15 +185,21 @@ class EventStore:
             if not new_events:
                 return AppendResult(stream_id, current)
             now = utcnow()
+            previous = []
+            for e in new_events:
+                previous.append(published)
+                if not _private(e):
+                    published = e.stream_version
             rows = [
                 {
                     "event_id": e.event_id, "stream_id": e.stream_id, "stream_version": e.stream_version,
+                    "previous_version": prev,
                     "event_type": e.event_type, "schema_version": e.schema_version, "country": e.country,
                     "occurred_at": e.occurred_at, "recorded_at": now, "correlation_id": e.correlation_id,
                     "causation_id": e.causation_id, "actor": e.actor,
                     "payload": orjson.dumps(e.payload).decode(),
                 }
-                for e in new_events
+                for e, prev in zip(new_events, previous, strict=True)
             ]
             try:
                 positions = list((await conn.execute(_INSERT_EVENTS, rows)).scalars())

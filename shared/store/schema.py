@@ -54,6 +54,7 @@ events = Table(
     Column("event_id", Uuid(), nullable=False, unique=True),
     Column("stream_id", String(200), nullable=False),
     Column("stream_version", Integer, nullable=False),
+    Column("previous_version", Integer),  # of the stream's previous published event (see Envelope)
     Column("event_type", String(100), nullable=False),
     Column("schema_version", Integer, nullable=False),
     Column("country", String(8), nullable=False),

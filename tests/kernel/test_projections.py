@@ -212,3 +212,21 @@ async def test_fetch_timeouts_are_the_nats_error_faststream_expects(nats_server,
             await sub.fetch(5, timeout=0.1)
     finally:
         await nc.close()
+
+
+async def test_private_events_between_published_ones_never_hold_a_consumer_up(nats_server, tmp_path) -> None:
+    """A private event takes a version of its stream but is never published:
+    the next published event names the version before it, so consumers do
+    not wait for one that never comes."""
+    from shared.sample import VisitConfidentialNote
+
+    s = settings_for(nats_server.url, str(tmp_path), service=f"sample-{uuid.uuid4().hex[:6]}")
+    async with running(s) as (svc, c):
+        stream = f"visit-priv-{uuid.uuid4().hex[:6]}"
+        secret = Envelope.wrap(VisitConfidentialNote(note="names"), stream_id=stream, stream_version=2,
+                               country="bd", actor="t", correlation_id="c")
+        await svc.store.append(stream, 0, [scheduled(stream), secret, noted(stream, 3), completed(stream, 4, "bd")])
+        r = await eventually(lambda: _status(svc, stream, "completed"), timeout=10)
+        assert r.notes == 1
+        assert [e.predecessor for e in await svc.store.load(stream)] == [0, 1, 1, 3]
+        assert (await c.get("/ops/parked")).json() == []
