@@ -83,6 +83,12 @@ class Projection:
             await getattr(self, attr)(conn, env, env.event())
 
 
+def json_text(v: object) -> str:
+    """JSON for a read model's text column: sorted keys, so that a rebuild
+    writes the same bytes as live delivery did."""
+    return orjson.dumps(v, option=orjson.OPT_SORT_KEYS).decode()
+
+
 class Message(Protocol):
     """What the runner needs of a JetStream message (nats.aio.msg.Msg)."""
 

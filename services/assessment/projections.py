@@ -21,6 +21,7 @@ from shared.contracts.assessment import (
 )
 from shared.contracts.envelope import Envelope
 from shared.projections import Projection, on
+from shared.projections import json_text as dumps
 from shared.store.sql import upsert
 
 metadata = MetaData()
@@ -70,10 +71,6 @@ factory_indicators = Table(
     Column("denominator", Integer),
     Column("suppressed", Integer, nullable=False),
 )
-
-
-def dumps(v: object) -> str:
-    return orjson.dumps(v, option=orjson.OPT_SORT_KEYS).decode()
 
 
 class FactoriesView(Projection):

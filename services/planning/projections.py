@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -34,6 +33,7 @@ from shared.contracts.planning import (
 )
 from shared.menu import menu
 from shared.projections import Projection, on
+from shared.projections import json_text as dumps
 from shared.store.sql import upsert
 
 metadata = MetaData()
@@ -102,10 +102,6 @@ plan_activities = Table(
     Column("credits", Integer, nullable=False),
     Column("cohort_size", Integer),
 )
-
-
-def dumps(v: object) -> str:
-    return orjson.dumps(v, option=orjson.OPT_SORT_KEYS).decode()
 
 
 class FactoryDirectory(Projection):
