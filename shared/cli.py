@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 SERVICES = {"sample": "shared.sample_service", "assessment": "services.assessment.service",
-            "planning": "services.planning.service"}
+            "planning": "services.planning.service", "delivery": "services.delivery.service"}
 
 
 def _serve(args: argparse.Namespace) -> int:
