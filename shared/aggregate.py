@@ -81,7 +81,9 @@ class Repository(Generic[A]):
 
     async def get(self, ident: str, *, required: bool = True, conn: AsyncConnection | None = None) -> A:
         agg = self.cls(ident)
-        for env in await self.store.load(self.cls.stream_id(ident), conn=conn):
+        stream = self.cls.stream_id(ident)
+        # inside a caller's transaction: read it there (uncommitted events must not be cached)
+        for env in await (self.store.load(stream, conn=conn) if conn is not None else self.store.load_stream(stream)):
             agg.apply(env.event())
             agg.version = env.stream_version
             agg.country = env.country

@@ -100,7 +100,7 @@ async def run_demo(data_dir: Path) -> int:
     servers: list[tuple[uvicorn.Server, asyncio.Task]] = []
     clients: dict[str, httpx.AsyncClient] = {}
     try:
-        for name in ("assessment", "planning"):
+        for name in ("assessment", "planning", "delivery"):
             port = free_port()
             settings = Settings(service=name, nats_url=nats.url, data_dir=str(data_dir), http_port=port,
                                 log_format="console", log_level="ERROR", relay_poll_s=0.2)
@@ -116,18 +116,19 @@ async def run_demo(data_dir: Path) -> int:
             say(f"  {name + ' API':<18} {base}  (docs {base}/docs, events {base}/asyncapi.json, "
                 f"store {settings.resolved_database_url()})")
         say()
-        a, p = clients["assessment"], clients["planning"]
+        a, p, d = clients["assessment"], clients["planning"], clients["delivery"]
         await play_assessments(a)
         await play_planning(a, p)
-        await show_guarantees(a, p, nats)
-        say("5. Read models are derived: dropped and rebuilt from the event logs")
-        for c in (a, p):
+        await play_delivery(p, d)
+        await show_guarantees(a, p, d, nats)
+        say("6. Read models are derived: dropped and rebuilt from the event logs")
+        for c in (a, p, d):
             for name in (await c.get("/ops/status")).json()["projections"]:
                 r = (await c.post(f"/ops/projections/{name}/rebuild")).json()
                 say(f"   {name:<18} rebuilt from {r['applied']:>5} events, identical to the live one: "
                     f"{r['identical']}")
         say()
-        await show_figures(a, p)
+        await show_figures(a, p, d)
         say(f"   data kept in {data_dir} (`wecare demo --keep` resumes from it)")
         return 0
     finally:
@@ -240,8 +241,107 @@ async def play_planning(a: httpx.AsyncClient, p: httpx.AsyncClient) -> None:
     say()
 
 
-async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, nats: NatsServer) -> None:
-    say("3. The guarantees, as a user meets them")
+DHAKA = "otto-wecare-2026.bd-dhaka-knit"
+GAZIPUR = "otto-wecare-2026.bd-gazipur-apparel"
+MANAGERS = [f"dk-m{i}" for i in range(1, 15)]
+
+
+def _people(ids: list[str], role: str) -> list[dict]:
+    return [{"id": i, "role": role, "sex": "female" if n % 3 else "male", "age_band": "35_44"}
+            for n, i in enumerate(ids)]
+
+
+def _session(sid: str, activity: str, day: str, trainers: list[str], capacity: int, attendance: dict | None) -> dict:
+    return {"session_id": sid, "activity": activity, "local_start": f"{day}T09:00", "venue": "training room",
+            "trainers": trainers, "capacity": capacity, "expected_participants": min(capacity, 50),
+            "attendance": attendance}
+
+
+def _counts(role: str, female: int, male: int, band: str = "25_34") -> list[dict]:
+    return [{"role": role, "sex": "female", "age_band": band, "count": female},
+            {"role": role, "sex": "male", "age_band": band, "count": male}]
+
+
+# Bangladesh, seeds 000/002: 3 trainings of trainers to 14 managers and 2 parenting sessions reaching
+# 100 parent workers (the second led by a manager the ToT trained) at Dhaka Knitwear, captured offline
+DHAKA_BATCH = {"sessions": [
+    _session("tot-1", "training_of_trainers", "2026-05-04", ["wecare:rahima"], 20,
+             {"delivered_at": "2026-05-04T16:00", "participants": _people(MANAGERS[:6], "manager")}),
+    _session("tot-2", "training_of_trainers", "2026-05-11", ["wecare:rahima"], 20,
+             {"delivered_at": "2026-05-11T16:00", "participants": _people(MANAGERS[4:10], "manager")}),
+    _session("tot-3", "training_of_trainers", "2026-05-18", ["wecare:rahima"], 20,
+             {"delivered_at": "2026-05-18T16:00", "participants": _people(MANAGERS[9:], "manager")}),
+    _session("parents-1", "migrant_parents_training", "2026-06-02", ["wecare:rahima"], 60,
+             {"delivered_at": "2026-06-02T12:00", "counts": _counts("parent_worker", 38, 12)}),
+    _session("parents-2", "migrant_parents_training", "2026-06-09", ["dk-m3"], 60,
+             {"delivered_at": "2026-06-09T12:00", "counts": _counts("parent_worker", 41, 9)}),
+]}
+
+
+async def play_delivery(p: httpx.AsyncClient, d: httpx.AsyncClient) -> None:
+    say("3. Delivery: the approved plans reached the delivery service over NATS; sessions are delivered")
+    await _wait(lambda: _caught_up(d))
+    for cc in FACTORIES:
+        n = (await d.get(f"/{cc}/deliveries")).json()["total"]
+        say(f"   [{cc}] {n} work plan{'' if n == 1 else 's'} to deliver")
+    r = await _ok(d.post(f"/bd/deliveries/{DHAKA}/batch", headers={"X-Actor": "field-team-bd"}, json=DHAKA_BATCH))
+    say(f"   [bd] Dhaka Knitwear: an offline batch of {r.json()['sessions']} sessions with attendance "
+        f"({r.json()['recorded']} events)")
+    # 4 responsible recruitment workshops with 20 managers at Gazipur Apparel, one by one
+    for i in range(4):
+        day = f"2026-05-{5 + 7 * i:02d}"
+        await _ok(d.post(f"/bd/deliveries/{GAZIPUR}/sessions", json={
+            "session_id": f"rr-{i + 1}", "activity": "responsible_recruitment", "local_start": f"{day}T10:00",
+            "venue": "meeting room", "trainers": ["wecare:karim"], "capacity": 12, "expected_participants": 5}))
+        await _ok(d.post(f"/bd/deliveries/{GAZIPUR}/sessions/rr-{i + 1}/attendance", json={
+            "delivered_at": f"{day}T13:00", "counts": _counts("manager", 2, 3, "35_44")}))
+    say("   [bd] Gazipur Apparel: 4 responsible recruitment workshops, scheduled and delivered")
+    for plan, acts in ((DHAKA, ("training_of_trainers", "migrant_parents_training")),
+                       (GAZIPUR, ("responsible_recruitment",))):
+        for a in acts:
+            await _ok(d.post(f"/bd/deliveries/{plan}/activities/{a}/complete", json={"completed_on": "2026-06-30"}))
+    # China: the Smart Watch programme for 50 children, Photo Voice with 25 parents
+    dongguan = "clas-ohlson-wecare-2026.cn-dongguan-toys"
+    await _ok(d.post(f"/cn/deliveries/{dongguan}/batch", json={"sessions": [
+        _session("mpt-1", "migrant_parents_training", "2026-05-06", ["wecare:mei"], 80,
+                 {"delivered_at": "2026-05-06T17:00", "counts": _counts("parent_worker", 45, 20)}),
+        _session("watch-1", "smart_watch", "2026-05-20", ["wecare:mei"], 60,
+                 {"delivered_at": "2026-05-20T17:00", "participants": _people(
+                     [f"dg-c{i}" for i in range(50)], "child")}),
+        _session("pv-1", "photo_voice", "2026-06-10", ["wecare:mei"], 30,
+                 {"delivered_at": "2026-06-10T17:00", "participants": _people(
+                     [f"dg-p{i}" for i in range(25)], "parent_worker")}),
+    ]}))
+    r = await d.post(f"/cn/deliveries/{dongguan}/sessions", json={
+        "session_id": "watch-2", "activity": "smart_watch", "local_start": "2026-07-01T09:00",
+        "trainers": ["wecare:mei"], "capacity": 60, "expected_participants": 10})
+    r = await d.post(f"/cn/deliveries/{dongguan}/sessions/watch-2/attendance", json={
+        "delivered_at": "2026-07-01T12:00", "participants": _people(["dg-c77"], "child")})
+    say(f"   [cn] Dongguan Toys: Smart Watches for 50 children and Photo Voice with 25 parents; a 51st child: "
+        f"{r.status_code} {r.json().get('rule')}")
+    for a in ("migrant_parents_training", "smart_watch", "photo_voice"):
+        await _ok(d.post(f"/cn/deliveries/{dongguan}/activities/{a}/complete", json={"completed_on": "2026-07-15"}))
+    # Vietnam and Türkiye: child friendly spaces open for the summer
+    for cc, plan in (("vn", "hasbro-wecare-2026.vn-binhduong-shoes"), ("tr", "otto-wecare-2026.tr-izmir-textile")):
+        await _ok(d.post(f"/{cc}/deliveries/{plan}/facilities", json={
+            "facility_id": "cfs-1", "kind": "child_friendly_space", "opened_on": "2026-07-01", "capacity": 40}))
+        for month, days, children in (("2026-07", 23, 36), ("2026-08", 21, 39)):
+            await _ok(d.post(f"/{cc}/deliveries/{plan}/facilities/cfs-1/months", json={
+                "month": month, "days_open": days, "children_served": children}))
+        await _ok(d.post(f"/{cc}/deliveries/{plan}/activities/child_friendly_space/complete",
+                         json={"completed_on": "2026-08-31"}))
+        say(f"   [{cc}] child friendly space open in July and August")
+    await _wait(lambda: _caught_up(d))
+    st = (await d.get("/bd/statements")).json()["statements"]
+    say("   what Bangladesh can tell the Otto Group, straight from the recorded sessions:")
+    for line in st:
+        say(f"     - {line}")
+    say()
+
+
+async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.AsyncClient,
+                          nats: NatsServer) -> None:
+    say("4. The guarantees, as a user meets them")
     body = {"factory_id": "bd-dhaka-knit", "name": "Dhaka Knitwear Ltd", "supplier": "Dhaka Knitwear Ltd Group",
             "region": "BD", "sector": "garment", "buyers": ["Otto Group"], "headcount": 1800}
     r = await c.post("/bd/factories", json=body, headers={"Idempotency-Key": "demo-bd-dhaka-knit"})
@@ -260,8 +360,18 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, nats: Nats
     r = await p.put("/bd/plans/otto-wecare-2026.bd-gazipur-apparel", json={"reason": "more", "activities": [
         {"activity": "family_day"}, {"activity": "child_friendly_space"}, {"activity": "photo_voice"}]})
     say(f"   a plan that breaks the menu's rules: {r.status_code} {r.json()['rule']}: {r.json()['message']}")
+    r = await d.post(f"/bd/deliveries/{DHAKA}/batch", json=DHAKA_BATCH)
+    say(f"   an offline batch sent a second time: {r.status_code}, {r.json()['recorded']} events recorded")
+    r = await d.post(f"/bd/deliveries/{DHAKA}/sessions/late/attendance", json={
+        "delivered_at": "2026-05-20T10:00", "counts": [{"role": "worker", "sex": "female", "age_band": "18_24",
+                                                        "count": 5}]})
+    say(f"   attendance for a session never scheduled: {r.status_code} {r.json()['rule']}: {r.json()['message']}")
+    r = await d.post(f"/bd/deliveries/{DHAKA}/sessions", json={
+        "session_id": "cfs", "activity": "child_friendly_space", "local_start": "2026-06-01T09:00",
+        "trainers": ["wecare:rahima"], "capacity": 30, "expected_participants": 20})
+    say(f"   a session for an activity not in the plan: {r.status_code} {r.json()['message']}")
     say()
-    say("4. NATS goes down; the API keeps taking commands; nothing is lost")
+    say("5. NATS goes down; the API keeps taking commands; nothing is lost")
     nats.stop(kill=True)
     for i in range(3):
         await _ok(c.post("/vn/factories", json={**body, "factory_id": f"vn-outage-{i}", "name": f"Outage {i}",
@@ -276,8 +386,8 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, nats: Nats
     say()
 
 
-async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient) -> None:
-    say("6. Figures per country (from the projections; suppressed below 5 respondents)")
+async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.AsyncClient) -> None:
+    say("7. Figures per country (from the projections; suppressed below 5 respondents)")
     say(f"   {'country':<8}{'factories':>10}{'assessed':>9}{'cannot afford':>14}{'separated,':>11}"
         f"{'not back after':>15}")
     say(f"   {'':<8}{'':>10}{'':>9}{'basics':>14}{'guilty':>11}{'pregnancy':>15}")
@@ -300,7 +410,17 @@ async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient) -> None:
         money = ", ".join(f"{v['buyer']} {v['value']:,}" for v in value)
         say(f"   {cc:<8}{sum(st['by_status'].values()):>6}{st['kicked_off']:>11}{credits:>8}  {money:<24}{chosen}")
     say()
-    for name, svc in (("assessment", c), ("planning", p)):
+    for cc in FACTORIES:
+        prog = (await d.get(f"/{cc}/progress")).json()["factories"]
+        st = (await d.get(f"/{cc}/statements")).json()["statements"]
+        sessions = sum(f["sessions_delivered"] for f in prog)
+        people = sum(f["people_reached"] for f in prog)
+        reached = sum(f["milestones"]["reached"] for f in prog)
+        planned = sum(f["milestones"]["planned"] for f in prog)
+        say(f"   [{cc}] {sessions} sessions delivered, {people} people reached, milestones {reached}/{planned}"
+            + (": " + "; ".join(st) if st else ""))
+    say()
+    for name, svc in (("assessment", c), ("planning", p), ("delivery", d)):
         st = (await svc.get("/ops/status")).json()
         say(f"   {name}: events stored {st['events_total']}, outbox backlog {st['outbox_backlog']}, "
             f"parked {sum(x['parked'] for x in st['projections'].values())}")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from shared.contracts.registry import DomainEvent, registry, snake
 
@@ -43,6 +43,7 @@ class Envelope(BaseModel):
     causation_id: str | None = None
     actor: str
     payload: dict[str, Any]
+    _event: DomainEvent | None = PrivateAttr(default=None)  # decoded once (envelopes are immutable)
 
     @classmethod
     def wrap(
@@ -84,7 +85,9 @@ class Envelope(BaseModel):
 
     def event(self) -> DomainEvent:
         """The payload as the current model, upcast from older schema versions."""
-        return registry.decode(self.context, self.event_type, self.schema_version, self.payload)
+        if self._event is None:
+            self._event = registry.decode(self.context, self.event_type, self.schema_version, self.payload)
+        return self._event
 
     def to_wire(self) -> bytes:
         return orjson.dumps(self.model_dump(mode="json"))

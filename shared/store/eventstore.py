@@ -5,6 +5,7 @@ idempotency keys."""
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -87,10 +88,15 @@ _COLUMNS = (
 
 
 class EventStore:
-    def __init__(self, db: Database, context: str) -> None:
+    def __init__(self, db: Database, context: str, *, cached_streams: int = 2000) -> None:
         self.db = db
         self.context = context
         self.on_append: list[Callable[[], None]] = []  # e.g. wake the relay after a commit
+        # Committed events of recently loaded streams: a stream is read from the
+        # database only after the version cached (events never change), so a
+        # long stream is not decoded again on every command.
+        self._cache: OrderedDict[str, list[Envelope]] = OrderedDict()
+        self._cache_size = cached_streams
 
     def _envelope(self, row) -> Envelope:  # noqa: ANN001
         return Envelope.model_construct(
@@ -260,6 +266,19 @@ class EventStore:
     async def version(self, stream_id: str, *, conn: AsyncConnection | None = None) -> int:
         async with self._reading(conn) as c:
             return await self._version(c, stream_id)
+
+    async def load_stream(self, stream_id: str) -> list[Envelope]:
+        """The whole stream, committed: the cached part plus what came after it
+        (from this process or any other)."""
+        cached = self._cache.get(stream_id, [])
+        fresh = await self.load(stream_id, cached[-1].stream_version if cached else 0)
+        envs = cached + fresh if fresh else cached
+        if envs:
+            self._cache[stream_id] = envs
+            self._cache.move_to_end(stream_id)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return list(envs)
 
     async def load(self, stream_id: str, after_version: int = 0, *,
                    conn: AsyncConnection | None = None) -> list[Envelope]:
