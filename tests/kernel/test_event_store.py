@@ -209,3 +209,17 @@ async def test_appends_in_one_transaction_commit_together_or_not_at_all(store: E
             raise RuntimeError("a later step fails")
     assert await store.version("visit-c") == 0 and await store.version("visit-d") == 0
     assert await count(store.db) == 2 and await count(store.db, outbox) == 2
+
+
+async def test_a_cached_stream_still_shows_what_another_replica_appended(database: Database) -> None:
+    mine, other = EventStore(database, CONTEXT), EventStore(database, CONTEXT)
+    await mine.append("visit-a", 0, [scheduled("visit-a")])
+    assert len(await mine.load_stream("visit-a")) == 1  # now cached
+    await other.append("visit-a", 1, [noted("visit-a", 2)])
+    assert [e.stream_version for e in await mine.load_stream("visit-a")] == [1, 2]
+    with pytest.raises(RuntimeError):  # events of a transaction that rolls back are never cached
+        async with mine.transaction() as conn:
+            await mine.append("visit-a", 2, [noted("visit-a", 3)], conn=conn)
+            assert len(await mine.load("visit-a", conn=conn)) == 3
+            raise RuntimeError("a later step fails")
+    assert [e.stream_version for e in await mine.load_stream("visit-a")] == [1, 2]
