@@ -366,6 +366,8 @@ async def progress(request: Request, country: str = Depends(served_country), pro
             "share_female": round(sum(r["female"] for r in done) / attended, 4) if attended else None,
             "managers_trained": sum(r["reach_by_role"].get("manager", 0) for r in done
                                     if r["activity"] == "training_of_trainers"),
+            "workers_reached": sum(r["reach_by_role"].get(role, 0) for r in done
+                                   for role in ("supervisor", "worker", "parent_worker")),
             "attendances_by_role": by_role})
     return {"country": country, "factories": factories}
 

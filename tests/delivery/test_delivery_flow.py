@@ -96,6 +96,7 @@ async def test_the_seed_statements_come_from_recorded_sessions(stack: Stack):
     assert len(cascade["trainers"]) == 14 and cascade["attendances_by_factory_trainers"] == 50
     prog = (await d.get("/bd/progress")).json()["factories"][0]
     assert prog["managers_trained"] == 14 and prog["sessions_delivered"] == 9
+    assert prog["workers_reached"] == 100
     # people reached once each: 14 managers with ids, 20 + 100 without
     assert prog["people_reached"] == 14 + 20 + 100
 
