@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 SERVICES = {"sample": "shared.sample_service", "assessment": "services.assessment.service",
-            "planning": "services.planning.service", "delivery": "services.delivery.service"}
+            "planning": "services.planning.service", "delivery": "services.delivery.service",
+            "evaluation": "services.evaluation.service"}
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ def event_schemas() -> dict[str, dict[str, Any]]:
 def write_contracts(out: Path) -> list[Path]:
     import services.assessment.domain.events  # noqa: F401 - registers the events
     import services.delivery.domain.events  # noqa: F401
+    import services.evaluation.domain.events  # noqa: F401
     import shared.contracts.planning  # noqa: F401
     import shared.sample  # noqa: F401
     from shared.cli import SERVICES

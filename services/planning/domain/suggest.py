@@ -154,7 +154,9 @@ def suggest(menu: Menu, terms: Terms, needs_profile: list[dict], baselines: dict
     for indicator, (area, change) in kpi_templates().items():
         if area in covered and area in sev and indicator in baselines:
             b = baselines[indicator]
-            kpis.append(KpiRequest(indicator=indicator, target=round(max(b * (1 + change), 0.0), 2)))
+            target = round(max(b * (1 + change), 0.0), 2)
+            if target != round(b, 2):  # a KPI that cannot move is no KPI
+                kpis.append(KpiRequest(indicator=indicator, target=target))
     content = check(menu, terms, activities, _milestones(menu, terms, codes), kpis, baselines)
     return Suggestion(content=content, score=s, explanation=why, considered=considered)
 

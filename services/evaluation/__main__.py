@@ -1,0 +1,4 @@
+from services.evaluation.service import create_service
+from shared.settings import Settings
+
+create_service(Settings(service="evaluation")).serve()

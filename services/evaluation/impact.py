@@ -1,0 +1,137 @@
+"""Impact figures: per factory, and pooled over many factories (a programme,
+a buyer's portfolio, a country), with the delivery figures beside them.
+
+Every figure carries the ids of the events it comes from. Every figure over
+fewer than 5 people is suppressed: it keeps its name and its sources, but
+has no value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.evaluation.projections import baselines, factories, plans, programmes, results, sessions
+from shared.contracts.evaluation import METRICS
+
+MIN_PEOPLE = 5
+
+
+def figure(key: str, label: str, value: float | int | None, sources: list[str], *, people: int | None = None,
+           unit: str = "") -> dict[str, Any]:
+    suppressed = people is not None and people < MIN_PEOPLE
+    return {"key": key, "label": label, "value": None if suppressed else value, "unit": unit,
+            "suppressed": suppressed, "sources": sorted(set(sources))}
+
+
+def _loads(v: str | None, default: Any) -> Any:
+    return orjson.loads(v) if v else default
+
+
+def delivery_figures(rows: list[dict], prefix: str = "delivery") -> list[dict[str, Any]]:
+    """People reached, attendances, share female, and every disaggregation."""
+    src = [r["event_id"] for r in rows]
+    attended = sum(r["total"] for r in rows)
+    female = sum(r["female"] for r in rows)
+    out = [figure(f"{prefix}.sessions", "Sessions delivered", len(rows), src),
+           figure(f"{prefix}.attendances", "Attendances", attended, src, people=attended),
+           figure(f"{prefix}.people_reached", "People reached", sum(r["reached"] for r in rows), src,
+                  people=sum(r["reached"] for r in rows)),
+           figure(f"{prefix}.share_female", "Share female", round(female / attended, 4) if attended else None, src,
+                  people=attended, unit="share")]
+    out += [figure(f"{prefix}.by_sex.{sex}", f"Attendances, {sex}", n, src, people=n)
+            for sex, n in (("female", female), ("male", attended - female))]
+    for field_, label in (("by_role", "role"), ("by_age_band", "age band")):
+        pooled: dict[str, int] = {}
+        for r in rows:
+            for k, n in _loads(r[field_], {}).items():
+                pooled[k] = pooled.get(k, 0) + n
+        out += [figure(f"{prefix}.{field_}.{k}", f"Attendances by {label}: {k.replace('_', ' ')}", n, src, people=n)
+                for k, n in sorted(pooled.items())]
+    return out
+
+
+async def load_rows(conn: AsyncConnection, *, country: str | None = None, factory_id: str | None = None,
+                    programme_id: str | None = None, buyer: str | None = None) -> dict[str, list[dict]]:
+    """The rows an impact report reads, chosen by factory, programme, buyer or country."""
+    pq = select(plans)
+    if country:
+        pq = pq.where(plans.c.country == country)
+    if factory_id:
+        pq = pq.where(plans.c.factory_id == factory_id)
+    if programme_id:
+        pq = pq.where(plans.c.programme_id == programme_id)
+    plan_rows = [dict(r._mapping) for r in await conn.execute(pq)]
+    if buyer:
+        mine = {(r.programme_id, r.country) for r in await conn.execute(
+            select(programmes.c.programme_id, programmes.c.country).where(programmes.c.buyer == buyer))}
+        plan_rows = [p for p in plan_rows if (p["programme_id"], p["country"]) in mine]
+    ids = [p["plan_id"] for p in plan_rows]
+    fids = sorted({p["factory_id"] for p in plan_rows} | ({factory_id} if factory_id else set()))
+    out = {"plans": sorted(plan_rows, key=lambda p: p["plan_id"])}
+    for name, table, key, keys in (("results", results, results.c.plan_id, ids),
+                                   ("sessions", sessions, sessions.c.plan_id, ids),
+                                   ("baselines", baselines, baselines.c.factory_id, fids),
+                                   ("factories", factories, factories.c.factory_id, fids)):
+        out[name] = [dict(r._mapping) for r in await conn.execute(select(table).where(key.in_(keys)))] if keys else []
+    return out
+
+
+def factory_impact(plan: dict, result: dict | None, baseline: dict | None, rows: list[dict]) -> dict[str, Any]:
+    figs: list[dict[str, Any]] = []
+    comparisons = _loads(result and result["comparisons"], [])
+    impact_src = [result["impact_event_id"]] if result and result.get("impact_event_id") else []
+    base_src = [baseline["event_id"]] if baseline else []
+    for c in comparisons:
+        label = METRICS.get(c["metric"], c["metric"])
+        src = impact_src + (base_src if c["baseline_source"] == "assessment" else [])
+        figs.append(figure(f"impact.{c['metric']}.baseline", f"{label}, baseline", c["baseline"], src))
+        figs.append(figure(f"impact.{c['metric']}.endline", f"{label}, endline", c["endline"], impact_src))
+    kpis = _loads(result and result["kpis"], [])
+    for k in kpis:
+        figs.append(figure(f"kpi.{k['indicator']}.achievement", f"KPI {k['indicator'].replace('_', ' ')}: "
+                           f"share of the target reached", k["achievement"], impact_src + [plan["event_id"]]))
+    figs += delivery_figures(rows)
+    return {"plan_id": plan["plan_id"], "factory_id": plan["factory_id"], "programme_id": plan["programme_id"],
+            "country": plan["country"], "evaluated": bool(impact_src),
+            "baseline_on": baseline["completed_on"].isoformat() if baseline else None,
+            "endline_on": result["endline_on"].isoformat() if result and result.get("endline_on") else None,
+            "respondents": result["respondents"] if result else None, "comparisons": comparisons, "kpis": kpis,
+            "kpis_met": sum(1 for k in kpis if k["achieved"]),
+            "closed_on": result["closed_on"].isoformat() if result and result.get("closed_on") else None,
+            "sustainability": _loads(result and result.get("practices"), []),
+            "follow_ups": _loads(result and result.get("follow_ups"), []), "figures": figs}
+
+
+def portfolio(data: dict[str, list[dict]]) -> dict[str, Any]:
+    """Every factory of the selection, and the figures pooled over them."""
+    by_plan = {r["plan_id"]: r for r in data["results"]}
+    base = {b["factory_id"]: b for b in data["baselines"]}
+    per_factory = [factory_impact(p, by_plan.get(p["plan_id"]), base.get(p["factory_id"]),
+                                  [s for s in data["sessions"] if s["plan_id"] == p["plan_id"]])
+                   for p in data["plans"]]
+    evaluated = [f for f in per_factory if f["evaluated"]]
+    pooled: list[dict[str, Any]] = [figure("factories", "Factories", len(per_factory),
+                                           [p["event_id"] for p in data["plans"]]),
+                                    figure("factories.evaluated", "Factories evaluated", len(evaluated),
+                                           [by_plan[f["plan_id"]]["impact_event_id"] for f in evaluated])]
+    for metric, label in METRICS.items():
+        pairs = [(f, c) for f in evaluated for c in f["comparisons"] if c["metric"] == metric]
+        if not pairs:
+            continue
+        src = [by_plan[f["plan_id"]]["impact_event_id"] for f, _ in pairs]
+        with_base = [c for _, c in pairs if c["baseline"] is not None]
+        pooled.append(figure(f"impact.{metric}.endline", f"{label}, endline (mean of {len(pairs)} factories)",
+                             round(sum(c["endline"] for _, c in pairs) / len(pairs), 2), src))
+        if with_base:
+            pooled.append(figure(f"impact.{metric}.baseline", f"{label}, baseline (mean of {len(with_base)})",
+                                 round(sum(c["baseline"] for c in with_base) / len(with_base), 2), src))
+    kpis = [k for f in evaluated for k in f["kpis"] if k["achieved"] is not None]
+    pooled.append(figure("kpis.met", "KPI targets met", sum(1 for k in kpis if k["achieved"]),
+                         [by_plan[f["plan_id"]]["impact_event_id"] for f in evaluated]))
+    pooled.append(figure("kpis.measured", "KPI targets measured", len(kpis),
+                         [by_plan[f["plan_id"]]["impact_event_id"] for f in evaluated]))
+    pooled += delivery_figures(data["sessions"])
+    return {"factories": per_factory, "figures": pooled}
