@@ -9,7 +9,7 @@ VENV   := .venv
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup demo test test-fast bench lint clean
+.PHONY: setup browser demo test test-fast bench lint clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -21,10 +21,17 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 setup: $(VENV)/.synced
 
+# The report tests render HTML in headless Chromium: Debian's package.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the report tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 demo: setup
 	$(VENV)/bin/wecare demo
 
-test: setup
+test: setup browser
 	$(VENV)/bin/pytest -q
 
 test-fast: setup

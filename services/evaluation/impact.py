@@ -105,6 +105,10 @@ def factory_impact(plan: dict, result: dict | None, baseline: dict | None, rows:
             "follow_ups": _loads(result and result.get("follow_ups"), []), "figures": figs}
 
 
+def _factories(n: int) -> str:
+    return f"{n} factory" if n == 1 else f"{n} factories"
+
+
 def portfolio(data: dict[str, list[dict]]) -> dict[str, Any]:
     """Every factory of the selection, and the figures pooled over them."""
     by_plan = {r["plan_id"]: r for r in data["results"]}
@@ -123,10 +127,11 @@ def portfolio(data: dict[str, list[dict]]) -> dict[str, Any]:
             continue
         src = [by_plan[f["plan_id"]]["impact_event_id"] for f, _ in pairs]
         with_base = [c for _, c in pairs if c["baseline"] is not None]
-        pooled.append(figure(f"impact.{metric}.endline", f"{label}, endline (mean of {len(pairs)} factories)",
+        pooled.append(figure(f"impact.{metric}.endline", f"{label}, endline (mean of {_factories(len(pairs))})",
                              round(sum(c["endline"] for _, c in pairs) / len(pairs), 2), src))
         if with_base:
-            pooled.append(figure(f"impact.{metric}.baseline", f"{label}, baseline (mean of {len(with_base)})",
+            pooled.append(figure(f"impact.{metric}.baseline",
+                                 f"{label}, baseline (mean of {_factories(len(with_base))})",
                                  round(sum(c["baseline"] for c in with_base) / len(with_base), 2), src))
     kpis = [k for f in evaluated for k in f["kpis"] if k["achieved"] is not None]
     pooled.append(figure("kpis.met", "KPI targets met", sum(1 for k in kpis if k["achieved"]),
