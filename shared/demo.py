@@ -100,7 +100,7 @@ async def run_demo(data_dir: Path) -> int:
     servers: list[tuple[uvicorn.Server, asyncio.Task]] = []
     clients: dict[str, httpx.AsyncClient] = {}
     try:
-        for name in ("assessment", "planning", "delivery"):
+        for name in ("assessment", "planning", "delivery", "evaluation"):
             port = free_port()
             settings = Settings(service=name, nats_url=nats.url, data_dir=str(data_dir), http_port=port,
                                 log_format="console", log_level="ERROR", relay_poll_s=0.2)
@@ -116,19 +116,23 @@ async def run_demo(data_dir: Path) -> int:
             say(f"  {name + ' API':<18} {base}  (docs {base}/docs, events {base}/asyncapi.json, "
                 f"store {settings.resolved_database_url()})")
         say()
-        a, p, d = clients["assessment"], clients["planning"], clients["delivery"]
+        a, p, d, ev = clients["assessment"], clients["planning"], clients["delivery"], clients["evaluation"]
         await play_assessments(a)
         await play_planning(a, p)
         await play_delivery(p, d)
+        reports = await play_evaluation(p, ev, data_dir)
         await show_guarantees(a, p, d, nats)
-        say("6. Read models are derived: dropped and rebuilt from the event logs")
-        for c in (a, p, d):
+        say("7. Read models are derived: dropped and rebuilt from the event logs")
+        for c in (a, p, d, ev):
             for name in (await c.get("/ops/status")).json()["projections"]:
                 r = (await c.post(f"/ops/projections/{name}/rebuild")).json()
                 say(f"   {name:<18} rebuilt from {r['applied']:>5} events, identical to the live one: "
                     f"{r['identical']}")
         say()
-        await show_figures(a, p, d)
+        await show_figures(a, p, d, ev)
+        say("   reports:")
+        for path in reports:
+            say(f"     {path}")
         say(f"   data kept in {data_dir} (`wecare demo --keep` resumes from it)")
         return 0
     finally:
@@ -339,9 +343,58 @@ async def play_delivery(p: httpx.AsyncClient, d: httpx.AsyncClient) -> None:
     say()
 
 
+async def play_evaluation(p: httpx.AsyncClient, ev: httpx.AsyncClient, data_dir: Path) -> list[Path]:
+    say("4. Evaluation: endline, impact against the baseline, the closing workshop, and the reports")
+    await _wait(lambda: _caught_up(ev))
+    evaluated = ((DHAKA, "bd", 86.0, 78.0), (GAZIPUR, "bd", 83.5, 76.0),
+                 ("clas-ohlson-wecare-2026.cn-dongguan-toys", "cn", 81.0, 72.5))
+    for plan_id, cc, retention, before in evaluated:
+        plan = (await p.get(f"/{cc}/plans/{plan_id}")).json()
+        kpis = {k["indicator"]: round((k["baseline"] + k["target"]) / 2 if i % 2 else k["target"], 2)
+                for i, k in enumerate(plan["content"]["kpis"])}
+        await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/endline", json={
+            "measured_on": "2027-03-15", "respondents": 36, "retention_rate": retention,
+            "turnover_rate": 100 - retention,
+            "absenteeism_rate": 3.2, "maternity_return_rate": 91.0, "worker_satisfaction": 78.0,
+            "parenting_confidence": 3.8, "recruitment_cost_per_hire": 88.0, "kpis": kpis,
+            "baseline_records": {"retention_rate": before, "turnover_rate": 100 - before, "absenteeism_rate": 4.1,
+                                 "recruitment_cost_per_hire": 120.0}}))
+        await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/evaluate"))
+        await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/sustainability", json={
+            "workshop_on": "2027-03-25", "participants": 12, "practices": [
+                {"practice": "Parenting sessions led by the factory's own trainers", "owner": "HR manager",
+                 "due": "2027-06-30"},
+                {"practice": "Family Day every year", "owner": "Welfare committee", "due": "2027-10-31"}]}))
+        await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/close", json={"closed_on": "2027-03-31"}))
+        factory = plan_id.split(".", 1)[1]
+        say(f"   [{cc}] {factory}: retention {before}% -> {retention}%, impact evaluated, "
+            "sustainability plan agreed, cycle closed")
+    await _ok(ev.post("/cn/assets", json={
+        "asset_id": "dongguan-story-1", "plan_id": "clas-ohlson-wecare-2026.cn-dongguan-toys", "kind": "story",
+        "title": "A smart watch keeps a family in touch", "uri": "assets/dongguan-story-1.md",
+        "consented_by": "the worker", "minor": False, "scope": ["buyer_reports"], "expires_on": "2030-12-31"}))
+    await _wait(lambda: _caught_up(ev))
+    out_dir = data_dir / "reports"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for url, name in (("/bd/reports/factories/bd-dhaka-knit.html", "bd-dhaka-knit.html"),
+                      ("/bd/reports/factories/bd-dhaka-knit.pdf", "bd-dhaka-knit.pdf"),
+                      ("/buyers/Otto Group/report.html", "otto-group-portfolio.html"),
+                      ("/buyers/Otto Group/report.pdf", "otto-group-portfolio.pdf"),
+                      ("/buyers/Clas Ohlson/report.csv", "clas-ohlson-portfolio.csv")):
+        r = await _ok(ev.get(url, timeout=120))
+        (out_dir / name).write_bytes(r.content)
+        paths.append((out_dir / name).resolve())
+    journey = (await ev.get("/bd/journey/bd-dhaka-knit")).json()["steps"]
+    say(f"   Dhaka Knitwear's journey across the four services: {len(journey)} steps, "
+        + " -> ".join(dict.fromkeys(s["step"] for s in journey)))
+    say()
+    return paths
+
+
 async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.AsyncClient,
                           nats: NatsServer) -> None:
-    say("4. The guarantees, as a user meets them")
+    say("5. The guarantees, as a user meets them")
     body = {"factory_id": "bd-dhaka-knit", "name": "Dhaka Knitwear Ltd", "supplier": "Dhaka Knitwear Ltd Group",
             "region": "BD", "sector": "garment", "buyers": ["Otto Group"], "headcount": 1800}
     r = await c.post("/bd/factories", json=body, headers={"Idempotency-Key": "demo-bd-dhaka-knit"})
@@ -371,7 +424,7 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.A
         "trainers": ["wecare:rahima"], "capacity": 30, "expected_participants": 20})
     say(f"   a session for an activity not in the plan: {r.status_code} {r.json()['message']}")
     say()
-    say("5. NATS goes down; the API keeps taking commands; nothing is lost")
+    say("6. NATS goes down; the API keeps taking commands; nothing is lost")
     nats.stop(kill=True)
     for i in range(3):
         await _ok(c.post("/vn/factories", json={**body, "factory_id": f"vn-outage-{i}", "name": f"Outage {i}",
@@ -386,8 +439,9 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.A
     say()
 
 
-async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.AsyncClient) -> None:
-    say("7. Figures per country (from the projections; suppressed below 5 respondents)")
+async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.AsyncClient,
+                       ev: httpx.AsyncClient) -> None:
+    say("8. Figures per country (from the projections; suppressed below 5 respondents)")
     say(f"   {'country':<8}{'factories':>10}{'assessed':>9}{'cannot afford':>14}{'separated,':>11}"
         f"{'not back after':>15}")
     say(f"   {'':<8}{'':>10}{'':>9}{'basics':>14}{'guilty':>11}{'pregnancy':>15}")
@@ -420,7 +474,14 @@ async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.Asyn
         say(f"   [{cc}] {sessions} sessions delivered, {people} people reached, milestones {reached}/{planned}"
             + (": " + "; ".join(st) if st else ""))
     say()
-    for name, svc in (("assessment", c), ("planning", p), ("delivery", d)):
+    otto = (await ev.get("/buyers/Otto Group/impact")).json()
+    figs = {f["key"]: f for f in otto["figures"]}
+    say(f"   Otto Group portfolio: {figs['factories']['value']} factories, {figs['factories.evaluated']['value']} "
+        f"evaluated, KPI targets met {figs['kpis.met']['value']} of {figs['kpis.measured']['value']}, "
+        f"retention {figs['impact.retention_rate.baseline']['value']}% -> "
+        f"{figs['impact.retention_rate.endline']['value']}%")
+    say()
+    for name, svc in (("assessment", c), ("planning", p), ("delivery", d), ("evaluation", ev)):
         st = (await svc.get("/ops/status")).json()
         say(f"   {name}: events stored {st['events_total']}, outbox backlog {st['outbox_backlog']}, "
             f"parked {sum(x['parked'] for x in st['projections'].values())}")

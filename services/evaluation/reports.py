@@ -41,6 +41,11 @@ def _value_text(f: dict[str, Any]) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"
 
 
+def _svg(chart: Any, name: str) -> str:
+    """The chart's SVG, its legend anchors named after the chart (several charts share one page)."""
+    return chart.render(is_unicode=True).replace("activate-serie-", f"activate-{name}-serie-")
+
+
 def charts(data: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     figs = {f["key"]: f for f in data["figures"]}
@@ -50,13 +55,13 @@ def charts(data: dict[str, Any]) -> dict[str, str]:
         c.x_labels = [METRICS[m] for m in metrics]
         c.add("Baseline", [figs.get(f"impact.{m}.baseline", {}).get("value") for m in metrics])
         c.add("Endline", [figs[f"impact.{m}.endline"]["value"] for m in metrics])
-        out["impact"] = c.render(is_unicode=True)
+        out["impact"] = _svg(c, "impact")
     kpis = [k for f in data["factories"] for k in f["kpis"] if k["achievement"] is not None]
     if kpis:
         c = _chart(pygal.HorizontalBar, "KPI targets: share of the way from baseline to target (%)")
         for k in kpis:
             c.add(k["indicator"].replace("_", " "), round(k["achievement"] * 100))
-        out["kpis"] = c.render(is_unicode=True)
+        out["kpis"] = _svg(c, "kpis")
     for key, title in (("by_sex", "Attendances by sex"), ("by_role", "Attendances by role"),
                        ("by_age_band", "Attendances by age band")):
         cells = [f for k, f in figs.items() if k.startswith(f"delivery.{key}.") and not f["suppressed"]]
@@ -64,7 +69,7 @@ def charts(data: dict[str, Any]) -> dict[str, str]:
             c = _chart(pygal.Bar, title)
             c.x_labels = [f["key"].rsplit(".", 1)[1].replace("_", " ") for f in cells]
             c.add("Attendances", [f["value"] for f in cells])
-            out[key] = c.render(is_unicode=True)
+            out[key] = _svg(c, key)
     return out
 
 
