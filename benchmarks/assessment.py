@@ -19,11 +19,10 @@ import time
 import uuid
 from pathlib import Path
 
-import aiosqlite
 import httpx
 import orjson
 
-from benchmarks.common import pct, run_concurrently
+from benchmarks.common import pct, raw_sqlite_events, run_concurrently
 from shared.natsserver import NatsServer
 from tests.assessment.builders import demographics, factory, findings, policies, response
 from tests.kernel.processes import ServiceProcess
@@ -35,11 +34,7 @@ async def timed_requests(n: int, concurrency: int, send) -> tuple[float, list[fl
 
 
 async def raw_inserts(path: Path, n: int, concurrency: int) -> tuple[float, list[float]]:
-    db = await aiosqlite.connect(path, isolation_level=None)
-    await db.execute("PRAGMA journal_mode=WAL")
-    await db.execute("PRAGMA synchronous=FULL")
-    await db.execute("CREATE TABLE e (position INTEGER PRIMARY KEY, event_id TEXT UNIQUE, stream_id TEXT, "
-                     "stream_version INT, payload TEXT, UNIQUE(stream_id, stream_version))")
+    db = await raw_sqlite_events(path)
     lock = asyncio.Lock()
     payload = orjson.dumps(response(1)["answers"]).decode()
 

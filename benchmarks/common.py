@@ -26,3 +26,15 @@ async def run_concurrently(total: int, workers: int, op: Callable[[int], Awaitab
     t0 = time.perf_counter()
     await asyncio.gather(*(w() for _ in range(workers)))
     return time.perf_counter() - t0, lat
+
+
+async def raw_sqlite_events(path):  # noqa: ANN001, ANN201
+    """The raw ceiling's database: aiosqlite on an events table of the same shape, WAL, synchronous=FULL."""
+    import aiosqlite
+
+    db = await aiosqlite.connect(path, isolation_level=None)
+    await db.execute("PRAGMA journal_mode=WAL")
+    await db.execute("PRAGMA synchronous=FULL")
+    await db.execute("CREATE TABLE e (position INTEGER PRIMARY KEY, event_id TEXT UNIQUE, stream_id TEXT, "
+                     "stream_version INT, payload TEXT, UNIQUE(stream_id, stream_version))")
+    return db

@@ -25,12 +25,11 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-import aiosqlite
 import httpx
 import nats
 import orjson
 
-from benchmarks.common import pct, run_concurrently
+from benchmarks.common import pct, raw_sqlite_events, run_concurrently
 from shared.contracts.envelope import Envelope
 from shared.contracts.planning import Kpi, Milestone, PlanApproved, PlanContent, PlannedActivity
 from shared.messaging.jetstream import MSG_ID
@@ -66,11 +65,7 @@ def batch(i: int) -> dict:
 
 
 async def raw_inserts(path: Path, n: int, concurrency: int) -> tuple[float, list[float]]:
-    db = await aiosqlite.connect(path, isolation_level=None)
-    await db.execute("PRAGMA journal_mode=WAL")
-    await db.execute("PRAGMA synchronous=FULL")
-    await db.execute("CREATE TABLE e (position INTEGER PRIMARY KEY, event_id TEXT UNIQUE, stream_id TEXT, "
-                     "stream_version INT, payload TEXT, UNIQUE(stream_id, stream_version))")
+    db = await raw_sqlite_events(path)
     lock = asyncio.Lock()
     payload = orjson.dumps(batch(0)["sessions"][0]).decode()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
 
@@ -34,3 +34,18 @@ async def serving(svc: Service, wait_messaging: bool = True) -> AsyncIterator[tu
 async def no_lag(c: httpx.AsyncClient) -> bool:
     st = (await c.get("/ops/status")).json()
     return st["outbox_backlog"] == 0 and all(v == 0 for p in st["projections"].values() for v in p["lag"].values())
+
+
+async def serve_services(stack: AsyncExitStack, names: list[str], nats_url: str, data_dir: str,
+                         **settings: object) -> dict[str, tuple[Service, httpx.AsyncClient]]:
+    """Several services of the product, each serving in this event loop until `stack` closes."""
+    import importlib
+
+    from shared.cli import SERVICES
+
+    out = {}
+    for name in names:
+        make = importlib.import_module(SERVICES[name]).create_service
+        out[name] = await stack.enter_async_context(serving(make(settings_for(name, nats_url, data_dir,
+                                                                               **settings))))
+    return out

@@ -11,14 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-from services.assessment.service import create_service as assessment_service
-from services.delivery.service import create_service as delivery_service
 from services.planning.domain.plan import Plan
-from services.planning.service import create_service as planning_service
 from shared.service import Service
 from tests.assessment import builders as b
 from tests.conftest import eventually
-from tests.harness import no_lag, serving, settings_for
+from tests.harness import no_lag, serve_services
 
 PROGRAMME = "otto"
 KPI = {"indicator": "share_parents_reached", "baseline": 0.0, "target": 0.5}
@@ -66,13 +63,8 @@ class Stack:
 @pytest.fixture
 async def stack(nats_server, tmp_path) -> AsyncIterator[Stack]:
     async with AsyncExitStack() as es:
-        _, a = await es.enter_async_context(serving(assessment_service(
-            settings_for("assessment", nats_server.url, str(tmp_path)))))
-        _, p = await es.enter_async_context(serving(planning_service(
-            settings_for("planning", nats_server.url, str(tmp_path)))))
-        dsvc, d = await es.enter_async_context(serving(delivery_service(
-            settings_for("delivery", nats_server.url, str(tmp_path)))))
-        yield Stack(a, p, d, dsvc)
+        s = await serve_services(es, ["assessment", "planning", "delivery"], nats_server.url, str(tmp_path))
+        yield Stack(s["assessment"][1], s["planning"][1], s["delivery"][1], s["delivery"][0])
 
 
 def managers(*ids: str) -> list[dict[str, str]]:

@@ -10,15 +10,11 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from services.assessment.service import create_service as assessment_service
-from services.delivery.service import create_service as delivery_service
-from services.evaluation.service import create_service as evaluation_service
 from services.planning.domain.plan import Plan
-from services.planning.service import create_service as planning_service
 from shared.service import Service
 from tests.assessment import builders as b
 from tests.conftest import eventually
-from tests.harness import no_lag, serving, settings_for
+from tests.harness import no_lag, serve_services
 
 
 @dataclass
@@ -82,11 +78,8 @@ class Stack:
 @pytest.fixture
 async def stack(nats_server, tmp_path) -> AsyncIterator[Stack]:
     async with AsyncExitStack() as es:
-        clients = {}
-        for name, make in (("assessment", assessment_service), ("planning", planning_service),
-                           ("delivery", delivery_service), ("evaluation", evaluation_service)):
-            svc, c = await es.enter_async_context(serving(make(settings_for(name, nats_server.url, str(tmp_path)))))
-            clients[name] = (svc, c)
+        clients = await serve_services(es, ["assessment", "planning", "delivery", "evaluation"], nats_server.url,
+                                       str(tmp_path))
         yield Stack(clients["assessment"][1], clients["planning"][1], clients["delivery"][1],
                     clients["evaluation"][1], clients["evaluation"][0])
 
