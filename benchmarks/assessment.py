@@ -23,9 +23,9 @@ import httpx
 import orjson
 
 from benchmarks.common import pct, raw_sqlite_events, run_concurrently
+from shared.launcher import ServiceProcess
 from shared.natsserver import NatsServer
 from tests.assessment.builders import demographics, factory, findings, policies, response
-from tests.kernel.processes import ServiceProcess
 
 
 async def timed_requests(n: int, concurrency: int, send) -> tuple[float, list[float]]:  # noqa: ANN001
@@ -54,9 +54,9 @@ async def raw_inserts(path: Path, n: int, concurrency: int) -> tuple[float, list
 async def main(n: int, concurrency: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
     with NatsServer(store_dir=tmp / "nats") as nats:
-        svc = ServiceProcess("services.assessment", {
+        svc = ServiceProcess("assessment", {
             "WECARE_SERVICE": "assessment", "WECARE_NATS_URL": nats.url, "WECARE_DATA_DIR": str(tmp / "data"),
-            "WECARE_LOG_LEVEL": "WARNING"}, tmp / "service.log").start()
+            "WECARE_LOG_LEVEL": "WARNING"}, log_path=tmp / "service.log").start()
         try:
             svc.wait_ready()
             async with httpx.AsyncClient(base_url=svc.url, timeout=30,

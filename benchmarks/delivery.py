@@ -32,9 +32,9 @@ import orjson
 from benchmarks.common import pct, raw_sqlite_events, run_concurrently
 from shared.contracts.envelope import Envelope
 from shared.contracts.planning import Kpi, Milestone, PlanApproved, PlanContent, PlannedActivity
+from shared.launcher import ServiceProcess
 from shared.messaging.jetstream import MSG_ID
 from shared.natsserver import NatsServer
-from tests.kernel.processes import ServiceProcess
 
 PER_BATCH = 100
 PER_SESSION = 10
@@ -87,9 +87,9 @@ async def main(records: int, plans: int, concurrency: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
     batches = max(records // PER_BATCH, 1)
     with NatsServer(store_dir=tmp / "nats") as server:
-        svc = ServiceProcess("services.delivery", {
+        svc = ServiceProcess("delivery", {
             "WECARE_SERVICE": "delivery", "WECARE_NATS_URL": server.url, "WECARE_DATA_DIR": str(tmp / "data"),
-            "WECARE_LOG_LEVEL": "WARNING"}, tmp / "service.log").start()
+            "WECARE_LOG_LEVEL": "WARNING"}, log_path=tmp / "service.log").start()
         try:
             svc.wait_ready()
             nc = await nats.connect(server.url)

@@ -41,12 +41,100 @@ def _contracts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _up(args: argparse.Namespace) -> int:
+    import signal
+
+    from shared.launcher import DEFAULT_NATS_PORT, DEFAULT_PORTS, Launcher
+
+    data_dir = Path(args.data_dir)
+    ports = {name: args.base_port + i for i, name in enumerate(DEFAULT_PORTS)}
+    launcher = Launcher(data_dir, countries=args.countries, nats_port=args.nats_port or DEFAULT_NATS_PORT,
+                        ports=ports, echo=sys.stdout)
+    stop = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    print(f"starting the WeCare stack on {data_dir.resolve()} "
+          f"({'countries ' + args.countries if args.countries else 'every country'})", flush=True)
+    try:
+        info = launcher.start()
+    except Exception as e:  # noqa: BLE001 - a person reads this
+        print(f"the stack did not start: {e}", file=sys.stderr)
+        return 1
+    print(f"\nready. nats-server {info.nats_url}", flush=True)
+    for name, url in info.services.items():
+        print(f"  {name:<11} {url}   docs {url}/docs   events {url}/asyncapi.json", flush=True)
+    print("Ctrl-C stops everything; `wecare up` again resumes from the same data.\n", flush=True)
+    import time
+
+    while not stop:
+        if any(s.proc is not None and s.proc.poll() is not None for s in launcher.services.values()):
+            print("a service exited: stopping the stack", file=sys.stderr)
+            break
+        time.sleep(0.2)
+    print("stopping: services drain their in-flight messages and outboxes, then nats-server", flush=True)
+    launcher.stop()
+    print("stopped", flush=True)
+    return 0
+
+
+def _stack(args: argparse.Namespace):  # noqa: ANN202
+    from shared.launcher import StackInfo
+
+    info = StackInfo.load(Path(args.data_dir))
+    if info is None or not info.running():
+        print(f"no running stack in {args.data_dir} (start one with `wecare up`)", file=sys.stderr)
+        return None
+    return info
+
+
+def _status(args: argparse.Namespace) -> int:
+    import httpx
+
+    info = _stack(args)
+    if info is None:
+        return 1
+    print(f"{'service':<11} {'country':<8} {'events':>7} {'lag':>5} {'outbox':>7} {'parked':>7}")
+    for name, url in info.services.items():
+        st = httpx.get(f"{url}/ops/status", timeout=10).json()
+        parked = sum(p["parked"] for p in st["projections"].values())
+        for cc in st["countries"]:
+            lags = [v for p in st["projections"].values() for k, v in p["lag"].items() if k.endswith(f".{cc}")]
+            lag = sum(v for v in lags if isinstance(v, int)) if all(isinstance(v, int) for v in lags) else "?"
+            print(f"{name:<11} {cc:<8} {st['events'][cc]:>7} {lag:>5} {st['outbox_backlog']:>7} {parked:>7}")
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    import httpx
+
+    info = _stack(args)
+    if info is None:
+        return 1
+    if args.service not in info.services:
+        print(f"unknown service {args.service!r}; running: {', '.join(info.services)}", file=sys.stderr)
+        return 2
+    url = info.services[args.service]
+    for name in httpx.get(f"{url}/ops/status", timeout=10).json()["projections"]:
+        r = httpx.post(f"{url}/ops/projections/{name}/rebuild", timeout=600).json()
+        print(f"{args.service}.{name}: rebuilt from {r['applied']} events, identical: {r['identical']}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from shared.demo import prepare, run_demo
+    from shared.launcher import StackInfo
 
-    prepare(Path(args.data_dir), keep=args.keep)
+    stack_dir = None if args.fresh else Path(args.stack)
+    info = StackInfo.load(stack_dir) if stack_dir else None
+    if info is None or not info.running():
+        prepare(Path(args.data_dir), keep=args.keep)
     try:
-        return asyncio.run(run_demo(Path(args.data_dir)))
+        return asyncio.run(run_demo(Path(args.data_dir), stack_dir))
     except KeyboardInterrupt:
         return 130
 
@@ -56,10 +144,28 @@ def main(argv: list[str] | None = None) -> int:
                                 "family-friendly workplace programme")
     sub = p.add_subparsers(dest="command", required=True)
 
-    d = sub.add_parser("demo", help="start NATS and the stack on embedded defaults and play a programme flow")
+    d = sub.add_parser("demo", help="play a full WeCare cycle on the running stack, or on a fresh one")
     d.add_argument("--data-dir", default="./data/demo", help="where the SQLite files and NATS store live")
     d.add_argument("--keep", action="store_true", help="keep the data of earlier runs (default: start afresh)")
+    d.add_argument("--stack", default="./data/stack", help="play on the stack `wecare up` runs here, if it runs")
+    d.add_argument("--fresh", action="store_true", help="start a fresh stack even if `wecare up` runs one")
     d.set_defaults(fn=_demo)
+
+    u = sub.add_parser("up", help="start nats-server and the four services on SQLite files; Ctrl-C stops them")
+    u.add_argument("--data-dir", default="./data/stack")
+    u.add_argument("--countries", help="a country deployment: serve and subscribe to these only, e.g. bd,vn")
+    u.add_argument("--base-port", type=int, default=8101, help="assessment on it, then planning, delivery, evaluation")
+    u.add_argument("--nats-port", type=int, default=4222)
+    u.set_defaults(fn=_up)
+
+    st = sub.add_parser("status", help="per service and country: events, projection lag, outbox, parked")
+    st.add_argument("--data-dir", default="./data/stack")
+    st.set_defaults(fn=_status)
+
+    rp = sub.add_parser("replay", help="rebuild a service's projections from its log")
+    rp.add_argument("service", choices=["assessment", "planning", "delivery", "evaluation"])
+    rp.add_argument("--data-dir", default="./data/stack")
+    rp.set_defaults(fn=_replay)
 
     s = sub.add_parser("serve", help="run one service (settings from WECARE_* environment variables)")
     s.add_argument("service", choices=sorted(SERVICES))

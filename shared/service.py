@@ -224,7 +224,8 @@ class Service:
             parked = {r[0]: r[1] for r in rows}
         projections: dict[str, Any] = {}
         for name, ctx, country, durable in self.consumers:
-            entry = projections.setdefault(name, {"parked": parked.get(name, 0), "lag": {}})
+            entry = projections.setdefault(name, {"parked": parked.get(name, 0), "lag": {},
+                                                  "applied_here": self.runners[name].applied})
             lag: int | str = "unknown"
             if self._js is not None:
                 try:

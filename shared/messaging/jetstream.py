@@ -52,8 +52,9 @@ def make_broker(settings: Settings, *, name: str | None = None) -> NatsBroker:
     kwargs = {}
     if settings.nats_user:
         kwargs = {"user": settings.nats_user, "password": settings.nats_password}
+    servers = [u.strip() for u in settings.nats_url.split(",") if u.strip()]  # a cluster: every node's URL
     return NatsBroker(
-        settings.nats_url,
+        servers,
         name=name or settings.service,
         allow_reconnect=True,
         max_reconnect_attempts=-1,

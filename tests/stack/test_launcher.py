@@ -1,0 +1,112 @@
+"""`wecare up`, `wecare demo` on the running stack, `wecare status`,
+`wecare replay`, Ctrl-C, and a restart that resumes from the same data: the
+commands run as a user runs them, each service its own process."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.launcher import StackInfo
+from shared.natsserver import free_port, pid_alive
+
+pytestmark = pytest.mark.slow
+
+
+def _ports() -> int:
+    """A base port with the next three free too."""
+    for _ in range(50):
+        base = free_port()
+        if base < 60000 and all(_free(base + i) for i in range(4)):
+            return base
+    raise RuntimeError("no four free ports in a row")
+
+
+def _free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def _wecare(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "shared.cli", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def _up(data: Path) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "up", "--data-dir", str(data), "--base-port",
+                             str(_ports()), "--nats-port", str(free_port())],
+                            stdout=open(data.parent / f"up-{time.monotonic_ns()}.log", "wb"),  # noqa: SIM115
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        info = StackInfo.load(data)
+        if info is not None and info.running():
+            return proc
+        assert proc.poll() is None, "wecare up exited"
+        time.sleep(0.2)
+    raise TimeoutError("wecare up did not get ready")
+
+
+def _stop(proc: subprocess.Popen) -> int:
+    proc.send_signal(signal.SIGINT)  # Ctrl-C
+    return proc.wait(60)
+
+
+def test_up_demo_status_replay_ctrl_c_and_resume(tmp_path):
+    data = tmp_path / "stack"
+    data.mkdir()
+    up = _up(data)
+    try:
+        info = StackInfo.load(data)
+        assert info is not None and set(info.services) == {"assessment", "planning", "delivery", "evaluation"}
+        demo = _wecare("demo", "--stack", str(data), "--data-dir", str(tmp_path / "unused"))
+        assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
+        assert "on the running stack" in demo.stdout
+        for sentence in ("3 trainings of trainers delivered to 14 managers",
+                         "4 responsible recruitment workshops involving 20 managers",
+                         "2 parenting sessions reaching 100 parent workers"):
+            assert sentence in demo.stdout
+        assert (data / "reports" / "otto-group-portfolio.pdf").exists()
+        again = _wecare("demo", "--stack", str(data))
+        assert again.returncode == 1 and "played on this stack already" in again.stdout
+
+        status = _wecare("status", "--data-dir", str(data))
+        assert status.returncode == 0, status.stderr
+        rows = [line.split() for line in status.stdout.splitlines()[1:]]
+        assert {(r[0], r[1]) for r in rows} == {(s, c) for s in info.services for c in ("bd", "cn", "tr", "vn")}
+        events = {(r[0], r[1]): int(r[2]) for r in rows}
+        assert events[("delivery", "bd")] > 0 and all(r[3] == "0" and r[5] == "0" for r in rows)
+
+        replay = _wecare("replay", "delivery", "--data-dir", str(data))
+        assert replay.returncode == 0 and "identical: True" in replay.stdout and "False" not in replay.stdout
+    finally:
+        assert _stop(up) == 0
+    assert not any(pid_alive(p) for p in info.pids.values()), "Ctrl-C stops every service"
+    assert StackInfo.load(data) is None
+
+    up = _up(data)  # started again: the same data
+    try:
+        status = _wecare("status", "--data-dir", str(data))
+        again = {(r[0], r[1]): int(r[2]) for r in (line.split() for line in status.stdout.splitlines()[1:])}
+        assert again == events
+        url = StackInfo.load(data).services["assessment"]
+        assert httpx.get(f"{url}/bd/factories/bd-dhaka-knit").status_code == 200
+    finally:
+        assert _stop(up) == 0
+
+
+def test_status_without_a_stack_says_so(tmp_path):
+    r = _wecare("status", "--data-dir", str(tmp_path))
+    assert r.returncode == 1 and "no running stack" in r.stderr
