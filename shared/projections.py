@@ -117,14 +117,18 @@ class ParkedMessage:
 
 class ProjectionRunner:
     def __init__(self, projection: Projection, db: Database, *, max_attempts: int = 5,
-                 backoff_s: Sequence[float] = (0.5, 1.0, 2.0, 5.0, 10.0),
+                 backoff_s: Sequence[float] = (0.5, 1.0, 2.0, 5.0, 10.0), gap_timeout_s: float = 120.0,
                  on_parked: Callable[[ParkedMessage, bytes], Awaitable[None]] | None = None) -> None:
         self.projection = projection
         self.name = projection.name
         self.db = db
         self.max_attempts = max_attempts
-        # a gap is not this message's fault: wait longer for the missing predecessor before parking
+        # A gap is not this message's fault: wait longer for the missing predecessor before
+        # parking, in attempts and in time. With replicas sharing a consumer, one stream's events
+        # are spread over their in-flight batches and are put back many times while the other
+        # replica applies the ones before them.
         self.gap_max_attempts = max_attempts * 4
+        self.gap_timeout_s = gap_timeout_s
         self.backoff_s = tuple(backoff_s)
         self.on_parked = on_parked
         self.lock = asyncio.Lock()  # a rebuild and live delivery never interleave
@@ -215,7 +219,8 @@ class ProjectionRunner:
                 continue
             if env.stream_id in held or env.predecessor > last:
                 reason = f"waiting for version {env.predecessor} of {env.stream_id}"
-                if attempts >= self.gap_max_attempts and env.stream_id not in held:
+                if (attempts >= self.gap_max_attempts and _age_s(m) >= self.gap_timeout_s
+                        and env.stream_id not in held):
                     out.parked.append(await self._park(conn, m, env, "gap", reason, attempts))
                     blocked.add(env.stream_id)
                     out.acks.append(m)
@@ -427,6 +432,14 @@ def _in_stream_order(items: list) -> list:  # noqa: ANN001
         for i, it in zip(idxs, ordered, strict=True):
             out[i] = it
     return out
+
+
+def _age_s(m: Message) -> float:
+    """Seconds since JetStream stored the message (infinite if it is not a JetStream message)."""
+    try:
+        return (utcnow() - m.metadata.timestamp).total_seconds()
+    except Exception:  # noqa: BLE001
+        return float("inf")
 
 
 def _attempts(m: Message) -> int:

@@ -96,7 +96,8 @@ class Service:
     def _wire(self, projection: Projection) -> None:
         s = self.settings
         runner = ProjectionRunner(projection, self.db, max_attempts=s.consumer_max_attempts,
-                                  backoff_s=s.consumer_backoff_s, on_parked=self._announce_parked)
+                                  backoff_s=s.consumer_backoff_s, gap_timeout_s=s.consumer_gap_timeout_s,
+                                  on_parked=self._announce_parked)
         projection.bind(self)
         runner.after_commit.append(self.relay.wake)  # a reacting projection may have appended events
         self.runners[projection.name] = runner

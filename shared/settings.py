@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # batches still at work send in_progress every ack_wait/3
     consumer_ack_wait_s: float = 5.0
     consumer_backoff_s: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0)
+    # an event whose predecessor has not come is parked only this long after it was stored
+    consumer_gap_timeout_s: float = 120.0
 
     # outbox relay
     relay_batch: int = 500

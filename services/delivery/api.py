@@ -8,6 +8,8 @@ in UTC by the country's time zone."""
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Literal
@@ -27,6 +29,7 @@ from shared.countries import country as country_info
 from shared.store.eventstore import ConcurrencyError
 
 router = APIRouter(prefix="/{country}", tags=["delivery"])
+ATTEMPTS = 8
 IDENT = r"^[A-Za-z0-9_.:-]+$"
 
 
@@ -124,16 +127,20 @@ def _repo(request: Request) -> Repository[Delivery]:
 
 async def _on_plan(request: Request, plan_id: str, country: str, who: str, version: int | None,
                    decide: Callable[[Delivery], None]) -> dict[str, Any]:
-    """A command on a plan's delivery in this country; a concurrent write to
-    the same plan is tried once more unless the client named a version."""
-    for attempt in range(3):
+    """A command on a plan's delivery in this country. A concurrent write to
+    the same plan (another field team, another replica) makes it decide again
+    on the new state, a few times with a random pause, unless the client
+    named the version it wrote from. Every decision has a key, so deciding
+    again never records anything twice."""
+    for attempt in range(ATTEMPTS):
         try:
             d, res = await _repo(request).execute(plan_id, decide, actor=who, country=country,
                                                   expected_version=version, guard=in_country(country, "work plan"))
             return {"plan_id": plan_id, "version": res.version, "recorded": len(res.event_ids)}
         except ConcurrencyError:
-            if version is not None or attempt == 2:
+            if version is not None or attempt == ATTEMPTS - 1:
                 raise
+            await asyncio.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
     raise AssertionError("unreachable")
 
 

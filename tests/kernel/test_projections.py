@@ -230,3 +230,38 @@ async def test_private_events_between_published_ones_never_hold_a_consumer_up(na
         assert r.notes == 1
         assert [e.predecessor for e in await svc.store.load(stream)] == [0, 1, 1, 3]
         assert (await c.get("/ops/parked")).json() == []
+
+
+class _Msg:
+    """Just what the runner reads of a JetStream message."""
+
+    def __init__(self, env: Envelope, delivered: int, age_s: float) -> None:
+        from datetime import timedelta
+        from types import SimpleNamespace
+
+        from shared.contracts.envelope import utcnow
+
+        self.subject, self.data = env.subject, env.to_wire()
+        self.metadata = SimpleNamespace(num_delivered=delivered, timestamp=utcnow() - timedelta(seconds=age_s))
+        self.acked = self.naked = False
+
+    async def ack(self) -> None:
+        self.acked = True
+
+    async def nak(self, delay: float | None = None) -> None:
+        self.naked = True
+
+
+async def test_a_gap_is_parked_only_when_it_is_old_as_well_as_retried_often(database) -> None:  # noqa: ANN001
+    from shared.projections import ProjectionRunner
+    from shared.sample import metadata
+
+    await database.create_all(metadata)
+    runner = ProjectionRunner(VisitBoard(), database, max_attempts=2, gap_timeout_s=60)
+    ahead = noted("visit-gap", 2)  # version 1 never came
+    young = _Msg(ahead, delivered=50, age_s=5)  # often retried, but the other replica may still be at it
+    await runner.handle_batch([young])
+    assert young.naked and not young.acked and await runner.parked() == []
+    old = _Msg(ahead, delivered=50, age_s=120)
+    await runner.handle_batch([old])
+    assert old.acked and [p.reason for p in await runner.parked()] == ["gap"]
