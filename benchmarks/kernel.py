@@ -41,7 +41,7 @@ import psutil
 from benchmarks.common import pct, run_concurrently
 from shared.messaging.jetstream import ensure_streams, stream_name
 from shared.messaging.relay import OutboxRelay, headers_for
-from shared.natsserver import NatsServer, nats_server_binary
+from shared.natsserver import NatsCluster, NatsServer, nats_server_binary
 from shared.projections import ProjectionRunner
 from shared.sample import VisitBoard, metadata
 from shared.settings import Settings
@@ -361,6 +361,44 @@ async def bench_memory(log_events: int) -> None:
           ["read", "events", "RSS growth MiB", "tracemalloc peak MiB", "events/s"])
 
 
+async def _publish_rate(urls: list[str], replicas: int, n: int) -> float:
+    """Raw nats-py pipelined publishes of 200-byte events to a file-stored stream."""
+    nc = await nats.connect(urls)
+    try:
+        js = nc.jetstream()
+        await js.add_stream(name="FSYNC", subjects=["fsync.>"], num_replicas=replicas)
+        body = b"x" * 200
+        t0 = time.perf_counter()
+        for start in range(0, n, 500):
+            futs = [await js.publish_async("fsync.e", body, headers={"Nats-Msg-Id": f"{start}-{i}"})
+                    for i in range(min(500, n - start))]
+            await asyncio.gather(*futs)
+        return n / (time.perf_counter() - t0)
+    finally:
+        await nc.close()
+
+
+async def bench_fsync(quick: bool) -> None:
+    """What `sync_interval: always` (deploy/nats/) costs against the default 2-minute fsync interval, on
+    one server and on the three-node cluster with R3 streams."""
+    n = 5000 if quick else 20000
+    for label, size in (("one server, R1", 1), ("three nodes, R3", 3)):
+        rates = {}
+        for sync in (False, True):
+            tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+            if size == 1:
+                conf = tmp / "nats.conf"
+                conf.write_text("jetstream {\n" + ("  sync_interval: always\n" if sync else "") + "}\n")
+                with NatsServer(store_dir=tmp / "store", config_file=conf) as server:
+                    rates[sync] = await _publish_rate([server.url], 1, n)
+            else:
+                with NatsCluster(tmp, sync_always=sync) as cluster:
+                    rates[sync] = await _publish_rate(cluster.url.split(","), 3, n)
+        row(label, n, f"{rates[False]:.0f}", f"{rates[True]:.0f}", f"{1 - rates[True] / rates[False]:.0%}")
+    flush("JetStream publish (events/s): what fsync on every write costs",
+          ["where", "events", "default fsync (2 min)", "sync_interval always", "cost"])
+
+
 def header() -> None:
     pg = subprocess.run(["psql", PG_ADMIN, "-tAc", "show server_version"], capture_output=True, text=True)
     ns = subprocess.run([nats_server_binary(), "--version"], capture_output=True, text=True)
@@ -374,6 +412,7 @@ async def main(quick: bool, log_events: int) -> None:
     header()
     await bench_appends(quick)
     await bench_relay_and_catchup(quick)
+    await bench_fsync(quick)
     await bench_memory(log_events)
 
 

@@ -1,0 +1,24 @@
+# One image for the four WeCare services: WECARE_SERVICE chooses which one runs.
+FROM python:3.11-slim-bookworm
+
+# Pango and fonts for the PDF reports (WeasyPrint); curl for the healthcheck
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core curl \
+ && rm -rf /var/lib/apt/lists/*
+RUN pip install --no-cache-dir uv==0.13.8
+
+WORKDIR /app
+ENV UV_PROJECT_ENVIRONMENT=/app/.venv UV_PYTHON_DOWNLOADS=never PATH="/app/.venv/bin:$PATH"
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --no-dev --no-group bench --no-install-project
+COPY shared ./shared
+COPY services ./services
+RUN uv sync --frozen --no-dev --no-group bench
+
+RUN useradd --system --uid 10001 wecare && mkdir -p /data && chown wecare /data
+USER wecare
+ENV WECARE_HTTP_HOST=0.0.0.0 WECARE_HTTP_PORT=8000 WECARE_DATA_DIR=/data WECARE_LOG_FORMAT=json
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=6 \
+  CMD curl -fsS http://127.0.0.1:8000/ready || exit 1
+ENTRYPOINT ["sh", "-c", "exec wecare serve \"$WECARE_SERVICE\""]

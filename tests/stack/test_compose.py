@@ -1,0 +1,107 @@
+"""docker-compose.yml, the cluster variant, the Dockerfile and deploy/ are
+right without a Docker engine: the compose files validate against the
+Compose Specification's JSON Schema (as check-jsonschema vendors it), name
+the same services, ports and settings as the launcher, and the NATS
+configurations are accepted by the real nats-server (`-t`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from shared.countries import parse_country_list
+from shared.launcher import DEFAULT_PORTS, SERVICES
+from shared.natsserver import nats_server_binary
+from shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILES = [ROOT / "docker-compose.yml", ROOT / "deploy" / "docker-compose.cluster.yml"]
+
+
+def _schema() -> dict:
+    path = resources.files("check_jsonschema") / "builtin_schemas" / "vendor" / "compose-spec.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", COMPOSE_FILES, ids=lambda p: p.name)
+def test_compose_files_follow_the_compose_specification(path: Path):
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    jsonschema.validate(doc, _schema())
+    broken = dict(doc, services={**doc["services"], "planning": {**doc["services"]["planning"], "ports": 8102}})
+    with pytest.raises(jsonschema.ValidationError):  # the check can fail
+        jsonschema.validate(broken, _schema())
+
+
+@pytest.mark.parametrize("path", COMPOSE_FILES, ids=lambda p: p.name)
+def test_the_compose_services_are_the_launchers(path: Path):
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    services = doc["services"]
+    assert set(SERVICES) <= set(services)
+    settings = {f"WECARE_{name.upper()}" for name in Settings.model_fields}
+    for name in SERVICES:
+        s = services[name]
+        env = s["environment"]
+        assert env["WECARE_SERVICE"] == name
+        assert set(env) <= settings, set(env) - settings  # every variable is a setting the service reads
+        assert env["WECARE_DATABASE_URL"].startswith("postgresql+asyncpg://")
+        assert env["WECARE_DATABASE_URL"].rsplit("/", 1)[1] == name  # one database per service
+        nats_hosts = re.findall(r"nats://([\w-]+):4222", env["WECARE_NATS_URL"])
+        assert nats_hosts and all(h in services for h in nats_hosts)
+        assert all(services[dep].get("healthcheck") for dep in s["depends_on"])
+        assert all(c["condition"] == "service_healthy" for c in s["depends_on"].values())
+        assert set(nats_hosts) | {"postgres"} == set(s["depends_on"])
+        assert "/ready" in " ".join(s["healthcheck"]["test"]) and "8000" in " ".join(s["healthcheck"]["test"])
+        parse_country_list(env["WECARE_COUNTRIES"].split(":-", 1)[1].rstrip("}"))
+    if path.name == "docker-compose.yml":
+        published = {name: services[name]["ports"][0] for name in SERVICES}
+        assert {n: int(p.replace("${WECARE_PORT_BASE:-81}", "81").split(":")[0]) for n, p in published.items()} \
+            == DEFAULT_PORTS  # the same addresses as `wecare up`
+        assert all(p.endswith(":8000") for p in published.values())
+
+
+def test_the_dockerfile_runs_the_service_the_compose_file_names():
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^FROM python:3\.11", text, re.M)
+    assert "uv sync --frozen" in text and "COPY shared" in text and "COPY services" in text
+    assert re.search(r"^EXPOSE 8000$", text, re.M) and "WECARE_HTTP_PORT=8000" in text
+    assert "WECARE_HTTP_HOST=0.0.0.0" in text
+    assert re.search(r"HEALTHCHECK .*\n.*/ready", text)
+    assert "wecare serve" in text and "$WECARE_SERVICE" in text
+    assert "libpango" in text  # the PDF reports
+
+
+def test_postgres_gets_one_database_per_service():
+    sql = (ROOT / "deploy" / "postgres" / "init.sql").read_text(encoding="utf-8")
+    assert set(re.findall(r"CREATE DATABASE (\w+);", sql)) == set(SERVICES)
+
+
+@pytest.mark.parametrize("conf", sorted((ROOT / "deploy" / "nats").rglob("*.conf")), ids=lambda p: p.name)
+def test_nats_configurations_are_valid_and_fsync_every_write(conf: Path):
+    r = subprocess.run([nats_server_binary(), "-c", str(conf), "-t"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    text = conf.read_text(encoding="utf-8")
+    assert re.search(r"sync_interval:\s*always", text)
+    if conf.parent.name == "cluster":
+        me = re.search(r"server_name: (nats-\d)", text).group(1)
+        routes = set(re.findall(r"nats://(nats-\d):6222", text))
+        assert routes == {"nats-1", "nats-2", "nats-3"} - {me}
+
+
+def test_country_deployments_are_valid_and_do_not_collide():
+    envs = {}
+    for f in sorted((ROOT / "deploy" / "countries").glob("*.env")):
+        env = dict(line.split("=", 1) for line in f.read_text().splitlines() if line and not line.startswith("#"))
+        parse_country_list(env["WECARE_COUNTRIES"])
+        envs[f.name] = env
+    assert len(envs) >= 2
+    for key in ("WECARE_PORT_BASE", "WECARE_NATS_PORT"):
+        assert len({e[key] for e in envs.values()}) == len(envs)
+    countries = [c for e in envs.values() for c in e["WECARE_COUNTRIES"].split(",")]
+    assert len(countries) == len(set(countries))  # a country is served by one deployment
