@@ -508,13 +508,6 @@ async def _ok(aw) -> httpx.Response:  # noqa: ANN001
     return r
 
 
-async def _ready(c: httpx.AsyncClient) -> bool:
-    try:
-        return (await c.get("/ready")).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 async def _caught_up(c: httpx.AsyncClient) -> bool:
     try:
         st = (await c.get("/ops/status")).json()
