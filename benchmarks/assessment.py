@@ -23,6 +23,7 @@ import httpx
 import orjson
 
 from benchmarks.common import pct, raw_sqlite_events, run_concurrently
+from shared.auth import issue, local_keys
 from shared.launcher import ServiceProcess
 from shared.natsserver import NatsServer
 from tests.assessment.builders import demographics, factory, findings, policies, response
@@ -53,13 +54,15 @@ async def raw_inserts(path: Path, n: int, concurrency: int) -> tuple[float, list
 
 async def main(n: int, concurrency: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+    private, jwks = local_keys(tmp / "keys")
+    headers = {"Authorization": "Bearer " + issue(private, role="admin", subject="bench")}
     with NatsServer(store_dir=tmp / "nats") as nats:
         svc = ServiceProcess("assessment", {
             "WECARE_SERVICE": "assessment", "WECARE_NATS_URL": nats.url, "WECARE_DATA_DIR": str(tmp / "data"),
-            "WECARE_LOG_LEVEL": "WARNING"}, log_path=tmp / "service.log").start()
+            "WECARE_LOG_LEVEL": "WARNING", "WECARE_AUTH_JWKS_FILE": str(jwks)}, log_path=tmp / "service.log").start()
         try:
             svc.wait_ready()
-            async with httpx.AsyncClient(base_url=svc.url, timeout=30,
+            async with httpx.AsyncClient(base_url=svc.url, headers=headers, timeout=30,
                                          limits=httpx.Limits(max_connections=concurrency)) as c:
                 await c.post("/bd/factories", json=factory("f1"))
                 await c.post("/bd/assessments", json={"assessment_id": "a1", "factory_id": "f1",

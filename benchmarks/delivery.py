@@ -30,6 +30,7 @@ import nats
 import orjson
 
 from benchmarks.common import pct, raw_sqlite_events, run_concurrently
+from shared.auth import issue, local_keys
 from shared.contracts.envelope import Envelope
 from shared.contracts.planning import Kpi, Milestone, PlanApproved, PlanContent, PlannedActivity
 from shared.launcher import ServiceProcess
@@ -85,11 +86,13 @@ async def raw_inserts(path: Path, n: int, concurrency: int) -> tuple[float, list
 
 async def main(records: int, plans: int, concurrency: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+    private, jwks = local_keys(tmp / "keys")
+    headers = {"Authorization": "Bearer " + issue(private, role="admin", subject="bench")}
     batches = max(records // PER_BATCH, 1)
     with NatsServer(store_dir=tmp / "nats") as server:
         svc = ServiceProcess("delivery", {
             "WECARE_SERVICE": "delivery", "WECARE_NATS_URL": server.url, "WECARE_DATA_DIR": str(tmp / "data"),
-            "WECARE_LOG_LEVEL": "WARNING"}, log_path=tmp / "service.log").start()
+            "WECARE_LOG_LEVEL": "WARNING", "WECARE_AUTH_JWKS_FILE": str(jwks)}, log_path=tmp / "service.log").start()
         try:
             svc.wait_ready()
             nc = await nats.connect(server.url)
@@ -99,7 +102,7 @@ async def main(records: int, plans: int, concurrency: int) -> None:
                 env = approved(p)
                 await js.publish(env.subject, env.to_wire(), headers={MSG_ID: str(env.event_id)})
             await nc.close()
-            async with httpx.AsyncClient(base_url=svc.url, timeout=60,
+            async with httpx.AsyncClient(base_url=svc.url, headers=headers, timeout=60,
                                          limits=httpx.Limits(max_connections=concurrency)) as c:
                 deadline = time.monotonic() + 30
                 while (await c.get("/bd/deliveries")).json()["total"] < plans:

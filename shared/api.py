@@ -5,19 +5,38 @@ from __future__ import annotations
 
 from fastapi import Header, HTTPException, Path, Query, Request
 
+from shared.auth import Principal, principal
 from shared.countries import country as lookup_country
 
 
+def caller(request: Request) -> Principal:
+    p = getattr(request.state, "principal", None)
+    return p if p is not None else principal(request)
+
+
 def served_country(request: Request, country: str = Path(..., description="country code, e.g. bd")) -> str:
+    """The country in the path: known, served here, and in the caller's scope.
+    Out of scope, a collection answers 403 and a resource 404 (its existence
+    does not leak)."""
     code = country.lower()
     lookup_country(code)  # UnknownCountry -> 422 naming the field
     if code not in request.app.state.service.settings.countries:
         raise HTTPException(404, f"country {code} is not served by this deployment")
+    if not caller(request).sees_country(code):
+        parts = request.url.path.strip("/").split("/")
+        if len(request.path_params) > 1 and len(parts) >= 3:  # a resource: as if it did not exist
+            from shared.aggregate import NotFound
+
+            collection = parts[1]
+            what = collection[:-3] + "y" if collection.endswith("ies") else collection.rstrip("s")
+            raise NotFound(what, parts[2])
+        raise HTTPException(403, f"country {code} is outside your scope")
     return code
 
 
-def actor(x_actor: str | None = Header(None, description="who acts (until tokens carry it)")) -> str:
-    return x_actor or "anonymous"
+def actor(request: Request) -> str:
+    """Who acts: the authenticated subject, on every event it causes."""
+    return caller(request).subject
 
 
 def idempotency_key(idempotency_key: str | None = Header(None, max_length=200)) -> str | None:

@@ -100,7 +100,7 @@ def _status(args: argparse.Namespace) -> int:
         return 1
     print(f"{'service':<11} {'country':<8} {'events':>7} {'lag':>5} {'outbox':>7} {'parked':>7}")
     for name, url in info.services.items():
-        st = httpx.get(f"{url}/ops/status", timeout=10).json()
+        st = httpx.get(f"{url}/ops/status", headers=info.headers(), timeout=10).json()
         parked = sum(p["parked"] for p in st["projections"].values())
         for cc in st["countries"]:
             lags = [v for p in st["projections"].values() for k, v in p["lag"].items() if k.endswith(f".{cc}")]
@@ -119,9 +119,24 @@ def _replay(args: argparse.Namespace) -> int:
         print(f"unknown service {args.service!r}; running: {', '.join(info.services)}", file=sys.stderr)
         return 2
     url = info.services[args.service]
-    for name in httpx.get(f"{url}/ops/status", timeout=10).json()["projections"]:
-        r = httpx.post(f"{url}/ops/projections/{name}/rebuild", timeout=600).json()
+    headers = info.headers()
+    for name in httpx.get(f"{url}/ops/status", headers=headers, timeout=10).json()["projections"]:
+        r = httpx.post(f"{url}/ops/projections/{name}/rebuild", headers=headers, timeout=600).json()
         print(f"{args.service}.{name}: rebuilt from {r['applied']} events, identical: {r['identical']}")
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from shared.auth import issue, local_keys
+
+    private, _ = local_keys(Path(args.data_dir) / "keys")
+    try:
+        print(issue(private, role=args.role, subject=args.subject,
+                    countries=args.countries.split(",") if args.countries else None, buyer=args.buyer,
+                    ttl_s=args.hours * 3600))
+    except ValueError as e:
+        print(f"no token: {e}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -166,6 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("service", choices=["assessment", "planning", "delivery", "evaluation"])
     rp.add_argument("--data-dir", default="./data/stack")
     rp.set_defaults(fn=_replay)
+
+    t = sub.add_parser("token", help="issue a bearer token signed with the embedded stack's local key")
+    t.add_argument("--role", required=True, choices=["admin", "programme_manager", "country_team", "buyer", "auditor"])
+    t.add_argument("--subject", default="local-user", help="who acts: on every event the token's requests cause")
+    t.add_argument("--countries", help="a country team's countries, e.g. bd,vn")
+    t.add_argument("--buyer", help="a buyer's name, e.g. 'Otto Group'")
+    t.add_argument("--hours", type=int, default=12)
+    t.add_argument("--data-dir", default="./data/stack", help="the stack whose key signs it")
+    t.set_defaults(fn=_token)
 
     s = sub.add_parser("serve", help="run one service (settings from WECARE_* environment variables)")
     s.add_argument("service", choices=sorted(SERVICES))

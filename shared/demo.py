@@ -97,7 +97,7 @@ async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
     launcher = None
     if info is not None and info.running():
         say(f"WeCare Ops demo, on the running stack of {info.data_dir}")
-        async with httpx.AsyncClient(base_url=info.services["assessment"]) as c:
+        async with httpx.AsyncClient(base_url=info.services["assessment"], headers=info.headers()) as c:
             if (await c.get("/bd/factories/bd-dhaka-knit")).status_code == 200:
                 say("the demo has been played on this stack already; `wecare demo --fresh` plays it on a new one")
                 return 1
@@ -117,7 +117,9 @@ async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
     say(f"  logs and stores    {info.data_dir}")
     say()
     report_dir = Path(info.data_dir)
-    clients = {n: httpx.AsyncClient(base_url=u, timeout=30) for n, u in info.services.items()}
+    # an admin's token: the demo acts for every country and shows the operations endpoints too
+    headers = info.headers("admin", subject="demo")
+    clients = {n: httpx.AsyncClient(base_url=u, timeout=30, headers=headers) for n, u in info.services.items()}
     try:
         a, p, d, ev = clients["assessment"], clients["planning"], clients["delivery"], clients["evaluation"]
         await play_assessments(a)

@@ -123,6 +123,14 @@ class StackInfo:
     countries: list[str] | None = None
     pids: dict[str, int] = field(default_factory=dict)
 
+    def headers(self, role: str = "admin", **scope: object) -> dict[str, str]:
+        """An Authorization header signed with the stack's local key."""
+        from shared.auth import issue, local_keys
+
+        private, _ = local_keys(Path(self.data_dir) / "keys")
+        return {"Authorization": "Bearer " + issue(private, role=role, subject=str(scope.pop("subject", "operator")),
+                                                    **scope)}  # type: ignore[arg-type]
+
     @staticmethod
     def path(data_dir: Path) -> Path:
         return Path(data_dir) / "stack.json"
@@ -157,8 +165,11 @@ class Launcher:
         self.services: dict[str, ServiceProcess] = {}
 
     def _env(self, name: str) -> dict[str, str]:
+        from shared.auth import local_keys
+
+        _, jwks = local_keys(self.data_dir / "keys")
         env = {"WECARE_SERVICE": name, "WECARE_NATS_URL": self.nats_url, "WECARE_DATA_DIR": str(self.data_dir),
-               "WECARE_LOG_FORMAT": "console", **self.env}
+               "WECARE_LOG_FORMAT": "console", "WECARE_AUTH_JWKS_FILE": str(jwks), **self.env}
         if self.countries:
             env["WECARE_COUNTRIES"] = self.countries
         return env

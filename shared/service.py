@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import uvicorn
-from fastapi import APIRouter, FastAPI, Query
+from fastapi import APIRouter, Depends, FastAPI, Query
 from fastapi.responses import JSONResponse
 from faststream import Context
 from faststream.middlewares import AckPolicy
@@ -25,6 +25,7 @@ from nats.js.api import DeliverPolicy
 from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
+from shared.auth import Verifier, admin_only, principal
 from shared.contracts.envelope import SUBJECT_ROOT, Envelope
 from shared.contracts.registry import registry
 from shared.http import install
@@ -67,6 +68,8 @@ class Service:
         s = self.settings
         configure_logging(s.service, s.log_format, s.log_level)
         self.db = Database(s.resolved_database_url())
+        self.verifier = None if s.auth == "off" else Verifier(s.resolved_jwks_file(), issuer=s.auth_issuer,
+                                                                 audience=s.auth_audience)
         self.store = EventStore(self.db, context)
         self.metadata = list(metadata)
         self.broker = make_broker(s)
@@ -287,7 +290,7 @@ class Service:
         async def asyncapi() -> JSONResponse:
             return JSONResponse(self.asyncapi())
 
-        ops = APIRouter(prefix="/ops", tags=["operations"])
+        ops = APIRouter(prefix="/ops", tags=["operations"], dependencies=[Depends(admin_only)])
 
         @ops.get("/status")
         async def status() -> dict[str, Any]:
@@ -319,8 +322,8 @@ class Service:
             return {"marked": n}
 
         app.include_router(ops)
-        for r in routers:
-            app.include_router(r)
+        for r in routers:  # no route but /health, /ready and the documents answers without a valid token
+            app.include_router(r, dependencies=[Depends(principal)])
         return app
 
     def asyncapi(self) -> dict[str, Any]:

@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
 
+    # access: bearer JWTs (RS256) verified against a JWKS file; empty: the embedded
+    # stack's local key set under <data_dir>/keys (made on first start).
+    # "off" is a local development switch: every request acts as an admin.
+    auth: Literal["jwt", "off"] = "jwt"
+    auth_jwks_file: str = ""
+    auth_issuer: str = "wecare"
+    auth_audience: str = "wecare"
+
     # JetStream
     js_replicas: int = 1
     js_duplicate_window_s: float = 120.0
@@ -48,6 +56,15 @@ class Settings(BaseSettings):
     @classmethod
     def _countries(cls, v: object) -> tuple[str, ...]:
         return parse_country_list(v)  # type: ignore[arg-type]
+
+    def resolved_jwks_file(self) -> str:
+        if self.auth_jwks_file:
+            return self.auth_jwks_file
+        from pathlib import Path
+
+        from shared.auth import local_keys
+
+        return str(local_keys(Path(self.data_dir) / "keys")[1])
 
     def resolved_database_url(self) -> str:
         if self.database_url:

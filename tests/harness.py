@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from functools import cache
+from pathlib import Path
 
 import httpx
 
+from shared.auth import issue, local_keys
 from shared.service import Service
 from shared.settings import Settings
 
 
+@cache
+def signing_keys() -> tuple[Path, Path]:
+    """One key pair for the test run: (private key, JWKS)."""
+    return local_keys(Path(tempfile.gettempdir()) / f"wecare-test-keys-{os.getpid()}")
+
+
+def token(role: str = "admin", **kw: object) -> str:
+    return issue(signing_keys()[0], role=role, subject=str(kw.pop("subject", f"test-{role}")), **kw)  # type: ignore[arg-type]
+
+
+def auth(role: str = "admin", **kw: object) -> dict[str, str]:
+    """The Authorization header of a token with this role and scope."""
+    return {"Authorization": f"Bearer {token(role, **kw)}"}
+
+
 def settings_for(service: str, nats_url: str, data_dir: str, **kw) -> Settings:  # noqa: ANN003
     base = {"service": service, "nats_url": nats_url, "data_dir": data_dir, "countries": "bd,vn",
+            "auth_jwks_file": str(signing_keys()[1]),
             "log_format": "console", "log_level": "WARNING", "consumer_backoff_s": (0.1, 0.2, 0.3),
             "consumer_max_attempts": 3, "relay_poll_s": 0.1}
     base.update(kw)
@@ -25,7 +46,8 @@ async def serving(svc: Service, wait_messaging: bool = True) -> AsyncIterator[tu
     try:
         if wait_messaging:
             await svc.wait_ready(30)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=svc.app), base_url="http://svc") as c:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=svc.app), base_url="http://svc",
+                                     headers=auth()) as c:
             yield svc, c
     finally:
         await svc.stop()

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,11 +19,21 @@ from services.evaluation.domain.evaluation import Baseline, Evaluation, PlanTarg
 from services.evaluation.impact import load_rows, portfolio
 from services.evaluation.projections import assets, baselines, factories, journey, plans, programmes
 from shared.aggregate import DomainError, NotFound, Repository
-from shared.api import actor, expected_version, in_country, served_country
+from shared.api import actor, caller, expected_version, in_country, served_country
 from shared.contracts.evaluation import Practice
 
 router = APIRouter(prefix="/{country}", tags=["evaluation"])
-buyers_router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"])
+def buyer_scope(request: Request, buyer: str) -> str:
+    """A buyer reads its own portfolio only; a country team's scope is its countries, not a buyer's."""
+    p = caller(request)
+    if p.role == "country_team":
+        raise HTTPException(403, "buyer portfolios span countries: they are for programme managers and buyers")
+    if not p.sees_buyer(buyer):
+        raise NotFound("programmes of buyer", buyer)
+    return buyer
+
+
+buyers_router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"], dependencies=[Depends(buyer_scope)])
 IDENT = r"^[A-Za-z0-9_.:-]+$"
 Rate = Field(None, ge=0, le=100, description="a percentage, 0 to 100")
 

@@ -15,13 +15,14 @@ from shared.launcher import ServiceProcess
 from shared.messaging.jetstream import stream_name
 from shared.sample import CONTEXT
 from tests.conftest import eventually
-from tests.harness import no_lag
+from tests.harness import auth, no_lag, signing_keys
 
 pytestmark = pytest.mark.slow
 
 
 def service(nats_url: str, tmp_path, db_url: str | None = None) -> ServiceProcess:  # noqa: ANN001
     env = {"WECARE_SERVICE": CONTEXT, "WECARE_NATS_URL": nats_url, "WECARE_DATA_DIR": str(tmp_path / "data"),
+           "WECARE_AUTH_JWKS_FILE": str(signing_keys()[1]),
            "WECARE_COUNTRIES": "bd,vn", "WECARE_LOG_FORMAT": "json", "WECARE_RELAY_POLL_S": "0.1"}
     if db_url:
         env["WECARE_DATABASE_URL"] = db_url
@@ -48,14 +49,14 @@ async def test_sigkill_between_commit_and_publish(own_nats, tmp_path) -> None:
     own_nats.stop()  # the relay cannot publish: every event stays between commit and publish
     svc = service(own_nats.url, tmp_path).start()
     try:
-        async with httpx.AsyncClient(base_url=svc.url) as c:
+        async with httpx.AsyncClient(headers=auth(), base_url=svc.url) as c:
             for i in range(10):
                 assert (await post_visit(c, f"k{i}")).status_code == 201
         svc.kill()  # SIGKILL: no shutdown code runs
         own_nats.start()
         svc.start()
         svc.wait_ready()
-        async with httpx.AsyncClient(base_url=svc.url) as c:
+        async with httpx.AsyncClient(headers=auth(), base_url=svc.url) as c:
             await eventually(lambda: _count(c, 10), timeout=15)
             assert (await c.get("/ops/status")).json()["outbox_backlog"] == 0
         assert await js_messages(own_nats.url) == 10
@@ -74,7 +75,7 @@ async def test_nats_killed_and_restarted_mid_flow(own_nats, tmp_path) -> None:
     svc.wait_ready()
     acknowledged: list[str] = []
     try:
-        async with httpx.AsyncClient(base_url=svc.url, timeout=10) as c:
+        async with httpx.AsyncClient(headers=auth(), base_url=svc.url, timeout=10) as c:
 
             async def writer() -> None:
                 for i in range(60):
@@ -107,7 +108,7 @@ async def test_sigterm_with_messages_in_flight_loses_nothing(own_nats, tmp_path)
     svc = service(own_nats.url, tmp_path).start()
     svc.wait_ready()
     try:
-        async with httpx.AsyncClient(base_url=svc.url, timeout=10) as c:
+        async with httpx.AsyncClient(headers=auth(), base_url=svc.url, timeout=10) as c:
             rs = await asyncio.gather(*(post_visit(c, f"t{i}", "vn") for i in range(100)))
             assert all(r.status_code == 201 for r in rs)
         code = svc.terminate()  # at once, while the relay and the consumers are busy
@@ -115,7 +116,7 @@ async def test_sigterm_with_messages_in_flight_loses_nothing(own_nats, tmp_path)
         assert code in (0, -15), svc.log_path.read_text()[-2000:]
         svc.start()
         svc.wait_ready()
-        async with httpx.AsyncClient(base_url=svc.url) as c:
+        async with httpx.AsyncClient(headers=auth(), base_url=svc.url) as c:
             await eventually(lambda: _count(c, 100, "vn"), timeout=15)
         assert await js_messages(own_nats.url) == 100
         log = svc.log_path.read_text()
@@ -133,7 +134,7 @@ async def test_database_reconnect_loses_no_acknowledged_command(own_nats, tmp_pa
     name = pg_database.rsplit("/", 1)[1]
     acknowledged: list[str] = []
     try:
-        async with httpx.AsyncClient(base_url=svc.url, timeout=10) as c:
+        async with httpx.AsyncClient(headers=auth(), base_url=svc.url, timeout=10) as c:
             for i in range(40):
                 if i in (10, 25):
                     admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")

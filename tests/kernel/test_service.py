@@ -16,6 +16,7 @@ from shared.messaging.jetstream import CORRELATION, MSG_ID, stream_name
 from shared.sample import CONTEXT
 from shared.settings import Settings
 from tests.conftest import eventually
+from tests.harness import auth
 from tests.kernel.harness import running, settings_for
 
 
@@ -23,7 +24,8 @@ async def test_correlation_id_travels_from_http_to_event_and_nats(nats_server, t
     async with running(settings_for(nats_server.url, str(tmp_path))) as (svc, c):
         cid = uuid.uuid4().hex
         r = await c.post("/bd/visits", json={"visit_id": "c1", "factory": "F", "visit_date": "2026-01-05"},
-                         headers={"X-Correlation-Id": cid, "X-Actor": "country-team-bd"})
+                         headers={"X-Correlation-Id": cid,
+                                  **auth("country_team", countries=["bd"], subject="country-team-bd")})
         assert r.status_code == 201 and r.headers["X-Correlation-Id"] == cid
         [env] = await svc.store.load("visit-c1")
         assert env.correlation_id == cid and env.actor == "country-team-bd" and env.country == "bd"

@@ -29,8 +29,9 @@ async def test_a_node_killed_in_the_middle_of_the_cycle_loses_nothing(tmp_path: 
         await asyncio.to_thread(stack.start)
         try:
             async with AsyncExitStack() as es:
-                c = {n: await es.enter_async_context(httpx.AsyncClient(base_url=u, timeout=30))
-                     for n, u in stack.info().services.items()}
+                info = stack.info()
+                c = {n: await es.enter_async_context(httpx.AsyncClient(base_url=u, timeout=30, headers=info.headers()))
+                     for n, u in info.services.items()}
                 s = Stack(c["assessment"], c["planning"], c["delivery"], c["evaluation"], None)  # type: ignore[arg-type]
                 first = asyncio.create_task(s.cycle("bd", "F1"))
                 await asyncio.sleep(1.0)  # the first cycle is under way

@@ -58,6 +58,8 @@ def test_the_compose_services_are_the_launchers(path: Path):
         assert all(c["condition"] == "service_healthy" for c in s["depends_on"].values())
         assert set(nats_hosts) | {"postgres"} == set(s["depends_on"])
         assert "/ready" in " ".join(s["healthcheck"]["test"]) and "8000" in " ".join(s["healthcheck"]["test"])
+        jwks = env["WECARE_AUTH_JWKS_FILE"]  # one key set for every service, mounted read-only
+        assert any(jwks.startswith(v.split(":")[1]) and v.endswith(":ro") for v in s["volumes"])
         parse_country_list(env["WECARE_COUNTRIES"].split(":-", 1)[1].rstrip("}"))
     if path.name == "docker-compose.yml":
         published = {name: services[name]["ports"][0] for name in SERVICES}

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.slow
 FAST = {"WECARE_RELAY_POLL_S": "0.1", "WECARE_LOG_LEVEL": "WARNING", "WECARE_CONSUMER_BACKOFF_S": "[0.1,0.2,0.3]"}
 
 
-async def _clients(es: AsyncExitStack, urls: dict[str, str]) -> Stack:
-    c = {n: await es.enter_async_context(httpx.AsyncClient(base_url=u, timeout=30)) for n, u in urls.items()}
+async def _clients(es: AsyncExitStack, launcher: Launcher) -> Stack:
+    info = launcher.info()
+    c = {n: await es.enter_async_context(httpx.AsyncClient(base_url=u, timeout=30, headers=info.headers()))
+         for n, u in info.services.items()}
     return Stack(c["assessment"], c["planning"], c["delivery"], c["evaluation"], None)  # type: ignore[arg-type]
 
 
@@ -38,8 +40,8 @@ async def test_the_full_cycle_in_two_country_deployments_side_by_side(tmp_path: 
         await asyncio.gather(asyncio.to_thread(bd.start), asyncio.to_thread(vn.start))
         try:
             async with AsyncExitStack() as es:
-                in_bd = await _clients(es, bd.info().services)
-                in_vn = await _clients(es, vn.info().services)
+                in_bd = await _clients(es, bd)
+                in_vn = await _clients(es, vn)
                 plan_bd, plan_vn = await asyncio.gather(in_bd.cycle("bd", "F1"), in_vn.cycle("vn", "V1"))
                 impact_bd = await _evaluate(in_bd, "bd", plan_bd)
                 impact_vn = await _evaluate(in_vn, "vn", plan_vn)
@@ -68,10 +70,10 @@ async def test_two_replicas_of_the_delivery_service_share_its_consumers(tmp_path
         try:
             second.wait_ready()
             async with AsyncExitStack() as es:
-                s = await _clients(es, stack.info().services)
+                s = await _clients(es, stack)
                 plan_id = await s.cycle("bd", "F1")
-                replicas = [s.delivery, await es.enter_async_context(httpx.AsyncClient(base_url=second.url,
-                                                                                       timeout=30))]
+                replicas = [s.delivery, await es.enter_async_context(httpx.AsyncClient(
+                    base_url=second.url, timeout=30, headers=stack.info().headers()))]
 
                 async def deliver(i: int) -> None:
                     r = await replicas[i % 2].post(f"/bd/deliveries/{plan_id}/batch", json={"sessions": [{

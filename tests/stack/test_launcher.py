@@ -101,8 +101,10 @@ def test_up_demo_status_replay_ctrl_c_and_resume(tmp_path):
         status = _wecare("status", "--data-dir", str(data))
         again = {(r[0], r[1]): int(r[2]) for r in (line.split() for line in status.stdout.splitlines()[1:])}
         assert again == events
-        url = StackInfo.load(data).services["assessment"]
-        assert httpx.get(f"{url}/bd/factories/bd-dhaka-knit").status_code == 200
+        info = StackInfo.load(data)
+        url = info.services["assessment"]
+        assert httpx.get(f"{url}/bd/factories/bd-dhaka-knit", headers=info.headers()).status_code == 200
+        assert httpx.get(f"{url}/bd/factories/bd-dhaka-knit").status_code == 401  # no token, no answer
     finally:
         assert _stop(up) == 0
 
