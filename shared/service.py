@@ -36,7 +36,7 @@ from shared.messaging.replay import replay
 from shared.projections import ParkedMessage, Projection, ProjectionRunner
 from shared.settings import Settings
 from shared.store.database import Database
-from shared.store.eventstore import EventStore
+from shared.store.eventstore import EventStore, is_private
 from shared.store.schema import parked as parked_table
 
 log = get_logger("service")
@@ -322,9 +322,38 @@ class Service:
             return {"marked": n}
 
         app.include_router(ops)
+        app.include_router(self._audit_router(), dependencies=[Depends(principal)])
         for r in routers:  # no route but /health, /ready and the documents answers without a valid token
             app.include_router(r, dependencies=[Depends(principal)])
         return app
+
+    def _audit_router(self) -> APIRouter:
+        from shared.api import served_country
+
+        audit = APIRouter(tags=["audit"])
+
+        @audit.get("/{country}/audit/{stream_id}")
+        async def audit_trail(stream_id: str, country: str = Depends(served_country),
+                              item: str | None = Query(None, description="only events naming this id, e.g. a "
+                                                                         "session of a delivery stream")) -> dict:
+            """Who did what to a factory, plan, session... and when: every event of
+            the stream with its actor and times (a private event's content is not shown)."""
+            envs = await self.store.load(stream_id)
+            if not envs or envs[0].country != country:
+                from shared.aggregate import NotFound
+                raise NotFound("stream", stream_id)
+            out = []
+            for e in envs:
+                private = is_private(e.context, e.event_type)
+                if item is not None and item not in {str(v) for v in e.payload.values()}:
+                    continue
+                out.append({"version": e.stream_version, "event": e.event_type, "actor": e.actor,
+                            "occurred_at": e.occurred_at, "recorded_at": e.recorded_at,
+                            "correlation_id": e.correlation_id, "causation_id": e.causation_id,
+                            "fields": [] if private else sorted(e.payload)})
+            return {"stream_id": stream_id, "country": country, "events": out}
+
+        return audit
 
     def asyncapi(self) -> dict[str, Any]:
         self.document_publishers()

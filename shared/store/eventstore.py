@@ -21,7 +21,7 @@ from shared.store.database import Database
 from shared.store.schema import commands, events, outbox
 
 
-def _is_private(context: str, event_type: str) -> bool:
+def is_private(context: str, event_type: str) -> bool:
     try:
         return registry.get(context, event_type).private
     except UnknownEventType:
@@ -29,7 +29,7 @@ def _is_private(context: str, event_type: str) -> bool:
 
 
 def _private(e: Envelope) -> bool:
-    return _is_private(e.context, e.event_type)
+    return is_private(e.context, e.event_type)
 
 
 class ConcurrencyError(Exception):
@@ -178,7 +178,7 @@ class EventStore:
                 return AppendResult.from_json(done, replayed=True)
             current = int(current or 0)
             # the stream's last published version: what a consumer has seen of it
-            published = current if not current or not _is_private(self.context, last_type) else last_previous
+            published = current if not current or not is_private(self.context, last_type) else last_previous
             if expected_version is None:
                 expected_version = current
                 new_events = [e.model_copy(update={"stream_version": current + i})

@@ -116,3 +116,17 @@ def test_wecare_token_issues_what_the_stack_accepts(tmp_path):
     assert (p.role, p.countries, p.subject) == ("country_team", ("bd", "vn"), "lina")
     r = subprocess.run([*run, "--role", "country_team"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "names its countries" in r.stderr
+
+
+async def test_the_audit_trail_says_who_did_what_and_when(assessment):
+    svc, c = assessment
+    bd = auth("country_team", countries=["bd"], subject="team-bd")
+    assert (await c.patch("/bd/factories/F1", json={"headcount": 1300}, headers=bd)).status_code == 200
+    trail = (await c.get("/bd/audit/factory-F1", headers=auth("auditor", subject="auditor-1"))).json()
+    assert [(e["event"], e["actor"]) for e in trail["events"]] == [("FactoryRegistered", "test-admin"),
+                                                                   ("FactoryUpdated", "team-bd")]
+    assert trail["events"][1]["fields"] == sorted(["factory_id", "name", "supplier", "region", "sector", "buyers",
+                                                    "headcount"])
+    assert all(e["recorded_at"] for e in trail["events"])
+    assert (await c.get("/vn/audit/factory-V1", headers=bd)).status_code == 404  # out of scope
+    assert (await c.get("/bd/audit/factory-V1", headers=auth())).status_code == 404  # another country's stream
