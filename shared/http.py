@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -30,7 +31,58 @@ def error_body(error: str, message: str, **more: Any) -> dict[str, Any]:
     return body
 
 
-def install(app: FastAPI, service: str) -> None:
+class BodyLimit:
+    """Refuses a request body larger than `limit` bytes with 413, before any of
+    it reaches a handler (also when it comes chunked, without a length)."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            return await self._refuse(send)
+        if length is not None or scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE"):
+            return await self.app(scope, receive, send)
+        # no length given (chunked): read it first, at most limit + 1 bytes, then hand it on
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                return await self._refuse(send)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> dict:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Any) -> None:
+        body = orjson.dumps({"error": "too_large", "message": f"the request body is over {self.limit:,} bytes",
+                             "field": "body"})
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20) -> None:
+    app.add_middleware(BodyLimit, limit=max_body_bytes)
+
     @app.middleware("http")
     async def correlation_middleware(request: Request, call_next):  # noqa: ANN001, ANN202
         service_bound = get_contextvars().get("service", service)

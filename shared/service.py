@@ -274,7 +274,7 @@ class Service:
                 await self.stop()
 
         app = FastAPI(title=title, version=version, lifespan=lifespan)
-        install(app, self.settings.service)
+        install(app, self.settings.service, max_body_bytes=self.settings.max_body_bytes)
         app.state.service = self
 
         @app.get("/health", tags=["operations"])

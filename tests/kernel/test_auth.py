@@ -130,3 +130,21 @@ async def test_the_audit_trail_says_who_did_what_and_when(assessment):
     assert all(e["recorded_at"] for e in trail["events"])
     assert (await c.get("/vn/audit/factory-V1", headers=bd)).status_code == 404  # out of scope
     assert (await c.get("/bd/audit/factory-V1", headers=auth())).status_code == 404  # another country's stream
+
+
+async def test_an_oversized_body_is_refused_and_nothing_is_stored(nats_server, tmp_path):
+    svc = assessment_service(settings_for("assessment", nats_server.url, str(tmp_path), max_body_bytes=1000))
+    async with serving(svc) as (svc, c):
+        big = b.factory("F9", name="x" * 250)
+        big["buyers"] = [f"buyer number {i} of a long list" for i in range(45)]  # about 1,900 bytes in all
+        r = await c.post("/bd/factories", json=big)
+        assert r.status_code == 413 and r.json()["error"] == "too_large"
+
+        async def chunks():  # no Content-Length: counted as it arrives
+            yield b'{"factory_id": "F9", "name": "'
+            for _ in range(10):
+                yield b"y" * 300
+            yield b'"}'
+        r = await c.post("/bd/factories", content=chunks(), headers={"Content-Type": "application/json"})
+        assert r.status_code == 413
+        assert await svc.store.count() == 0
