@@ -1,0 +1,86 @@
+"""The access matrix, generated from every service's OpenAPI document: each
+endpoint called with each role and scope, and with no token. The matrix is
+printed (pytest -s shows it).
+
+Expected: no token, 401; a read-only role writing, 403; operations only
+for admins (auditors read them); a country outside the caller's scope, 403
+for a collection and 404 for a resource; a buyer only under its own
+/buyers/{buyer}; otherwise the caller gets through (whatever the endpoint
+then says about the made-up ids and bodies, never 401 or 403)."""
+
+from __future__ import annotations
+
+import re
+from contextlib import AsyncExitStack
+
+from tests.harness import auth, serve_services
+
+PUBLIC = {"/health", "/ready", "/asyncapi.json"}
+CALLERS = {
+    "none": {"Authorization": ""},
+    "admin": auth("admin"),
+    "programme_manager": auth("programme_manager"),
+    "team_bd": auth("country_team", countries=["bd"]),
+    "buyer_otto": auth("buyer", buyer="Otto Group"),
+    "auditor": auth("auditor"),
+}
+ALLOWED = "ok"  # anything but 401 and 403
+
+
+def expect(caller: str, method: str, template: str, country: str | None, buyer: str | None) -> int | str:
+    write = method != "GET"
+    if template in PUBLIC:
+        return 200
+    if caller == "none":
+        return 401
+    if write and caller in ("buyer_otto", "auditor"):
+        return 403
+    if template.startswith("/ops"):
+        return ALLOWED if caller == "admin" or (caller == "auditor" and not write) else 403
+    resource = len(re.findall(r"{[^}]+}", template)) > 1
+    if buyer is not None:
+        if caller == "team_bd":
+            return 403
+        if caller == "buyer_otto" and buyer != "Otto Group":
+            return 404
+        return ALLOWED
+    if country is not None:
+        out_of_scope = caller == "buyer_otto" or (caller == "team_bd" and country != "bd")
+        if out_of_scope:
+            return 404 if resource else 403
+    return ALLOWED
+
+
+def fill(template: str, country: str, buyer: str) -> str:
+    def value(m: re.Match) -> str:
+        name = m.group(1)
+        return {"country": country, "buyer": buyer, "version": "1", "fmt": "json"}.get(name, "x1")
+    return re.sub(r"{([^}]+)}", value, template)
+
+
+async def test_every_endpoint_with_every_role(nats_server, tmp_path):
+    rows, wrong = [], []
+    async with AsyncExitStack() as es:
+        services = await serve_services(es, ["assessment", "planning", "delivery", "evaluation"],
+                                        nats_server.url, str(tmp_path))
+        for name, (svc, client) in services.items():
+            for template, methods in sorted(svc.app.openapi()["paths"].items()):
+                for method in sorted(methods):
+                    method = method.upper()
+                    for country in (("bd", "vn") if "{country}" in template else (None,)):
+                        for buyer in (("Otto Group", "Hasbro") if "{buyer}" in template else (None,)):
+                            path = fill(template, country or "bd", buyer or "Otto Group")
+                            got = []
+                            for caller, headers in CALLERS.items():
+                                r = await client.request(method, path, headers=headers,
+                                                         json={} if method != "GET" else None)
+                                want = expect(caller, method, template, country, buyer)
+                                ok = r.status_code not in (401, 403) if want == ALLOWED else r.status_code == want
+                                got.append(f"{r.status_code}{'' if ok else '!'}")
+                                if not ok:
+                                    wrong.append((name, method, path, caller, r.status_code, want))
+                            rows.append(f"{name:<10} {method:<6} {path:<62} " + " ".join(f"{g:>5}" for g in got))
+    print("\n" + f"{'service':<10} {'method':<6} {'path':<62} " + " ".join(f"{c[:5]:>5}" for c in CALLERS))
+    print("\n".join(rows))
+    assert len(rows) > 60
+    assert not wrong, wrong[:20]
