@@ -375,7 +375,8 @@ async def play_evaluation(p: httpx.AsyncClient, ev: httpx.AsyncClient, data_dir:
     await _ok(ev.post("/cn/assets", json={
         "asset_id": "dongguan-story-1", "plan_id": "clas-ohlson-wecare-2026.cn-dongguan-toys", "kind": "story",
         "title": "A smart watch keeps a family in touch", "uri": "assets/dongguan-story-1.md",
-        "consented_by": "the worker", "minor": False, "scope": ["buyer_reports"], "expires_on": "2030-12-31"}))
+        "person_id": "dongguan-worker-17", "caption": "Ms Li and her son, who wears the watch in Sichuan",
+        "consented_by": "Ms Li", "minor": False, "scope": ["buyer_reports"], "expires_on": "2030-12-31"}))
     await _wait(lambda: _caught_up(ev))
     out_dir = data_dir / "reports"
     out_dir.mkdir(parents=True, exist_ok=True)

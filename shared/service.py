@@ -33,6 +33,8 @@ from shared.logging import configure_logging, get_logger
 from shared.messaging.jetstream import CONTEXTS, deadletter_subject, ensure_streams, make_broker, stream_name
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.replay import replay
+from shared.privacy import Vault
+from shared.privacy import metadata as privacy_metadata
 from shared.projections import ParkedMessage, Projection, ProjectionRunner
 from shared.settings import Settings
 from shared.store.database import Database
@@ -71,6 +73,7 @@ class Service:
         self.verifier = None if s.auth == "off" else Verifier(s.resolved_jwks_file(), issuer=s.auth_issuer,
                                                                  audience=s.auth_audience)
         self.store = EventStore(self.db, context)
+        self.vault = Vault(self.db)  # personal data, a key per person
         self.metadata = list(metadata)
         self.broker = make_broker(s)
         self._js: JetStreamContext | None = None
@@ -153,7 +156,7 @@ class Service:
     # -- life cycle ----------------------------------------------------------
 
     async def start(self) -> None:
-        await self.db.create_all(*self.metadata)
+        await self.db.create_all(*self.metadata, privacy_metadata)
         self._messaging_task = asyncio.create_task(self._start_messaging(), name="messaging-start")
 
     async def _start_messaging(self) -> None:

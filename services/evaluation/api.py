@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from services.evaluation import reports
-from services.evaluation.domain.asset import Asset
+from services.evaluation.domain.asset import Asset, Person
 from services.evaluation.domain.evaluation import Baseline, Evaluation, PlanTargets
 from services.evaluation.impact import load_rows, portfolio
 from services.evaluation.projections import assets, baselines, factories, journey, plans, programmes
@@ -82,9 +82,12 @@ class NewAsset(Body):
     asset_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
     plan_id: str = Field(min_length=1, max_length=200)
     kind: Literal["story", "photo", "video"]
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=300, description="no names here: they go in the caption")
     uri: str = Field(min_length=1, max_length=1000)
-    consented_by: str = Field(min_length=1, max_length=300, description="stays in the service")
+    person_id: str = Field(min_length=1, max_length=100, pattern=IDENT,
+                           description="pseudonymous id of the person the asset is about")
+    caption: str = Field("", max_length=2000, description="may name people: stored sealed with the person's key")
+    consented_by: str = Field(min_length=1, max_length=300, description="stored sealed, never published")
     minor: bool = False
     guardian: str | None = Field(None, max_length=300, description="required when the person is a minor")
     scope: list[Literal["internal", "buyer_reports", "public"]] = Field(min_length=1)
@@ -195,11 +198,29 @@ async def add_asset(request: Request, body: NewAsset, country: str = Depends(ser
                     who: str = Depends(actor)) -> dict:
     plan = await _plan(request, body.plan_id, country)
     today = datetime.now(UTC).date()
+    vault = _service(request).vault
+    sealed = {"consented_by": await vault.seal(body.person_id, body.consented_by),
+              "guardian": await vault.seal(body.person_id, body.guardian) if body.guardian else None,
+              "caption": await vault.seal(body.person_id, body.caption)}
     _, res = await Repository(_service(request).store, Asset).execute(
         body.asset_id, lambda a: a.add(factory_id=plan["factory_id"], today=today,
-                                       **body.model_dump(exclude={"asset_id"})),
+                                       **{**body.model_dump(exclude={"asset_id"}), **sealed}),
         actor=who, country=country, create=True)
     return {"asset_id": body.asset_id, "version": res.version}
+
+
+@router.post("/people/{person_id}/forget")
+async def forget_person(request: Request, person_id: str, country: str = Depends(served_country),
+                        who: str = Depends(actor)) -> dict:
+    """Forget a person: their key is deleted, so their names in the event store
+    cannot be read again, and every list, report and rebuild goes without them."""
+    svc = _service(request)
+    if not await svc.vault.known(person_id):
+        raise NotFound("person", person_id)
+    await svc.vault.forget(person_id)
+    _, res = await Repository(svc.store, Person).execute(
+        person_id, lambda p: p.forget(datetime.now(UTC).date()), actor=who, country=country, create=True)
+    return {"person_id": person_id, "forgotten": True, "version": res.version}
 
 
 @router.post("/assets/{asset_id}/withdraw")

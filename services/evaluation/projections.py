@@ -30,10 +30,12 @@ from shared.contracts.evaluation import (
     EndlineRecorded,
     FollowUpRecorded,
     ImpactEvaluated,
+    PersonForgotten,
     ProgrammeClosed,
     SustainabilityPlanAgreed,
 )
 from shared.contracts.planning import KickOffHeld, PlanApproved, ProgrammeCreated
+from shared.privacy import is_sealed
 from shared.projections import Projection, on
 from shared.projections import json_text as dumps
 from shared.store.sql import upsert
@@ -132,6 +134,8 @@ assets = Table(
     Column("scope", Text, nullable=False),
     Column("expires_on", Date, nullable=False),
     Column("minor", Integer, nullable=False),
+    Column("person_id", String(100), nullable=False, index=True),
+    Column("caption", Text, nullable=False),  # opened with the person's key: gone when they are forgotten
     Column("event_id", String(36), nullable=False),
 )
 
@@ -265,12 +269,22 @@ class Results(Projection):
 
 
 class Assets(Projection):
+    """The communications package within consent and within memory: an asset
+    whose person was forgotten, or whose consent was withdrawn, has no row
+    (and a rebuild cannot bring it back: its caption no longer opens)."""
+
     name = "eval_assets"
     tables = (assets,)
 
+    def bind(self, service: Any) -> None:
+        self.vault = service.vault
+
     @on(AssetRecorded)
     async def recorded(self, conn: AsyncConnection, env: Envelope, e: AssetRecorded) -> None:
-        await upsert(conn, assets, {
+        caption = await self.vault.open(e.caption, conn=conn) if is_sealed(e.caption) else e.caption
+        if caption is None:
+            return  # the person was forgotten
+        await upsert(conn, assets, {"person_id": e.person_id, "caption": caption,
             "asset_id": e.asset_id, "country": env.country, "plan_id": e.plan_id, "factory_id": e.factory_id,
             "kind": e.kind, "title": e.title, "uri": e.uri, "scope": dumps(e.consent.scope),
             "expires_on": e.consent.expires_on, "minor": int(e.consent.minor), "event_id": str(env.event_id)},
@@ -279,6 +293,10 @@ class Assets(Projection):
     @on(ConsentWithdrawn)
     async def withdrawn(self, conn: AsyncConnection, env: Envelope, e: ConsentWithdrawn) -> None:
         await conn.execute(delete(assets).where(assets.c.asset_id == e.asset_id))
+
+    @on(PersonForgotten)
+    async def forgotten(self, conn: AsyncConnection, env: Envelope, e: PersonForgotten) -> None:
+        await conn.execute(delete(assets).where(assets.c.person_id == e.person_id))
 
 
 STEPS: dict[str, tuple[str, Any]] = {  # event type -> (journey step, summary)

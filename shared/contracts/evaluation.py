@@ -128,6 +128,17 @@ class AssetRecorded(DomainEvent):
     title: str
     uri: str
     consent: Consent
+    person_id: str  # pseudonymous: the person the asset is about, whose consent it is
+    caption: str  # may name people: sealed with the person's key (shared/privacy.py)
+
+
+@event(CONTEXT)
+class PersonForgotten(DomainEvent):
+    """A person asked to be forgotten: their key is deleted, so nothing sealed
+    with it can be read again, and every read model drops them."""
+
+    person_id: str
+    forgotten_on: date
 
 
 @event(CONTEXT)

@@ -79,7 +79,8 @@ async def test_a_report_for_a_factory_with_no_assessment(stack: Stack):
 async def test_consent_withdrawal_takes_the_asset_out_of_every_report(stack: Stack, plan: str):
     e = stack.evaluation
     story = {"asset_id": "story-1", "plan_id": plan, "kind": "story", "title": "A mother's daughter at the CFS",
-             "uri": "assets/story-1.md", "consented_by": "Rahima Akter", "minor": True, "guardian": "Rahima Akter",
+             "uri": "assets/story-1.md", "person_id": "p-17", "caption": "Nadia, Rahima Akter's daughter",
+             "consented_by": "Rahima Akter", "minor": True, "guardian": "Rahima Akter",
              "scope": ["buyer_reports", "public"], "expires_on": "2030-12-31"}
     r = await e.post("/bd/assets", json={**story, "guardian": None})
     assert r.status_code == 422 and r.json()["rule"] == "guardian_for_minor"
@@ -89,9 +90,8 @@ async def test_consent_withdrawal_takes_the_asset_out_of_every_report(stack: Sta
     await stack.settled()
     assert [a["asset_id"] for a in (await e.get("/bd/assets")).json()["items"]] == ["story-1"]
     assert "mother&#39;s daughter" in (await e.get("/bd/reports/factories/F1.html")).text
-    # who consented never leaves the service
-    published = [env async for env in stack.evaluation_service.store.read_all() if "Rahima" in str(env.payload)]
-    assert [p.event_type for p in published] == ["ConsentGiven"]
+    # names are never in the event store in the clear, and who consented is never published
+    assert [env async for env in stack.evaluation_service.store.read_all() if "Rahima" in str(env.payload)] == []
 
     r = await e.post("/bd/assets/story-1/withdraw", json={"withdrawn_on": "2027-03-01"})
     assert r.status_code == 200
@@ -103,3 +103,28 @@ async def test_consent_withdrawal_takes_the_asset_out_of_every_report(stack: Sta
     assert r["identical"] is True and (await e.get("/bd/assets")).json()["items"] == []
     r = await e.post("/bd/assets/story-1/withdraw", json={"withdrawn_on": "2027-03-02"})
     assert r.status_code == 422 and r.json()["rule"] == "withdraw_once"
+
+
+async def test_forgetting_a_person_leaves_no_trace_in_lists_reports_or_rebuilds(stack: Stack, plan: str):
+    e = stack.evaluation
+    story = {"asset_id": "story-2", "plan_id": plan, "kind": "story", "title": "A father's new routine",
+             "uri": "assets/story-2.md", "person_id": "p-42", "caption": "Mr Karim Hossain with his twins",
+             "consented_by": "Karim Hossain", "scope": ["buyer_reports"], "expires_on": "2030-12-31"}
+    assert (await e.post("/bd/assets", json=story)).status_code == 201
+    await stack.settled()
+    assert "Karim Hossain" in (await e.get("/bd/reports/factories/F1.html")).text
+    r = await e.post("/bd/people/p-42/forget")
+    assert r.status_code == 200 and r.json()["forgotten"] is True
+    await stack.settled()
+    assert (await e.get("/bd/assets")).json()["items"] == []
+    for url in ("/bd/reports/factories/F1.html", "/buyers/Otto Group/report.html", "/bd/reports/factories/F1.json"):
+        assert "Karim" not in (await e.get(url)).text, url
+    for name in stack.evaluation_service.runners:
+        assert (await e.post(f"/ops/projections/{name}/rebuild")).json()["identical"] is True
+    assert (await e.get("/bd/assets")).json()["items"] == []
+    # the sealed names are still in the store, and can no longer be opened by anyone
+    vault = stack.evaluation_service.vault
+    sealed = [v async for env in stack.evaluation_service.store.read_all() for v in env.payload.values()
+              if isinstance(v, str) and v.startswith("pii:v1:p-42:")]
+    assert len(sealed) == 2 and all([await vault.open(v) is None for v in sealed])
+    assert (await e.post("/bd/people/p-42/forget")).status_code == 404

@@ -8,7 +8,7 @@ from datetime import date
 
 from services.evaluation.domain.events import ConsentGiven
 from shared.aggregate import Aggregate, DomainError
-from shared.contracts.evaluation import AssetRecorded, Consent, ConsentWithdrawn
+from shared.contracts.evaluation import AssetRecorded, Consent, ConsentWithdrawn, PersonForgotten
 
 
 class Asset(Aggregate):
@@ -20,7 +20,9 @@ class Asset(Aggregate):
         self.withdrawn_on: date | None = None
 
     def add(self, *, plan_id: str, factory_id: str, kind: str, title: str, uri: str, consented_by: str,
-            guardian: str | None, minor: bool, scope: list[str], expires_on: date, today: date) -> None:
+            guardian: str | None, minor: bool, scope: list[str], expires_on: date, today: date, person_id: str,
+            caption: str) -> None:
+        """`consented_by`, `guardian` and `caption` come sealed (shared/privacy.py)."""
         if self.exists:
             raise DomainError(f"asset {self.id} exists", field="asset_id", rule="unique", items=[self.id])
         if minor and not (guardian or "").strip():
@@ -30,7 +32,8 @@ class Asset(Aggregate):
                               rule="consent_in_force")
         self.record(AssetRecorded(asset_id=self.id, plan_id=plan_id, factory_id=factory_id, kind=kind,  # type: ignore[arg-type]
                                   title=title, uri=uri, consent=Consent(scope=scope, expires_on=expires_on,  # type: ignore[arg-type]
-                                                                        minor=minor)))
+                                                                        minor=minor),
+                                  person_id=person_id, caption=caption))
         self.record(ConsentGiven(asset_id=self.id, consented_by=consented_by, guardian=guardian))
 
     def withdraw(self, withdrawn_on: date) -> None:
@@ -46,3 +49,15 @@ class Asset(Aggregate):
 
     def on_consent_withdrawn(self, e: ConsentWithdrawn) -> None:
         self.withdrawn_on = e.withdrawn_on
+
+
+class Person(Aggregate):
+    """A person whose data the service holds sealed; forgetting is recorded here."""
+
+    stream_prefix = "person"
+
+    def forget(self, on: date) -> None:
+        self.record(PersonForgotten(person_id=self.id, forgotten_on=on))
+
+    def on_person_forgotten(self, e: PersonForgotten) -> None:
+        pass

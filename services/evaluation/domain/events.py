@@ -10,9 +10,10 @@ from shared.contracts.registry import DomainEvent
 
 @event(CONTEXT)
 class ConsentGiven(DomainEvent):
-    """Who consented to an asset's use (a guardian for a minor): never published."""
+    """Who consented to an asset's use (a guardian for a minor): never
+    published, and the names are sealed with the person's key."""
 
     private: ClassVar[bool] = True
     asset_id: str
-    consented_by: str
-    guardian: str | None = None
+    consented_by: str  # sealed
+    guardian: str | None = None  # sealed
