@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from typing import IO
 
 import httpx
 
+from shared.natsauth import authorization, new_passwords
 from shared.natsserver import NatsServer, free_port
 
 SERVICES = ("assessment", "planning", "delivery", "evaluation")
@@ -157,7 +159,16 @@ class Launcher:
         self.data_dir = Path(data_dir).resolve()
         self.countries = countries
         self.names = services
-        self.nats = None if nats_url else NatsServer(port=nats_port, store_dir=self.data_dir / "nats")
+        # our own nats-server runs with a user per service and subject permissions (shared/natsauth.py)
+        self.nats_passwords = new_passwords(tuple(n for n in services if n in SERVICES)) if not nats_url else {}
+        self.operator_password = secrets.token_urlsafe(24)
+        self.nats = None
+        if not nats_url:
+            conf = self.data_dir / "nats" / "auth.conf"
+            conf.parent.mkdir(parents=True, exist_ok=True)
+            conf.write_text(authorization(self.nats_passwords, self.operator_password), encoding="utf-8")
+            conf.chmod(0o600)
+            self.nats = NatsServer(port=nats_port, store_dir=self.data_dir / "nats", config_file=conf)
         self.nats_url = nats_url or self.nats.url  # type: ignore[union-attr]
         self.ports = ports or {}
         self.echo = echo
@@ -172,7 +183,16 @@ class Launcher:
                "WECARE_LOG_FORMAT": "console", "WECARE_AUTH_JWKS_FILE": str(jwks), **self.env}
         if self.countries:
             env["WECARE_COUNTRIES"] = self.countries
+        if name in self.nats_passwords:
+            env["WECARE_NATS_USER"], env["WECARE_NATS_PASSWORD"] = name, self.nats_passwords[name]
         return env
+
+    @property
+    def operator_nats_url(self) -> str:
+        """NATS as the unrestricted operator (our own server), or as given."""
+        if self.nats is None:
+            return self.nats_url
+        return f"nats://operator:{self.operator_password}@127.0.0.1:{self.nats.port}"
 
     def start(self, timeout: float = 60.0) -> StackInfo:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -49,10 +49,13 @@ def make_broker(settings: Settings, *, name: str | None = None) -> NatsBroker:
     async def on_error(e: Exception) -> None:
         log_.warning("nats.error", error=str(e) or type(e).__name__)
 
-    kwargs = {}
-    if settings.nats_user:
-        kwargs = {"user": settings.nats_user, "password": settings.nats_password}
     servers = [u.strip() for u in settings.nats_url.split(",") if u.strip()]  # a cluster: every node's URL
+    if settings.nats_user:  # the service's own NATS user (shared/natsauth.py)
+        from urllib.parse import quote, urlsplit, urlunsplit
+
+        creds = f"{quote(settings.nats_user, safe='')}:{quote(settings.nats_password or '', safe='')}@"
+        servers = [urlunsplit(u._replace(netloc=creds + u.netloc.rsplit("@", 1)[-1]))
+                   for u in map(urlsplit, servers)]
     return NatsBroker(
         servers,
         name=name or settings.service,
@@ -67,7 +70,6 @@ def make_broker(settings: Settings, *, name: str | None = None) -> NatsBroker:
         error_cb=on_error,
         graceful_timeout=15.0,
         logger=None if settings.log_level.upper() != "DEBUG" else EMPTY,
-        **kwargs,
     )
 
 

@@ -7,6 +7,7 @@ configurations are accepted by the real nats-server (`-t`)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from importlib import resources
@@ -18,6 +19,7 @@ import yaml
 
 from shared.countries import parse_country_list
 from shared.launcher import DEFAULT_PORTS, SERVICES
+from shared.natsauth import password_variable, users_conf
 from shared.natsserver import nats_server_binary
 from shared.settings import Settings
 
@@ -58,6 +60,7 @@ def test_the_compose_services_are_the_launchers(path: Path):
         assert all(c["condition"] == "service_healthy" for c in s["depends_on"].values())
         assert set(nats_hosts) | {"postgres"} == set(s["depends_on"])
         assert "/ready" in " ".join(s["healthcheck"]["test"]) and "8000" in " ".join(s["healthcheck"]["test"])
+        assert env["WECARE_NATS_USER"] == name and password_variable(name) in env["WECARE_NATS_PASSWORD"]
         jwks = env["WECARE_AUTH_JWKS_FILE"]  # one key set for every service, mounted read-only
         assert any(jwks.startswith(v.split(":")[1]) and v.endswith(":ro") for v in s["volumes"])
         parse_country_list(env["WECARE_COUNTRIES"].split(":-", 1)[1].rstrip("}"))
@@ -84,16 +87,27 @@ def test_postgres_gets_one_database_per_service():
     assert set(re.findall(r"CREATE DATABASE (\w+);", sql)) == set(SERVICES)
 
 
-@pytest.mark.parametrize("conf", sorted((ROOT / "deploy" / "nats").rglob("*.conf")), ids=lambda p: p.name)
+SERVER_CONFS = [p for p in sorted((ROOT / "deploy" / "nats").rglob("*.conf")) if p.name != "users.conf"]
+
+
+@pytest.mark.parametrize("conf", SERVER_CONFS, ids=lambda p: p.name)
 def test_nats_configurations_are_valid_and_fsync_every_write(conf: Path):
-    r = subprocess.run([nats_server_binary(), "-c", str(conf), "-t"], capture_output=True, text=True, timeout=30)
+    passwords = {password_variable(s): "x" for s in SERVICES} | {"WECARE_NATS_OPERATOR_PASSWORD": "x"}
+    r = subprocess.run([nats_server_binary(), "-c", str(conf), "-t"], capture_output=True, text=True, timeout=30,
+                       env={**os.environ, **passwords})
     assert r.returncode == 0, r.stderr
     text = conf.read_text(encoding="utf-8")
+    assert re.search(r"^include (\.\./)?users\.conf$", text, re.M)  # the users and their permissions
     assert re.search(r"sync_interval:\s*always", text)
     if conf.parent.name == "cluster":
         me = re.search(r"server_name: (nats-\d)", text).group(1)
         routes = set(re.findall(r"nats://(nats-\d):6222", text))
         assert routes == {"nats-1", "nats-2", "nats-3"} - {me}
+
+
+def test_the_deployed_nats_users_are_the_launchers():
+    """deploy/nats/users.conf is what shared/natsauth.py makes (regenerate it when permissions change)."""
+    assert (ROOT / "deploy" / "nats" / "users.conf").read_text(encoding="utf-8") == users_conf()
 
 
 def test_country_deployments_are_valid_and_do_not_collide():

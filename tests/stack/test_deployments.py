@@ -112,7 +112,7 @@ async def _published(stack: Launcher):
 
     from shared.messaging.replay import replay
 
-    nc = await nats_py.connect(stack.nats_url)
+    nc = await nats_py.connect(stack.operator_nats_url)
     try:
         async for env in replay(nc.jetstream(), "delivery", ["bd"]):
             yield env
