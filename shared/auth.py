@@ -9,9 +9,9 @@ Roles:
   (the /buyers/{buyer}/... endpoints);
 - auditor: read-only everywhere, with the audit trail.
 
-Production verifies against a JWKS (WECARE_AUTH_JWKS_FILE, or a URL in
-WECARE_AUTH_JWKS_URL). The embedded stack makes a local key pair under its
-data folder; `wecare token` issues tokens signed with it."""
+Production verifies against the identity provider's JWKS, mounted as a
+file (WECARE_AUTH_JWKS_FILE). The embedded stack makes a local key pair
+under its data folder; `wecare token` issues tokens signed with it."""
 
 from __future__ import annotations
 

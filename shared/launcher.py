@@ -168,8 +168,9 @@ class Launcher:
             conf.parent.mkdir(parents=True, exist_ok=True)
             conf.write_text(authorization(self.nats_passwords, self.operator_password), encoding="utf-8")
             conf.chmod(0o600)
-            self.nats = NatsServer(port=nats_port, store_dir=self.data_dir / "nats", config_file=conf)
-        self.nats_url = nats_url or self.nats.url  # type: ignore[union-attr]
+            self.nats = NatsServer(port=nats_port, store_dir=self.data_dir / "nats", config_file=conf,
+                                   operator=("operator", self.operator_password))
+        self.nats_url = nats_url or f"nats://127.0.0.1:{self.nats.port}"  # type: ignore[union-attr]
         self.ports = ports or {}
         self.echo = echo
         self.env = env or {}
@@ -190,9 +191,7 @@ class Launcher:
     @property
     def operator_nats_url(self) -> str:
         """NATS as the unrestricted operator (our own server), or as given."""
-        if self.nats is None:
-            return self.nats_url
-        return f"nats://operator:{self.operator_password}@127.0.0.1:{self.nats.port}"
+        return self.nats.url if self.nats is not None else self.nats_url
 
     def start(self, timeout: float = 60.0) -> StackInfo:
         self.data_dir.mkdir(parents=True, exist_ok=True)

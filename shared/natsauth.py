@@ -18,7 +18,7 @@ SERVICES = ("assessment", "planning", "delivery", "evaluation")
 
 def permissions(service: str) -> dict[str, dict[str, list[str]]]:
     # NATS wildcards match whole tokens: the stream names are listed one by one
-    streams = [stream_name(c) for c in CONTEXTS] + [DEADLETTER_STREAM]
+    streams = [stream_name(c) for c in dict.fromkeys((*CONTEXTS, service))] + [DEADLETTER_STREAM]
     return {
         "publish": {
             "allow": [

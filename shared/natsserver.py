@@ -36,7 +36,8 @@ def free_port() -> int:
 class NatsServer:
     def __init__(self, *, port: int | None = None, store_dir: str | Path | None = None,
                  config_file: str | Path | None = None, log_file: str | Path | None = None,
-                 server_name: str | None = None) -> None:
+                 server_name: str | None = None, operator: tuple[str, str] | None = None) -> None:
+        self.operator = operator  # (user, password) that `url` carries, when the server requires users
         self.port = port or free_port()
         self.monitor_port = free_port()
         self._own_dir = store_dir is None
@@ -48,6 +49,8 @@ class NatsServer:
 
     @property
     def url(self) -> str:
+        if self.operator:
+            return f"nats://{self.operator[0]}:{self.operator[1]}@127.0.0.1:{self.port}"
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 15.0) -> NatsServer:

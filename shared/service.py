@@ -151,7 +151,7 @@ class Service:
         headers = {"Wecare-Projection": p.projection, "Wecare-Reason": p.reason,
                    "Wecare-Error": p.error[:1000].replace("\n", " "), "Wecare-Subject": p.subject,
                    "Nats-Msg-Id": f"{p.projection}:{p.event_id}"}
-        await self._js.publish(deadletter_subject(self.settings.service, p.projection), data, headers=headers)
+        await self._js.publish(deadletter_subject(self.context, p.projection), data, headers=headers)
 
     # -- life cycle ----------------------------------------------------------
 

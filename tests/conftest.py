@@ -11,24 +11,38 @@ from collections.abc import AsyncIterator, Iterator
 import asyncpg
 import pytest
 
+from shared.natsauth import authorization
 from shared.natsserver import NatsServer
 from shared.store.database import Database
 
 PG_ADMIN = os.environ.get("WECARE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+# Every test's nats-server requires the services' own users and permissions
+# (shared/natsauth.py); its `url` carries the unrestricted operator, for the
+# tests' own inspection, and tests/harness.settings_for gives each service its user.
+NATS_PASSWORDS = {s: f"{s}-test-password" for s in ("assessment", "planning", "delivery", "evaluation", "sample")}
+NATS_OPERATOR = ("operator", "operator-test-password")
+
+
+def _secured(tmp) -> dict:  # noqa: ANN001
+    conf = tmp / "nats-users.conf"
+    conf.write_text(authorization(NATS_PASSWORDS, NATS_OPERATOR[1]), encoding="utf-8")
+    return {"config_file": conf, "operator": NATS_OPERATOR}
+
+
 @pytest.fixture
-def nats_server() -> Iterator[NatsServer]:
+def nats_server(tmp_path) -> Iterator[NatsServer]:
     """A fresh JetStream server per test (it starts in a fraction of a second),
     so that no test sees another's streams."""
-    with NatsServer() as server:
+    with NatsServer(**_secured(tmp_path)) as server:
         yield server
 
 
 @pytest.fixture
 def own_nats(tmp_path) -> Iterator[NatsServer]:
     """A server of the test's own, which the test may stop, kill and restart."""
-    server = NatsServer(store_dir=tmp_path / "nats")
+    server = NatsServer(store_dir=tmp_path / "nats", **_secured(tmp_path))
     server.start()
     yield server
     server.cleanup()

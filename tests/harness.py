@@ -14,6 +14,7 @@ import httpx
 from shared.auth import issue, local_keys
 from shared.service import Service
 from shared.settings import Settings
+from tests.conftest import NATS_PASSWORDS
 
 
 @cache
@@ -34,6 +35,8 @@ def auth(role: str = "admin", **kw: object) -> dict[str, str]:
 def settings_for(service: str, nats_url: str, data_dir: str, **kw) -> Settings:  # noqa: ANN003
     base = {"service": service, "nats_url": nats_url, "data_dir": data_dir, "countries": "bd,vn",
             "auth_jwks_file": str(signing_keys()[1]),
+            # the context's NATS user ("sample-1a2b" is a sample service under another name)
+            "nats_user": service.split("-")[0], "nats_password": NATS_PASSWORDS.get(service.split("-")[0], ""),
             "log_format": "console", "log_level": "WARNING", "consumer_backoff_s": (0.1, 0.2, 0.3),
             "consumer_max_attempts": 3, "relay_poll_s": 0.1}
     base.update(kw)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,10 +24,9 @@ from shared.contracts.evaluation import Practice
 
 router = APIRouter(prefix="/{country}", tags=["evaluation"])
 def buyer_scope(request: Request, buyer: str) -> str:
-    """A buyer reads its own portfolio only; a country team's scope is its countries, not a buyer's."""
+    """A buyer reads its own portfolio only; a country team reads the part of
+    any portfolio in its countries."""
     p = caller(request)
-    if p.role == "country_team":
-        raise HTTPException(403, "buyer portfolios span countries: they are for programme managers and buyers")
     if not p.sees_buyer(buyer):
         raise NotFound("programmes of buyer", buyer)
     return buyer
@@ -338,7 +337,9 @@ async def factory_report(request: Request, factory_id: str, fmt: Format, country
 @buyers_router.get("/impact")
 async def buyer_impact(request: Request, buyer: str) -> dict:
     """The buyer's portfolio: every factory in its programmes, in the countries served here."""
-    out = await _portfolio(request, buyer=buyer)
+    scope = caller(request)
+    out = await _portfolio(request, buyer=buyer,
+                           countries=scope.countries if scope.role == "country_team" else None)
     if not out["factories"]:
         raise NotFound("programmes of buyer", buyer)
     return {"buyer": buyer, **out}

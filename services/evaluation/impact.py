@@ -54,11 +54,15 @@ def delivery_figures(rows: list[dict], prefix: str = "delivery") -> list[dict[st
 
 
 async def load_rows(conn: AsyncConnection, *, country: str | None = None, factory_id: str | None = None,
-                    programme_id: str | None = None, buyer: str | None = None) -> dict[str, list[dict]]:
-    """The rows an impact report reads, chosen by factory, programme, buyer or country."""
+                    programme_id: str | None = None, buyer: str | None = None,
+                    countries: tuple[str, ...] | None = None) -> dict[str, list[dict]]:
+    """The rows an impact report reads, chosen by factory, programme, buyer or
+    country (and limited to `countries`, a caller's scope)."""
     pq = select(plans)
     if country:
         pq = pq.where(plans.c.country == country)
+    if countries is not None:
+        pq = pq.where(plans.c.country.in_(list(countries)))
     if factory_id:
         pq = pq.where(plans.c.factory_id == factory_id)
     if programme_id:

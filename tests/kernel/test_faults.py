@@ -14,7 +14,7 @@ import pytest
 from shared.launcher import ServiceProcess
 from shared.messaging.jetstream import stream_name
 from shared.sample import CONTEXT
-from tests.conftest import eventually
+from tests.conftest import NATS_PASSWORDS, eventually
 from tests.harness import auth, no_lag, signing_keys
 
 pytestmark = pytest.mark.slow
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 def service(nats_url: str, tmp_path, db_url: str | None = None) -> ServiceProcess:  # noqa: ANN001
     env = {"WECARE_SERVICE": CONTEXT, "WECARE_NATS_URL": nats_url, "WECARE_DATA_DIR": str(tmp_path / "data"),
            "WECARE_AUTH_JWKS_FILE": str(signing_keys()[1]),
+           "WECARE_NATS_USER": CONTEXT, "WECARE_NATS_PASSWORD": NATS_PASSWORDS[CONTEXT],
            "WECARE_COUNTRIES": "bd,vn", "WECARE_LOG_FORMAT": "json", "WECARE_RELAY_POLL_S": "0.1"}
     if db_url:
         env["WECARE_DATABASE_URL"] = db_url
