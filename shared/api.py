@@ -93,3 +93,13 @@ def in_country(country: str, what: str):  # noqa: ANN201
             raise NotFound(what, agg.id)
 
     return guard
+
+
+def json_columns(row: dict, *keys: str) -> dict:
+    """Decode a read-model row's JSON text columns in place (empty or NULL: None)."""
+    import orjson
+
+    for k in keys:
+        v = row.get(k)
+        row[k] = orjson.loads(v) if v else None
+    return row

@@ -6,7 +6,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from shared.api import (
     expected_version,
     idempotency_key,
     in_country,
+    json_columns,
     one_in_country,
     served_country,
 )
@@ -148,9 +148,7 @@ async def archive_factory(factory_id: str, body: Reason, country: str = Depends(
 
 
 def _factory_row(r: dict) -> dict:
-    r["buyers"] = orjson.loads(r["buyers"])
-    r["needs_profile"] = orjson.loads(r["needs_profile"]) if r["needs_profile"] else None
-    return r
+    return json_columns(r, "buyers", "needs_profile")
 
 
 @router.get("/factories")
@@ -337,9 +335,7 @@ async def list_assessments(request: Request, country: str = Depends(served_count
 
 
 def _assessment_row(r: dict) -> dict:
-    for k in ("assessors", "sections", "needs_profile", "demographics", "policy_flags"):
-        r[k] = orjson.loads(r[k]) if r[k] else None
-    return r
+    return json_columns(r, "assessors", "sections", "needs_profile", "demographics", "policy_flags")
 
 
 @router.get("/assessments/{assessment_id}")

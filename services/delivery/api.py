@@ -23,7 +23,7 @@ from services.delivery.domain.delivery import Delivery, to_utc
 from services.delivery.domain.events import Participant
 from services.delivery.projections import cases, facilities, facility_months, sessions, trainers, work_plans
 from shared.aggregate import DomainError, NotFound, Repository
-from shared.api import Page, actor, expected_version, in_country, served_country
+from shared.api import Page, actor, expected_version, in_country, json_columns, served_country
 from shared.contracts.delivery import AgeBand, Role, Sex
 from shared.countries import country as country_info
 from shared.store.eventstore import ConcurrencyError
@@ -267,15 +267,11 @@ async def get_case(request: Request, plan_id: str, case_id: str, country: str = 
 
 
 def _plan_row(r: dict) -> dict:
-    for k in ("activities", "kept", "milestones", "completed"):
-        r[k] = orjson.loads(r[k])
-    return r
+    return json_columns(r, "activities", "kept", "milestones", "completed")
 
 
 def _session_row(r: dict) -> dict:
-    for k in ("trainers", "by_role", "reach_by_role"):
-        r[k] = orjson.loads(r[k])
-    return r
+    return json_columns(r, "trainers", "by_role", "reach_by_role")
 
 
 def _work_plans(country: str, programme_id: str | None, factory_id: str | None):  # noqa: ANN202

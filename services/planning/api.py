@@ -21,7 +21,16 @@ from services.planning.domain.suggest import suggest
 from services.planning.drafting import draft_suggested
 from services.planning.projections import baselines, factories, plan_activities, plans, programmes
 from shared.aggregate import DomainError, NotFound, Repository
-from shared.api import Page, actor, expected_version, idempotency_key, in_country, one_in_country, served_country
+from shared.api import (
+    Page,
+    actor,
+    expected_version,
+    idempotency_key,
+    in_country,
+    json_columns,
+    one_in_country,
+    served_country,
+)
 from shared.contracts.planning import Milestone, PlannedActivity
 from shared.menu import UnknownMenuVersion, menu, versions
 from shared.store.eventstore import AppendResult
@@ -75,13 +84,6 @@ class KickOff(Body):
 
 def _service(request: Request):  # noqa: ANN202
     return request.app.state.service
-
-
-def _loads(row: dict, *keys: str) -> dict:
-    for k in keys:
-        if row.get(k) is not None:
-            row[k] = orjson.loads(row[k])
-    return row
 
 
 # -- catalogue and prices ------------------------------------------------------------
@@ -178,7 +180,7 @@ async def create_programme(request: Request, body: CreateProgramme, country: str
 
 
 def _programme_row(r: dict) -> dict:
-    return _loads(r, "countries", "factories")
+    return json_columns(r, "countries", "factories")
 
 
 @router.get("/programmes")
@@ -316,7 +318,7 @@ async def list_plans(request: Request, country: str = Depends(served_country), p
         q = q.where(plans.c.programme_id == programme_id)
     async with _service(request).db.read() as conn:
         out = await page.fetch(conn, q.order_by(plans.c.plan_id))
-    out["items"] = [_loads(r, "activities") for r in out["items"]]
+    out["items"] = [json_columns(r, "activities") for r in out["items"]]
     return out
 
 
