@@ -39,12 +39,12 @@ async def _evaluated(stack: Stack) -> str:
     return plan_id
 
 
-def _chromium(*args: str) -> subprocess.CompletedProcess:
+def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
     assert CHROMIUM, "chromium is needed for the report tests (make test installs Debian's chromium)"
     return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                           "--disable-sync", "--user-data-dir=" + str(Path(args[-1]).parent / "chromium-profile"),
-                           *args], capture_output=True, text=True, timeout=120)
+                           "--disable-sync", f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=120)
 
 
 async def test_the_report_in_chromium_and_as_pdf_shows_the_figures(stack: Stack, tmp_path):
@@ -52,14 +52,14 @@ async def test_the_report_in_chromium_and_as_pdf_shows_the_figures(stack: Stack,
     e = stack.evaluation
     page = tmp_path / "report.html"
     page.write_text((await e.get("/bd/reports/factories/F1.html")).text, encoding="utf-8")
-    dom = _chromium("--dump-dom", page.as_uri())
+    dom = _chromium(tmp_path / "chromium-profile", "--dump-dom", page.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
     for text in ("WeCare impact report: F1 Garments", "Retention (%), endline", "88.5", "Turnover (%), baseline",
                  "Child friendly space every summer", "Attendances by role"):
         assert text in dom.stdout, text
     assert dom.stdout.count("<svg") >= 3  # baseline/endline, and the disaggregations by sex, role, age band
     shot = tmp_path / "report.png"
-    _chromium(f"--screenshot={shot}", "--window-size=1200,2400", page.as_uri())
+    _chromium(tmp_path / "chromium-profile", f"--screenshot={shot}", "--window-size=1200,2400", page.as_uri())
     assert shot.exists() and shot.stat().st_size > 20_000
 
     r = await e.get("/bd/reports/factories/F1.pdf")
