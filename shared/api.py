@@ -34,6 +34,23 @@ def served_country(request: Request, country: str = Path(..., description="count
     return code
 
 
+def buyer_scope(request: Request, buyer: str = Path(..., description="the buyer, e.g. Otto Group")) -> str:
+    """A buyer reads its own portfolio only (another buyer's answers 404, as
+    if it did not exist); a country team reads the part of any portfolio in
+    its countries."""
+    if not caller(request).sees_buyer(buyer):
+        from shared.aggregate import NotFound
+
+        raise NotFound("programmes of buyer", buyer)
+    return buyer
+
+
+def scope_countries(request: Request) -> tuple[str, ...] | None:
+    """The countries a caller's portfolio views are limited to (None: all)."""
+    p = caller(request)
+    return p.countries if p.role == "country_team" else None
+
+
 def actor(request: Request) -> str:
     """Who acts: the authenticated subject, on every event it causes."""
     return caller(request).subject

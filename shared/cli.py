@@ -9,7 +9,7 @@ from pathlib import Path
 
 SERVICES = {"sample": "shared.sample_service", "assessment": "services.assessment.service",
             "planning": "services.planning.service", "delivery": "services.delivery.service",
-            "evaluation": "services.evaluation.service"}
+            "evaluation": "services.evaluation.service", "buyers": "services.buyers.service"}
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -23,11 +23,10 @@ from typing import IO
 
 import httpx
 
-from shared.natsauth import authorization, new_passwords
+from shared.natsauth import SERVICES, authorization, new_passwords
 from shared.natsserver import NatsServer, free_port
 
-SERVICES = ("assessment", "planning", "delivery", "evaluation")
-DEFAULT_PORTS = {"assessment": 8101, "planning": 8102, "delivery": 8103, "evaluation": 8104}
+DEFAULT_PORTS = {"assessment": 8101, "planning": 8102, "delivery": 8103, "evaluation": 8104, "buyers": 8105}
 DEFAULT_NATS_PORT = 4222
 
 

@@ -18,6 +18,18 @@ _DEFAULT_DIR = Path(__file__).parent / "config" / "menus"
 _FILE = re.compile(r"^v(\d+)\.toml$")
 
 
+KINDS = ("training", "event", "service")
+
+
+def is_training(activity: str) -> bool:
+    """Whether an activity code is a training in the menu that has it last."""
+    for v in reversed(versions()):
+        a = menu(v).activities.get(activity)
+        if a is not None:
+            return a.kind == "training"
+    return False
+
+
 class UnknownMenuVersion(LookupError):
     pass
 
@@ -38,6 +50,7 @@ class Activity:
     requires: tuple[str, ...] = ()
     cohort: Cohort | None = None
     countries: tuple[str, ...] | None = None  # None: offered everywhere
+    kind: str = "service"  # "training", "event" or "service": buyers' figures count trainings
 
     def offered_in(self, country: str) -> bool:
         return self.countries is None or country in self.countries
@@ -64,7 +77,7 @@ class Menu:
                 {"code": a.code, "name": a.name, "credits": a.credits, "areas": list(a.areas),
                  "mandatory": a.mandatory, "requires": list(a.requires),
                  "cohort": {"role": a.cohort.role, "size": a.cohort.size} if a.cohort else None,
-                 "countries": list(a.countries) if a.countries is not None else None}
+                 "countries": list(a.countries) if a.countries is not None else None, "kind": a.kind}
                 for a in self.activities.values()
             ],
         }
@@ -106,7 +119,9 @@ def _load(folder: Path, version: int) -> Menu:
             code=code, name=a["name"], credits=int(a["credits"]), areas=tuple(a["areas"]),
             mandatory=bool(a.get("mandatory", False)), requires=tuple(a.get("requires", ())),
             cohort=Cohort(str(cohort["role"]), int(cohort["size"])) if cohort else None,
-            countries=tuple(a["countries"]) if "countries" in a else None)
+            countries=tuple(a["countries"]) if "countries" in a else None, kind=str(a.get("kind", "service")))
+        if acts[code].kind not in KINDS:
+            raise ValueError(f"{path}: activity {code} has kind {acts[code].kind!r}, not one of {KINDS}")
     for a in acts.values():
         missing = [r for r in a.requires if r not in acts]
         if missing:

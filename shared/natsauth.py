@@ -13,7 +13,7 @@ import secrets
 from shared.contracts.envelope import SUBJECT_ROOT
 from shared.messaging.jetstream import CONTEXTS, DEADLETTER_STREAM, stream_name
 
-SERVICES = ("assessment", "planning", "delivery", "evaluation")
+SERVICES = ("assessment", "planning", "delivery", "evaluation", "buyers")  # every service of the product
 
 
 def permissions(service: str) -> dict[str, dict[str, list[str]]]:

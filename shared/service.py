@@ -8,7 +8,7 @@ background, retrying until NATS answers. /ready says when both are up."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
@@ -30,7 +30,14 @@ from shared.contracts.envelope import SUBJECT_ROOT, Envelope
 from shared.contracts.registry import registry
 from shared.http import install
 from shared.logging import configure_logging, get_logger
-from shared.messaging.jetstream import CONTEXTS, deadletter_subject, ensure_streams, make_broker, stream_name
+from shared.messaging.jetstream import (
+    CONTEXTS,
+    deadletter_subject,
+    ensure_streams,
+    make_broker,
+    redacted,
+    stream_name,
+)
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.replay import replay
 from shared.privacy import Vault
@@ -84,6 +91,10 @@ class Service:
         self.consumers: list[tuple[str, str, str, str]] = []  # (projection, context, country, durable)
         for p in projections:
             self._wire(p)
+        # a service's own background workers (e.g. the buyers' webhook dispatcher):
+        # started once the database is there, stopped before it closes
+        self.on_start: list[Callable[[], None]] = []
+        self.on_stop: list[Callable[[], Awaitable[None]]] = []
         self.messaging_ready = asyncio.Event()
         self._messaging_task: asyncio.Task[None] | None = None
         self._publishers_documented = False
@@ -157,6 +168,8 @@ class Service:
 
     async def start(self) -> None:
         await self.db.create_all(*self.metadata, privacy_metadata)
+        for hook in self.on_start:
+            hook()
         self._messaging_task = asyncio.create_task(self._start_messaging(), name="messaging-start")
 
     async def _start_messaging(self) -> None:
@@ -174,7 +187,7 @@ class Service:
             except Exception as e:  # noqa: BLE001 - NATS not there yet: keep trying
                 attempt += 1
                 log.warning("messaging.connect_retry", error=str(e) or type(e).__name__, attempt=attempt,
-                            nats_url=self.settings.nats_url)
+                            nats_url=redacted(self.settings.nats_url))
                 with suppress(Exception):
                     await self.broker.stop()
                 await asyncio.sleep(min(0.2 * attempt, 2.0))
@@ -192,6 +205,8 @@ class Service:
         if self.messaging_ready.is_set():
             await self.relay.stop()
             await self.broker.stop()
+        for hook in self.on_stop:
+            await hook()
         await self.db.dispose()
         log.info("service.stopped")
 

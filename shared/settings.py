@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     relay_poll_s: float = 0.5
     relay_ack_timeout_s: float = 5.0
 
+    # buyers' webhooks: every failure is retried with exponential backoff, then parked
+    webhook_max_attempts: int = 12
+    webhook_backoff_base_s: float = 5.0  # 5 s, 10 s, 20 s, ... capped at webhook_backoff_max_s
+    webhook_backoff_max_s: float = 3600.0
+    webhook_timeout_s: float = 10.0
+    webhook_concurrency: int = 32  # factories' queues served at once
+    webhook_poll_s: float = 1.0
+    webhook_secret_grace_s: int = 86400  # a rotated-out secret still signs this long
+    webhook_allow_http: bool = False  # plain http endpoints: local stacks and tests only
+
     @field_validator("countries", mode="before")
     @classmethod
     def _countries(cls, v: object) -> tuple[str, ...]:

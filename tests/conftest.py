@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import asyncpg
 import pytest
 
-from shared.natsauth import authorization
+from shared.natsauth import SERVICES, authorization
 from shared.natsserver import NatsServer
 from shared.store.database import Database
 
@@ -21,7 +21,7 @@ PG_ADMIN = os.environ.get("WECARE_TEST_PG", "postgresql://postgres@127.0.0.1:543
 # Every test's nats-server requires the services' own users and permissions
 # (shared/natsauth.py); its `url` carries the unrestricted operator, for the
 # tests' own inspection, and tests/harness.settings_for gives each service its user.
-NATS_PASSWORDS = {s: f"{s}-test-password" for s in ("assessment", "planning", "delivery", "evaluation", "sample")}
+NATS_PASSWORDS = {s: f"{s}-test-password" for s in (*SERVICES, "sample")}
 NATS_OPERATOR = ("operator", "operator-test-password")
 
 

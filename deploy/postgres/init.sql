@@ -3,3 +3,4 @@ CREATE DATABASE assessment;
 CREATE DATABASE planning;
 CREATE DATABASE delivery;
 CREATE DATABASE evaluation;
+CREATE DATABASE buyers;

@@ -19,19 +19,10 @@ from services.evaluation.domain.evaluation import Baseline, Evaluation, PlanTarg
 from services.evaluation.impact import load_rows, portfolio
 from services.evaluation.projections import assets, baselines, factories, journey, plans, programmes
 from shared.aggregate import DomainError, NotFound, Repository
-from shared.api import actor, caller, expected_version, in_country, served_country
+from shared.api import actor, buyer_scope, caller, scope_countries, expected_version, in_country, served_country
 from shared.contracts.evaluation import Practice
 
 router = APIRouter(prefix="/{country}", tags=["evaluation"])
-def buyer_scope(request: Request, buyer: str) -> str:
-    """A buyer reads its own portfolio only; a country team reads the part of
-    any portfolio in its countries."""
-    p = caller(request)
-    if not p.sees_buyer(buyer):
-        raise NotFound("programmes of buyer", buyer)
-    return buyer
-
-
 buyers_router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"], dependencies=[Depends(buyer_scope)])
 IDENT = r"^[A-Za-z0-9_.:-]+$"
 Rate = Field(None, ge=0, le=100, description="a percentage, 0 to 100")
@@ -337,9 +328,7 @@ async def factory_report(request: Request, factory_id: str, fmt: Format, country
 @buyers_router.get("/impact")
 async def buyer_impact(request: Request, buyer: str) -> dict:
     """The buyer's portfolio: every factory in its programmes, in the countries served here."""
-    scope = caller(request)
-    out = await _portfolio(request, buyer=buyer,
-                           countries=scope.countries if scope.role == "country_team" else None)
+    out = await _portfolio(request, buyer=buyer, countries=scope_countries(request))
     if not out["factories"]:
         raise NotFound("programmes of buyer", buyer)
     return {"buyer": buyer, **out}

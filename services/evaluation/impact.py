@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.projections import baselines, factories, plans, programmes, results, sessions
 from shared.contracts.evaluation import METRICS
-
-MIN_PEOPLE = 5
+from shared.contracts.figures import FIGURES, MIN_PEOPLE, PEOPLE, Pool
+from shared.menu import is_training
 
 
 def figure(key: str, label: str, value: float | int | None, sources: list[str], *, people: int | None = None,
@@ -68,13 +68,17 @@ async def load_rows(conn: AsyncConnection, *, country: str | None = None, factor
     if programme_id:
         pq = pq.where(plans.c.programme_id == programme_id)
     plan_rows = [dict(r._mapping) for r in await conn.execute(pq)]
+    members: list[tuple[str, str, str]] = []  # (country, factory, programme) of the buyer's programmes
     if buyer:
-        mine = {(r.programme_id, r.country) for r in await conn.execute(
-            select(programmes.c.programme_id, programmes.c.country).where(programmes.c.buyer == buyer))}
+        mine = {(r.programme_id, r.country): r.factories for r in await conn.execute(
+            select(programmes.c.programme_id, programmes.c.country, programmes.c.factories)
+            .where(programmes.c.buyer == buyer))}
         plan_rows = [p for p in plan_rows if (p["programme_id"], p["country"]) in mine]
+        members = sorted((c, f, pid) for (pid, c), fs in mine.items() for f in orjson.loads(fs)
+                         if countries is None or c in countries)
     ids = [p["plan_id"] for p in plan_rows]
     fids = sorted({p["factory_id"] for p in plan_rows} | ({factory_id} if factory_id else set()))
-    out = {"plans": sorted(plan_rows, key=lambda p: p["plan_id"])}
+    out: dict[str, Any] = {"plans": sorted(plan_rows, key=lambda p: p["plan_id"]), "members": members}
     for name, table, key, keys in (("results", results, results.c.plan_id, ids),
                                    ("sessions", sessions, sessions.c.plan_id, ids),
                                    ("baselines", baselines, baselines.c.factory_id, fids),
@@ -143,4 +147,40 @@ def portfolio(data: dict[str, list[dict]]) -> dict[str, Any]:
     pooled.append(figure("kpis.measured", "KPI targets measured", len(kpis),
                          [by_plan[f["plan_id"]]["impact_event_id"] for f in evaluated]))
     pooled += delivery_figures(data["sessions"])
+    if data.get("members"):
+        pooled += reported_figures(data)
     return {"factories": per_factory, "figures": pooled}
+
+
+def reported_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The figures buyers report on (shared/contracts/figures.py), pooled over
+    every factory of the buyer's programmes: the buyers service's feed and
+    exports give the same values under the same keys."""
+    plan_of = {(p["country"], p["factory_id"], p["programme_id"]): p for p in data["plans"]}
+    results_of = {r["plan_id"]: r for r in data["results"]}
+    assessed = {b["factory_id"] for b in data["baselines"]}
+    pool, src = Pool(), []
+    for country, fid, pid in data["members"]:
+        plan = plan_of.get((country, fid, pid))
+        row: dict[str, Any] = {"country": country, "factory_id": fid,
+                               "assessed_on": fid in assessed or None}
+        if plan is not None:
+            src.append(plan["event_id"])
+            ss = [s for s in data["sessions"] if s["plan_id"] == plan["plan_id"]]
+            src += [s["event_id"] for s in ss]
+            reached = sum(s["reached"] for s in ss)
+            female = sum(s["reached_female"] for s in ss)
+            row |= {"sessions_delivered": len(ss), "trainings_delivered": sum(is_training(s["activity"]) for s in ss),
+                    "workers_reached": reached, "workers_reached_female": female,
+                    "workers_reached_male": reached - female}
+            result = results_of.get(plan["plan_id"])
+            c = next((c for c in _loads(result and result["comparisons"], []) if c["metric"] == "retention_rate"),
+                     None)
+            if c is not None:
+                src.append(result["impact_event_id"])
+                row |= {"retention_baseline": c["baseline"], "retention_endline": c["endline"],
+                        "retention_change": c["change"]}
+        pool.add(row)
+    values = pool.result()
+    return [figure(k, f.label, values[k], src, unit=f.unit,
+                   people=pool.sums[k] if k in PEOPLE else None) for k, f in FIGURES.items()]

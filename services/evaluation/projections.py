@@ -98,6 +98,7 @@ sessions = Table(
     Column("total", Integer, nullable=False),
     Column("female", Integer, nullable=False),
     Column("reached", Integer, nullable=False),  # people reached for the first time by the plan
+    Column("reached_female", Integer, nullable=False),
     Column("by_role", Text, nullable=False),
     Column("by_age_band", Text, nullable=False),
     Column("event_id", String(36), nullable=False),
@@ -224,7 +225,8 @@ class Sources(Projection):
         await upsert(conn, sessions, {
             "plan_id": e.plan_id, "session_id": e.session_id, "country": env.country, "factory_id": e.factory_id,
             "activity": e.activity, "delivered_at": e.delivered_at, "total": a.total, "female": a.female,
-            "reached": a.new_people + a.total - a.identified, "by_role": dumps(a.by_role),
+            "reached": a.new_people + a.total - a.identified, "reached_female": a.reached_by_sex.get("female", 0),
+            "by_role": dumps(a.by_role),
             "by_age_band": dumps(a.by_age_band), "event_id": str(env.event_id)}, keys=["plan_id", "session_id"])
 
 

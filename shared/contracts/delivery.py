@@ -52,6 +52,8 @@ class AttendanceSummary(Strict):
     # people this activity reached for the first time, by role: the anonymous
     # counts, plus the identified people not at an earlier session of the activity
     activity_reach_by_role: dict[str, int]
+    # people the plan reached for the first time, by sex (empty in events recorded before it was added)
+    reached_by_sex: dict[str, int] = Field(default_factory=dict)
 
 
 @event(CONTEXT)

@@ -35,16 +35,24 @@ def deadletter_subject(service: str, projection: str) -> str:
     return f"deadletter.{SUBJECT_ROOT}.{service}.{projection}"
 
 
+def redacted(nats_url: str) -> str:
+    """The NATS URL(s) for a log line: without any user or password."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return ",".join(urlunsplit(u._replace(netloc=u.netloc.rsplit("@", 1)[-1]))
+                    for u in map(urlsplit, (x.strip() for x in nats_url.split(","))))
+
+
 def make_broker(settings: Settings, *, name: str | None = None) -> NatsBroker:
     """A broker whose connection never gives up reconnecting (nats-py's own
     default stops after about two minutes)."""
     log_ = get_logger("nats")
 
     async def on_disconnect() -> None:
-        log_.warning("nats.disconnected", url=settings.nats_url)
+        log_.warning("nats.disconnected", url=redacted(settings.nats_url))
 
     async def on_reconnect() -> None:
-        log_.info("nats.reconnected", url=settings.nats_url)
+        log_.info("nats.reconnected", url=redacted(settings.nats_url))
 
     async def on_error(e: Exception) -> None:
         log_.warning("nats.error", error=str(e) or type(e).__name__)

@@ -238,6 +238,7 @@ class Delivery(Aggregate):
             by_role[c["role"]] = by_role.get(c["role"], 0) + n
             by_band[c["age_band"]] = by_band.get(c["age_band"], 0) + n
         new_by_role: dict[str, int] = {}
+        reached_by_sex = {"female": female, "male": total - female}  # anonymous counts are each new
         reach = dict(by_role)  # anonymous people cannot be told apart: each count is new
         before = self.reached.get(activity, {})
         for p in participants:
@@ -247,12 +248,14 @@ class Delivery(Aggregate):
             by_band[p.age_band] = by_band.get(p.age_band, 0) + 1
             if p.id not in self.people:
                 new_by_role[p.role] = new_by_role.get(p.role, 0) + 1
+                reached_by_sex[p.sex] = reached_by_sex.get(p.sex, 0) + 1
             if p.id not in before:
                 reach[p.role] = reach.get(p.role, 0) + 1
         return AttendanceSummary(total=total, female=female, by_role=dict(sorted(by_role.items())),
                                  by_age_band=dict(sorted(by_band.items())), identified=len(participants),
                                  new_people=sum(new_by_role.values()), new_by_role=dict(sorted(new_by_role.items())),
-                                 activity_reach_by_role=dict(sorted(reach.items())))
+                                 activity_reach_by_role=dict(sorted(reach.items())),
+                                 reached_by_sex=reached_by_sex)
 
     # -- activities and milestones ----------------------------------------------------
 

@@ -1,0 +1,312 @@
+"""HTTP API of the buyers service, under /buyers/{buyer}: the feed (pull,
+with a cursor), the webhook endpoints and their delivery log, the portfolio
+and its exports; /feed/schemas for the records' JSON Schemas; and
+/ops/webhooks for operators (parked deliveries, re-drive)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select, update
+
+from services.buyers.exports import csv_stream, raw_rows, xlsx_stream
+from services.buyers.projections import feed, render
+from services.buyers.webhooks import attempts, deliveries, endpoints, new_secret, now, redrive, secrets_
+from shared.aggregate import DomainError, NotFound
+from shared.api import actor, buyer_scope, caller, scope_countries
+from shared.auth import BUYER_WRITES, admin_only
+from shared.contracts.feed import TYPES, schemas, sequence
+from shared.contracts.figures import FIGURES, Pool
+
+router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"], dependencies=[Depends(buyer_scope)])
+docs = APIRouter(prefix="/feed", tags=["buyers"])
+ops = APIRouter(prefix="/ops/webhooks", tags=["operations"], dependencies=[Depends(admin_only)])
+
+MANAGERS = frozenset({"admin", "buyer"})  # who may change a buyer's endpoints
+BUYER_WRITE = {BUYER_WRITES: True}  # the buyer role, read-only elsewhere, writes these routes
+
+
+def _service(request: Request):  # noqa: ANN202
+    return request.app.state.service
+
+
+def _manager(request: Request) -> None:
+    if caller(request).role not in MANAGERS:
+        from fastapi import HTTPException
+
+        raise HTTPException(403, "only the buyer (or an admin) manages its webhook endpoints")
+
+
+def _cursor(after: str | None) -> int:
+    if after is None or after == "":
+        return 0
+    try:
+        n = int(after)
+    except ValueError:
+        raise DomainError("after must be a record's sequence, e.g. 0000000000000042", field="after",
+                          rule="cursor") from None
+    if n < 0:
+        raise DomainError("after must not be negative", field="after", rule="cursor")
+    return n
+
+
+def _types(types: list[str] | None, field: str = "types") -> list[str]:
+    types = sorted(set(types or []))
+    unknown = [t for t in types if t not in TYPES]
+    if unknown:
+        raise DomainError(f"unknown record types: {', '.join(unknown)} (see /feed/types)", field=field,
+                          rule="known_type", items=unknown)
+    return types
+
+
+# -- the feed ---------------------------------------------------------------------------
+
+@router.get("/feed")
+async def read_feed(request: Request, buyer: str, after: str | None = Query(None, description="the `sequence` of "
+                    "the last record read; absent: from the start"),
+                    limit: int = Query(100, ge=1, le=1000),
+                    types: list[str] | None = Query(None, alias="type")) -> Response:
+    """The buyer's records in order, after the cursor: CloudEvents 1.0 with a
+    `sequence`. Pass the answer's `next` as `after` to read on; `more` says
+    whether there is more now."""
+    pos = _cursor(after)
+    wanted = _types(types, "type")
+    q = select(feed.c.position, feed.c.record).where(feed.c.buyer == buyer, feed.c.position > pos)
+    if wanted:
+        q = q.where(feed.c.type.in_(wanted))
+    countries = scope_countries(request)
+    if countries is not None:
+        q = q.where(feed.c.country.in_(list(countries)))
+    async with _service(request).db.read() as conn:
+        rows = (await conn.execute(q.order_by(feed.c.position).limit(limit + 1))).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = sequence(rows[-1].position) if rows else sequence(pos)
+    body = (b'{"buyer":' + orjson.dumps(buyer) + b',"records":[' + b",".join(render(r) for r in rows)
+            + b'],"next":"' + nxt.encode() + b'","more":' + (b"true" if more else b"false") + b"}")
+    return Response(body, media_type="application/json")
+
+
+@docs.get("/types")
+async def feed_types() -> dict[str, Any]:
+    """The record types of the feed, and the figures buyers report on."""
+    return {"types": {t: (m.__doc__ or "").strip() or None for t, m in TYPES.items()},
+            "figures": {k: {"label": f.label, "unit": f.unit, "definition": f.definition} for k, f in FIGURES.items()}}
+
+
+@docs.get("/schemas")
+async def feed_schemas() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of every feed record and of the export's row,
+    generated from the contracts."""
+    return schemas()
+
+
+@docs.get("/schemas/{record_type}.json")
+async def feed_schema(record_type: str) -> dict[str, Any]:
+    out = schemas()
+    if record_type not in out:
+        raise NotFound("record type", record_type)
+    return out[record_type]
+
+
+# -- the portfolio and its exports ---------------------------------------------------------
+
+@router.get("/portfolio")
+async def portfolio_figures(request: Request, buyer: str) -> dict[str, Any]:
+    """The figures pooled over the buyer's factories (those of the exports)."""
+    pool = Pool()
+    n = 0
+    async for r in raw_rows(_service(request).db, buyer, scope_countries(request)):
+        pool.add(dict(r._mapping))
+        n += 1
+    if not n:
+        raise NotFound("programmes of buyer", buyer)
+    values = pool.result()
+    return {"buyer": buyer, "rows": n, "figures": [
+        {"key": k, "label": f.label, "unit": f.unit, "value": values.get(k)} for k, f in FIGURES.items()]}
+
+
+def _filename(buyer: str, ext: str) -> str:
+    safe = "".join(ch if ch.isalnum() else "-" for ch in buyer.lower()).strip("-") or "buyer"
+    return f"wecare-portfolio-{safe}.{ext}"
+
+
+@router.get("/exports/portfolio.{fmt}")
+async def export_portfolio(request: Request, buyer: str, fmt: Literal["csv", "xlsx"]) -> StreamingResponse:
+    """Every factory of the buyer's programmes with its figures, one row each,
+    streamed (no size limit)."""
+    rows = raw_rows(_service(request).db, buyer, scope_countries(request))
+    if fmt == "csv":
+        body, media = csv_stream(rows), "text/csv; charset=utf-8"
+    else:
+        body, media = xlsx_stream(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return StreamingResponse(body, media_type=media, headers={
+        "content-disposition": f'attachment; filename="{_filename(buyer, fmt)}"'})
+
+
+# -- webhook endpoints ------------------------------------------------------------------------
+
+class NewEndpoint(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=8, max_length=2000, description="where records are POSTed (https)")
+    types: list[str] = Field(default_factory=list, max_length=50, description="record types; empty: all")
+    description: str | None = Field(None, max_length=300)
+    start: Literal["now", "beginning"] = Field("now", description="deliver records from now, or the whole feed")
+
+
+class Rotation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    grace_s: int | None = Field(None, ge=0, le=30 * 86400,
+                                description="how long the old secret still signs (default: the service's setting)")
+
+
+def _check_url(request: Request, url: str) -> str:
+    parts = urlsplit(url)
+    allowed = ("https", "http") if _service(request).settings.webhook_allow_http else ("https",)
+    if parts.scheme not in allowed or not parts.hostname:
+        raise DomainError(f"url must be an absolute {' or '.join(allowed)} URL", field="url", rule="webhook_url")
+    if parts.username or parts.password:
+        raise DomainError("url must not carry credentials: deliveries are signed", field="url", rule="webhook_url")
+    return url
+
+
+def _endpoint_out(r: Any) -> dict[str, Any]:
+    return {"endpoint_id": r.endpoint_id, "buyer": r.buyer, "url": r.url, "types": orjson.loads(r.types),
+            "description": r.description, "active": r.active, "created_at": r.created_at, "created_by": r.created_by}
+
+
+async def _endpoint(conn: Any, buyer: str, endpoint_id: str) -> Any:
+    r = (await conn.execute(select(endpoints).where(endpoints.c.endpoint_id == endpoint_id,
+                                                    endpoints.c.buyer == buyer))).one_or_none()
+    if r is None:
+        raise NotFound("webhook endpoint", endpoint_id)
+    return r
+
+
+@router.post("/webhooks", status_code=201, dependencies=[Depends(_manager)], openapi_extra=BUYER_WRITE)
+async def register_endpoint(request: Request, buyer: str, body: NewEndpoint) -> dict[str, Any]:
+    """Register an endpoint. The answer holds its signing secret: it is shown
+    this once (rotate it to get a new one)."""
+    svc = _service(request)
+    url = _check_url(request, body.url)
+    types = _types(body.types)
+    eid = "ep_" + uuid.uuid4().hex
+    secret = new_secret()
+    at = now()
+    async with svc.db.write() as conn:
+        await svc.db.lock_appends(conn)  # no record slips between the backfill and the live queueing
+        await conn.execute(endpoints.insert().values(
+            endpoint_id=eid, buyer=buyer, url=url, types=orjson.dumps(types).decode(),
+            description=body.description, active=True, created_at=at, created_by=actor(request)))
+        await conn.execute(secrets_.insert().values(endpoint_id=eid, created_at=at, secret=secret, expires_at=None))
+        queued = 0
+        if body.start == "beginning":
+            q = select(feed.c.position, feed.c.country, feed.c.factory_id).where(feed.c.buyer == buyer)
+            if types:
+                q = q.where(feed.c.type.in_(types))
+            rows = [{"endpoint_id": eid, "position": r.position, "ordering_key": f"{r.country}/{r.factory_id}",
+                     "status": "pending", "attempts": 0, "next_attempt_at": at}
+                    for r in await conn.execute(q.order_by(feed.c.position))]
+            if rows:
+                await conn.execute(deliveries.insert(), rows)
+            queued = len(rows)
+        r = await _endpoint(conn, buyer, eid)
+    svc.dispatcher.wake()
+    return {**_endpoint_out(r), "secret": secret, "queued": queued}
+
+
+@router.get("/webhooks")
+async def list_endpoints(request: Request, buyer: str) -> dict[str, Any]:
+    async with _service(request).db.read() as conn:
+        rows = (await conn.execute(select(endpoints).where(endpoints.c.buyer == buyer)
+                                   .order_by(endpoints.c.created_at))).all()
+    return {"items": [_endpoint_out(r) for r in rows]}
+
+
+@router.post("/webhooks/{endpoint_id}/rotate-secret", dependencies=[Depends(_manager)], openapi_extra=BUYER_WRITE)
+async def rotate_secret(request: Request, buyer: str, endpoint_id: str, body: Rotation | None = None
+                        ) -> dict[str, Any]:
+    """A new signing secret; the current one keeps signing beside it for the
+    grace period, then stops."""
+    svc = _service(request)
+    grace = body.grace_s if body and body.grace_s is not None else svc.settings.webhook_secret_grace_s
+    at = now()
+    secret = new_secret()
+    async with svc.db.write() as conn:
+        await _endpoint(conn, buyer, endpoint_id)
+        await conn.execute(update(secrets_).where(secrets_.c.endpoint_id == endpoint_id,
+                                                  secrets_.c.expires_at.is_(None))
+                           .values(expires_at=at + timedelta(seconds=grace)))
+        await conn.execute(secrets_.insert().values(endpoint_id=endpoint_id, created_at=at, secret=secret,
+                                                    expires_at=None))
+    return {"endpoint_id": endpoint_id, "secret": secret, "previous_valid_until": at + timedelta(seconds=grace)}
+
+
+@router.delete("/webhooks/{endpoint_id}", dependencies=[Depends(_manager)], openapi_extra=BUYER_WRITE)
+async def disable_endpoint(request: Request, buyer: str, endpoint_id: str) -> dict[str, Any]:
+    """Stop deliveries to the endpoint (its log stays)."""
+    async with _service(request).db.write() as conn:
+        await _endpoint(conn, buyer, endpoint_id)
+        await conn.execute(update(endpoints).where(endpoints.c.endpoint_id == endpoint_id).values(active=False))
+    return {"endpoint_id": endpoint_id, "active": False}
+
+
+@router.get("/webhooks/{endpoint_id}/deliveries")
+async def delivery_log(request: Request, buyer: str, endpoint_id: str,
+                       status: Literal["pending", "delivered", "parked"] | None = None,
+                       limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+    """Every delivery to the endpoint, in feed order, with its attempts."""
+    async with _service(request).db.read() as conn:
+        await _endpoint(conn, buyer, endpoint_id)
+        q = (select(deliveries, feed.c.ce_id, feed.c.type).join(feed, feed.c.position == deliveries.c.position)
+             .where(deliveries.c.endpoint_id == endpoint_id))
+        if status:
+            q = q.where(deliveries.c.status == status)
+        total = await conn.scalar(select(func.count()).select_from(q.subquery()))
+        rows = (await conn.execute(q.order_by(deliveries.c.position).limit(limit).offset(offset))).all()
+        ids = [r.delivery_id for r in rows]
+        tries: dict[int, list[dict[str, Any]]] = {}
+        if ids:
+            for a in await conn.execute(select(attempts).where(attempts.c.delivery_id.in_(ids))
+                                        .order_by(attempts.c.attempt_id)):
+                tries.setdefault(a.delivery_id, []).append(
+                    {"attempt": a.attempt, "at": a.at, "status_code": a.status_code, "error": a.error,
+                     "duration_ms": a.duration_ms})
+    return {"total": total, "limit": limit, "offset": offset, "items": [
+        {"delivery_id": r.delivery_id, "id": r.ce_id, "type": r.type, "sequence": sequence(r.position),
+         "factory": r.ordering_key, "status": r.status, "attempts": r.attempts, "next_attempt_at": r.next_attempt_at,
+         "last_status_code": r.last_status_code, "last_error": r.last_error, "delivered_at": r.delivered_at,
+         "log": tries.get(r.delivery_id, [])} for r in rows]}
+
+
+# -- operators ----------------------------------------------------------------------------------
+
+@ops.get("/parked")
+async def parked_deliveries(request: Request, limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
+    async with _service(request).db.read() as conn:
+        rows = (await conn.execute(select(deliveries, endpoints.c.buyer, endpoints.c.url)
+                                   .join(endpoints, endpoints.c.endpoint_id == deliveries.c.endpoint_id)
+                                   .where(deliveries.c.status == "parked").order_by(deliveries.c.position)
+                                   .limit(limit))).all()
+    return {"items": [{"delivery_id": r.delivery_id, "endpoint_id": r.endpoint_id, "buyer": r.buyer, "url": r.url,
+                       "sequence": sequence(r.position), "factory": r.ordering_key, "attempts": r.attempts,
+                       "last_status_code": r.last_status_code, "last_error": r.last_error} for r in rows]}
+
+
+@ops.post("/redrive")
+async def redrive_parked(request: Request, endpoint_id: str | None = None,
+                         delivery_id: int | None = Query(None, ge=1)) -> dict[str, int]:
+    """Parked deliveries go again (all, an endpoint's, or one), in order."""
+    svc = _service(request)
+    n = await redrive(svc.db, endpoint_id=endpoint_id, delivery_id=delivery_id)
+    svc.dispatcher.wake()
+    return {"redriven": n}

@@ -1,0 +1,261 @@
+"""Webhooks: a buyer's endpoints, the signed deliveries of its feed records,
+and the dispatcher that makes them.
+
+- Signing follows the Standard Webhooks scheme (the `standardwebhooks`
+  reference library): headers webhook-id (the record's id, the same on every
+  retry, for the receiver's de-duplication), webhook-timestamp and
+  webhook-signature = "v1,<base64 HMAC-SHA256(secret, id.timestamp.body)>".
+  After a rotation the previous secret signs too, for a grace period, so a
+  receiver can switch when it likes: the header then holds both signatures.
+- Every failure is retried with exponential backoff: a refused connection, a
+  timeout, any status but 2xx. After `webhook_max_attempts` the delivery is
+  parked; an operator re-drives it.
+- Order per factory: a factory's records go to an endpoint one at a time in
+  feed order; while one waits for a retry or is parked, the later ones of that
+  factory wait behind it, and other factories' records flow on.
+- Every attempt is logged (status, error, duration), for the buyer's
+  delivery log."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import random
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    exists,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+from standardwebhooks.webhooks import Webhook
+
+from shared.logging import get_logger
+from shared.settings import Settings
+from shared.store.database import Database
+
+log = get_logger("webhooks")
+metadata = MetaData()
+
+endpoints = Table(
+    "buyers_endpoints", metadata,
+    Column("endpoint_id", String(40), primary_key=True),
+    Column("buyer", String(300), nullable=False, index=True),
+    Column("url", String(2000), nullable=False),
+    Column("types", Text, nullable=False),  # JSON list; empty: every type
+    Column("description", String(300)),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(300), nullable=False),
+)
+
+secrets_ = Table(
+    "buyers_endpoint_secrets", metadata,
+    Column("endpoint_id", String(40), primary_key=True),
+    Column("created_at", DateTime(timezone=True), primary_key=True),
+    Column("secret", String(200), nullable=False),
+    Column("expires_at", DateTime(timezone=True)),  # None: current
+)
+
+deliveries = Table(
+    "buyers_deliveries", metadata,
+    Column("delivery_id", Integer, primary_key=True, autoincrement=True),
+    Column("endpoint_id", String(40), nullable=False),
+    Column("position", Integer, nullable=False),  # of the feed record
+    Column("ordering_key", String(200), nullable=False),  # <country>/<factory_id>
+    Column("status", String(16), nullable=False),  # pending | delivered | parked
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("delivered_at", DateTime(timezone=True)),
+    UniqueConstraint("endpoint_id", "position", name="uq_buyers_delivery"),
+    Index("ix_buyers_deliveries_key", "endpoint_id", "ordering_key", "position"),
+    Index("ix_buyers_deliveries_status", "status", "next_attempt_at"),
+)
+
+attempts = Table(
+    "buyers_delivery_attempts", metadata,
+    Column("attempt_id", Integer, primary_key=True, autoincrement=True),
+    Column("delivery_id", Integer, nullable=False, index=True),
+    Column("attempt", Integer, nullable=False),  # since the delivery was queued or last re-driven
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    Column("duration_ms", Integer, nullable=False),
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def signature(secret_values: list[str], msg_id: str, at: datetime, body: str) -> str:
+    return " ".join(Webhook(s).sign(msg_id, at, body) for s in secret_values)
+
+
+async def active_secrets(conn: AsyncConnection, endpoint_id: str, at: datetime) -> list[str]:
+    """The current secret first, then those in their grace period."""
+    rows = (await conn.execute(select(secrets_.c.secret, secrets_.c.expires_at)
+                               .where(secrets_.c.endpoint_id == endpoint_id)
+                               .order_by(secrets_.c.created_at.desc()))).all()
+    return [s for s, exp in rows if exp is None or _aware(exp) > at]
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+async def enqueue(conn: AsyncConnection, buyer: str, position: int, ce_type: str, key: str) -> None:
+    """Queue a new feed record for every active endpoint of its buyer that wants its type."""
+    for ep in (await conn.execute(select(endpoints.c.endpoint_id, endpoints.c.types)
+                                  .where(endpoints.c.buyer == buyer, endpoints.c.active.is_(True)))).all():
+        types = orjson.loads(ep.types)
+        if types and ce_type not in types:
+            continue
+        await conn.execute(deliveries.insert().values(
+            endpoint_id=ep.endpoint_id, position=position, ordering_key=key, status="pending", attempts=0,
+            next_attempt_at=now()))
+
+
+def backoff(attempt: int, base_s: float, max_s: float) -> float:
+    """Seconds before the next attempt after `attempt` failures: exponential, capped, with 10% jitter."""
+    delay = min(max_s, base_s * 2 ** (attempt - 1))
+    return delay * (0.9 + 0.2 * random.random())  # noqa: S311 - jitter, not a secret
+
+
+class Dispatcher:
+    """Sends due deliveries: the head of each (endpoint, factory) queue, many
+    queues at once, one record per queue at a time."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        from services.buyers.projections import feed
+
+        self.db = db
+        self.feed = feed
+        self.s = settings
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self.sent = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._client = httpx.AsyncClient(timeout=self.s.webhook_timeout_s, follow_redirects=False,
+                                         headers={"user-agent": "WeCare-Webhooks/1"})
+        self._task = asyncio.create_task(self._run(), name="webhook-dispatcher")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+        if self._client:
+            await self._client.aclose()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                due = await self._due()
+            except Exception as e:  # noqa: BLE001 - the database is away: try again soon
+                log.warning("webhooks.poll_failed", error=str(e) or type(e).__name__)
+                due = []
+            if due:
+                await asyncio.gather(*(self._send(d) for d in due))
+                continue
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.s.webhook_poll_s)
+            except TimeoutError:
+                pass
+
+    async def _due(self) -> list[Any]:
+        d, e = deliveries, deliveries.alias("earlier")
+        blocked = exists().where(and_(e.c.endpoint_id == d.c.endpoint_id, e.c.ordering_key == d.c.ordering_key,
+                                      e.c.position < d.c.position, e.c.status != "delivered"))
+        q = (select(d.c.delivery_id, d.c.endpoint_id, d.c.position, d.c.attempts, endpoints.c.url,
+                    self.feed.c.record, self.feed.c.ce_id)
+             .join(endpoints, endpoints.c.endpoint_id == d.c.endpoint_id)
+             .join(self.feed, self.feed.c.position == d.c.position)
+             .where(d.c.status == "pending", d.c.next_attempt_at <= now(), endpoints.c.active.is_(True), ~blocked)
+             .order_by(d.c.position).limit(self.s.webhook_concurrency))
+        async with self.db.read() as conn:
+            return list((await conn.execute(q)).all())
+
+    async def _send(self, d: Any) -> None:
+        from services.buyers.projections import render
+
+        body = render(d).decode()
+        at = now()
+        async with self.db.read() as conn:
+            keys = await active_secrets(conn, d.endpoint_id, at)
+        headers = {"content-type": "application/cloudevents+json", "webhook-id": d.ce_id,
+                   "webhook-timestamp": str(int(at.timestamp())),
+                   "webhook-signature": signature(keys, d.ce_id, at, body)}
+        started = time.perf_counter()
+        code: int | None = None
+        error: str | None = None
+        try:
+            assert self._client is not None
+            r = await self._client.post(d.url, content=body.encode(), headers=headers)
+            code = r.status_code
+            if not 200 <= code < 300:
+                error = f"HTTP {code}: {r.text[:200]}"
+        except httpx.HTTPError as e:
+            error = f"{type(e).__name__}: {e}"[:500] or type(e).__name__
+        ms = int((time.perf_counter() - started) * 1000)
+        n = d.attempts + 1
+        values: dict[str, Any] = {"attempts": n, "last_status_code": code, "last_error": error}
+        if error is None:
+            values |= {"status": "delivered", "delivered_at": now()}
+            self.sent += 1
+        elif n >= self.s.webhook_max_attempts:
+            values["status"] = "parked"
+            log.warning("webhooks.parked", delivery_id=d.delivery_id, endpoint_id=d.endpoint_id, attempts=n,
+                        error=error)
+        else:
+            wait = backoff(n, self.s.webhook_backoff_base_s, self.s.webhook_backoff_max_s)
+            values["next_attempt_at"] = now() + timedelta(seconds=wait)
+            log.info("webhooks.retry", delivery_id=d.delivery_id, endpoint_id=d.endpoint_id, attempt=n,
+                     error=error, retry_in_s=round(wait, 2))
+        async with self.db.write() as conn:
+            await conn.execute(update(deliveries).where(deliveries.c.delivery_id == d.delivery_id).values(**values))
+            await conn.execute(attempts.insert().values(delivery_id=d.delivery_id, attempt=n, at=at,
+                                                        status_code=code, error=error, duration_ms=ms))
+
+
+async def redrive(db: Database, *, endpoint_id: str | None = None, delivery_id: int | None = None) -> int:
+    """Parked deliveries go again, from a fresh count of attempts."""
+    q = update(deliveries).where(deliveries.c.status == "parked")
+    if endpoint_id:
+        q = q.where(deliveries.c.endpoint_id == endpoint_id)
+    if delivery_id is not None:
+        q = q.where(deliveries.c.delivery_id == delivery_id)
+    async with db.write() as conn:
+        res = await conn.execute(q.values(status="pending", attempts=0, next_attempt_at=now()))
+    return res.rowcount or 0

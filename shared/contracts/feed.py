@@ -1,0 +1,155 @@
+"""The buyers' feed: what a brand's compliance system receives about its
+programmes, as CloudEvents 1.0 (structured JSON mode), read with a cursor or
+delivered as signed webhooks. Only aggregates leave: counts of people under
+5 are suppressed, nobody is named, and a buyer sees only the factories of
+its own programmes.
+
+Each record type has a data model here; `schemas()` generates the JSON
+Schema of each whole record from them (and of the portfolio export's row)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.contracts.figures import FactoryFigures
+
+PREFIX = "org.wecare."
+
+
+class Data(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    programme_id: str
+    country: str
+    factory_id: str
+
+
+class AssessmentCompletedData(Data):
+    factory_name: str | None
+    assessment_id: str
+    completed_on: date
+    headcount: int
+    headcount_female: int
+    headcount_male: int
+    needs: list[str] = Field(description="need areas found, most severe first")
+
+
+class KpiTarget(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    indicator: str
+    baseline: float
+    target: float
+
+
+class PlanApprovedData(Data):
+    plan_id: str
+    revision: int
+    approved_on: date
+    activities: list[str]
+    credits: int
+    milestones: list[dict[str, Any]] = Field(description="[{name, due}]")
+    kpis: list[KpiTarget]
+
+
+class MilestoneReachedData(Data):
+    plan_id: str
+    milestone: str
+    due: date
+    reached_on: date
+    on_time: bool
+
+
+class SessionDeliveredData(Data):
+    plan_id: str
+    session_id: str
+    activity: str
+    training: bool
+    delivered_on: date
+    online: bool
+    attendances: int | None
+    workers_reached: int | None
+    workers_reached_female: int | None
+    workers_reached_male: int | None
+    suppressed: list[str] = Field(description="figures blanked: under 5 people")
+
+
+class ImpactEvaluatedData(Data):
+    plan_id: str
+    baseline_on: date
+    endline_on: date
+    retention_baseline: float | None
+    retention_endline: float | None
+    retention_change: float | None
+    kpis_met: int
+    kpis_measured: int
+    comparisons: list[dict[str, Any]] = Field(description="[{metric, baseline, endline, change, improved}]")
+
+
+class ProgrammeClosedData(Data):
+    plan_id: str
+    closed_on: date
+
+
+TYPES: dict[str, type[Data]] = {
+    f"{PREFIX}assessment.completed.v1": AssessmentCompletedData,
+    f"{PREFIX}plan.approved.v1": PlanApprovedData,
+    f"{PREFIX}milestone.reached.v1": MilestoneReachedData,
+    f"{PREFIX}session.delivered.v1": SessionDeliveredData,
+    f"{PREFIX}impact.evaluated.v1": ImpactEvaluatedData,
+    f"{PREFIX}programme.closed.v1": ProgrammeClosedData,
+}
+TYPE_OF = {model: t for t, model in TYPES.items()}
+
+
+class CloudEvent(BaseModel):
+    """A feed record: a CloudEvents 1.0 event, with the `sequence` extension
+    (the feed position, zero-padded so that it also orders as a string)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str
+    source: str = Field(description="/wecare/<country>/<context> of the event it comes from")
+    type: str
+    subject: str = Field(description="factories/<factory_id>")
+    time: AwareDatetime
+    datacontenttype: Literal["application/json"] = "application/json"
+    dataschema: str
+    sequence: str
+    data: dict[str, Any]
+
+
+def sequence(position: int) -> str:
+    return f"{position:016d}"
+
+
+def schema_uri(ce_type: str) -> str:
+    return f"urn:wecare:schema:{ce_type}"
+
+
+def record_schema(ce_type: str) -> dict[str, Any]:
+    """The JSON Schema of a whole record of this type."""
+    data = TYPES[ce_type].model_json_schema(mode="serialization")
+    envelope = CloudEvent.model_json_schema(mode="serialization")
+    envelope["properties"]["type"] = {"const": ce_type, "title": "Type", "type": "string"}
+    envelope["properties"]["dataschema"] = {"const": schema_uri(ce_type), "type": "string"}
+    envelope["properties"]["data"] = {"$ref": "#/$defs/Data"}
+    defs = {**data.pop("$defs", {}), "Data": data}
+    envelope["$defs"] = {**envelope.get("$defs", {}), **defs}
+    envelope["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    envelope["$id"] = schema_uri(ce_type)
+    envelope["title"] = ce_type
+    return envelope
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every feed record's schema, and the portfolio export row's."""
+    out = {t: record_schema(t) for t in TYPES}
+    row = FactoryFigures.model_json_schema(mode="serialization")
+    row["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    row["$id"] = "urn:wecare:schema:org.wecare.portfolio.row.v1"
+    out["org.wecare.portfolio.row.v1"] = row
+    return out

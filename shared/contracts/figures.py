@@ -1,0 +1,133 @@
+"""The figures buyers report on, named once.
+
+Brands quote the same few figures in their due-diligence and ESG reports:
+factories covered, workers reached (by sex), sessions and trainings
+delivered, and the change in retention. The buyers' feed, the portfolio
+exports (CSV and XLSX) and the evaluation service's portfolio report all
+use these keys, labels and definitions, and pool them with `Pool`.
+
+A figure over fewer than MIN_PEOPLE people is suppressed wherever it
+leaves a country team: it keeps its name but has no value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MIN_PEOPLE = 5
+
+
+@dataclass(frozen=True)
+class FigureDef:
+    key: str
+    label: str
+    unit: str
+    definition: str
+
+
+FIGURES: dict[str, FigureDef] = {f.key: f for f in (
+    FigureDef("factories_covered", "Factories covered", "factories",
+              "factories in the buyer's programmes (a factory in two programmes counts once)"),
+    FigureDef("factories_assessed", "Factories assessed", "factories", "factories with a completed needs assessment"),
+    FigureDef("sessions_delivered", "Sessions delivered", "sessions", "trainings, workshops and events held"),
+    FigureDef("trainings_delivered", "Trainings delivered", "sessions",
+              "sessions of the activities the service menu lists as trainings"),
+    FigureDef("workers_reached", "Workers reached", "people",
+              "people a factory's plan reached for the first time (anonymous attendances each count)"),
+    FigureDef("workers_reached_female", "Workers reached, female", "people", "of the workers reached, women"),
+    FigureDef("workers_reached_male", "Workers reached, male", "people", "of the workers reached, men"),
+    FigureDef("retention_baseline", "Retention (%), baseline", "%", "share of workers retained, before WeCare"),
+    FigureDef("retention_endline", "Retention (%), endline", "%", "share of workers retained, at the evaluation"),
+    FigureDef("retention_change", "Retention change (percentage points)", "pp",
+              "endline minus baseline; pooled: the mean over the factories that have both"),
+)}
+PEOPLE = ("workers_reached", "workers_reached_female", "workers_reached_male")
+COUNTS = ("sessions_delivered", "trainings_delivered", *PEOPLE)
+
+
+def suppress(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The values with every people figure under MIN_PEOPLE blanked, and the keys blanked."""
+    out, hidden = dict(values), []
+    for k in PEOPLE:
+        v = out.get(k)
+        if v is not None and v < MIN_PEOPLE:
+            out[k] = None
+            hidden.append(k)
+    return out, hidden
+
+
+class FactoryFigures(BaseModel):
+    """A factory of a buyer's programme with its figures: a row of the
+    portfolio export (people figures already suppressed below 5)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    buyer: str
+    programme_id: str
+    country: str
+    factory_id: str
+    factory_name: str | None
+    assessed_on: date | None
+    plan_approved_on: date | None
+    closed_on: date | None
+    sessions_delivered: int
+    trainings_delivered: int
+    workers_reached: int | None
+    workers_reached_female: int | None
+    workers_reached_male: int | None
+    retention_baseline: float | None
+    retention_endline: float | None
+    retention_change: float | None
+    suppressed: list[str] = Field(default_factory=list, description="figures blanked: under 5 people")
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return list(cls.model_fields)
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> FactoryFigures:
+        """From unsuppressed figures: suppression is applied here."""
+        values, hidden = suppress({k: raw.get(k) for k in cls.model_fields if k != "suppressed"})
+        return cls(**values, suppressed=hidden)
+
+
+class Pool:
+    """Pools factories' unsuppressed figures in one pass with constant memory
+    (an export of a million rows feeds it as it streams them). Rows are fed
+    ordered by (country, factory_id), so that a factory in two programmes
+    counts once."""
+
+    def __init__(self) -> None:
+        self.factories = 0
+        self.assessed = 0
+        self.sums = dict.fromkeys(COUNTS, 0)
+        self.retention: dict[str, list[float]] = {k: [0.0, 0] for k in
+                                                  ("retention_baseline", "retention_endline", "retention_change")}
+        self._last: tuple[str, str] | None = None
+        self._last_assessed = False
+
+    def add(self, row: dict[str, Any]) -> None:
+        key = (row["country"], row["factory_id"])
+        if key != self._last:
+            self.factories += 1
+            self._last, self._last_assessed = key, False
+        if row.get("assessed_on") and not self._last_assessed:
+            self.assessed += 1
+            self._last_assessed = True
+        for k in COUNTS:
+            self.sums[k] += row.get(k) or 0
+        for k, acc in self.retention.items():
+            if row.get(k) is not None:
+                acc[0] += row[k]
+                acc[1] += 1
+
+    def result(self) -> dict[str, Any]:
+        """key -> value (None: suppressed or not measured)."""
+        out: dict[str, Any] = {"factories_covered": self.factories, "factories_assessed": self.assessed,
+                               **self.sums}
+        for k, (total, n) in self.retention.items():
+            out[k] = round(total / n, 2) if n else None
+        return suppress(out)[0]
