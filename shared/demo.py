@@ -16,10 +16,14 @@ from __future__ import annotations
 import asyncio
 import random
 import shutil
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from shared.natsserver import NatsServer
 
@@ -126,9 +130,11 @@ async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
         await play_planning(a, p)
         await play_delivery(p, d)
         reports = await play_evaluation(p, ev, report_dir)
+        reports += await play_buyers(clients["buyers"], info.headers("buyer", buyer="Otto Group", subject="otto"),
+                                     report_dir)
         await show_guarantees(a, p, d, launcher.nats if launcher else None)
-        say("7. Read models are derived: dropped and rebuilt from the event logs")
-        for c in (a, p, d, ev):
+        say("8. Read models are derived: dropped and rebuilt from the event logs")
+        for c in (a, p, d, ev, clients["buyers"]):
             for name in (await c.get("/ops/status")).json()["projections"]:
                 r = (await c.post(f"/ops/projections/{name}/rebuild")).json()
                 say(f"   {name:<18} rebuilt from {r['applied']:>5} events, identical to the live one: "
@@ -396,9 +402,73 @@ async def play_evaluation(p: httpx.AsyncClient, ev: httpx.AsyncClient, data_dir:
     return paths
 
 
+class _Receiver(BaseHTTPRequestHandler):
+    """The demo's stand-in for a buyer's compliance system: verifies each delivery's signature."""
+
+    secret = ""
+    got: ClassVar[list[dict]] = []
+    bad: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers.get("content-length", 0)))
+        try:
+            self.got.append(Webhook(self.secret).verify(body, dict(self.headers.items())))
+            self.send_response(204)
+        except WebhookVerificationError:
+            self.bad.append(self.headers.get("webhook-id", "?"))
+            self.send_response(401)
+        self.end_headers()
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+async def play_buyers(b: httpx.AsyncClient, as_otto: dict[str, str], data_dir: Path) -> list[Path]:
+    say("5. Buyers: Otto Group's compliance system reads its feed, takes signed webhooks and exports")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        await _wait(lambda: _caught_up(b))
+        ep = (await _ok(b.post("/buyers/Otto Group/webhooks", headers=as_otto, json={
+            "url": f"http://127.0.0.1:{server.server_port}/wecare", "start": "beginning"}))).json()
+        _Receiver.secret = ep["secret"]
+        records, after = [], ""
+        while True:
+            page = (await _ok(b.get("/buyers/Otto Group/feed", headers=as_otto,
+                                    params={"after": after, "limit": 20}))).json()
+            records += page["records"]
+            after = page["next"]
+            if not page["more"]:
+                break
+        kinds: dict[str, int] = {}
+        for r in records:
+            kinds[r["type"].removeprefix("org.wecare.")] = kinds.get(r["type"].removeprefix("org.wecare."), 0) + 1
+        say(f"   feed: {len(records)} CloudEvents about {len({r['subject'] for r in records})} factories, read in "
+            f"pages of 20: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+        async def all_delivered() -> bool:
+            return len(_Receiver.got) >= len(records)
+
+        await _wait(all_delivered, timeout=30)
+        say(f"   webhooks: {len(_Receiver.got)} deliveries to a receiver on loopback, every Standard Webhooks "
+            f"signature verified: {not _Receiver.bad and len(_Receiver.got) == len(records)}")
+        figures = (await _ok(b.get("/buyers/Otto Group/portfolio", headers=as_otto))).json()["figures"]
+        say("   figures: " + "; ".join(f"{f['label']} {f['value']}" for f in figures if f["value"] is not None))
+        out_dir = data_dir / "reports"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for fmt in ("csv", "xlsx"):
+            r = await _ok(b.get(f"/buyers/Otto Group/exports/portfolio.{fmt}", headers=as_otto))
+            (out_dir / f"otto-group-portfolio-export.{fmt}").write_bytes(r.content)
+            paths.append((out_dir / f"otto-group-portfolio-export.{fmt}").resolve())
+        say()
+        return paths
+    finally:
+        server.shutdown()
+
+
 async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.AsyncClient,
                           nats: NatsServer | None) -> None:
-    say("5. The guarantees, as a user meets them")
+    say("6. The guarantees, as a user meets them")
     body = {"factory_id": "bd-dhaka-knit", "name": "Dhaka Knitwear Ltd", "supplier": "Dhaka Knitwear Ltd Group",
             "region": "BD", "sector": "garment", "buyers": ["Otto Group"], "headcount": 1800}
     r = await c.post("/bd/factories", json=body, headers={"Idempotency-Key": "demo-bd-dhaka-knit"})
@@ -429,10 +499,10 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.A
     say(f"   a session for an activity not in the plan: {r.status_code} {r.json()['message']}")
     say()
     if nats is None:
-        say("6. (the NATS outage is shown on a stack the demo starts itself: `wecare demo --fresh`)")
+        say("7. (the NATS outage is shown on a stack the demo starts itself: `wecare demo --fresh`)")
         say()
         return
-    say("6. NATS goes down; the API keeps taking commands; nothing is lost")
+    say("7. NATS goes down; the API keeps taking commands; nothing is lost")
     nats.stop(kill=True)
     for i in range(3):
         await _ok(c.post("/vn/factories", json={**body, "factory_id": f"vn-outage-{i}", "name": f"Outage {i}",
@@ -449,7 +519,7 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.A
 
 async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.AsyncClient,
                        ev: httpx.AsyncClient) -> None:
-    say("8. Figures per country (from the projections; suppressed below 5 respondents)")
+    say("9. Figures per country (from the projections; suppressed below 5 respondents)")
     say(f"   {'country':<8}{'factories':>10}{'assessed':>9}{'cannot afford':>14}{'separated,':>11}"
         f"{'not back after':>15}")
     say(f"   {'':<8}{'':>10}{'':>9}{'basics':>14}{'guilty':>11}{'pregnancy':>15}")

@@ -180,7 +180,9 @@ class Launcher:
 
         _, jwks = local_keys(self.data_dir / "keys")
         env = {"WECARE_SERVICE": name, "WECARE_NATS_URL": self.nats_url, "WECARE_DATA_DIR": str(self.data_dir),
-               "WECARE_LOG_FORMAT": "console", "WECARE_AUTH_JWKS_FILE": str(jwks), **self.env}
+               "WECARE_LOG_FORMAT": "console", "WECARE_AUTH_JWKS_FILE": str(jwks),
+               # a stack on this machine: webhook receivers on loopback may be plain http (compose: https only)
+               "WECARE_WEBHOOK_ALLOW_HTTP": "true", **self.env}
         if self.countries:
             env["WECARE_COUNTRIES"] = self.countries
         if name in self.nats_passwords:

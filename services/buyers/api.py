@@ -124,7 +124,7 @@ async def portfolio_figures(request: Request, buyer: str) -> dict[str, Any]:
     pool = Pool()
     n = 0
     async for r in raw_rows(_service(request).db, buyer, scope_countries(request)):
-        pool.add(dict(r._mapping))
+        pool.add(r._mapping)
         n += 1
     if not n:
         raise NotFound("programmes of buyer", buyer)

@@ -64,7 +64,7 @@ from shared.contracts.feed import (
     schema_uri,
     sequence,
 )
-from shared.contracts.figures import FactoryFigures, suppress
+from shared.contracts.figures import suppress, too_few
 from shared.contracts.planning import PlanApproved, ProgrammeCreated
 from shared.menu import is_training
 from shared.projections import Projection, json_text, on
@@ -221,7 +221,7 @@ class BuyerFeed(Projection):
         female = a.reached_by_sex.get("female", 0)
         counts, hidden = suppress({"workers_reached": reached, "workers_reached_female": female,
                                    "workers_reached_male": reached - female})
-        attendances = a.total if a.total >= 5 else None
+        attendances = None if too_few(a.total) else a.total
         if attendances is None:
             hidden = ["attendances", *hidden]
         await self._fact(conn, env, e.programme_id, e.factory_id, SessionDeliveredData, {
@@ -319,11 +319,6 @@ class BuyerFeed(Projection):
             elif kind == "programme.closed":
                 row["closed_on"] = date.fromisoformat(d["closed_on"])
         await upsert(conn, portfolio, row, keys=["buyer", "country", "factory_id", "programme_id"])
-
-
-def figures_row(row: Any) -> dict[str, Any]:
-    """A portfolio row as the export shows it (suppressed)."""
-    return FactoryFigures.of(dict(row._mapping)).model_dump(mode="json")
 
 
 def projections() -> list[Projection]:

@@ -11,6 +11,7 @@ leaves a country team: it keeps its name but has no value."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -48,12 +49,16 @@ PEOPLE = ("workers_reached", "workers_reached_female", "workers_reached_male")
 COUNTS = ("sessions_delivered", "trainings_delivered", *PEOPLE)
 
 
-def suppress(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def too_few(people: int | None) -> bool:
+    """Whether a count of people is too small to leave a country team."""
+    return people is not None and people < MIN_PEOPLE
+
+
+def suppress(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The values with every people figure under MIN_PEOPLE blanked, and the keys blanked."""
     out, hidden = dict(values), []
     for k in PEOPLE:
-        v = out.get(k)
-        if v is not None and v < MIN_PEOPLE:
+        if too_few(out.get(k)):
             out[k] = None
             hidden.append(k)
     return out, hidden
@@ -109,7 +114,7 @@ class Pool:
         self._last: tuple[str, str] | None = None
         self._last_assessed = False
 
-    def add(self, row: dict[str, Any]) -> None:
+    def add(self, row: Mapping[str, Any]) -> None:
         key = (row["country"], row["factory_id"])
         if key != self._last:
             self.factories += 1

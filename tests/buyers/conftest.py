@@ -45,6 +45,8 @@ class Receiver:
     accepted: dict[str, list[tuple[str, bytes, list[str]]]] = field(default_factory=dict)  # path -> (id, body, sigs)
     rejected: list[str] = field(default_factory=list)  # bad signatures: must stay empty
     fail_with: int | None = None  # answer this status to every request
+    fail_for: set[str] = field(default_factory=set)  # answer 500 to records with these subjects
+    stamps: dict[str, list[str]] = field(default_factory=dict)  # path -> webhook-timestamp of each accepted
     hits: int = 0
     _server: uvicorn.Server | None = None
     _task: asyncio.Task | None = None
@@ -59,6 +61,8 @@ class Receiver:
         body = await request.body()
         if self.fail_with:
             return Response("busy", status_code=self.fail_with)
+        if self.fail_for and orjson.loads(body).get("subject") in self.fail_for:
+            return Response("cannot take it", status_code=500)
         headers = dict(request.headers)
         sigs = [s.split(",", 1)[1] for s in headers.get("webhook-signature", "").split(" ") if s]
         ok = False
@@ -74,6 +78,7 @@ class Receiver:
             self.rejected.append(headers.get("webhook-id", "?"))
             return Response("bad signature", status_code=401)
         self.accepted.setdefault(name, []).append((headers["webhook-id"], body, sigs))
+        self.stamps.setdefault(name, []).append(headers["webhook-timestamp"])
         return Response(status_code=204)
 
     async def start(self) -> None:

@@ -70,7 +70,7 @@ def test_up_demo_status_replay_ctrl_c_and_resume(tmp_path):
     up = _up(data)
     try:
         info = StackInfo.load(data)
-        assert info is not None and set(info.services) == {"assessment", "planning", "delivery", "evaluation"}
+        assert info is not None and set(info.services) == {"assessment", "planning", "delivery", "evaluation", "buyers"}
         demo = _wecare("demo", "--stack", str(data), "--data-dir", str(tmp_path / "unused"))
         assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
         assert "on the running stack" in demo.stdout

@@ -1,0 +1,199 @@
+"""A buyer's portfolio export at size: 1,000,000 rows as CSV and as XLSX,
+streamed by the buyers service as a real uvicorn process, read by a client
+that keeps nothing. Prints rows/s, time to first byte, bytes, and the
+server's resident memory at the first byte and at its peak (sampled from
+/proc every 50 ms), next to the raw ceiling measured in the same run: the
+same rows read with the sqlite3 driver and written with the csv module to
+nowhere, in one process.
+
+    .venv/bin/python -m benchmarks.buyers [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import sqlite3
+import tempfile
+import threading
+import time
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine
+
+from shared.auth import issue, local_keys
+from shared.launcher import ServiceProcess
+from shared.natsserver import NatsServer
+
+BUYER = "Bench Brand"
+
+
+def fill(db_path: Path, rows: int) -> None:
+    """The buyers service's tables, with `rows` portfolio rows of one buyer."""
+    from services.buyers.projections import metadata
+    from services.buyers.webhooks import metadata as webhook_metadata
+
+    engine = create_engine(f"sqlite:///{db_path}")
+    metadata.create_all(engine)
+    webhook_metadata.create_all(engine)
+    engine.dispose()
+    con = sqlite3.connect(db_path)
+    start = date(2026, 2, 1)
+
+    def gen():  # noqa: ANN202
+        for i in range(rows):
+            reached = (i * 7) % 120
+            female = reached * 2 // 3
+            yield (BUYER, ("bd", "cn", "tr", "vn")[i % 4], f"F{i:07d}", f"p{i % 20}", f"Factory {i} Ltd",
+                   (start + timedelta(days=i % 90)).isoformat(), (start + timedelta(days=30 + i % 90)).isoformat(),
+                   None, i % 9, i % 4, reached, female, reached - female, 80.0 + i % 10, 85.5 + i % 10, 5.5)
+
+    con.executemany("INSERT INTO buyers_portfolio (buyer, country, factory_id, programme_id, factory_name, "
+                    "assessed_on, plan_approved_on, closed_on, sessions_delivered, trainings_delivered, "
+                    "workers_reached, workers_reached_female, workers_reached_male, retention_baseline, "
+                    "retention_endline, retention_change) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", gen())
+    con.commit()
+    con.close()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Sampler:
+    """The peak resident memory of a process, sampled in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_mb(self.pid))
+            time.sleep(0.05)
+
+    def __enter__(self) -> Sampler:
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+
+
+def export(url: str, token: str, fmt: str, pid: int, sink: Path | None = None) -> dict[str, float]:
+    """Stream one export; the client counts bytes (and keeps the XLSX on disk if `sink`)."""
+    t0 = time.perf_counter()
+    first = rss0 = 0.0
+    size = 0
+    out = open(sink, "wb") if sink else None  # noqa: SIM115
+    with Sampler(pid) as s, httpx.stream("GET", f"{url}/buyers/{BUYER}/exports/portfolio.{fmt}",
+                                         headers={"Authorization": f"Bearer {token}"}, timeout=600) as r:
+        r.raise_for_status()
+        for chunk in r.iter_bytes(1 << 16):
+            if not first:
+                first, rss0 = time.perf_counter() - t0, rss_mb(pid)
+            size += len(chunk)
+            if out:
+                out.write(chunk)
+    if out:
+        out.close()
+    return {"seconds": time.perf_counter() - t0, "first_byte_s": first, "bytes": size, "rss_first_mb": rss0,
+            "rss_peak_mb": s.peak}
+
+
+def csv_rows(url: str, token: str) -> int:
+    """The CSV read back with the standard library as it streams: its data rows."""
+    with httpx.stream("GET", f"{url}/buyers/{BUYER}/exports/portfolio.csv",
+                      headers={"Authorization": f"Bearer {token}"}, timeout=600) as r:
+        lines = (line for line in r.iter_lines())
+        reader = csv.reader(lines)
+        next(reader)
+        return sum(1 for _ in reader)
+
+
+def xlsx_rows(path: Path) -> int:
+    """Rows of the XLSX's portfolio sheet, counted in the zip as it decompresses."""
+    n, tail = 0, b""
+    with zipfile.ZipFile(path) as z, z.open("xl/worksheets/sheet1.xml") as f:
+        while chunk := f.read(1 << 20):
+            data = tail + chunk
+            n += data.count(b"<row ")
+            tail = data[-8:]
+            n -= tail.count(b"<row ")  # counted again with the next chunk
+    return n + tail.count(b"<row ")
+
+
+def raw_ceiling(db_path: Path) -> float:
+    """Rows/s of the sqlite3 driver reading the rows and the csv module writing them to nowhere."""
+    con = sqlite3.connect(db_path)
+    t0 = time.perf_counter()
+    w = csv.writer(io.StringIO())
+    n = 0
+    for row in con.execute("SELECT * FROM buyers_portfolio WHERE buyer = ? ORDER BY country, factory_id, "
+                           "programme_id", (BUYER,)):
+        w.writerow(row)
+        n += 1
+    con.close()
+    return n / (time.perf_counter() - t0)
+
+
+class ExportStack:
+    """nats-server and the buyers service as a process, on a data dir filled with `rows` rows."""
+
+    def __init__(self, rows: int, data_dir: Path) -> None:
+        self.rows, self.dir = rows, data_dir
+        self.nats = NatsServer(store_dir=data_dir / "nats")
+        self.svc: ServiceProcess | None = None
+
+    def __enter__(self) -> ExportStack:
+        fill(self.dir / "buyers.db", self.rows)
+        self.nats.start()
+        key, jwks = local_keys(self.dir / "keys")
+        self.token = issue(key, role="buyer", buyer=BUYER, subject="bench")
+        self.svc = ServiceProcess("buyers", {"WECARE_DATA_DIR": str(self.dir), "WECARE_NATS_URL": self.nats.url,
+                                             "WECARE_AUTH_JWKS_FILE": str(jwks), "WECARE_LOG_LEVEL": "WARNING"},
+                                  log_path=self.dir / "buyers.log").start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.svc:
+            self.svc.terminate()
+        self.nats.stop()
+
+    @property
+    def pid(self) -> int:
+        assert self.svc and self.svc.proc
+        return self.svc.proc.pid
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d, ExportStack(a.rows, Path(d)) as st:
+        ceiling = raw_ceiling(Path(d) / "buyers.db")
+        print(f"portfolio export of {a.rows:,} rows (buyers service process, SQLite), pid {st.pid}")
+        print(f"  raw ceiling (sqlite3 + csv in one process): {ceiling:,.0f} rows/s")
+        for fmt in ("csv", "xlsx"):
+            sink = Path(d) / f"export.{fmt}" if fmt == "xlsx" else None
+            m = export(st.svc.url, st.token, fmt, st.pid, sink)  # type: ignore[union-attr]
+            print(f"  {fmt:<4}: {a.rows / m['seconds']:,.0f} rows/s ({a.rows / m['seconds'] / ceiling:.0%} of raw), "
+                  f"{m['seconds']:.1f} s, first byte {m['first_byte_s'] * 1000:.0f} ms, "
+                  f"{m['bytes'] / 2**20:,.1f} MiB; server RSS {m['rss_first_mb']:.0f} MiB at first byte, "
+                  f"peak {m['rss_peak_mb']:.0f} MiB (+{m['rss_peak_mb'] - m['rss_first_mb']:.0f})")
+            if sink:
+                print(f"        rows in the sheet: {xlsx_rows(sink) - 1:,}")
+                os.unlink(sink)
+
+
+if __name__ == "__main__":
+    main()
