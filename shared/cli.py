@@ -169,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     u = sub.add_parser("up", help="start nats-server and the four services on SQLite files; Ctrl-C stops them")
     u.add_argument("--data-dir", default="./data/stack")
     u.add_argument("--countries", help="a country deployment: serve and subscribe to these only, e.g. bd,vn")
-    u.add_argument("--base-port", type=int, default=8101, help="assessment on it, then planning, delivery, evaluation, buyers")
+    u.add_argument("--base-port", type=int, default=8101,
+                   help="assessment on it, then planning, delivery, evaluation, buyers")
     u.add_argument("--nats-port", type=int, default=4222)
     u.set_defaults(fn=_up)
 

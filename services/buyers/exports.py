@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the OOXML parts below are long lines of fixed XML
 """A buyer's portfolio as CSV and XLSX, streamed.
 
 Rows are read in keyset pages (a short read per page, no long transaction)

@@ -52,6 +52,7 @@ from shared.contracts.delivery import MilestoneReached, SessionDelivered
 from shared.contracts.envelope import Envelope
 from shared.contracts.evaluation import ImpactEvaluated, ProgrammeClosed
 from shared.contracts.feed import (
+    TYPE_OF,
     AssessmentCompletedData,
     CloudEvent,
     Data,
@@ -60,7 +61,6 @@ from shared.contracts.feed import (
     PlanApprovedData,
     ProgrammeClosedData,
     SessionDeliveredData,
-    TYPE_OF,
     schema_uri,
     sequence,
 )

@@ -19,7 +19,7 @@ from services.evaluation.domain.evaluation import Baseline, Evaluation, PlanTarg
 from services.evaluation.impact import load_rows, portfolio
 from services.evaluation.projections import assets, baselines, factories, journey, plans, programmes
 from shared.aggregate import DomainError, NotFound, Repository
-from shared.api import actor, buyer_scope, caller, scope_countries, expected_version, in_country, served_country
+from shared.api import actor, buyer_scope, expected_version, in_country, scope_countries, served_country
 from shared.contracts.evaluation import Practice
 
 router = APIRouter(prefix="/{country}", tags=["evaluation"])

@@ -92,12 +92,6 @@ class FactoryFigures(BaseModel):
     def columns(cls) -> list[str]:
         return list(cls.model_fields)
 
-    @classmethod
-    def of(cls, raw: dict[str, Any]) -> FactoryFigures:
-        """From unsuppressed figures: suppression is applied here."""
-        values, hidden = suppress({k: raw.get(k) for k in cls.model_fields if k != "suppressed"})
-        return cls(**values, suppressed=hidden)
-
 
 class Pool:
     """Pools factories' unsuppressed figures in one pass with constant memory

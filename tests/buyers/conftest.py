@@ -16,11 +16,11 @@ import httpx
 import orjson
 import pytest
 import uvicorn
+from standardwebhooks.webhooks import Webhook
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from standardwebhooks.webhooks import Webhook
 
 from shared.natsserver import free_port
 from shared.service import Service
@@ -86,7 +86,7 @@ class Receiver:
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
                                                      lifespan="off"))
         self._task = asyncio.create_task(self._server.serve())
-        while not self._server.started:
+        while not self._server.started:  # noqa: ASYNC110 - uvicorn says so with a flag only
             await asyncio.sleep(0.02)
 
     async def stop(self) -> None:
