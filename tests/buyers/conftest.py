@@ -25,6 +25,7 @@ from starlette.routing import Route
 from shared.natsserver import free_port
 from shared.service import Service
 from tests.evaluation.conftest import Stack
+from tests.conftest import _pg_create, _pg_drop, pg_url
 from tests.harness import auth, serve_services
 
 OTTO, HASBRO = "Otto Group", "Hasbro"
@@ -138,11 +139,18 @@ WEBHOOKS = {"webhook_allow_http": True, "webhook_backoff_base_s": 0.1, "webhook_
 
 
 @pytest.fixture
-async def buyers_stack(nats_server, tmp_path) -> AsyncIterator[BuyersStack]:
+async def buyers_stack(request, nats_server, tmp_path) -> AsyncIterator[BuyersStack]:
+    """The buyers service on SQLite, or on PostgreSQL with indirect parametrization ("postgres")."""
+    backend = getattr(request, "param", "sqlite")
     async with AsyncExitStack() as es:
         clients = await serve_services(es, ["assessment", "planning", "delivery", "evaluation"], nats_server.url,
                                        str(tmp_path))
-        (b,) = (await serve_services(es, ["buyers"], nats_server.url, str(tmp_path), **WEBHOOKS)).values()
+        store = {}
+        if backend == "postgres":
+            name = await _pg_create()
+            es.push_async_callback(_pg_drop, name)
+            store = {"database_url": pg_url(name)}
+        (b,) = (await serve_services(es, ["buyers"], nats_server.url, str(tmp_path), **WEBHOOKS, **store)).values()
         yield BuyersStack(clients["assessment"][1], clients["planning"][1], clients["delivery"][1],
                           clients["evaluation"][1], clients["evaluation"][0], buyers=b[1], buyers_service=b[0])
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 import jsonschema
 import openpyxl
 import orjson
+import pytest
 from cloudevents.core.formats.json import JSONFormat
 
 from tests.buyers.conftest import HASBRO, OTTO, BuyersStack, Receiver
@@ -36,6 +37,7 @@ async def _all_delivered(stack: BuyersStack, buyer: str, endpoint_id: str) -> bo
     return bool(items) and all(i["status"] == "delivered" for i in items)
 
 
+@pytest.mark.parametrize("buyers_stack", ["sqlite", "postgres"], indirect=True)
 async def test_a_receiver_down_for_part_of_the_run_gets_each_record_once_in_order_signed(
         buyers_stack: BuyersStack, receiver: Receiver) -> None:
     s = buyers_stack
