@@ -24,8 +24,8 @@ from starlette.routing import Route
 
 from shared.natsserver import free_port
 from shared.service import Service
-from tests.evaluation.conftest import Stack
 from tests.conftest import _pg_create, _pg_drop, pg_url
+from tests.evaluation.conftest import Stack
 from tests.harness import auth, serve_services
 
 OTTO, HASBRO = "Otto Group", "Hasbro"
