@@ -18,10 +18,11 @@ from sqlalchemy import func, select, update
 
 from services.buyers.exports import csv_stream, raw_rows, xlsx_stream
 from services.buyers.projections import feed, render
-from services.buyers.webhooks import attempts, deliveries, endpoints, new_secret, now, redrive, secrets_
+from services.buyers.webhooks import attempts, deliveries, endpoints, new_secret, redrive, secrets_
 from shared.aggregate import DomainError, NotFound
 from shared.api import actor, buyer_scope, caller, scope_countries
 from shared.auth import BUYER_WRITES, admin_only
+from shared.contracts.envelope import utcnow
 from shared.contracts.feed import TYPES, schemas, sequence
 from shared.contracts.figures import FIGURES, Pool
 
@@ -201,7 +202,7 @@ async def register_endpoint(request: Request, buyer: str, body: NewEndpoint) -> 
     types = _types(body.types)
     eid = "ep_" + uuid.uuid4().hex
     secret = new_secret()
-    at = now()
+    at = utcnow()
     async with svc.db.write() as conn:
         await svc.db.lock_appends(conn)  # no record slips between the backfill and the live queueing
         await conn.execute(endpoints.insert().values(
@@ -239,7 +240,7 @@ async def rotate_secret(request: Request, buyer: str, endpoint_id: str, body: Ro
     grace period, then stops."""
     svc = _service(request)
     grace = body.grace_s if body and body.grace_s is not None else svc.settings.webhook_secret_grace_s
-    at = now()
+    at = utcnow()
     secret = new_secret()
     async with svc.db.write() as conn:
         await _endpoint(conn, buyer, endpoint_id)

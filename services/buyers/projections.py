@@ -24,14 +24,13 @@ whenever one of them changes, so it does not depend on arrival order."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import orjson
 from sqlalchemy import (
     Column,
     Date,
-    DateTime,
     Float,
     Index,
     Integer,
@@ -68,6 +67,7 @@ from shared.contracts.figures import suppress, too_few
 from shared.contracts.planning import PlanApproved, ProgrammeCreated
 from shared.menu import is_training
 from shared.projections import Projection, json_text, on
+from shared.store.schema import UTCDateTime
 from shared.store.sql import upsert
 
 metadata = MetaData()
@@ -96,7 +96,7 @@ facts = Table(
     Column("country", String(8), nullable=False),
     Column("factory_id", String(100), nullable=False),
     Column("programme_id", String(100)),  # None: about the factory, whatever the programme (an assessment)
-    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
     Column("data", Text, nullable=False),  # the record's data, without programme_id
     Index("ix_buyers_facts_factory", "country", "factory_id"),
 )
@@ -142,11 +142,6 @@ def render(row: Any) -> bytes:
     rec = orjson.loads(row.record)
     rec["sequence"] = sequence(row.position)
     return orjson.dumps(rec, option=orjson.OPT_SORT_KEYS)
-
-
-def _utc(t: datetime) -> datetime:
-    """SQLite gives back naive datetimes: the store writes UTC."""
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 def _retention(comparisons: list[Any]) -> tuple[float | None, float | None, float | None]:
@@ -273,7 +268,7 @@ class BuyerFeed(Projection):
         data = orjson.loads(fact.data)
         data.pop("_raw", None)
         ce = CloudEvent(id=fact.event_id, source=fact.source, type=fact.type, subject=f"factories/{fact.factory_id}",
-                        time=_utc(fact.occurred_at), dataschema=schema_uri(fact.type), sequence="0",
+                        time=fact.occurred_at, dataschema=schema_uri(fact.type), sequence="0",
                         data={**data, "programme_id": programme_id, "country": fact.country,
                               "factory_id": fact.factory_id})
         record = ce.model_dump(mode="json", exclude={"sequence"})

@@ -23,7 +23,7 @@ import base64
 import random
 import secrets
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -31,7 +31,6 @@ import orjson
 from sqlalchemy import (
     Boolean,
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -47,9 +46,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from standardwebhooks.webhooks import Webhook
 
+from shared.contracts.envelope import utcnow
 from shared.logging import get_logger
 from shared.settings import Settings
 from shared.store.database import Database
+from shared.store.schema import UTCDateTime
 
 log = get_logger("webhooks")
 metadata = MetaData()
@@ -62,16 +63,16 @@ endpoints = Table(
     Column("types", Text, nullable=False),  # JSON list; empty: every type
     Column("description", String(300)),
     Column("active", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
     Column("created_by", String(300), nullable=False),
 )
 
 secrets_ = Table(
     "buyers_endpoint_secrets", metadata,
     Column("endpoint_id", String(40), primary_key=True),
-    Column("created_at", DateTime(timezone=True), primary_key=True),
+    Column("created_at", UTCDateTime, primary_key=True),
     Column("secret", String(200), nullable=False),
-    Column("expires_at", DateTime(timezone=True)),  # None: current
+    Column("expires_at", UTCDateTime),  # None: current
 )
 
 deliveries = Table(
@@ -82,10 +83,10 @@ deliveries = Table(
     Column("ordering_key", String(200), nullable=False),  # <country>/<factory_id>
     Column("status", String(16), nullable=False),  # pending | delivered | parked
     Column("attempts", Integer, nullable=False),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
     Column("last_status_code", Integer),
     Column("last_error", Text),
-    Column("delivered_at", DateTime(timezone=True)),
+    Column("delivered_at", UTCDateTime),
     UniqueConstraint("endpoint_id", "position", name="uq_buyers_delivery"),
     Index("ix_buyers_deliveries_key", "endpoint_id", "ordering_key", "position"),
     Index("ix_buyers_deliveries_status", "status", "next_attempt_at"),
@@ -96,15 +97,11 @@ attempts = Table(
     Column("attempt_id", Integer, primary_key=True, autoincrement=True),
     Column("delivery_id", Integer, nullable=False, index=True),
     Column("attempt", Integer, nullable=False),  # since the delivery was queued or last re-driven
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
     Column("status_code", Integer),
     Column("error", Text),
     Column("duration_ms", Integer, nullable=False),
 )
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_secret() -> str:
@@ -120,11 +117,7 @@ async def active_secrets(conn: AsyncConnection, endpoint_id: str, at: datetime) 
     rows = (await conn.execute(select(secrets_.c.secret, secrets_.c.expires_at)
                                .where(secrets_.c.endpoint_id == endpoint_id)
                                .order_by(secrets_.c.created_at.desc()))).all()
-    return [s for s, exp in rows if exp is None or _aware(exp) > at]
-
-
-def _aware(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
+    return [s for s, exp in rows if exp is None or exp > at]
 
 
 async def enqueue(conn: AsyncConnection, buyer: str, position: int, ce_type: str, key: str) -> None:
@@ -136,7 +129,7 @@ async def enqueue(conn: AsyncConnection, buyer: str, position: int, ce_type: str
             continue
         await conn.execute(deliveries.insert().values(
             endpoint_id=ep.endpoint_id, position=position, ordering_key=key, status="pending", attempts=0,
-            next_attempt_at=now()))
+            next_attempt_at=utcnow()))
 
 
 def backoff(attempt: int, base_s: float, max_s: float) -> float:
@@ -202,7 +195,7 @@ class Dispatcher:
                     self.feed.c.record, self.feed.c.ce_id)
              .join(endpoints, endpoints.c.endpoint_id == d.c.endpoint_id)
              .join(self.feed, self.feed.c.position == d.c.position)
-             .where(d.c.status == "pending", d.c.next_attempt_at <= now(), endpoints.c.active.is_(True), ~blocked)
+             .where(d.c.status == "pending", d.c.next_attempt_at <= utcnow(), endpoints.c.active.is_(True), ~blocked)
              .order_by(d.c.position).limit(self.s.webhook_concurrency))
         async with self.db.read() as conn:
             return list((await conn.execute(q)).all())
@@ -211,7 +204,7 @@ class Dispatcher:
         from services.buyers.projections import render
 
         body = render(d).decode()
-        at = now()
+        at = utcnow()
         async with self.db.read() as conn:
             keys = await active_secrets(conn, d.endpoint_id, at)
         headers = {"content-type": "application/cloudevents+json", "webhook-id": d.ce_id,
@@ -232,7 +225,7 @@ class Dispatcher:
         n = d.attempts + 1
         values: dict[str, Any] = {"attempts": n, "last_status_code": code, "last_error": error}
         if error is None:
-            values |= {"status": "delivered", "delivered_at": now()}
+            values |= {"status": "delivered", "delivered_at": utcnow()}
             self.sent += 1
         elif n >= self.s.webhook_max_attempts:
             values["status"] = "parked"
@@ -240,7 +233,7 @@ class Dispatcher:
                         error=error)
         else:
             wait = backoff(n, self.s.webhook_backoff_base_s, self.s.webhook_backoff_max_s)
-            values["next_attempt_at"] = now() + timedelta(seconds=wait)
+            values["next_attempt_at"] = utcnow() + timedelta(seconds=wait)
             log.info("webhooks.retry", delivery_id=d.delivery_id, endpoint_id=d.endpoint_id, attempt=n,
                      error=error, retry_in_s=round(wait, 2))
         async with self.db.write() as conn:
@@ -257,5 +250,5 @@ async def redrive(db: Database, *, endpoint_id: str | None = None, delivery_id: 
     if delivery_id is not None:
         q = q.where(deliveries.c.delivery_id == delivery_id)
     async with db.write() as conn:
-        res = await conn.execute(q.values(status="pending", attempts=0, next_attempt_at=now()))
+        res = await conn.execute(q.values(status="pending", attempts=0, next_attempt_at=utcnow()))
     return res.rowcount or 0
