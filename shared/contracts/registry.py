@@ -40,6 +40,7 @@ class EventRegistry:
     def __init__(self) -> None:
         self._types: dict[tuple[str, str], type[DomainEvent]] = {}
         self._upcasters: dict[tuple[str, str, int], Upcaster] = {}
+        self._private: dict[str, frozenset[str]] = {}
 
     def event(self, context: str, *, version: int = 1, name: str | None = None) -> Callable[[type[E]], type[E]]:
         def register(cls: type[E]) -> type[E]:
@@ -50,6 +51,7 @@ class EventRegistry:
             if key in self._types and self._types[key] is not cls:
                 raise ValueError(f"event type {key} registered twice")
             self._types[key] = cls
+            self._private.clear()
             return cls
 
         return register
@@ -89,6 +91,12 @@ class EventRegistry:
 
     def types(self, context: str | None = None) -> list[type[DomainEvent]]:
         return [t for (c, _), t in sorted(self._types.items()) if context is None or c == context]
+
+    def private_types(self, context: str) -> frozenset[str]:
+        """The names of a context's private event types (asked on every append: kept)."""
+        if context not in self._private:
+            self._private[context] = frozenset(t.event_type for t in self.types(context) if t.private)
+        return self._private[context]
 
 
 registry = EventRegistry()

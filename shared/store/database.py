@@ -3,15 +3,22 @@ through one code path.
 
 Writes are serialised on purpose, so that a reader of "everything after
 position N" never skips an event that commits late:
-- SQLite: one writer connection, every write transaction is BEGIN IMMEDIATE
+- SQLite: one writer connection, held for the process's life and lent to one
+  write transaction at a time; every write transaction is BEGIN IMMEDIATE
   (WAL mode, busy timeout, so other processes wait instead of failing).
 - PostgreSQL: a write transaction that appends events first takes a
   transaction-scoped advisory lock, so positions become visible in order
   (the same idea as Message DB; `eventsourcing` takes a table lock).
+
+The event store's own appends go through `appending()`: a transaction on the
+driver connection (see driver.py). On PostgreSQL it has a connection of its
+own, so the process's appends queue in the process (and are committed in
+groups by the event store) before they queue on the advisory lock.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +27,7 @@ from sqlalchemy import MetaData, event, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from shared.store.driver import Driver, driver_for
 from shared.store.schema import kernel_metadata
 
 APPEND_LOCK_KEY = 0x5745_4341  # "WECA": pg_advisory_xact_lock key of the events table
@@ -43,13 +51,17 @@ class Database:
         else:
             self.writer = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
             self.reader = self.writer
+        # the connection appends run on (SQLite: the one writer connection), lent under this lock
+        self._held: AsyncConnection | None = None
+        self._held_driver: Driver | None = None
+        self._held_lock = asyncio.Lock()
 
     @property
     def dialect(self) -> str:
         return self.writer.dialect.name
 
     async def create_all(self, *metadatas: MetaData) -> None:
-        async with self.writer.begin() as conn:
+        async with self.write() as conn:
             for md in (kernel_metadata, *metadatas):
                 await conn.run_sync(md.create_all)
 
@@ -57,10 +69,79 @@ class Database:
     async def write(self, *, appending: bool = False) -> AsyncIterator[AsyncConnection]:
         """A write transaction. `appending=True` serialises it with every other
         appender (PostgreSQL advisory lock; SQLite is single-writer anyway)."""
+        if self.is_sqlite:
+            async with self._held_lock:
+                conn = await self._connection()
+                try:
+                    async with conn.begin():
+                        yield conn
+                except BaseException:
+                    await self._check_held(conn)
+                    raise
+            return
         async with self.writer.begin() as conn:
             if appending:
                 await self.lock_appends(conn)
             yield conn
+
+    async def _connection(self) -> AsyncConnection:
+        if self._held is None:
+            self._held = await self.writer.connect()
+        return self._held
+
+    async def _check_held(self, conn: AsyncConnection) -> None:
+        """After a failed transaction: give up the held connection if it is broken."""
+        if conn.invalidated or conn.closed:
+            self._held, self._held_driver = None, None
+            await conn.close()
+
+    @asynccontextmanager
+    async def appending(self) -> AsyncIterator[Driver]:
+        """A write transaction on the driver connection, serialised with every
+        appender: committed when the block ends, rolled back if it raises."""
+        async with self._held_lock:
+            conn = await self._connection()
+            if self._held_driver is None:
+                self._held_driver = await self.driver(conn)
+            driver = self._held_driver
+            try:
+                await self._begin_append(driver)
+            except BaseException:
+                await self._drop_held()
+                raise
+            try:
+                yield driver
+            except BaseException:
+                try:
+                    await driver.execute("ROLLBACK")
+                except BaseException:
+                    await self._drop_held()
+                raise
+            try:
+                await driver.execute("COMMIT")
+            except BaseException:
+                await self._drop_held()  # the outcome is unknown to this connection: start afresh
+                raise
+
+    async def _begin_append(self, driver: Driver) -> None:
+        if self.is_sqlite:
+            await driver.execute("BEGIN IMMEDIATE")
+        else:  # one round trip for both
+            await driver.execute(f"BEGIN; SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})")
+
+    async def _drop_held(self) -> None:
+        conn, self._held, self._held_driver = self._held, None, None
+        if conn is not None:
+            try:
+                await conn.invalidate()
+                await conn.close()
+            except Exception:  # noqa: BLE001 - already broken
+                pass
+
+    async def driver(self, conn: AsyncConnection) -> Driver:
+        """The driver connection under a SQLAlchemy connection (same transaction)."""
+        raw = await conn.get_raw_connection()
+        return driver_for(raw.driver_connection, self.dialect)
 
     async def lock_appends(self, conn: AsyncConnection) -> None:
         """Serialise this write transaction with every appender (a no-op on
@@ -78,6 +159,10 @@ class Database:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        async with self._held_lock:
+            if self._held is not None:
+                await self._held.close()
+                self._held, self._held_driver = None, None
         await self.writer.dispose()
         if self.reader is not self.writer:
             await self.reader.dispose()

@@ -4,20 +4,22 @@ idempotency keys."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import orjson
-from sqlalchemy import bindparam, delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.envelope import Envelope, utcnow
 from shared.contracts.registry import UnknownEventType, registry
 from shared.store.database import Database
+from shared.store.driver import INTEGRITY_ERRORS, ROWS_PER_STATEMENT, Driver
 from shared.store.schema import commands, events, outbox
 
 
@@ -26,10 +28,6 @@ def is_private(context: str, event_type: str) -> bool:
         return registry.get(context, event_type).private
     except UnknownEventType:
         return False
-
-
-def _private(e: Envelope) -> bool:
-    return is_private(e.context, e.event_type)
 
 
 class ConcurrencyError(Exception):
@@ -52,6 +50,7 @@ class AppendResult:
     event_ids: list[str] = field(default_factory=list)
     replayed: bool = False  # True: nothing new was written (same idempotency key or same event ids)
     published: int = 0  # how many of the events were marked for publication (private ones are not)
+    public_positions: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def to_json(self) -> bytes:
         return orjson.dumps(
@@ -65,26 +64,21 @@ class AppendResult:
         return cls(d["stream_id"], d["version"], d["positions"], d["event_ids"], replayed=replayed)
 
 
-# statements of the append path, built once
-def _last(column):  # noqa: ANN001, ANN202
-    """`column` of the stream's last event."""
-    return (select(column).where(events.c.stream_id == bindparam("stream_id"))
-            .order_by(events.c.stream_version.desc()).limit(1).scalar_subquery())
-
-
-_HEAD = select(
-    _last(events.c.stream_version), _last(events.c.previous_version), _last(events.c.event_type),
-    select(commands.c.result).where(commands.c.idempotency_key == bindparam("key")).scalar_subquery(),
-)
-_INSERT_EVENTS = insert(events).returning(events.c.position, sort_by_parameter_order=True)
-_INSERT_OUTBOX = insert(outbox)
-
 _COLUMNS = (
     events.c.position, events.c.event_id, events.c.stream_id, events.c.stream_version, events.c.previous_version,
     events.c.event_type, events.c.schema_version, events.c.country, events.c.occurred_at,
     events.c.recorded_at, events.c.correlation_id, events.c.causation_id, events.c.actor,
     events.c.payload,
 )
+
+
+@dataclass
+class _Request:
+    stream_id: str
+    expected_version: int | None
+    events: list[Envelope]
+    key: str | None
+    done: asyncio.Future[AppendResult] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
 class EventStore:
@@ -97,6 +91,8 @@ class EventStore:
         # long stream is not decoded again on every command.
         self._cache: OrderedDict[str, list[Envelope]] = OrderedDict()
         self._cache_size = cached_streams
+        self._queue: list[_Request] = []  # appends waiting for the next group commit
+        self._group_lock = asyncio.Lock()
 
     def _envelope(self, row) -> Envelope:  # noqa: ANN001
         return Envelope.model_construct(
@@ -121,11 +117,40 @@ class EventStore:
 
     async def append(self, stream_id: str, expected_version: int | None, new_events: Sequence[Envelope], *,
                      idempotency_key: str | None = None, conn: AsyncConnection | None = None) -> AppendResult:
-        """`conn`: append inside the caller's write transaction (see
+        """Append events at versions expected_version+1.. atomically, with their
+        outbox markers. A stale expected_version raises ConcurrencyError; the
+        same event ids appended again (or the same idempotency key) is a no-op
+        that returns the first result. expected_version=None appends at the
+        end of the stream whatever its version (for streams that only
+        accumulate, like survey responses); the envelopes are renumbered.
+        Events of a private type are stored but get no outbox marker: they
+        never leave the service.
+
+        `conn`: append inside the caller's write transaction (see
         `transaction()`), e.g. several streams at once, or a reaction to an
-        event together with the consumer's tracking record."""
-        result = await self._append(stream_id, expected_version, new_events, idempotency_key=idempotency_key,
-                                    conn=conn)
+        event together with the consumer's tracking record. Without it, the
+        append commits on its own: appends that arrive while another commits
+        are committed together in the next transaction (group commit: one
+        flush for many commands; each command is still checked, and fails or
+        succeeds, on its own)."""
+        for i, e in enumerate(new_events, start=1):
+            if e.stream_id != stream_id or (expected_version is not None and e.stream_version != expected_version + i):
+                raise ValueError(f"event {i} has stream {e.stream_id} v{e.stream_version}, "
+                                 f"expected {stream_id} v{expected_version + i}")
+            if e.context != self.context:
+                raise ValueError(f"event of context {e.context} appended to the {self.context} store")
+        req = _Request(stream_id, expected_version, list(new_events), idempotency_key)
+        if conn is None:
+            result = await self._append_in_group(req)
+        else:
+            await self.db.lock_appends(conn)  # re-entrant within the transaction
+            driver = await self.db.driver(conn)
+            try:
+                result = await self._write(driver, req, utcnow())
+            except INTEGRITY_ERRORS:
+                # Only reachable if the serialisation were bypassed.
+                raise ConcurrencyError(stream_id, expected_version or 0, -1) from None
+            await self._mark_outbox(driver, [result])
         if not result.replayed and result.published:
             for hook in self.on_append:
                 hook()
@@ -138,93 +163,115 @@ class EventStore:
         async with self.db.write(appending=True) as conn:
             yield conn
 
-    @asynccontextmanager
-    async def _writing(self, conn: AsyncConnection | None) -> AsyncIterator[AsyncConnection]:
-        if conn is None:
-            async with self.db.write(appending=True) as own:
-                yield own
-        else:
-            await self.db.lock_appends(conn)  # re-entrant within the transaction
-            yield conn
+    # -- group commit ------------------------------------------------------
 
-    async def _append(
-        self,
-        stream_id: str,
-        expected_version: int | None,
-        new_events: Sequence[Envelope],
-        *,
-        idempotency_key: str | None = None,
-        conn: AsyncConnection | None = None,
-    ) -> AppendResult:
-        """Append events at versions expected_version+1.. atomically, with their
-        outbox markers. A stale expected_version raises ConcurrencyError; the
-        same event ids appended again (or the same idempotency key) is a no-op
-        that returns the first result. expected_version=None appends at the
-        end of the stream whatever its version (for streams that only
-        accumulate, like survey responses); the envelopes are renumbered.
-        Events of a private type are stored but get no outbox marker: they
-        never leave the service."""
-        for i, e in enumerate(new_events, start=1):
-            if e.stream_id != stream_id or (expected_version is not None and e.stream_version != expected_version + i):
-                raise ValueError(f"event {i} has stream {e.stream_id} v{e.stream_version}, "
-                                 f"expected {stream_id} v{expected_version + i}")
-            if e.context != self.context:
-                raise ValueError(f"event of context {e.context} appended to the {self.context} store")
-        async with self._writing(conn) as conn:
-            # one round trip for the stream's version and the command's earlier result
-            current, last_previous, last_type, done = (
-                await conn.execute(_HEAD, {"stream_id": stream_id, "key": idempotency_key or ""})).one()
+    async def _append_in_group(self, req: _Request) -> AppendResult:
+        self._queue.append(req)
+        async with self._group_lock:
+            if not req.done.done():
+                group, self._queue = self._queue, []
+                if len(group) == 1:
+                    await self._commit_group(group)
+                else:  # shielded: a caller that goes away does not abort the others' transaction
+                    await asyncio.shield(asyncio.ensure_future(self._commit_group(group)))
+        return req.done.result()
+
+    async def _commit_group(self, group: list[_Request]) -> None:
+        outcomes: list[AppendResult | BaseException] = []
+        try:
+            async with self.db.appending() as driver:
+                now = utcnow()
+                for req in group:
+                    try:
+                        outcomes.append(await self._write(driver, req, now))
+                    except ConcurrencyError as e:  # this command's own outcome: the others go on
+                        outcomes.append(e)
+                await self._mark_outbox(driver, [o for o in outcomes if isinstance(o, AppendResult)])
+        except INTEGRITY_ERRORS as e:
+            if len(group) > 1:  # find the one: each alone
+                for req in group:
+                    await self._commit_group([req])
+                return
+            req = group[0]
+            outcomes = [ConcurrencyError(req.stream_id, req.expected_version or 0, -1)]
+            outcomes[0].__cause__ = e
+        except BaseException as e:  # database down, cancelled: nothing of the group committed
+            for req in group:
+                if not req.done.done():
+                    req.done.set_exception(e)
+            if not isinstance(e, Exception):
+                raise
+            return
+        for req, outcome in zip(group, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                req.done.set_exception(outcome)
+            else:
+                req.done.set_result(outcome)
+
+    # -- the append, on the driver connection --------------------------------
+
+    async def _write(self, driver: Driver, req: _Request, now: datetime) -> AppendResult:
+        """One command's events, inside a serialised transaction."""
+        sql = driver.sql
+        stream_id, expected, new_events = req.stream_id, req.expected_version, req.events
+        if expected is None:
+            [(current, done)] = await driver.fetch(sql.head(), (stream_id, req.key))
             if done is not None:
                 return AppendResult.from_json(done, replayed=True)
-            current = int(current or 0)
-            # the stream's last published version: what a consumer has seen of it
-            published = current if not current or not is_private(self.context, last_type) else last_previous
-            if expected_version is None:
-                expected_version = current
-                new_events = [e.model_copy(update={"stream_version": current + i})
-                              for i, e in enumerate(new_events, start=1)]
-            if current != expected_version:
-                same = await self._same_events(conn, new_events)
-                if same is not None:
-                    return same
-                raise ConcurrencyError(stream_id, expected_version, current)
-            if not new_events:
-                return AppendResult(stream_id, current)
-            now = utcnow()
-            previous = []
-            for e in new_events:
-                previous.append(published)
-                if not _private(e):
-                    published = e.stream_version
-            rows = [
-                {
-                    "event_id": e.event_id, "stream_id": e.stream_id, "stream_version": e.stream_version,
-                    "previous_version": prev,
-                    "event_type": e.event_type, "schema_version": e.schema_version, "country": e.country,
-                    "occurred_at": e.occurred_at, "recorded_at": now, "correlation_id": e.correlation_id,
-                    "causation_id": e.causation_id, "actor": e.actor,
-                    "payload": orjson.dumps(e.payload).decode(),
-                }
-                for e, prev in zip(new_events, previous, strict=True)
-            ]
-            try:
-                positions = list((await conn.execute(_INSERT_EVENTS, rows)).scalars())
-            except IntegrityError:
-                # Only reachable if the serialisation above were bypassed.
-                raise ConcurrencyError(stream_id, expected_version, -1) from None
-            public = [{"position": p} for p, e in zip(positions, new_events, strict=True) if not _private(e)]
-            if public:
-                await conn.execute(_INSERT_OUTBOX, public)
-            result = AppendResult(stream_id, expected_version + len(new_events), positions,
-                                  [str(e.event_id) for e in new_events], published=len(public))
-            if idempotency_key is not None:
-                await conn.execute(
-                    insert(commands).values(
-                        idempotency_key=idempotency_key, stream_id=stream_id,
-                        result=result.to_json().decode(), recorded_at=now,
-                    )
-                )
-            return result
+            expected = int(current)
+            new_events = [e.model_copy(update={"stream_version": expected + i})
+                          for i, e in enumerate(new_events, start=1)]
+        if not new_events:
+            return await self._explain(driver, req, expected, new_events, nothing=True)
+        private = registry.private_types(self.context)
+        recorded_at = sql.time(now)
+        rows = []
+        published: int | None = None  # None: the stream's last published version before this command
+        for e in new_events:
+            rows.append(sql.event_row(e, published, recorded_at))
+            if e.event_type not in private:
+                published = e.stream_version
+        positions: list[int] = []
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start:start + ROWS_PER_STATEMENT]
+            args = [stream_id, expected + start, req.key]
+            for r in chunk:
+                args.extend(r)
+            got = await driver.fetch(sql.insert(len(chunk), private), args)
+            if not got:  # stale version or a command done before: nothing inserted
+                return await self._explain(driver, req, expected, new_events)
+            positions.extend(sorted(p for (p,) in got))
+        public = [p for p, e in zip(positions, new_events, strict=True) if e.event_type not in private]
+        result = AppendResult(stream_id, expected + len(new_events), positions,
+                              [str(e.event_id) for e in new_events], published=len(public), public_positions=public)
+        if req.key is not None:
+            await driver.execute(sql.command(), (req.key, stream_id, result.to_json().decode(), recorded_at))
+        return result
+
+    async def _mark_outbox(self, driver: Driver, results: Sequence[AppendResult]) -> None:
+        public = [p for r in results for p in r.public_positions]
+        if public:
+            await driver.execute(driver.sql.outbox(), (driver.sql.positions(public),))
+
+    async def _explain(self, driver: Driver, req: _Request, expected: int, new_events: Sequence[Envelope],
+                       *, nothing: bool = False) -> AppendResult:
+        """Nothing was inserted: the command's first result, the same events
+        stored before, or a conflict."""
+        sql = driver.sql
+        [(current, done)] = await driver.fetch(sql.head(), (req.stream_id, req.key))
+        if done is not None:
+            return AppendResult.from_json(done, replayed=True)
+        current = int(current)
+        if current == expected and nothing:
+            return AppendResult(req.stream_id, current)
+        if new_events:
+            ids = [e.event_id for e in new_events]
+            found = await driver.fetch(sql.same_events(), (sql.ids(ids),))
+            want = [(sql.uuid(e.event_id), e.stream_id, e.stream_version) for e in new_events]
+            if [(r[0], r[1], r[2]) for r in found] == want:
+                return AppendResult(req.stream_id, new_events[-1].stream_version, [r[3] for r in found],
+                                    [str(i) for i in ids], replayed=True)
+        raise ConcurrencyError(req.stream_id, expected, current)
 
     async def command_result(self, idempotency_key: str) -> AppendResult | None:
         async with self.db.read() as conn:
@@ -232,22 +279,6 @@ class EventStore:
                 select(commands.c.result).where(commands.c.idempotency_key == idempotency_key)
             )
         return AppendResult.from_json(done, replayed=True) if done is not None else None
-
-    async def _same_events(self, conn: AsyncConnection, new_events: Sequence[Envelope]) -> AppendResult | None:
-        if not new_events:
-            return None
-        ids = [e.event_id for e in new_events]
-        found = (
-            await conn.execute(
-                select(events.c.event_id, events.c.stream_id, events.c.stream_version, events.c.position)
-                .where(events.c.event_id.in_(ids)).order_by(events.c.position)
-            )
-        ).all()
-        want = [(e.event_id, e.stream_id, e.stream_version) for e in new_events]
-        if [(r.event_id, r.stream_id, r.stream_version) for r in found] != want:
-            return None
-        return AppendResult(new_events[0].stream_id, new_events[-1].stream_version,
-                            [r.position for r in found], [str(i) for i in ids], replayed=True)
 
     async def _version(self, conn: AsyncConnection, stream_id: str) -> int:
         v = await conn.scalar(select(func.max(events.c.stream_version)).where(events.c.stream_id == stream_id))

@@ -114,29 +114,41 @@ async def test_old_schema_version_is_upcast_on_read(store: EventStore) -> None:
     assert e.factory == "Dongguan Toys" and e.purpose == "advisory"
 
 
-def _delayed_commits(db: Database, serialise: bool):  # noqa: ANN202
+def _delayed_commits(db: Database, serialise: bool) -> Database:
     """Make every append hold its transaction open for a random moment after
     inserting, so that late commits are likely. serialise=False drops the
-    append lock: the reader must then be able to catch the skip."""
-    original = db.write
+    append lock between processes: the reader must then be able to catch the
+    skip."""
+    original = db.appending
 
     @asynccontextmanager
-    async def write(*, appending: bool = False):  # noqa: ANN202
-        async with original(appending=appending and serialise) as conn:
-            yield conn
-            if appending:
-                await asyncio.sleep(random.uniform(0, 0.01))
+    async def appending():  # noqa: ANN202
+        async with original() as driver:
+            yield driver
+            await asyncio.sleep(random.uniform(0, 0.01))
 
-    db.write = write  # type: ignore[method-assign]
+    async def begin_without_lock(driver) -> None:  # noqa: ANN001
+        await driver.execute("BEGIN")
+
+    db.appending = appending  # type: ignore[method-assign]
+    if not serialise:
+        db._begin_append = begin_without_lock  # type: ignore[method-assign]
+    return db
 
 
-async def _writers_against_reader(store: EventStore, writers: int, per_writer: int) -> tuple[list[int], int]:
+async def _writers_against_reader(store: EventStore, writers: int, per_writer: int, *, replicas: int = 1,
+                                  serialise: bool = True) -> tuple[list[int], int]:
+    """`writers` concurrent writers spread over `replicas` processes' worth
+    of stores (each its own Database, as two service replicas have), against
+    a reader of read_all."""
+    dbs = [_delayed_commits(Database(store.db.url), serialise) for _ in range(replicas)]
+    stores = [EventStore(db, store.context) for db in dbs]
     done = asyncio.Event()
     seen: list[int] = []
 
     async def writer(w: int) -> None:
         for i in range(per_writer):
-            await store.append(f"visit-{w}-{i}", 0, [scheduled(f"visit-{w}-{i}")])
+            await stores[w % replicas].append(f"visit-{w}-{i}", 0, [scheduled(f"visit-{w}-{i}")])
 
     async def reader() -> None:
         cursor = 0
@@ -150,26 +162,28 @@ async def _writers_against_reader(store: EventStore, writers: int, per_writer: i
             await asyncio.sleep(0.001)
 
     r = asyncio.create_task(reader())
-    await asyncio.gather(*(writer(w) for w in range(writers)))
-    done.set()
-    await r
+    try:
+        await asyncio.gather(*(writer(w) for w in range(writers)))
+    finally:
+        done.set()
+        await r
+        for db in dbs:
+            await db.dispose()
     return seen, await count(store.db)
 
 
 async def test_reader_never_skips_a_late_commit(store: EventStore) -> None:
-    _delayed_commits(store.db, serialise=True)
-    seen, total = await _writers_against_reader(store, writers=16, per_writer=15)
+    seen, total = await _writers_against_reader(store, writers=16, per_writer=15, replicas=4)
     assert len(seen) == total == 240
     assert seen == sorted(seen) and len(set(seen)) == len(seen)
 
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 async def test_without_the_append_lock_the_reader_does_skip(store: EventStore) -> None:
-    """The same test without serialised appends on PostgreSQL: sequence values
-    commit out of order and the reader misses events. This is what the lock
-    in Database.write(appending=True) prevents."""
-    _delayed_commits(store.db, serialise=False)
-    seen, total = await _writers_against_reader(store, writers=16, per_writer=15)
+    """The same test without the append lock between replicas on PostgreSQL:
+    sequence values commit out of order and the reader misses events. This
+    is what the advisory lock in Database.appending() prevents."""
+    seen, total = await _writers_against_reader(store, writers=16, per_writer=15, replicas=4, serialise=False)
     assert total == 240
     assert len(seen) < total, "expected skipped events without the append lock"
 
@@ -223,3 +237,97 @@ async def test_a_cached_stream_still_shows_what_another_replica_appended(databas
             assert len(await mine.load("visit-a", conn=conn)) == 3
             raise RuntimeError("a later step fails")
     assert [e.stream_version for e in await mine.load_stream("visit-a")] == [1, 2]
+
+
+def _count_transactions(db: Database) -> list[int]:
+    """How many append transactions committed (one group commit = one)."""
+    original, commits = db.appending, [0]
+
+    @asynccontextmanager
+    async def appending():  # noqa: ANN202
+        async with original() as driver:
+            yield driver
+        commits[0] += 1
+
+    db.appending = appending  # type: ignore[method-assign]
+    return commits
+
+
+async def test_concurrent_commands_commit_in_groups_each_with_its_own_outcome(store: EventStore) -> None:
+    """Commands that arrive while another commits share the next transaction,
+    and each still gets its own result: fresh appends, a stale version, a
+    retried idempotency key and the same events again, all in flight at once."""
+    await store.append("visit-old", 0, [scheduled("visit-old")], idempotency_key="done-before")
+    again = [scheduled("visit-same"), noted("visit-same", 2)]
+    first_same = await store.append("visit-same", 0, again)
+    commits = _count_transactions(store.db)
+    fresh = [store.append(f"visit-{i}", 0, [scheduled(f"visit-{i}"), noted(f"visit-{i}", 2)]) for i in range(40)]
+    stale = store.append("visit-old", 0, [scheduled("visit-old")])
+    retried = store.append("visit-old", 0, [scheduled("visit-old")], idempotency_key="done-before")
+    same = store.append("visit-same", 0, again)
+    rivals = [store.append("visit-rival", 0, [scheduled("visit-rival", factory=f"F{w}")]) for w in range(2)]
+    results = await asyncio.gather(*fresh, stale, retried, same, *rivals, return_exceptions=True)
+    assert commits[0] < 10, f"{commits[0]} transactions for 45 commands: not grouped"
+    fresh_r, stale_r, retried_r, same_r, rival_r = results[:40], results[40], results[41], results[42], results[43:]
+    assert all(r.version == 2 and not r.replayed and len(r.positions) == 2 for r in fresh_r)
+    positions = [p for r in fresh_r for p in r.positions]
+    assert len(set(positions)) == 80
+    assert isinstance(stale_r, ConcurrencyError) and stale_r.current_version == 1
+    assert retried_r.replayed and retried_r.version == 1
+    assert same_r.replayed and same_r.positions == first_same.positions
+    assert sorted(type(r).__name__ for r in rival_r) == ["AppendResult", "ConcurrencyError"]
+    assert await count(store.db) == 1 + 2 + 80 + 1
+    assert await count(store.db, outbox) == 1 + 2 + 80 + 1
+    for r in fresh_r:  # every stream reads back whole, in version order
+        assert [e.stream_version for e in await store.load(r.stream_id)] == [1, 2]
+
+
+async def test_an_event_id_taken_by_another_stream_fails_only_its_own_command(store: EventStore) -> None:
+    """A duplicate event id breaks the group's transaction: the group is
+    committed again one command at a time, so only the culprit fails."""
+    taken = scheduled("visit-a")
+    await store.append("visit-a", 0, [taken])
+    thief = taken.model_copy(update={"stream_id": "visit-b"})
+    results = await asyncio.gather(
+        *(store.append(f"visit-{i}", 0, [scheduled(f"visit-{i}")]) for i in range(10, 20)),
+        store.append("visit-b", 0, [thief]),
+        return_exceptions=True,
+    )
+    assert all(not isinstance(r, BaseException) for r in results[:10]), results
+    assert isinstance(results[10], ConcurrencyError)
+    assert await store.version("visit-b") == 0 and await count(store.db) == 11
+
+
+async def test_a_caller_that_goes_away_does_not_undo_the_others(store: EventStore) -> None:
+    """The command that leads a group commit is cancelled (its client went
+    away): the group's other commands still commit and get their results."""
+    await store.append("visit-warm", 0, [scheduled("visit-warm")])
+    async with store._group_lock:  # hold the committer so that a group forms behind it
+        tasks = [asyncio.create_task(store.append(f"visit-{i}", 0, [scheduled(f"visit-{i}")])) for i in range(8)]
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0)  # the first waiter takes the group and starts committing
+    tasks[0].cancel()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert all(not isinstance(r, BaseException) for r in results[1:]), results
+    assert await count(store.db) == 1 + 8  # the cancelled caller's command committed with its group
+    assert await store.backlog() == 9
+
+
+async def test_previous_version_skips_private_events_across_commands(store: EventStore) -> None:
+    """Each event names its stream's previous *published* version, computed in
+    the insert itself from what is stored, also across commands and groups."""
+    from shared.contracts.envelope import Envelope
+    from shared.sample import VisitConfidentialNote
+
+    def secret(v: int) -> Envelope:
+        return Envelope.wrap(VisitConfidentialNote(note="x"), stream_id="visit-a", stream_version=v, country="bd",
+                             actor="t", correlation_id="c")
+
+    await store.append("visit-a", 0, [scheduled("visit-a"), secret(2)])
+    await store.append("visit-a", 2, [secret(3)])
+    await asyncio.gather(store.append("visit-a", 3, [noted("visit-a", 4), secret(5), noted("visit-a", 6)]),
+                         store.append("visit-z", 0, [scheduled("visit-z")]))
+    await store.append("visit-a", None, [noted("visit-a", 1)])
+    loaded = await store.load("visit-a")
+    assert [(e.stream_version, e.previous_version) for e in loaded] == [
+        (1, 0), (2, 1), (3, 1), (4, 1), (5, 4), (6, 4), (7, 6)]
