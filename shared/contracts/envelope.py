@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -14,12 +15,30 @@ from shared.contracts.registry import DomainEvent, registry, snake
 SUBJECT_ROOT = "wecare"
 
 
+@lru_cache(maxsize=4096)
 def subject_for(country: str, context: str, event_type: str) -> str:
     return f"{SUBJECT_ROOT}.{country}.{context}.{snake(event_type)}"
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def wire(*, event_id: str, stream_id: str, stream_version: int, previous_version: int | None, position: int | None,
+         context: str, event_type: str, schema_version: int, country: str, occurred_at: datetime | str,
+         recorded_at: datetime | str | None, correlation_id: str, causation_id: str | None, actor: str,
+         payload: dict[str, Any] | orjson.Fragment) -> bytes:
+    """An envelope's bytes on the wire, the same as pydantic's JSON of it. The
+    relay builds them straight from stored rows (`payload` as the stored JSON
+    text in an orjson.Fragment, times as their wire text or as datetimes),
+    without a model in between."""
+    return orjson.dumps({
+        "event_id": event_id, "stream_id": stream_id, "stream_version": stream_version,
+        "previous_version": previous_version, "position": position, "context": context, "event_type": event_type,
+        "schema_version": schema_version, "country": country, "occurred_at": occurred_at,
+        "recorded_at": recorded_at, "correlation_id": correlation_id, "causation_id": causation_id, "actor": actor,
+        "payload": payload,
+    }, option=orjson.OPT_UTC_Z)
 
 
 class Envelope(BaseModel):
@@ -90,7 +109,13 @@ class Envelope(BaseModel):
         return self._event
 
     def to_wire(self) -> bytes:
-        return orjson.dumps(self.model_dump(mode="json"))
+        return wire(
+            event_id=str(self.event_id), stream_id=self.stream_id, stream_version=self.stream_version,
+            previous_version=self.previous_version, position=self.position, context=self.context,
+            event_type=self.event_type, schema_version=self.schema_version, country=self.country,
+            occurred_at=self.occurred_at, recorded_at=self.recorded_at, correlation_id=self.correlation_id,
+            causation_id=self.causation_id, actor=self.actor, payload=self.payload,
+        )
 
     @classmethod
     def from_wire(cls, data: bytes) -> Envelope:

@@ -74,28 +74,42 @@ class OutboxRelay:
         self._wake.clear()
 
     async def publish_pending(self) -> int:
-        """One round: publish up to `batch` pending events pipelined, await
-        every PubAck, mark the acknowledged ones. Returns how many were marked."""
-        pending = await self.store.pending(self.batch)
-        if not pending:
-            return 0
-        js = self._js()
-        futures = [
-            await js.publish_async(env.subject, env.to_wire(), headers=headers_for(env)) for env in pending
-        ]
-        await asyncio.wait(futures, timeout=self.ack_timeout_s)
-        done: list[int] = []
-        error: BaseException | None = None
-        for env, fut in zip(pending, futures, strict=True):
-            if fut.done() and not fut.cancelled() and fut.exception() is None:
-                done.append(env.position)  # type: ignore[arg-type]
-            else:  # keep the acknowledged ones, publish the rest again next round
-                if not fut.done():
-                    fut.cancel()
-                error = error or (fut.exception() if fut.done() and not fut.cancelled() else TimeoutError())
-        await self.store.mark_published(done)
-        self.published += len(done)
-        if error is not None:
-            raise RuntimeError(f"{len(pending) - len(done)} of {len(pending)} publishes not acknowledged: "
-                               f"{str(error) or type(error).__name__}")
-        return len(done)
+        """Publish everything pending now, in position order, a batch at a
+        time: a batch is published pipelined, and while its PubAcks come back
+        the next batch is read from the store and the previous one's markers
+        are removed. A marker is removed only after its PubAck. Returns how
+        many were acknowledged."""
+        total = 0
+        batch = await self.store.outgoing(0, self.batch)
+        marking: asyncio.Future[None] | None = None
+        try:
+            while batch:
+                js = self._js()
+                futures = [await js.publish_async(o.subject, o.data, headers=o.headers) for o in batch]
+                following = (asyncio.ensure_future(self.store.outgoing(batch[-1].position, self.batch))
+                             if len(batch) == self.batch else None)
+                await asyncio.wait(futures, timeout=self.ack_timeout_s)
+                done: list[int] = []
+                error: BaseException | None = None
+                for o, fut in zip(batch, futures, strict=True):
+                    if fut.done() and not fut.cancelled() and fut.exception() is None:
+                        done.append(o.position)
+                    else:  # keep the acknowledged ones, publish the rest again next round
+                        if not fut.done():
+                            fut.cancel()
+                        error = error or (fut.exception() if fut.done() and not fut.cancelled() else TimeoutError())
+                if marking is not None:
+                    await marking
+                marking = asyncio.ensure_future(self.store.mark_published(done))
+                total += len(done)
+                self.published += len(done)
+                if error is not None:
+                    if following is not None:
+                        following.cancel()
+                    raise RuntimeError(f"{len(batch) - len(done)} of {len(batch)} publishes not acknowledged: "
+                                       f"{str(error) or type(error).__name__}")
+                batch = await following if following is not None else []
+        finally:
+            if marking is not None:
+                await marking
+        return total

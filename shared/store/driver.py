@@ -87,6 +87,9 @@ class Dialect:
     def outbox(self) -> str:
         return f"INSERT INTO outbox (position) SELECT {self.list_positions}"
 
+    def published(self) -> str:
+        return f"DELETE FROM outbox WHERE position IN (SELECT {self.list_positions})"
+
     def command(self) -> str:
         p = self.param
         return (f"INSERT INTO commands (idempotency_key, stream_id, result, recorded_at) "
@@ -95,6 +98,21 @@ class Dialect:
     def same_events(self) -> str:
         return (f"SELECT event_id, stream_id, stream_version, position FROM events "
                 f"WHERE event_id IN (SELECT {self.list_ids}) ORDER BY position")
+
+    def outgoing(self) -> str:
+        """Events marked for publication after a position (?1), oldest first, at most ?2."""
+        p = self.param
+        return (f"SELECT e.position, e.event_id, e.stream_id, e.stream_version, e.previous_version, e.event_type, "
+                f"e.schema_version, e.country, e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id, "
+                f"e.actor, e.payload FROM outbox o JOIN events e ON e.position = o.position "
+                f"WHERE o.position > {p(1, 'bigint')} ORDER BY o.position LIMIT {p(2, 'int')}")
+
+    def read_uuid(self, v: Any) -> str:
+        return str(v)
+
+    def wire_time(self, v: Any) -> datetime | str:
+        """A stored time as `wire()` takes it."""
+        return v
 
     def event_row(self, e: Any, previous: int | None, recorded_at: Any) -> tuple:
         """One event's parameters, in EVENT_COLUMNS order, encoded for the driver
@@ -121,6 +139,17 @@ class SqliteDialect(Dialect):
             v = v.astimezone(UTC)
         s = v.replace(tzinfo=None).isoformat(" ")
         return s if len(s) == 26 else s + ".000000"
+
+    def read_uuid(self, v: str) -> str:
+        return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
+
+    def wire_time(self, v: str) -> str:
+        # "2026-03-01 08:00:00.000120" -> "2026-03-01T08:00:00.000120Z", as pydantic and orjson write
+        # UTC (no fraction when it is zero)
+        fraction = v[19:]
+        if fraction == ".000000":
+            fraction = ""
+        return f"{v[:10]}T{v[11:19]}{fraction}Z"
 
     def positions(self, ps: Sequence[int]) -> str:
         return orjson.dumps(list(ps)).decode()

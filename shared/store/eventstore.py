@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import orjson
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.contracts.envelope import Envelope, utcnow
+from shared.contracts.envelope import Envelope, subject_for, utcnow, wire
 from shared.contracts.registry import UnknownEventType, registry
+from shared.messaging.jetstream import CAUSATION, CORRELATION, MSG_ID
 from shared.store.database import Database
 from shared.store.driver import INTEGRITY_ERRORS, ROWS_PER_STATEMENT, Driver
 from shared.store.schema import commands, events, outbox
@@ -70,6 +71,16 @@ _COLUMNS = (
     events.c.recorded_at, events.c.correlation_id, events.c.causation_id, events.c.actor,
     events.c.payload,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """An event as the relay publishes it."""
+
+    position: int
+    subject: str
+    data: bytes
+    headers: dict[str, str]
 
 
 @dataclass
@@ -382,6 +393,29 @@ class EventStore:
 
     # -- outbox ------------------------------------------------------------
 
+    async def outgoing(self, after: int, limit: int) -> list[Outgoing]:
+        """The next events to publish after a position, as the relay sends
+        them: subject, wire bytes and headers, built straight from the stored
+        rows (the relay's hot path: no model, no ORM in between)."""
+        async with self.db.read() as conn:
+            driver = await self.db.driver(conn)
+            sql = driver.sql
+            rows = await driver.fetch(sql.outgoing(), (after, limit))
+        out = []
+        for (position, event_id, stream_id, version, previous, event_type, schema_version, country, occurred_at,
+             recorded_at, correlation_id, causation_id, actor, payload) in rows:
+            event_id = sql.read_uuid(event_id)
+            data = wire(event_id=event_id, stream_id=stream_id, stream_version=version, previous_version=previous,
+                        position=position, context=self.context, event_type=event_type,
+                        schema_version=schema_version, country=country, occurred_at=sql.wire_time(occurred_at),
+                        recorded_at=sql.wire_time(recorded_at), correlation_id=correlation_id,
+                        causation_id=causation_id, actor=actor, payload=orjson.Fragment(payload))
+            headers = {MSG_ID: event_id, CORRELATION: correlation_id}
+            if causation_id:
+                headers[CAUSATION] = causation_id
+            out.append(Outgoing(position, subject_for(country, self.context, event_type), data, headers))
+        return out
+
     async def pending(self, limit: int) -> list[Envelope]:
         """The oldest events not yet acknowledged by JetStream, in position order."""
         async with self.db.read() as conn:
@@ -395,7 +429,8 @@ class EventStore:
         if not positions:
             return
         async with self.db.write() as conn:
-            await conn.execute(delete(outbox).where(outbox.c.position.in_(list(positions))))
+            driver = await self.db.driver(conn)
+            await driver.execute(driver.sql.published(), (driver.sql.positions(positions),))
 
     async def backlog(self) -> int:
         async with self.db.read() as conn:
