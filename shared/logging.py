@@ -8,9 +8,11 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 import structlog
-from structlog.contextvars import bind_contextvars, bound_contextvars, get_contextvars
+from structlog.contextvars import bind_contextvars, get_contextvars
 
 CORRELATION_HEADER = "X-Correlation-Id"
 CAUSATION_HEADER = "X-Causation-Id"
@@ -22,6 +24,7 @@ def configure_logging(service: str, fmt: str = "json", level: str = "INFO") -> N
     )
     structlog.configure(
         processors=[
+            merge_unit_of_work,
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -45,7 +48,27 @@ def new_correlation_id() -> str:
     return uuid.uuid4().hex
 
 
+# The unit of work in progress (an event being applied, a command): its ids in
+# one context variable, set and reset once per unit. structlog's own
+# bound_contextvars costs a variable per key and a copy of the context on
+# every bind, about 10 µs, which a projection would pay on every event.
+_unit: ContextVar[dict[str, Any] | None] = ContextVar("wecare_unit_of_work", default=None)
+
+
+def merge_unit_of_work(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """structlog processor: the unit of work's ids on every line (a key given
+    to the log call itself wins)."""
+    unit = _unit.get()
+    if unit:
+        for k, v in unit.items():
+            event_dict.setdefault(k, v)
+    return event_dict
+
+
 def current_correlation() -> tuple[str | None, str | None]:
+    unit = _unit.get()
+    if unit is not None:
+        return unit.get("correlation_id"), unit.get("causation_id")
     ctx = get_contextvars()
     return ctx.get("correlation_id"), ctx.get("causation_id")
 
@@ -54,5 +77,8 @@ def current_correlation() -> tuple[str | None, str | None]:
 def correlation(correlation_id: str | None, causation_id: str | None = None, **more: object) -> Iterator[str]:
     """Bind a correlation (and causation) id for the duration of a unit of work."""
     cid = correlation_id or new_correlation_id()
-    with bound_contextvars(correlation_id=cid, causation_id=causation_id, **more):
+    token = _unit.set({"correlation_id": cid, "causation_id": causation_id, **more})
+    try:
         yield cid
+    finally:
+        _unit.reset(token)

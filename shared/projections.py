@@ -131,13 +131,34 @@ class ProjectionRunner:
         self.gap_timeout_s = gap_timeout_s
         self.backoff_s = tuple(backoff_s)
         self.on_parked = on_parked
-        self.lock = asyncio.Lock()  # a rebuild and live delivery never interleave
+        self.lock = asyncio.Lock()  # a rebuild and live delivery never interleave; batches apply in turn
+        self._last: asyncio.Future[None] | None = None  # the batch submitted last
+        self._inflight: set[asyncio.Future[None]] = set()
         self.applied = 0
         # called after a batch that applied something committed (e.g. wake the outbox
         # relay when a projection reacts by appending events)
         self.after_commit: list[Callable[[], None]] = []
 
     # -- live delivery -----------------------------------------------------
+
+    async def submit(self, msgs: Sequence[Message], *, heartbeat_s: float | None = None) -> None:
+        """Hand a fetched batch over and return once the batch before it is
+        done: the consumer fetches the next batch while this one is applied
+        and committed (two batches in flight at most, applied in the order
+        submitted, each acked after its own commit). `drain()` waits for
+        the last one."""
+        previous = self._last
+        task = asyncio.ensure_future(self.handle_batch(msgs, heartbeat_s=heartbeat_s))
+        self._last = task
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+        if previous is not None and not previous.done():
+            await asyncio.wait([previous])
+
+    async def drain(self) -> None:
+        """Wait for every submitted batch to be committed and acked."""
+        while self._inflight:
+            await asyncio.wait(list(self._inflight))
 
     async def handle_batch(self, msgs: Sequence[Message], *, heartbeat_s: float | None = None) -> None:
         """Apply a fetched batch. While it runs, `in_progress` is sent every
@@ -198,14 +219,13 @@ class ProjectionRunner:
 
     async def _apply_batch(self, conn: AsyncConnection, items: list, out: _Outcome, careful: bool) -> None:
         streams = {env.stream_id for _, env, _ in items if env is not None}
-        versions = await self._tracked(conn, streams)
-        blocked = await self._parked_streams(conn, streams)
+        versions, blocked = await self._tracked(conn, streams)
         held: set[str] = set()  # streams with an earlier event of this batch not applied
         done: dict[str, Envelope] = {}
         for m, env, bad in items:
-            attempts = _attempts(m)
+            attempts = _Attempts(m)  # read from the message's metadata only when needed
             if env is None:
-                out.parked.append(await self._park(conn, m, None, "undecodable", bad or "", attempts))
+                out.parked.append(await self._park(conn, m, None, "undecodable", bad or "", attempts()))
                 out.acks.append(m)
                 continue
             last = versions.get(env.stream_id, 0)
@@ -214,19 +234,19 @@ class ProjectionRunner:
                 continue
             if env.stream_id in blocked:
                 out.parked.append(await self._park(
-                    conn, m, env, "blocked", "an earlier event of this stream is parked", attempts))
+                    conn, m, env, "blocked", "an earlier event of this stream is parked", attempts()))
                 out.acks.append(m)
                 continue
             if env.stream_id in held or env.predecessor > last:
                 reason = f"waiting for version {env.predecessor} of {env.stream_id}"
-                if (attempts >= self.gap_max_attempts and _age_s(m) >= self.gap_timeout_s
+                if (attempts() >= self.gap_max_attempts and _age_s(m) >= self.gap_timeout_s
                         and env.stream_id not in held):
-                    out.parked.append(await self._park(conn, m, env, "gap", reason, attempts))
+                    out.parked.append(await self._park(conn, m, env, "gap", reason, attempts()))
                     blocked.add(env.stream_id)
                     out.acks.append(m)
                 else:
                     held.add(env.stream_id)
-                    out.naks.append((m, self._delay(attempts)))
+                    out.naks.append((m, self._delay(attempts())))
                 continue
             try:
                 if careful:
@@ -240,17 +260,18 @@ class ProjectionRunner:
                 if not careful:
                     raise _TryCarefully from e
                 err = "".join(traceback.format_exception_only(e)).strip()
-                if attempts >= self.max_attempts:
+                n = attempts()
+                if n >= self.max_attempts:
                     log.error("projection.parked", projection=self.name, event_id=str(env.event_id),
-                              stream_id=env.stream_id, error=err, attempts=attempts)
-                    out.parked.append(await self._park(conn, m, env, "error", err, attempts))
+                              stream_id=env.stream_id, error=err, attempts=n)
+                    out.parked.append(await self._park(conn, m, env, "error", err, n))
                     blocked.add(env.stream_id)
                     out.acks.append(m)
                 else:
                     log.warning("projection.retry", projection=self.name, event_id=str(env.event_id),
-                                error=err, attempt=attempts)
+                                error=err, attempt=n)
                     held.add(env.stream_id)
-                    out.naks.append((m, self._delay(attempts)))
+                    out.naks.append((m, self._delay(n)))
                 continue
             versions[env.stream_id] = env.stream_version
             done[env.stream_id] = env
@@ -267,25 +288,19 @@ class ProjectionRunner:
 
     async def _track(self, conn: AsyncConnection, last: Iterable[Envelope]) -> None:
         """One tracking upsert for the last event applied of each stream."""
-        rows = [{"projection": self.name, "stream_id": e.stream_id, "stream_version": e.stream_version,
-                 "event_id": e.event_id} for e in last]
-        await upsert(conn, tracking, rows, keys=["projection", "stream_id"])
+        rows = [(e.stream_id, e.stream_version, e.event_id) for e in last]
+        if rows:
+            driver = await self.db.driver(conn)
+            await driver.execute(driver.sql.track(), driver.sql.track_args(self.name, rows))
 
-    async def _tracked(self, conn: AsyncConnection, streams: Iterable[str]) -> dict[str, int]:
+    async def _tracked(self, conn: AsyncConnection, streams: Iterable[str]) -> tuple[dict[str, int], set[str]]:
+        """The last version applied of each stream, and the streams with parked messages."""
         streams = list(streams)
         if not streams:
-            return {}
-        rows = await conn.execute(select(tracking.c.stream_id, tracking.c.stream_version).where(
-            tracking.c.projection == self.name, tracking.c.stream_id.in_(streams)))
-        return {r.stream_id: r.stream_version for r in rows}
-
-    async def _parked_streams(self, conn: AsyncConnection, streams: Iterable[str]) -> set[str]:
-        streams = list(streams)
-        if not streams:
-            return set()
-        rows = await conn.execute(select(parked.c.stream_id).distinct().where(
-            parked.c.projection == self.name, parked.c.stream_id.in_(streams)))
-        return {r.stream_id for r in rows}
+            return {}, set()
+        driver = await self.db.driver(conn)
+        rows = await driver.fetch(driver.sql.tracked(), (self.name, driver.sql.array(streams)))
+        return {s: v for s, v, is_parked in rows if not is_parked}, {s for s, _, is_parked in rows if is_parked}
 
     async def _park(self, conn: AsyncConnection, m: Message, env: Envelope | None, reason: str, error: str,
                     attempts: int) -> tuple[ParkedMessage, bytes]:
@@ -309,7 +324,7 @@ class ProjectionRunner:
     async def apply_envelopes(self, conn: AsyncConnection, envs: Iterable[Envelope]) -> int:
         """Apply in order, skipping what is already applied (rebuild, re-drive)."""
         envs = list(envs)
-        versions = await self._tracked(conn, {e.stream_id for e in envs})
+        versions, _ = await self._tracked(conn, {e.stream_id for e in envs})
         n = 0
         done: dict[str, Envelope] = {}
         for env in envs:
@@ -389,7 +404,7 @@ class ProjectionRunner:
                 try:
                     env = Envelope.from_wire(r.data.encode())
                     async with self.db.write() as conn:
-                        last = (await self._tracked(conn, [env.stream_id])).get(env.stream_id, 0)
+                        last = (await self._tracked(conn, [env.stream_id]))[0].get(env.stream_id, 0)
                         if env.predecessor > last:
                             raise RuntimeError(f"waiting for version {env.predecessor} of {env.stream_id}")
                         n = await self.apply_envelopes(conn, [env])
@@ -440,6 +455,20 @@ def _age_s(m: Message) -> float:
         return (utcnow() - m.metadata.timestamp).total_seconds()
     except Exception:  # noqa: BLE001
         return float("inf")
+
+
+class _Attempts:
+    """How many times a message was delivered, read when first asked."""
+
+    __slots__ = ("m", "n")
+
+    def __init__(self, m: Message) -> None:
+        self.m, self.n = m, 0
+
+    def __call__(self) -> int:
+        if not self.n:
+            self.n = _attempts(self.m)
+        return self.n
 
 
 def _attempts(m: Message) -> int:

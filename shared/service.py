@@ -53,7 +53,7 @@ log = get_logger("service")
 
 def _batch_handler(runner: ProjectionRunner, heartbeat_s: float):  # noqa: ANN202
     async def handle(body: Any, message: NatsBatchMessage = Context("message")) -> None:
-        await runner.handle_batch(message.raw_message, heartbeat_s=heartbeat_s)
+        await runner.submit(message.raw_message, heartbeat_s=heartbeat_s)
 
     return handle
 
@@ -125,11 +125,12 @@ class Service:
                     f"{SUBJECT_ROOT}.{country}.{context}.>",
                     stream=JStream(stream_name(context), declare=False),
                     durable=durable,
-                    # One batch at a time, handled in order in one transaction;
-                    # acks are ours (MANUAL), after the commit.
+                    # Batches are applied one at a time, in order, each in one
+                    # transaction; acks are ours (MANUAL), after the commit.
                     pull_sub=PullSub(batch_size=s.consumer_batch, timeout=0.1, batch=True),
                     config=ConsumerConfig(
-                        ack_wait=s.consumer_ack_wait_s, max_deliver=-1, max_ack_pending=s.consumer_batch,
+                        # two batches in flight: one committing while the next is fetched
+                        ack_wait=s.consumer_ack_wait_s, max_deliver=-1, max_ack_pending=2 * s.consumer_batch,
                         deliver_policy=DeliverPolicy.ALL,
                     ),
                     ack_policy=AckPolicy.MANUAL,
@@ -204,11 +205,17 @@ class Service:
                 await self._messaging_task
         if self.messaging_ready.is_set():
             await self.relay.stop()
+            await self._drain_runners()  # commits and acks of batches handed over, while NATS is up
             await self.broker.stop()
+        await self._drain_runners()
         for hook in self.on_stop:
             await hook()
         await self.db.dispose()
         log.info("service.stopped")
+
+    async def _drain_runners(self) -> None:
+        for runner in self.runners.values():
+            await runner.drain()
 
     async def wait_ready(self, timeout: float = 30.0) -> None:
         await asyncio.wait_for(self.messaging_ready.wait(), timeout)

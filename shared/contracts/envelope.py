@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.registry import DomainEvent, registry, snake
 
@@ -62,7 +62,6 @@ class Envelope(BaseModel):
     causation_id: str | None = None
     actor: str
     payload: dict[str, Any]
-    _event: DomainEvent | None = PrivateAttr(default=None)  # decoded once (envelopes are immutable)
 
     @classmethod
     def wrap(
@@ -104,9 +103,12 @@ class Envelope(BaseModel):
 
     def event(self) -> DomainEvent:
         """The payload as the current model, upcast from older schema versions."""
-        if self._event is None:
-            self._event = registry.decode(self.context, self.event_type, self.schema_version, self.payload)
-        return self._event
+        return self._decoded
+
+    @cached_property
+    def _decoded(self) -> DomainEvent:  # decoded once: envelopes are immutable (no private attribute to set
+        # up on every envelope, which cost more than validating the envelope's fields)
+        return registry.decode(self.context, self.event_type, self.schema_version, self.payload)
 
     def to_wire(self) -> bytes:
         return wire(
@@ -119,4 +121,4 @@ class Envelope(BaseModel):
 
     @classmethod
     def from_wire(cls, data: bytes) -> Envelope:
-        return cls.model_validate(orjson.loads(data))
+        return cls.model_validate_json(data)

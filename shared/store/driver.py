@@ -1,4 +1,4 @@
-"""The append path's statements, run on the driver connection itself.
+"""The kernel's hot statements, run on the driver connection itself.
 
 The event store's append is the hottest write of every service. Through
 SQLAlchemy's execution layer each statement cost about 0.4 ms and a pool
@@ -14,7 +14,9 @@ One statement appends a command's events: it checks the stream's version and
 the command's idempotency key and computes each event's `previous_version`
 (the stream's last *published* version) in the same INSERT, so a command
 costs BEGIN, INSERT ... RETURNING, the outbox INSERT and COMMIT, the same
-shape as a raw insert of the rows with their outbox markers.
+shape as a raw insert of the rows with their outbox markers. The relay's
+read and its marker removal, and the projections' tracking records, are the
+other statements run this way.
 """
 
 from __future__ import annotations
@@ -61,18 +63,17 @@ class Dialect:
     def time(self, v: datetime) -> Any:
         return v
 
-    def positions(self, ps: Sequence[int]) -> Any:
+    def array(self, values: Sequence[Any]) -> Any:
+        """A list as one parameter (read back with `values()`)."""
         raise NotImplementedError
 
-    def ids(self, ids: Sequence[uuid.UUID]) -> Any:
+    def values(self, i: int, pg_type: str) -> str:
+        """A subquery over the list in parameter i."""
         raise NotImplementedError
 
     def rows_source(self, n: int, first: int) -> tuple[str, list[str]]:
         """`FROM` source of n rows of parameters from index `first` on, and its column names."""
         raise NotImplementedError
-
-    list_positions: str  # a set-returning expression over the positions parameter $1/?1
-    list_ids: str  # the same over event ids
 
     # -- statements, built once per (dialect, private types, batch size) ----
 
@@ -85,10 +86,29 @@ class Dialect:
                 f"(SELECT result FROM commands WHERE idempotency_key = {p(2, 'text')})")
 
     def outbox(self) -> str:
-        return f"INSERT INTO outbox (position) SELECT {self.list_positions}"
+        return f"INSERT INTO outbox (position) {self.values(1, 'bigint')}"
 
     def published(self) -> str:
-        return f"DELETE FROM outbox WHERE position IN (SELECT {self.list_positions})"
+        return f"DELETE FROM outbox WHERE position IN ({self.values(1, 'bigint')})"
+
+    # -- projections' tracking records ----------------------------------------
+
+    def tracked(self) -> str:
+        """Of a projection (1) and streams (2): each stream's last applied
+        version, and whether it has parked messages (one round trip)."""
+        p = self.param
+        streams = self.values(2, "text")
+        return (f"SELECT stream_id, stream_version, 0 FROM tracking WHERE projection = {p(1, 'text')} "
+                f"AND stream_id IN ({streams}) UNION ALL "
+                f"SELECT DISTINCT stream_id, 0, 1 FROM parked WHERE projection = {p(1, 'text')} "
+                f"AND stream_id IN ({streams})")
+
+    def track(self) -> str:
+        """Upsert a projection's (1) last applied version per stream (2: streams, versions, event ids)."""
+        raise NotImplementedError
+
+    def track_args(self, projection: str, rows: Sequence[tuple[str, int, uuid.UUID]]) -> tuple:
+        raise NotImplementedError
 
     def command(self) -> str:
         p = self.param
@@ -97,7 +117,7 @@ class Dialect:
 
     def same_events(self) -> str:
         return (f"SELECT event_id, stream_id, stream_version, position FROM events "
-                f"WHERE event_id IN (SELECT {self.list_ids}) ORDER BY position")
+                f"WHERE event_id IN ({self.values(1, 'uuid')}) ORDER BY position")
 
     def outgoing(self) -> str:
         """Events marked for publication after a position (?1), oldest first, at most ?2."""
@@ -124,8 +144,6 @@ class Dialect:
 
 class SqliteDialect(Dialect):
     name = "sqlite"
-    list_positions = "value FROM json_each(?1)"
-    list_ids = "value FROM json_each(?1)"
 
     def param(self, i: int, pg_type: str | None = None) -> str:
         return f"?{i}"
@@ -151,11 +169,20 @@ class SqliteDialect(Dialect):
             fraction = ""
         return f"{v[:10]}T{v[11:19]}{fraction}Z"
 
-    def positions(self, ps: Sequence[int]) -> str:
-        return orjson.dumps(list(ps)).decode()
+    def array(self, values: Sequence[Any]) -> str:
+        return orjson.dumps([v.hex if isinstance(v, uuid.UUID) else v for v in values]).decode()
 
-    def ids(self, ids: Sequence[uuid.UUID]) -> str:
-        return orjson.dumps([i.hex for i in ids]).decode()
+    def values(self, i: int, pg_type: str) -> str:
+        return f"SELECT value FROM json_each(?{i})"
+
+    def track(self) -> str:
+        return ("INSERT INTO tracking (projection, stream_id, stream_version, event_id) "
+                "SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') "
+                "FROM json_each(?2) WHERE true ON CONFLICT (projection, stream_id) DO UPDATE SET "
+                "stream_version = excluded.stream_version, event_id = excluded.event_id")
+
+    def track_args(self, projection: str, rows: Sequence[tuple[str, int, uuid.UUID]]) -> tuple:
+        return projection, orjson.dumps([(s, v, e.hex) for s, v, e in rows]).decode()
 
     def rows_source(self, n: int, first: int) -> tuple[str, list[str]]:
         k = len(EVENT_COLUMNS)
@@ -165,17 +192,24 @@ class SqliteDialect(Dialect):
 
 class PostgresDialect(Dialect):
     name = "postgresql"
-    list_positions = "unnest($1::bigint[])"
-    list_ids = "unnest($1::uuid[])"
 
     def param(self, i: int, pg_type: str | None = None) -> str:
         return f"${i}::{pg_type}" if pg_type else f"${i}"
 
-    def positions(self, ps: Sequence[int]) -> list[int]:
-        return list(ps)
+    def array(self, values: Sequence[Any]) -> list[Any]:
+        return list(values)
 
-    def ids(self, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
-        return list(ids)
+    def values(self, i: int, pg_type: str) -> str:
+        return f"SELECT unnest(${i}::{pg_type}[])"
+
+    def track(self) -> str:
+        return ("INSERT INTO tracking (projection, stream_id, stream_version, event_id) "
+                "SELECT $1::text, s, v, e FROM unnest($2::text[], $3::int[], $4::uuid[]) AS t(s, v, e) "
+                "ON CONFLICT (projection, stream_id) DO UPDATE SET "
+                "stream_version = excluded.stream_version, event_id = excluded.event_id")
+
+    def track_args(self, projection: str, rows: Sequence[tuple[str, int, uuid.UUID]]) -> tuple:
+        return projection, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
     def rows_source(self, n: int, first: int) -> tuple[str, list[str]]:
         k = len(EVENT_COLUMNS)

@@ -262,7 +262,7 @@ class EventStore:
     async def _mark_outbox(self, driver: Driver, results: Sequence[AppendResult]) -> None:
         public = [p for r in results for p in r.public_positions]
         if public:
-            await driver.execute(driver.sql.outbox(), (driver.sql.positions(public),))
+            await driver.execute(driver.sql.outbox(), (driver.sql.array(public),))
 
     async def _explain(self, driver: Driver, req: _Request, expected: int, new_events: Sequence[Envelope],
                        *, nothing: bool = False) -> AppendResult:
@@ -277,7 +277,7 @@ class EventStore:
             return AppendResult(req.stream_id, current)
         if new_events:
             ids = [e.event_id for e in new_events]
-            found = await driver.fetch(sql.same_events(), (sql.ids(ids),))
+            found = await driver.fetch(sql.same_events(), (sql.array(ids),))
             want = [(sql.uuid(e.event_id), e.stream_id, e.stream_version) for e in new_events]
             if [(r[0], r[1], r[2]) for r in found] == want:
                 return AppendResult(req.stream_id, new_events[-1].stream_version, [r[3] for r in found],
@@ -430,7 +430,7 @@ class EventStore:
             return
         async with self.db.write() as conn:
             driver = await self.db.driver(conn)
-            await driver.execute(driver.sql.published(), (driver.sql.positions(positions),))
+            await driver.execute(driver.sql.published(), (driver.sql.array(positions),))
 
     async def backlog(self) -> int:
         async with self.db.read() as conn:
