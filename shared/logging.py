@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 import sys
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -73,12 +71,19 @@ def current_correlation() -> tuple[str | None, str | None]:
     return ctx.get("correlation_id"), ctx.get("causation_id")
 
 
-@contextmanager
-def correlation(correlation_id: str | None, causation_id: str | None = None, **more: object) -> Iterator[str]:
-    """Bind a correlation (and causation) id for the duration of a unit of work."""
-    cid = correlation_id or new_correlation_id()
-    token = _unit.set({"correlation_id": cid, "causation_id": causation_id, **more})
-    try:
-        yield cid
-    finally:
-        _unit.reset(token)
+class correlation:  # noqa: N801 - used as a function: `with correlation(cid): ...`
+    """Bind a correlation (and causation) id for the duration of a unit of work.
+    A class rather than a @contextmanager: projections enter one per event."""
+
+    __slots__ = ("cid", "unit", "token")
+
+    def __init__(self, correlation_id: str | None, causation_id: str | None = None, **more: object) -> None:
+        self.cid = correlation_id or new_correlation_id()
+        self.unit = {"correlation_id": self.cid, "causation_id": causation_id, **more}
+
+    def __enter__(self) -> str:
+        self.token = _unit.set(self.unit)
+        return self.cid
+
+    def __exit__(self, *exc: object) -> None:
+        _unit.reset(self.token)

@@ -118,6 +118,7 @@ class ParkedMessage:
 class ProjectionRunner:
     def __init__(self, projection: Projection, db: Database, *, max_attempts: int = 5,
                  backoff_s: Sequence[float] = (0.5, 1.0, 2.0, 5.0, 10.0), gap_timeout_s: float = 120.0,
+                 in_flight: int = 2,
                  on_parked: Callable[[ParkedMessage, bytes], Awaitable[None]] | None = None) -> None:
         self.projection = projection
         self.name = projection.name
@@ -132,8 +133,10 @@ class ProjectionRunner:
         self.backoff_s = tuple(backoff_s)
         self.on_parked = on_parked
         self.lock = asyncio.Lock()  # a rebuild and live delivery never interleave; batches apply in turn
-        self._last: asyncio.Future[None] | None = None  # the batch submitted last
-        self._inflight: set[asyncio.Future[None]] = set()
+        # batches submitted and not yet done, oldest first; a consumer needs
+        # max_ack_pending >= in_flight x its batch size
+        self.in_flight = in_flight
+        self._inflight: list[asyncio.Future[None]] = []
         self.applied = 0
         # called after a batch that applied something committed (e.g. wake the outbox
         # relay when a projection reacts by appending events)
@@ -142,18 +145,15 @@ class ProjectionRunner:
     # -- live delivery -----------------------------------------------------
 
     async def submit(self, msgs: Sequence[Message], *, heartbeat_s: float | None = None) -> None:
-        """Hand a fetched batch over and return once the batch before it is
-        done: the consumer fetches the next batch while this one is applied
-        and committed (two batches in flight at most, applied in the order
-        submitted, each acked after its own commit). `drain()` waits for
-        the last one."""
-        previous = self._last
+        """Hand a fetched batch over and return once fewer than `in_flight`
+        batches are still at work: the consumer fetches the next batch while
+        the ones before it are applied and committed (in the order submitted,
+        each acked after its own commit). `drain()` waits for all of them."""
         task = asyncio.ensure_future(self.handle_batch(msgs, heartbeat_s=heartbeat_s))
-        self._last = task
-        self._inflight.add(task)
-        task.add_done_callback(self._inflight.discard)
-        if previous is not None and not previous.done():
-            await asyncio.wait([previous])
+        self._inflight.append(task)
+        task.add_done_callback(self._inflight.remove)
+        while len(self._inflight) >= self.in_flight:
+            await asyncio.wait([self._inflight[0]])
 
     async def drain(self) -> None:
         """Wait for every submitted batch to be committed and acked."""
@@ -210,7 +210,10 @@ class ProjectionRunner:
             for hook in self.after_commit:
                 hook()
         for m in out.acks:
-            await _quiet(m.ack())
+            try:
+                await m.ack()
+            except Exception as e:  # noqa: BLE001 - a lost ack is a redelivery, which tracking makes harmless
+                log.debug("projection.ack_failed", error=str(e))
         for m, delay in out.naks:
             await _quiet(m.nak(delay=delay))
         if self.on_parked:
@@ -223,9 +226,8 @@ class ProjectionRunner:
         held: set[str] = set()  # streams with an earlier event of this batch not applied
         done: dict[str, Envelope] = {}
         for m, env, bad in items:
-            attempts = _Attempts(m)  # read from the message's metadata only when needed
             if env is None:
-                out.parked.append(await self._park(conn, m, None, "undecodable", bad or "", attempts()))
+                out.parked.append(await self._park(conn, m, None, "undecodable", bad or "", _attempts(m)))
                 out.acks.append(m)
                 continue
             last = versions.get(env.stream_id, 0)
@@ -234,19 +236,19 @@ class ProjectionRunner:
                 continue
             if env.stream_id in blocked:
                 out.parked.append(await self._park(
-                    conn, m, env, "blocked", "an earlier event of this stream is parked", attempts()))
+                    conn, m, env, "blocked", "an earlier event of this stream is parked", _attempts(m)))
                 out.acks.append(m)
                 continue
             if env.stream_id in held or env.predecessor > last:
                 reason = f"waiting for version {env.predecessor} of {env.stream_id}"
-                if (attempts() >= self.gap_max_attempts and _age_s(m) >= self.gap_timeout_s
+                if (_attempts(m) >= self.gap_max_attempts and _age_s(m) >= self.gap_timeout_s
                         and env.stream_id not in held):
-                    out.parked.append(await self._park(conn, m, env, "gap", reason, attempts()))
+                    out.parked.append(await self._park(conn, m, env, "gap", reason, _attempts(m)))
                     blocked.add(env.stream_id)
                     out.acks.append(m)
                 else:
                     held.add(env.stream_id)
-                    out.naks.append((m, self._delay(attempts())))
+                    out.naks.append((m, self._delay(_attempts(m))))
                 continue
             try:
                 if careful:
@@ -260,7 +262,7 @@ class ProjectionRunner:
                 if not careful:
                     raise _TryCarefully from e
                 err = "".join(traceback.format_exception_only(e)).strip()
-                n = attempts()
+                n = _attempts(m)
                 if n >= self.max_attempts:
                     log.error("projection.parked", projection=self.name, event_id=str(env.event_id),
                               stream_id=env.stream_id, error=err, attempts=n)
@@ -437,6 +439,14 @@ def _in_stream_order(items: list) -> list:  # noqa: ANN001
     """Put each stream's events of a batch in version order, in the slots its
     events arrived in: the order across streams (which projections joining
     streams rely on) stays as delivered."""
+    last: dict[str, int] = {}
+    for _, env, _ in items:  # the usual case: already in order
+        if env is not None:
+            if last.get(env.stream_id, -1) >= env.stream_version:
+                break
+            last[env.stream_id] = env.stream_version
+    else:
+        return items
     slots: dict[str, list[int]] = {}
     for i, (_, env, _) in enumerate(items):
         if env is not None:
@@ -455,20 +465,6 @@ def _age_s(m: Message) -> float:
         return (utcnow() - m.metadata.timestamp).total_seconds()
     except Exception:  # noqa: BLE001
         return float("inf")
-
-
-class _Attempts:
-    """How many times a message was delivered, read when first asked."""
-
-    __slots__ = ("m", "n")
-
-    def __init__(self, m: Message) -> None:
-        self.m, self.n = m, 0
-
-    def __call__(self) -> int:
-        if not self.n:
-            self.n = _attempts(self.m)
-        return self.n
 
 
 def _attempts(m: Message) -> int:

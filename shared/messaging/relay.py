@@ -11,19 +11,10 @@ from collections.abc import Callable
 
 from nats.js import JetStreamContext
 
-from shared.contracts.envelope import Envelope
 from shared.logging import get_logger
-from shared.messaging.jetstream import CAUSATION, CORRELATION, MSG_ID
 from shared.store.eventstore import EventStore
 
 log = get_logger("relay")
-
-
-def headers_for(env: Envelope) -> dict[str, str]:
-    h = {MSG_ID: str(env.event_id), CORRELATION: env.correlation_id}
-    if env.causation_id:
-        h[CAUSATION] = env.causation_id
-    return h
 
 
 class OutboxRelay:

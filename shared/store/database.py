@@ -29,6 +29,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from shared.store.driver import Driver, driver_for
 from shared.store.schema import kernel_metadata
+from shared.store.sql import is_connectivity_error
 
 APPEND_LOCK_KEY = 0x5745_4341  # "WECA": pg_advisory_xact_lock key of the events table
 
@@ -100,15 +101,20 @@ class Database:
         """A write transaction on the driver connection, serialised with every
         appender: committed when the block ends, rolled back if it raises."""
         async with self._held_lock:
-            conn = await self._connection()
-            if self._held_driver is None:
-                self._held_driver = await self.driver(conn)
-            driver = self._held_driver
-            try:
-                await self._begin_append(driver)
-            except BaseException:
-                await self._drop_held()
-                raise
+            for attempt in (1, 2):
+                conn = await self._connection()
+                if self._held_driver is None:
+                    self._held_driver = await self.driver(conn)
+                driver = self._held_driver
+                try:
+                    await self._begin_append(driver)
+                    break
+                except BaseException as e:
+                    await self._drop_held()
+                    # a connection the server closed since its last use (a restart): nothing was written,
+                    # so once more on a fresh one
+                    if attempt == 2 or not is_connectivity_error(e):
+                        raise
             try:
                 yield driver
             except BaseException:
@@ -140,6 +146,8 @@ class Database:
 
     async def driver(self, conn: AsyncConnection) -> Driver:
         """The driver connection under a SQLAlchemy connection (same transaction)."""
+        if conn is self._held and self._held_driver is not None:
+            return self._held_driver
         raw = await conn.get_raw_connection()
         return driver_for(raw.driver_connection, self.dialect)
 
@@ -179,6 +187,13 @@ def _sqlite_setup(engine: AsyncEngine, *, immediate: bool, synchronous: str) -> 
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # on the DBAPI cursor: SQLAlchemy's statement execution costs more than the BEGIN itself
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(begin)
+        finally:
+            cursor.close()

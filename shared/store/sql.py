@@ -34,6 +34,14 @@ def is_connectivity_error(exc: BaseException) -> bool:
 
     if isinstance(exc, InterfaceError | PoolTimeout | ConnectionError | OSError):
         return True
+    # raised by the driver itself on the hot paths that run on the driver connection (store/driver.py)
+    import sqlite3
+
+    import asyncpg
+
+    if isinstance(exc, asyncpg.exceptions.InterfaceError | asyncpg.exceptions.PostgresConnectionError
+                  | asyncpg.exceptions.OperatorInterventionError | sqlite3.OperationalError):
+        return True
     if isinstance(exc, OperationalError | DBAPIError):
         return bool(getattr(exc, "connection_invalidated", False)) or isinstance(exc, OperationalError)
     return False
