@@ -51,6 +51,13 @@ from shared.store.schema import parked as parked_table
 log = get_logger("service")
 
 
+def _undecoded(msg: Any) -> Any:
+    """FastStream's decoder for our batches: none. FastStream would parse every
+    message again and try it as JSON; the runner decodes the envelopes itself,
+    from the raw messages."""
+    return msg.body
+
+
 def _batch_handler(runner: ProjectionRunner, heartbeat_s: float):  # noqa: ANN202
     async def handle(body: Any, message: NatsBatchMessage = Context("message")) -> None:
         await runner.submit(message.raw_message, heartbeat_s=heartbeat_s)
@@ -134,6 +141,7 @@ class Service:
                         deliver_policy=DeliverPolicy.ALL,
                     ),
                     ack_policy=AckPolicy.MANUAL,
+                    decoder=_undecoded,
                     title=f"{projection.name}:{context}:{country}",
                     description=f"projection {projection.name} reads {context} events of {country}",
                 )
