@@ -37,9 +37,10 @@ import threading
 import time
 import tracemalloc
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import asyncpg
@@ -51,7 +52,7 @@ from benchmarks.common import pct, run_concurrently
 from shared.messaging.jetstream import ensure_streams, stream_name
 from shared.messaging.relay import OutboxRelay
 from shared.natsserver import NatsCluster, NatsServer, nats_server_binary
-from shared.projections import Projection, ProjectionRunner
+from shared.projections import ProjectionRunner
 from shared.sample import VisitBoard, metadata
 from shared.settings import Settings
 from shared.store import Database, EventStore
@@ -97,17 +98,16 @@ def pg_url(name: str, driver: str = "postgresql+asyncpg") -> str:
 ROUNDS = 3
 
 
-def median_run(runs: list[tuple[float, list[float]]]) -> tuple[float, list[float]]:
-    """The run with the median time, with its latencies."""
-    return sorted(runs, key=lambda r: r[0])[len(runs) // 2]
-
-
 def events_for(i: int, batch: int) -> list:
     s = f"visit-{uuid.uuid4().hex}"
     return [scheduled(s)] + [noted(s, v) for v in range(2, batch + 1)]
 
 
-async def ours(url: str, total_cmds: int, writers: int, batch: int) -> tuple[float, list[float]]:
+Op = Callable[[int], Awaitable[None]]
+Side = tuple[Op, Callable[[], Awaitable[None]]]  # command i, and closing
+
+
+async def ours(url: str, total_cmds: int, batch: int) -> Side:
     db = Database(url)
     await db.create_all()
     store = EventStore(db, "sample")
@@ -117,10 +117,25 @@ async def ours(url: str, total_cmds: int, writers: int, batch: int) -> tuple[flo
         evs = prepared[i]
         await store.append(evs[0].stream_id, 0, evs)
 
-    try:
-        return await run_concurrently(total_cmds, writers, op)
-    finally:
-        await db.dispose()
+    return op, db.dispose
+
+
+async def interleaved(sides: dict[str, Side], total: int, writers: int, chunks: int) -> dict[str, tuple]:
+    """Run each side's commands in `chunks` turns, alternating sides (and
+    which goes first), so that both meet the same disk and the same
+    neighbours: fsync time on a shared machine drifts by tens of per cent
+    within a minute. Returns each side's (seconds, latencies)."""
+    per = total // chunks
+    out: dict[str, tuple[float, list[float]]] = {k: (0.0, []) for k in sides}
+    names = list(sides)
+    for c in range(chunks):
+        for name in names if c % 2 == 0 else reversed(names):
+            op = sides[name][0]
+            secs, lat = await run_concurrently(per, writers, lambda i, op=op, base=c * per: op(base + i))
+            out[name] = (out[name][0] + secs, out[name][1] + lat)
+    for _, close in sides.values():
+        await close()
+    return out
 
 
 def raw_rows(batch: int) -> list[tuple]:
@@ -131,7 +146,7 @@ def raw_rows(batch: int) -> list[tuple]:
             for v in range(1, batch + 1)]
 
 
-async def raw_sqlite(path: Path, total_cmds: int, writers: int, batch: int) -> tuple[float, list[float]]:
+async def raw_sqlite(path: Path, total_cmds: int, batch: int) -> Side:
     """The ceiling on SQLite: aiosqlite used as well as it can be for this
     transaction: BEGIN IMMEDIATE, one multi-row INSERT .. RETURNING, one
     outbox INSERT, COMMIT (four hops to the connection's thread), one command
@@ -158,13 +173,10 @@ async def raw_sqlite(path: Path, total_cmds: int, writers: int, batch: int) -> t
             await conn.executemany("INSERT INTO outbox (position) VALUES (?)", positions)
             await conn.execute("COMMIT")
 
-    try:
-        return await run_concurrently(total_cmds, writers, op)
-    finally:
-        await conn.close()
+    return op, conn.close
 
 
-async def raw_pg(name: str, total_cmds: int, writers: int, batch: int) -> tuple[float, list[float]]:
+async def raw_pg(name: str, total_cmds: int, writers: int, batch: int) -> Side:
     db = Database(pg_url(name))
     await db.create_all()
     await db.dispose()
@@ -182,10 +194,7 @@ async def raw_pg(name: str, total_cmds: int, writers: int, batch: int) -> tuple[
             positions = [r[0] for r in await c.fetch(ins, *[list(col) for col in cols])]
             await c.executemany("INSERT INTO outbox (position) VALUES ($1)", [(p,) for p in positions])
 
-    try:
-        return await run_concurrently(total_cmds, writers, op)
-    finally:
-        await pool.close()
+    return op, pool.close
 
 
 def peer(recorder_factory: Callable[[], object], total_cmds: int, writers: int, batch: int) -> tuple[float, list]:
@@ -230,22 +239,24 @@ async def bench_appends(quick: bool) -> None:
     for backend in ("sqlite", "postgres"):
         for batch in (1, 10):
             for writers in (1, 4, 16):
-                cmds = max(n // batch, 50)
-                os_, rs_ = [], []
-                for _ in range(ROUNDS):  # alternating: ours, raw, ours, raw, ...
-                    tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+                chunks = 2 * ROUNDS
+                cmds = max(n // batch, 100 if quick else 200)
+                cmds -= cmds % chunks
+                tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+                names: list[str] = []
+                try:
                     if backend == "sqlite":
-                        os_.append(await ours(f"sqlite+aiosqlite:///{tmp}/ours.db", cmds, writers, batch))
-                        rs_.append(await raw_sqlite(tmp / "raw.db", cmds, writers, batch))
+                        sides = {"ours": await ours(f"sqlite+aiosqlite:///{tmp}/ours.db", cmds, batch),
+                                 "raw": await raw_sqlite(tmp / "raw.db", cmds, batch)}
                     else:
                         names = [await pg_create() for _ in range(2)]
-                        try:
-                            os_.append(await ours(pg_url(names[0]), cmds, writers, batch))
-                            rs_.append(await raw_pg(names[1], cmds, writers, batch))
-                        finally:
-                            for nm in names:
-                                await pg_drop(nm)
-                o, r = median_run(os_), median_run(rs_)
+                        sides = {"ours": await ours(pg_url(names[0]), cmds, batch),
+                                 "raw": await raw_pg(names[1], cmds, writers, batch)}
+                    res = await interleaved(sides, cmds, writers, chunks)
+                finally:
+                    for nm in names:
+                        await pg_drop(nm)
+                o, r = res["ours"], res["raw"]
                 tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
                 if backend == "sqlite":
                     p = await asyncio.to_thread(peer, lambda tmp=tmp: SQLiteApplicationRecorder(
@@ -315,42 +326,50 @@ async def bench_relay_and_catchup(quick: bool) -> None:
         o, r = statistics.median(ours_s), statistics.median(raw_s)
         row(f"relay to JetStream (batches of {relay_batch})", n, f"{n / o:.0f}", f"{n / r:.0f}", f"{r / o:.0%}")
 
-        # catch-up: the last round's n events are in JetStream (and the n before them, on other streams:
-        # the consumers filter by the first run's subjects through their own durable names)
+        # catch-up of the first n events in JetStream, by a fresh durable consumer each round
         assert db is not None
-        async def ours_catchup(projection: Projection, durable: str) -> float:
-            async with db.write() as conn:  # a fresh read model each round
-                await ProjectionRunner(projection, db).reset(conn)
-            runner = ProjectionRunner(projection, db)
-            sub = await js.pull_subscribe("wecare.bd.sample.>", durable=durable, stream=stream_name("sample"))
+        async def ours_catchup(runner: ProjectionRunner, sub: Any, count: int) -> float:
             t0 = time.perf_counter()
             fetched = 0
-            while fetched < n * ROUNDS:
-                msgs = await sub.fetch(fetch, timeout=5)
+            while fetched < count:
+                msgs = await sub.fetch(min(fetch, count - fetched), timeout=5)
                 fetched += len(msgs)
                 await runner.submit(msgs)
             await runner.drain()
             return time.perf_counter() - t0
 
-        async def raw_catchup(durable: str) -> float:
-            sub = await js.pull_subscribe("raw.>", durable=durable, stream="RAW")
+        async def raw_catchup(sub: Any, count: int) -> float:
             t0 = time.perf_counter()
             got = 0
-            while got < n * ROUNDS:
-                msgs = await sub.fetch(fetch, timeout=5)
+            while got < count:
+                msgs = await sub.fetch(min(fetch, count - got), timeout=5)
                 for m in msgs:
                     await m.ack()
                 got += len(msgs)
             return time.perf_counter() - t0
 
-        total = n * ROUNDS
+        # Catch-up of the first n events in JetStream by fresh durable consumers, ours and raw taking
+        # turns of n/(2 x rounds) events. First the kernel's own cost (a projection that writes nothing),
+        # then a projection that writes (2-3 SQLAlchemy statements an event), to show what writes cost.
         for label, projection in (("no writes: the kernel's own cost", _Null()),
                                   ("VisitBoard: 2-3 writes an event", VisitBoard())):
-            ours_s, raw_s = [], []
-            for k in range(ROUNDS):
-                ours_s.append(await ours_catchup(projection, f"bench-{projection.name}-{k}"))
-                raw_s.append(await raw_catchup(f"raw-{projection.name}-{k}"))
-            o, r = statistics.median(ours_s), statistics.median(raw_s)
+            async with db.write() as conn:  # a fresh read model
+                await ProjectionRunner(projection, db).reset(conn)
+            runner = ProjectionRunner(projection, db)
+            ours_sub = await js.pull_subscribe("wecare.bd.sample.>", durable=f"bench-{projection.name}",
+                                               stream=stream_name("sample"))
+            raw_sub = await js.pull_subscribe("raw.>", durable=f"raw-{projection.name}", stream="RAW")
+            turns = 2 * ROUNDS
+            o = r = 0.0
+            for k in range(turns):
+                if k % 2 == 0:
+                    o += await ours_catchup(runner, ours_sub, n // turns)
+                    r += await raw_catchup(raw_sub, n // turns)
+                else:
+                    r += await raw_catchup(raw_sub, n // turns)
+                    o += await ours_catchup(runner, ours_sub, n // turns)
+            total = n // turns * turns
+            assert runner.applied == total
             row(f"catch-up (fetch {fetch}), {label}", total, f"{total / o:.0f}", f"{total / r:.0f}", f"{r / o:.0%}")
         await nc.close()
         await db.dispose()

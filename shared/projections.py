@@ -137,6 +137,7 @@ class ProjectionRunner:
         # max_ack_pending >= in_flight x its batch size
         self.in_flight = in_flight
         self._inflight: list[asyncio.Future[None]] = []
+        self._waiting: list[tuple[Sequence[Message], asyncio.Future[None]]] = []  # batches for the next turn
         self.applied = 0
         # called after a batch that applied something committed (e.g. wake the outbox
         # relay when a projection reacts by appending events)
@@ -161,13 +162,24 @@ class ProjectionRunner:
             await asyncio.wait(list(self._inflight))
 
     async def handle_batch(self, msgs: Sequence[Message], *, heartbeat_s: float | None = None) -> None:
-        """Apply a fetched batch. While it runs, `in_progress` is sent every
+        """Apply a fetched batch (with any others waiting for their turn, in one
+        transaction). While it runs, `in_progress` is sent every
         `heartbeat_s` so that a short ack_wait (which lets consumers resume
         quickly after a server crash) never redelivers a batch still at work."""
         beat = asyncio.create_task(self._heartbeat(msgs, heartbeat_s)) if heartbeat_s else None
+        done = asyncio.get_running_loop().create_future()
+        self._waiting.append((msgs, done))
         try:
             async with self.lock:
-                await self._handle_batch(msgs)
+                if not done.done():
+                    # batches that came while the one before committed go in the same transaction
+                    taken, self._waiting = self._waiting, []
+                    try:
+                        await self._handle_batch([m for batch, _ in taken for m in batch])
+                    finally:
+                        for _, f in taken:
+                            if not f.done():
+                                f.set_result(None)
         finally:
             if beat:
                 beat.cancel()

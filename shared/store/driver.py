@@ -104,8 +104,12 @@ class Dialect:
                 f"AND stream_id IN ({streams})")
 
     def track(self) -> str:
-        """Upsert a projection's (1) last applied version per stream (2: streams, versions, event ids)."""
-        raise NotImplementedError
+        """Upsert a projection's (1) last applied version per stream (2..: streams, versions, event ids)."""
+        return (f"INSERT INTO tracking (projection, stream_id, stream_version, event_id) {self.tracked_rows} "
+                f"ON CONFLICT (projection, stream_id) DO UPDATE SET "
+                f"stream_version = excluded.stream_version, event_id = excluded.event_id")
+
+    tracked_rows: str  # SELECT of (projection, stream, version, event id) rows from `track_args`
 
     def track_args(self, projection: str, rows: Sequence[tuple[str, int, uuid.UUID]]) -> tuple:
         raise NotImplementedError
@@ -175,11 +179,9 @@ class SqliteDialect(Dialect):
     def values(self, i: int, pg_type: str) -> str:
         return f"SELECT value FROM json_each(?{i})"
 
-    def track(self) -> str:
-        return ("INSERT INTO tracking (projection, stream_id, stream_version, event_id) "
-                "SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') "
-                "FROM json_each(?2) WHERE true ON CONFLICT (projection, stream_id) DO UPDATE SET "
-                "stream_version = excluded.stream_version, event_id = excluded.event_id")
+    # "WHERE true": SQLite's parser needs it before an upsert's ON CONFLICT
+    tracked_rows = ("SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+                    "json_extract(value, '$[2]') FROM json_each(?2) WHERE true")
 
     def track_args(self, projection: str, rows: Sequence[tuple[str, int, uuid.UUID]]) -> tuple:
         return projection, orjson.dumps([(s, v, e.hex) for s, v, e in rows]).decode()
@@ -202,11 +204,7 @@ class PostgresDialect(Dialect):
     def values(self, i: int, pg_type: str) -> str:
         return f"SELECT unnest(${i}::{pg_type}[])"
 
-    def track(self) -> str:
-        return ("INSERT INTO tracking (projection, stream_id, stream_version, event_id) "
-                "SELECT $1::text, s, v, e FROM unnest($2::text[], $3::int[], $4::uuid[]) AS t(s, v, e) "
-                "ON CONFLICT (projection, stream_id) DO UPDATE SET "
-                "stream_version = excluded.stream_version, event_id = excluded.event_id")
+    tracked_rows = "SELECT $1::text, s, v, e FROM unnest($2::text[], $3::int[], $4::uuid[]) AS t(s, v, e)"
 
     def track_args(self, projection: str, rows: Sequence[tuple[str, int, uuid.UUID]]) -> tuple:
         return projection, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
