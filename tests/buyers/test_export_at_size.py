@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import openpyxl
+import pytest
 
 from benchmarks.buyers import BUYER, ExportStack, Sampler, rss_mb, xlsx_rows
 
@@ -18,6 +19,8 @@ ROWS = 1_000_000
 FLAT_MB = 64  # growth allowed from the first byte to the end: buffers, not rows
 
 
+# about 90 s on a quiet machine; the suite's 180 s limit is for hangs, and this one is size
+@pytest.mark.timeout(600)
 def test_a_million_rows_stream_as_csv_and_xlsx_with_flat_memory(tmp_path: Path) -> None:
     with ExportStack(ROWS, tmp_path) as st:
         assert st.svc is not None
