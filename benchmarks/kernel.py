@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import os
 import platform
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -96,6 +97,7 @@ def pg_url(name: str, driver: str = "postgresql+asyncpg") -> str:
 
 
 ROUNDS = 3
+SCRATCH = tempfile.mkdtemp(prefix="wecare-bench-")  # every database and store of a run, removed at its end
 
 
 def events_for(i: int, batch: int) -> list:
@@ -242,7 +244,7 @@ async def bench_appends(quick: bool) -> None:
                 chunks = 2 * ROUNDS
                 cmds = max(n // batch, 100 if quick else 200)
                 cmds -= cmds % chunks
-                tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+                tmp = Path(tempfile.mkdtemp(dir=SCRATCH))
                 names: list[str] = []
                 try:
                     if backend == "sqlite":
@@ -257,7 +259,7 @@ async def bench_appends(quick: bool) -> None:
                     for nm in names:
                         await pg_drop(nm)
                 o, r = res["ours"], res["raw"]
-                tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+                tmp = Path(tempfile.mkdtemp(dir=SCRATCH))
                 if backend == "sqlite":
                     p = await asyncio.to_thread(peer, lambda tmp=tmp: SQLiteApplicationRecorder(
                         SQLiteDatastore(str(tmp / "es.db"))), cmds, writers, batch)
@@ -294,7 +296,7 @@ async def _filled_store(tmp: Path, n: int) -> tuple[Database, EventStore]:
 
 async def bench_relay_and_catchup(quick: bool) -> None:
     n = 5000 if quick else 20000
-    tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+    tmp = Path(tempfile.mkdtemp(dir=SCRATCH))
     settings = Settings(service="sample", log_level="ERROR")
     relay_batch, fetch = settings.relay_batch, settings.consumer_batch
     with NatsServer(store_dir=tmp / "nats") as server:
@@ -387,7 +389,7 @@ class _Null(VisitBoard):
 # -- memory ------------------------------------------------------------------------------------
 
 async def bench_memory(log_events: int) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+    tmp = Path(tempfile.mkdtemp(dir=SCRATCH))
     path = tmp / "log.db"
     db = Database(f"sqlite+aiosqlite:///{path}")
     await db.create_all()
@@ -460,7 +462,7 @@ async def bench_fsync(quick: bool) -> None:
     for label, size in (("one server, R1", 1), ("three nodes, R3", 3)):
         rates = {}
         for sync in (False, True):
-            tmp = Path(tempfile.mkdtemp(prefix="wecare-bench-"))
+            tmp = Path(tempfile.mkdtemp(dir=SCRATCH))
             if size == 1:
                 conf = tmp / "nats.conf"
                 conf.write_text("jetstream {\n" + ("  sync_interval: always\n" if sync else "") + "}\n")
@@ -485,10 +487,13 @@ def header() -> None:
 
 async def main(quick: bool, log_events: int) -> None:
     header()
-    await bench_appends(quick)
-    await bench_relay_and_catchup(quick)
-    await bench_fsync(quick)
-    await bench_memory(log_events)
+    try:
+        await bench_appends(quick)
+        await bench_relay_and_catchup(quick)
+        await bench_fsync(quick)
+        await bench_memory(log_events)
+    finally:
+        shutil.rmtree(SCRATCH, ignore_errors=True)
 
 
 if __name__ == "__main__":
