@@ -222,10 +222,7 @@ class ProjectionRunner:
             for hook in self.after_commit:
                 hook()
         for m in out.acks:
-            try:
-                await m.ack()
-            except Exception as e:  # noqa: BLE001 - a lost ack is a redelivery, which tracking makes harmless
-                log.debug("projection.ack_failed", error=str(e))
+            await _quiet(m.ack())
         for m, delay in out.naks:
             await _quiet(m.nak(delay=delay))
         if self.on_parked:

@@ -32,6 +32,8 @@ from shared.store.schema import kernel_metadata
 from shared.store.sql import is_connectivity_error
 
 APPEND_LOCK_KEY = 0x5745_4341  # "WECA": pg_advisory_xact_lock key of the events table
+_LOCK_APPENDS = f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"
+_DRIVER = "wecare_driver"  # a connection's Driver, kept in its info (SQLAlchemy clears it on invalidation)
 
 
 class Database:
@@ -54,7 +56,6 @@ class Database:
             self.reader = self.writer
         # the connection appends run on (SQLite: the one writer connection), lent under this lock
         self._held: AsyncConnection | None = None
-        self._held_driver: Driver | None = None
         self._held_lock = asyncio.Lock()
 
     @property
@@ -93,8 +94,7 @@ class Database:
     async def _check_held(self, conn: AsyncConnection) -> None:
         """After a failed transaction: give up the held connection if it is broken."""
         if conn.invalidated or conn.closed:
-            self._held, self._held_driver = None, None
-            await conn.close()
+            await self._drop_held()
 
     @asynccontextmanager
     async def appending(self) -> AsyncIterator[Driver]:
@@ -102,10 +102,7 @@ class Database:
         appender: committed when the block ends, rolled back if it raises."""
         async with self._held_lock:
             for attempt in (1, 2):
-                conn = await self._connection()
-                if self._held_driver is None:
-                    self._held_driver = await self.driver(conn)
-                driver = self._held_driver
+                driver = await self.driver(await self._connection())
                 try:
                     await self._begin_append(driver)
                     break
@@ -133,10 +130,10 @@ class Database:
         if self.is_sqlite:
             await driver.execute("BEGIN IMMEDIATE")
         else:  # one round trip for both
-            await driver.execute(f"BEGIN; SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})")
+            await driver.execute(f"BEGIN; {_LOCK_APPENDS}")
 
     async def _drop_held(self) -> None:
-        conn, self._held, self._held_driver = self._held, None, None
+        conn, self._held = self._held, None
         if conn is not None:
             try:
                 await conn.invalidate()
@@ -146,16 +143,17 @@ class Database:
 
     async def driver(self, conn: AsyncConnection) -> Driver:
         """The driver connection under a SQLAlchemy connection (same transaction)."""
-        if conn is self._held and self._held_driver is not None:
-            return self._held_driver
-        raw = await conn.get_raw_connection()
-        return driver_for(raw.driver_connection, self.dialect)
+        driver = conn.info.get(_DRIVER)
+        if driver is None:
+            raw = await conn.get_raw_connection()
+            driver = conn.info[_DRIVER] = driver_for(raw.driver_connection, self.dialect)
+        return driver
 
     async def lock_appends(self, conn: AsyncConnection) -> None:
         """Serialise this write transaction with every appender (a no-op on
         SQLite, whose one writer connection serialises already)."""
         if not self.is_sqlite:
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
+            await conn.execute(text(_LOCK_APPENDS))
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -170,7 +168,7 @@ class Database:
         async with self._held_lock:
             if self._held is not None:
                 await self._held.close()
-                self._held, self._held_driver = None, None
+                self._held = None
         await self.writer.dispose()
         if self.reader is not self.writer:
             await self.reader.dispose()

@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.envelope import Envelope, subject_for, utcnow, wire
-from shared.contracts.registry import UnknownEventType, registry
+from shared.contracts.registry import registry
 from shared.messaging.jetstream import CAUSATION, CORRELATION, MSG_ID
 from shared.store.database import Database
 from shared.store.driver import INTEGRITY_ERRORS, ROWS_PER_STATEMENT, Driver
@@ -25,10 +25,7 @@ from shared.store.schema import commands, events, outbox
 
 
 def is_private(context: str, event_type: str) -> bool:
-    try:
-        return registry.get(context, event_type).private
-    except UnknownEventType:
-        return False
+    return event_type in registry.private_types(context)
 
 
 class ConcurrencyError(Exception):
@@ -418,12 +415,7 @@ class EventStore:
 
     async def pending(self, limit: int) -> list[Envelope]:
         """The oldest events not yet acknowledged by JetStream, in position order."""
-        async with self.db.read() as conn:
-            rows = await conn.execute(
-                select(*_COLUMNS).join(outbox, outbox.c.position == events.c.position)
-                .order_by(events.c.position).limit(limit)
-            )
-            return [self._envelope(r) for r in rows]
+        return [Envelope.from_wire(o.data) for o in await self.outgoing(0, limit)]
 
     async def mark_published(self, positions: Sequence[int]) -> None:
         if not positions:
@@ -441,7 +433,7 @@ class EventStore:
         JetStream that lost acknowledged messages). Returns how many."""
         async with self.db.write() as conn:
             already = select(outbox.c.position)
-            private = [t.event_type for t in registry.types(self.context) if t.private]
+            private = list(registry.private_types(self.context))
             q = select(events.c.position).where(events.c.position >= position,
                                                 events.c.position.not_in(already),
                                                 events.c.event_type.not_in(private))
