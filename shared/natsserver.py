@@ -4,6 +4,7 @@ process with JetStream on: used by the tests, the launcher and the demo."""
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -27,10 +28,45 @@ def nats_server_binary() -> str:
     return found
 
 
-def free_port() -> int:
+def _outside_ephemeral() -> range:
+    """Ports the kernel never hands out to outgoing connections: a port taken
+    from the ephemeral range can be grabbed by any client socket (a database
+    or NATS connection) between the moment it is chosen and the moment a
+    server binds it."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(10000, low) if low > 12000 else range(high + 1, 65536)
+
+
+_handed_out: set[int] = set()
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def free_ports(count: int = 1) -> int:
+    """The first of `count` consecutive free ports, outside the ephemeral
+    range and never handed out before by this process."""
+    candidates = _outside_ephemeral()
+    for _ in range(500):
+        base = random.randrange(candidates.start, candidates.stop - count)
+        block = range(base, base + count)
+        if not _handed_out.intersection(block) and all(_bindable(p) for p in block):
+            _handed_out.update(block)
+            return base
+    raise RuntimeError(f"no {count} free ports in a row")
+
+
+def free_port() -> int:
+    return free_ports(1)
 
 
 class NatsServer:

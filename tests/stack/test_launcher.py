@@ -14,29 +14,10 @@ import httpx
 import pytest
 
 from shared.launcher import StackInfo
-from shared.natsserver import free_port, pid_alive
+from shared.natsauth import SERVICES
+from shared.natsserver import free_port, free_ports, pid_alive
 
 pytestmark = pytest.mark.slow
-
-
-def _ports() -> int:
-    """A base port with the next three free too."""
-    for _ in range(50):
-        base = free_port()
-        if base < 60000 and all(_free(base + i) for i in range(4)):
-            return base
-    raise RuntimeError("no four free ports in a row")
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
 
 
 def _wecare(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -45,16 +26,17 @@ def _wecare(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 
 
 def _up(data: Path) -> subprocess.Popen:
+    log = data.parent / f"up-{time.monotonic_ns()}.log"
     proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "up", "--data-dir", str(data), "--base-port",
-                             str(_ports()), "--nats-port", str(free_port())],
-                            stdout=open(data.parent / f"up-{time.monotonic_ns()}.log", "wb"),  # noqa: SIM115
+                             str(free_ports(len(SERVICES))), "--nats-port", str(free_port())],
+                            stdout=open(log, "wb"),  # noqa: SIM115
                             stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         info = StackInfo.load(data)
         if info is not None and info.running():
             return proc
-        assert proc.poll() is None, "wecare up exited"
+        assert proc.poll() is None, "wecare up exited:\n" + log.read_text(errors="replace")[-4000:]
         time.sleep(0.2)
     raise TimeoutError("wecare up did not get ready")
 
