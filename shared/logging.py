@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 import uuid
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any
 
 import structlog
@@ -59,14 +59,26 @@ def merge_unit_of_work(_logger: Any, _method: str, event_dict: dict[str, Any]) -
     unit = _unit.get()
     if unit:
         for k, v in unit.items():
-            event_dict.setdefault(k, v)
+            event_dict.setdefault(k, str(v) if isinstance(v, uuid.UUID) else v)
     return event_dict
+
+
+def enter_event(correlation_id: str, event_id: uuid.UUID, country: str) -> Token:
+    """The unit of work of applying one event (its id is the causation of what
+    it leads to): `correlation(...)` without the object, for the projections'
+    per-event loop. Undo with `leave(token)`."""
+    return _unit.set({"correlation_id": correlation_id, "causation_id": event_id, "country": country})
+
+
+def leave(token: Token) -> None:
+    _unit.reset(token)
 
 
 def current_correlation() -> tuple[str | None, str | None]:
     unit = _unit.get()
     if unit is not None:
-        return unit.get("correlation_id"), unit.get("causation_id")
+        cause = unit.get("causation_id")
+        return unit.get("correlation_id"), str(cause) if cause is not None else None
     ctx = get_contextvars()
     return ctx.get("correlation_id"), ctx.get("causation_id")
 

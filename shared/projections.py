@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.envelope import Envelope, utcnow
 from shared.contracts.registry import DomainEvent
-from shared.logging import correlation, get_logger
+from shared.logging import enter_event, get_logger, leave
 from shared.store.database import Database
 from shared.store.schema import parked, tracking
 from shared.store.sql import is_connectivity_error, upsert
@@ -206,8 +206,10 @@ class ProjectionRunner:
         for careful in (False, True):
             out = _Outcome()
             try:
-                async with self.db.write() as conn:
-                    await self._apply_batch(conn, items, out, careful)
+                streams = list({env.stream_id for _, env, _ in items if env is not None})
+                async with self.db.batch(*self._tracked_query(streams)) as tx:
+                    tx.last = self._track_statement(await self._apply_batch(
+                        tx.conn, items, out, careful, *self._tracked_rows(tx.rows)))
                 break
             except _TryCarefully:
                 continue
@@ -222,16 +224,19 @@ class ProjectionRunner:
             for hook in self.after_commit:
                 hook()
         for m in out.acks:
-            await _quiet(m.ack())
+            try:
+                await m.ack()
+            except Exception as e:  # noqa: BLE001 - as in _quiet, without a coroutine per message
+                log.debug("projection.ack_failed", error=str(e))
         for m, delay in out.naks:
             await _quiet(m.nak(delay=delay))
         if self.on_parked:
             for p, data in out.parked:
                 await _quiet(self.on_parked(p, data))
 
-    async def _apply_batch(self, conn: AsyncConnection, items: list, out: _Outcome, careful: bool) -> None:
-        streams = {env.stream_id for _, env, _ in items if env is not None}
-        versions, blocked = await self._tracked(conn, streams)
+    async def _apply_batch(self, conn: AsyncConnection, items: list, out: _Outcome, careful: bool,
+                           versions: dict[str, int], blocked: set[str]) -> Iterable[Envelope]:
+        """Apply what is due, and return the last event applied of each stream."""
         held: set[str] = set()  # streams with an earlier event of this batch not applied
         done: dict[str, Envelope] = {}
         for m, env, bad in items:
@@ -259,12 +264,13 @@ class ProjectionRunner:
                     held.add(env.stream_id)
                     out.naks.append((m, self._delay(_attempts(m))))
                 continue
+            token = enter_event(env.correlation_id, env.event_id, env.country)
             try:
                 if careful:
                     async with conn.begin_nested():
-                        await self._apply_event(conn, env)
+                        await self.projection.apply(conn, env)
                 else:
-                    await self._apply_event(conn, env)
+                    await self.projection.apply(conn, env)
             except Exception as e:
                 if is_connectivity_error(e):
                     raise
@@ -284,33 +290,46 @@ class ProjectionRunner:
                     held.add(env.stream_id)
                     out.naks.append((m, self._delay(n)))
                 continue
+            finally:
+                leave(token)
             versions[env.stream_id] = env.stream_version
             done[env.stream_id] = env
             out.acks.append(m)
             out.applied += 1
-        await self._track(conn, done.values())
+        return done.values()
 
     def _delay(self, attempts: int) -> float:
         return self.backoff_s[min(max(attempts, 1), len(self.backoff_s)) - 1]
 
     async def _apply_event(self, conn: AsyncConnection, env: Envelope) -> None:
-        with correlation(env.correlation_id, str(env.event_id), country=env.country):
+        token = enter_event(env.correlation_id, env.event_id, env.country)
+        try:
             await self.projection.apply(conn, env)
+        finally:
+            leave(token)
 
     async def _track(self, conn: AsyncConnection, last: Iterable[Envelope]) -> None:
-        """One tracking upsert for the last event applied of each stream."""
+        statement = self._track_statement(last)
+        if statement is not None:
+            await (await self.db.driver(conn)).execute(*statement)
+
+    def _track_statement(self, last: Iterable[Envelope]) -> tuple[str, tuple] | None:
+        """One tracking upsert for the last event applied of each stream (None: nothing applied)."""
         rows = [(e.stream_id, e.stream_version, e.event_id) for e in last]
-        if rows:
-            driver = await self.db.driver(conn)
-            await driver.execute(driver.sql.track(), driver.sql.track_args(self.name, rows))
+        return (self.db.sql.track(), self.db.sql.track_args(self.name, rows)) if rows else None
 
     async def _tracked(self, conn: AsyncConnection, streams: Iterable[str]) -> tuple[dict[str, int], set[str]]:
-        """The last version applied of each stream, and the streams with parked messages."""
         streams = list(streams)
         if not streams:
             return {}, set()
-        driver = await self.db.driver(conn)
-        rows = await driver.fetch(driver.sql.tracked(), (self.name, driver.sql.array(streams)))
+        return self._tracked_rows(await (await self.db.driver(conn)).fetch(*self._tracked_query(streams)))
+
+    def _tracked_query(self, streams: list[str]) -> tuple[str, tuple]:
+        """The last version applied of each stream, and whether it has parked messages."""
+        return self.db.sql.tracked(), (self.name, self.db.sql.array(streams))
+
+    @staticmethod
+    def _tracked_rows(rows: list[tuple]) -> tuple[dict[str, int], set[str]]:
         return {s: v for s, v, is_parked in rows if not is_parked}, {s for s, _, is_parked in rows if is_parked}
 
     async def _park(self, conn: AsyncConnection, m: Message, env: Envelope | None, reason: str, error: str,

@@ -19,21 +19,35 @@ groups by the event store) before they queue on the advisory lock.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.util import await_only
 
-from shared.store.driver import Driver, driver_for
+from shared.store.driver import POSTGRES, SQLITE, Dialect, Driver, SqliteDriver, driver_for
 from shared.store.schema import kernel_metadata
 from shared.store.sql import is_connectivity_error
+from shared.store.sqlite_onehop import onehop_url
 
 APPEND_LOCK_KEY = 0x5745_4341  # "WECA": pg_advisory_xact_lock key of the events table
 _LOCK_APPENDS = f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"
 _DRIVER = "wecare_driver"  # a connection's Driver, kept in its info (SQLAlchemy clears it on invalidation)
+_BEGUN = "wecare_begun"  # in a connection's info while Database.batch holds a transaction open on it
+
+
+@dataclass
+class Batch:
+    """The transaction `Database.batch` yields."""
+
+    conn: AsyncConnection
+    rows: list[tuple]  # of the opening query
+    last: tuple[str, Sequence[Any]] | None = None  # the statement to commit with
 
 
 class Database:
@@ -44,6 +58,7 @@ class Database:
             path = url.split("///", 1)[1] if "///" in url else ""
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
+            url = onehop_url(url)  # each statement one hop to aiosqlite's thread (see sqlite_onehop.py)
             self.writer = create_async_engine(
                 url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60,
                 pool_reset_on_return=None,  # every write ends in COMMIT or ROLLBACK already
@@ -61,6 +76,11 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.writer.dialect.name
+
+    @property
+    def sql(self) -> Dialect:
+        """The kernel's hot statements for this database (driver.py)."""
+        return SQLITE if self.is_sqlite else POSTGRES
 
     async def create_all(self, *metadatas: MetaData) -> None:
         async with self.write() as conn:
@@ -85,6 +105,47 @@ class Database:
             if appending:
                 await self.lock_appends(conn)
             yield conn
+
+    @asynccontextmanager
+    async def batch(self, first: str, args: Sequence[Any]) -> AsyncIterator[Batch]:
+        """A write transaction that opens with the query `first` (its rows in
+        `Batch.rows`) and commits with the statement put in `Batch.last`, for
+        the projections' batches: on SQLite the opening and the closing are
+        one hop each to the connection's thread instead of four (BEGIN, the
+        query, the statement, COMMIT). Statements on `Batch.conn` in between
+        join the transaction."""
+        if not self.is_sqlite:
+            async with self.writer.begin() as conn:
+                driver = await self.driver(conn)
+                tx = Batch(conn, await driver.fetch(first, args))
+                yield tx
+                if tx.last is not None:
+                    await driver.execute(*tx.last)
+            return
+        async with self._held_lock:
+            conn = await self._connection()
+            driver = await self.driver(conn)
+            assert isinstance(driver, SqliteDriver)
+            try:
+                tx = Batch(conn, await driver.begin_and_fetch("BEGIN IMMEDIATE", first, args))
+            except BaseException:
+                await self._check_held(conn)
+                raise
+            conn.info[_BEGUN] = True  # SQLAlchemy's own begin joins this transaction (see _sqlite_setup)
+            try:
+                yield tx
+                await driver.execute_and_commit(tx.last)
+            except BaseException:
+                try:
+                    await driver.rollback()
+                except BaseException:
+                    await self._drop_held()
+                    raise
+                await conn.rollback()  # SQLAlchemy's side of it (no hop: nothing is open any more)
+                raise
+            finally:
+                conn.info.pop(_BEGUN, None)
+            await conn.commit()  # idem
 
     async def _connection(self) -> AsyncConnection:
         if self._held is None:
@@ -189,9 +250,7 @@ def _sqlite_setup(engine: AsyncEngine, *, immediate: bool, synchronous: str) -> 
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
-        # on the DBAPI cursor: SQLAlchemy's statement execution costs more than the BEGIN itself
-        cursor = conn.connection.dbapi_connection.cursor()
-        try:
-            cursor.execute(begin)
-        finally:
-            cursor.close()
+        if conn.info.get(_BEGUN):  # inside Database.batch, which began the transaction itself
+            return
+        # one hop to aiosqlite's thread: through a DBAPI cursor it is three (open, execute, close)
+        await_only(conn.connection.dbapi_connection.driver_connection.execute_fetchall(begin))

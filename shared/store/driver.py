@@ -271,6 +271,33 @@ class SqliteDriver(Driver):
     async def execute(self, sql: str, args: Sequence[Any] = ()) -> None:
         await self.raw.execute_fetchall(sql, args)
 
+    # Several statements in one hop (aiosqlite's `_execute`, as in sqlite_onehop.py)
+
+    async def begin_and_fetch(self, begin: str, sql: str, args: Sequence[Any]) -> list[tuple]:
+        return await self.raw._execute(_begin_and_fetch, self.raw._conn, begin, sql, args)
+
+    async def execute_and_commit(self, statement: tuple[str, Sequence[Any]] | None) -> None:
+        await self.raw._execute(_execute_and_commit, self.raw._conn, statement)
+
+    async def rollback(self) -> None:
+        if self.raw.in_transaction:
+            await self.raw.execute_fetchall("ROLLBACK")
+
+
+def _begin_and_fetch(conn: sqlite3.Connection, begin: str, sql: str, args: Sequence[Any]) -> list[tuple]:
+    conn.execute(begin)
+    try:
+        return conn.execute(sql, args).fetchall()
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _execute_and_commit(conn: sqlite3.Connection, statement: tuple[str, Sequence[Any]] | None) -> None:
+    if statement is not None:
+        conn.execute(*statement)  # a failure leaves the transaction open: the caller rolls back
+    conn.execute("COMMIT")
+
 
 class PostgresDriver(Driver):
     async def fetch(self, sql: str, args: Sequence[Any]) -> list[tuple]:

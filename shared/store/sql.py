@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,14 +17,20 @@ async def upsert(conn: AsyncConnection, table: Table, values: dict[str, Any] | l
     rows = values if isinstance(values, list) else [values]
     if not rows:
         return
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt = dialect.insert(table)
     cols = update if update is not None else [c for c in rows[0] if c not in keys]
+    await conn.execute(_upsert_statement(conn.dialect.name, table, tuple(keys), tuple(cols)), rows)
+
+
+@lru_cache(maxsize=1024)
+def _upsert_statement(dialect_name: str, table: Table, keys: tuple[str, ...], cols: tuple[str, ...]) -> Insert:
+    """Built once per shape: a new statement each call costs more than running
+    it (`excluded` aliases the table anew and the statement is compiled
+    again instead of coming from SQLAlchemy's compiled cache)."""
+    dialect = sqlite if dialect_name == "sqlite" else postgresql
+    stmt = dialect.insert(table)
     if cols:
-        stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={c: stmt.excluded[c] for c in cols})
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-    await conn.execute(stmt, rows)
+        return stmt.on_conflict_do_update(index_elements=list(keys), set_={c: stmt.excluded[c] for c in cols})
+    return stmt.on_conflict_do_nothing(index_elements=list(keys))
 
 
 def is_connectivity_error(exc: BaseException) -> bool:
