@@ -38,7 +38,7 @@ import threading
 import time
 import tracemalloc
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -485,13 +485,20 @@ def header() -> None:
           f"{ns.stdout.strip()}")
 
 
-async def main(quick: bool, log_events: int) -> None:
+SECTIONS = ("appends", "nats", "fsync", "memory")
+
+
+async def main(quick: bool, log_events: int, only: Sequence[str] = SECTIONS) -> None:
     header()
     try:
-        await bench_appends(quick)
-        await bench_relay_and_catchup(quick)
-        await bench_fsync(quick)
-        await bench_memory(log_events)
+        if "appends" in only:
+            await bench_appends(quick)
+        if "nats" in only:
+            await bench_relay_and_catchup(quick)
+        if "fsync" in only:
+            await bench_fsync(quick)
+        if "memory" in only:
+            await bench_memory(log_events)
     finally:
         shutil.rmtree(SCRATCH, ignore_errors=True)
 
@@ -501,6 +508,8 @@ if __name__ == "__main__":
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--rounds", type=int, default=3, help="alternating rounds per figure (the median is printed)")
     ap.add_argument("--log-events", type=int, default=None)
+    ap.add_argument("--only", choices=SECTIONS, action="append",
+                    help="run only this section (repeatable): a steadier median with more --rounds")
     a = ap.parse_args()
     ROUNDS = a.rounds
-    asyncio.run(main(a.quick, a.log_events or (100_000 if a.quick else 1_000_000)))
+    asyncio.run(main(a.quick, a.log_events or (100_000 if a.quick else 1_000_000), a.only or SECTIONS))
