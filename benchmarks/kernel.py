@@ -97,7 +97,9 @@ def pg_url(name: str, driver: str = "postgresql+asyncpg") -> str:
 
 
 ROUNDS = 3
-SCRATCH = tempfile.mkdtemp(prefix="wecare-bench-")  # every database and store of a run, removed at its end
+# every database and store of a run, made when the run starts and removed at its end (not at import:
+# a script that imports a helper from here leaves nothing behind)
+SCRATCH = str(Path(tempfile.gettempdir()) / f"wecare-bench-{os.getpid()}")
 
 
 def events_for(i: int, batch: int) -> list:
@@ -490,6 +492,7 @@ SECTIONS = ("appends", "nats", "fsync", "memory")
 
 async def main(quick: bool, log_events: int, only: Sequence[str] = SECTIONS) -> None:
     header()
+    os.makedirs(SCRATCH, exist_ok=True)
     try:
         if "appends" in only:
             await bench_appends(quick)
