@@ -14,6 +14,9 @@ The event store's own appends go through `appending()`: a transaction on the
 driver connection (see driver.py). On PostgreSQL it has a connection of its
 own, so the process's appends queue in the process (and are committed in
 groups by the event store) before they queue on the advisory lock.
+Projections write their batches through `batch()`: on SQLite it opens and
+commits in one hop each to aiosqlite's thread. On SQLite every SQLAlchemy
+statement is one hop as well (sqlite_onehop.py).
 """
 
 from __future__ import annotations
