@@ -226,7 +226,7 @@ class ProjectionRunner:
         for m in out.acks:
             try:
                 await m.ack()
-            except Exception as e:  # noqa: BLE001 - as in _quiet, without a coroutine per message
+            except Exception as e:  # noqa: BLE001 - a lost ack is a redelivery, which tracking makes harmless
                 log.debug("projection.ack_failed", error=str(e))
         for m, delay in out.naks:
             await _quiet(m.nak(delay=delay))
@@ -264,13 +264,12 @@ class ProjectionRunner:
                     held.add(env.stream_id)
                     out.naks.append((m, self._delay(_attempts(m))))
                 continue
-            token = enter_event(env.correlation_id, env.event_id, env.country)
             try:
                 if careful:
                     async with conn.begin_nested():
-                        await self.projection.apply(conn, env)
+                        await self._apply_event(conn, env)
                 else:
-                    await self.projection.apply(conn, env)
+                    await self._apply_event(conn, env)
             except Exception as e:
                 if is_connectivity_error(e):
                     raise
@@ -290,8 +289,6 @@ class ProjectionRunner:
                     held.add(env.stream_id)
                     out.naks.append((m, self._delay(n)))
                 continue
-            finally:
-                leave(token)
             versions[env.stream_id] = env.stream_version
             done[env.stream_id] = env
             out.acks.append(m)
