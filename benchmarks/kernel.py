@@ -11,7 +11,10 @@ from second to second.
   at a time; PostgreSQL: the rows through unnest, the outbox, a pool of one
   connection per writer and no lock, so its positions could commit out of
   order); peer: the `eventsourcing` library's application recorder, same
-  database
+  database. On SQLite the ceiling makes four hops to aiosqlite's thread a
+  command and ours one (its statements run on the event loop's thread under
+  the write lock, sqlite_onehop.py), so ours can pass it; the peer, sqlite3
+  on its caller's thread with no hop at all, is the one to beat there
 - relay throughput to JetStream; ceiling: raw nats-py publish_async of the
   same bytes and headers (built before the clock starts), pipelined in the
   same batches

@@ -14,9 +14,11 @@ The event store's own appends go through `appending()`: a transaction on the
 driver connection (see driver.py). On PostgreSQL it has a connection of its
 own, so the process's appends queue in the process (and are committed in
 groups by the event store) before they queue on the advisory lock.
-Projections write their batches through `batch()`: on SQLite it opens and
-commits in one hop each to aiosqlite's thread. On SQLite every SQLAlchemy
-statement is one hop as well (sqlite_onehop.py).
+Projections write their batches through `batch()`, which commits with its
+last statement. On SQLite the writer's statements run on the event loop's
+thread while it holds the write lock, and a write transaction makes one
+hop to aiosqlite's thread, its COMMIT; a reader's statement is one hop
+(sqlite_onehop.py).
 """
 
 from __future__ import annotations
@@ -36,11 +38,13 @@ from sqlalchemy.util import await_only
 from shared.store.driver import POSTGRES, SQLITE, Dialect, Driver, SqliteDriver, driver_for
 from shared.store.schema import kernel_metadata
 from shared.store.sql import is_connectivity_error
+from shared.store import sqlite_onehop as onehop
 from shared.store.sqlite_onehop import onehop_url
 
 APPEND_LOCK_KEY = 0x5745_4341  # "WECA": pg_advisory_xact_lock key of the events table
 _LOCK_APPENDS = f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"
 _DRIVER = "wecare_driver"  # a connection's Driver, kept in its info (SQLAlchemy clears it on invalidation)
+BUSY_TIMEOUT_MS = 30_000  # SQLite: how long a writer waits for another process's write lock
 _BEGUN = "wecare_begun"  # in a connection's info while Database.batch holds a transaction open on it
 
 
@@ -65,10 +69,11 @@ class Database:
             self.writer = create_async_engine(
                 url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60,
                 pool_reset_on_return=None,  # every write ends in COMMIT or ROLLBACK already
+                connect_args={"check_same_thread": False},  # used on the event loop's thread as well
             )
             self.reader = create_async_engine(url, pool_size=4, max_overflow=4)
-            _sqlite_setup(self.writer, immediate=True, synchronous=sqlite_synchronous)
-            _sqlite_setup(self.reader, immediate=False, synchronous=sqlite_synchronous)
+            _sqlite_setup(self.writer, writer=True, synchronous=sqlite_synchronous)
+            _sqlite_setup(self.reader, writer=False, synchronous=sqlite_synchronous)
         else:
             self.writer = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
             self.reader = self.writer
@@ -113,10 +118,9 @@ class Database:
     async def batch(self, first: str, args: Sequence[Any]) -> AsyncIterator[Batch]:
         """A write transaction that opens with the query `first` (its rows in
         `Batch.rows`) and commits with the statement put in `Batch.last`, for
-        the projections' batches: on SQLite the opening and the closing are
-        one hop each to the connection's thread instead of four (BEGIN, the
-        query, the statement, COMMIT). Statements on `Batch.conn` in between
-        join the transaction."""
+        the projections' batches: on SQLite only the closing (the statement
+        and COMMIT) is a hop to the connection's thread. Statements on
+        `Batch.conn` in between join the transaction."""
         if not self.is_sqlite:
             async with self.writer.begin() as conn:
                 driver = await self.driver(conn)
@@ -130,7 +134,7 @@ class Database:
             driver = await self.driver(conn)
             assert isinstance(driver, SqliteDriver)
             try:
-                tx = Batch(conn, await driver.begin_and_fetch("BEGIN IMMEDIATE", first, args))
+                tx = Batch(conn, await driver.begin_and_fetch(first, args))
             except BaseException:
                 await self._check_held(conn)
                 raise
@@ -180,19 +184,19 @@ class Database:
                 yield driver
             except BaseException:
                 try:
-                    await driver.execute("ROLLBACK")
+                    await driver.rollback()
                 except BaseException:
                     await self._drop_held()
                 raise
             try:
-                await driver.execute("COMMIT")
+                await driver.commit()
             except BaseException:
                 await self._drop_held()  # the outcome is unknown to this connection: start afresh
                 raise
 
     async def _begin_append(self, driver: Driver) -> None:
-        if self.is_sqlite:
-            await driver.execute("BEGIN IMMEDIATE")
+        if isinstance(driver, SqliteDriver):
+            await driver.begin()
         else:  # one round trip for both
             await driver.execute(f"BEGIN; {_LOCK_APPENDS}")
 
@@ -238,22 +242,25 @@ class Database:
             await self.reader.dispose()
 
 
-def _sqlite_setup(engine: AsyncEngine, *, immediate: bool, synchronous: str) -> None:
+def _sqlite_setup(engine: AsyncEngine, *, writer: bool, synchronous: str) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
-
-    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        if writer:  # its statements run on the event loop's thread while it holds the write lock
+            onehop.writer(dbapi_conn._connection, BUSY_TIMEOUT_MS)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
         if conn.info.get(_BEGUN):  # inside Database.batch, which began the transaction itself
             return
-        # one hop to aiosqlite's thread: through a DBAPI cursor it is three (open, execute, close)
-        await_only(conn.connection.dbapi_connection.driver_connection.execute_fetchall(begin))
+        aio = conn.connection.dbapi_connection._connection
+        if writer:
+            await_only(onehop.begin_immediate(aio))
+        else:  # one hop to aiosqlite's thread: through a DBAPI cursor it is three (open, execute, close)
+            await_only(aio.execute_fetchall("BEGIN"))

@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from shared.store import sqlite_onehop as onehop
+
 import asyncpg
 import orjson
 from sqlalchemy.exc import IntegrityError as SAIntegrityError
@@ -263,39 +265,64 @@ class Driver:
     async def execute(self, sql: str, args: Sequence[Any] = ()) -> None:
         raise NotImplementedError
 
+    async def commit(self) -> None:
+        raise NotImplementedError
+
+    async def rollback(self) -> None:
+        raise NotImplementedError
+
 
 class SqliteDriver(Driver):
+    """aiosqlite's connection: a statement runs on the event loop's thread
+    while the writer holds the write lock, else in one hop to the
+    connection's thread; BEGIN only hops when it has to wait, COMMIT and
+    ROLLBACK always do (sqlite_onehop.py)."""
+
     async def fetch(self, sql: str, args: Sequence[Any]) -> list[tuple]:
-        return list(await self.raw.execute_fetchall(sql, args))  # one hop to the connection's thread
+        return await onehop.call(self.raw, _fetchall, sql, args)
 
     async def execute(self, sql: str, args: Sequence[Any] = ()) -> None:
-        await self.raw.execute_fetchall(sql, args)
+        await onehop.call(self.raw, _fetchall, sql, args)
 
-    # Several statements in one hop (aiosqlite's `_execute`, as in sqlite_onehop.py)
+    async def begin(self) -> None:
+        await onehop.begin_immediate(self.raw)
 
-    async def begin_and_fetch(self, begin: str, sql: str, args: Sequence[Any]) -> list[tuple]:
-        return await self.raw._execute(_begin_and_fetch, self.raw._conn, begin, sql, args)
-
-    async def execute_and_commit(self, statement: tuple[str, Sequence[Any]] | None) -> None:
-        await self.raw._execute(_execute_and_commit, self.raw._conn, statement)
+    async def commit(self) -> None:
+        await self.raw._execute(_commit, self.raw._conn)
 
     async def rollback(self) -> None:
         if self.raw.in_transaction:
-            await self.raw.execute_fetchall("ROLLBACK")
+            await self.raw._execute(_rollback, self.raw._conn)
+
+    async def begin_and_fetch(self, sql: str, args: Sequence[Any]) -> list[tuple]:
+        await self.begin()
+        try:
+            return await self.fetch(sql, args)
+        except BaseException:
+            await self.rollback()
+            raise
+
+    async def execute_and_commit(self, statement: tuple[str, Sequence[Any]] | None) -> None:
+        """The statement (a failure leaves the transaction open: the caller
+        rolls back) and COMMIT, in one hop."""
+        await self.raw._execute(_execute_and_commit, self.raw._conn, statement)
 
 
-def _begin_and_fetch(conn: sqlite3.Connection, begin: str, sql: str, args: Sequence[Any]) -> list[tuple]:
-    conn.execute(begin)
-    try:
-        return conn.execute(sql, args).fetchall()
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+def _fetchall(conn: sqlite3.Connection, sql: str, args: Sequence[Any]) -> list[tuple]:
+    return conn.execute(sql, args).fetchall()
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    conn.execute("COMMIT")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    conn.execute("ROLLBACK")
 
 
 def _execute_and_commit(conn: sqlite3.Connection, statement: tuple[str, Sequence[Any]] | None) -> None:
     if statement is not None:
-        conn.execute(*statement)  # a failure leaves the transaction open: the caller rolls back
+        conn.execute(*statement)
     conn.execute("COMMIT")
 
 
@@ -305,6 +332,12 @@ class PostgresDriver(Driver):
 
     async def execute(self, sql: str, args: Sequence[Any] = ()) -> None:
         await self.raw.execute(sql, *args)
+
+    async def commit(self) -> None:
+        await self.raw.execute("COMMIT")
+
+    async def rollback(self) -> None:
+        await self.raw.execute("ROLLBACK")
 
 
 def driver_for(raw: Any, dialect_name: str) -> Driver:
