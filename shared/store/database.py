@@ -35,10 +35,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlalchemy.util import await_only
 
+from shared.store import sqlite_onehop as onehop
 from shared.store.driver import POSTGRES, SQLITE, Dialect, Driver, SqliteDriver, driver_for
 from shared.store.schema import kernel_metadata
 from shared.store.sql import is_connectivity_error
-from shared.store import sqlite_onehop as onehop
 from shared.store.sqlite_onehop import onehop_url
 
 APPEND_LOCK_KEY = 0x5745_4341  # "WECA": pg_advisory_xact_lock key of the events table

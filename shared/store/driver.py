@@ -29,11 +29,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from shared.store import sqlite_onehop as onehop
-
 import asyncpg
 import orjson
 from sqlalchemy.exc import IntegrityError as SAIntegrityError
+
+from shared.store import sqlite_onehop as onehop
 
 EVENT_COLUMNS = (
     "event_id", "stream_id", "stream_version", "previous_version", "event_type", "schema_version", "country",
