@@ -49,6 +49,7 @@ from typing import Any
 import aiosqlite
 import asyncpg
 import nats
+import nats.js.errors
 import orjson
 import psutil
 
@@ -448,7 +449,15 @@ async def _publish_rate(urls: list[str], replicas: int, n: int) -> float:
     nc = await nats.connect(urls)
     try:
         js = nc.jetstream()
-        await js.add_stream(name="FSYNC", subjects=["fsync.>"], num_replicas=replicas)
+        deadline = time.monotonic() + 30
+        while True:  # a cluster that has just elected its meta leader may not place an R3 stream yet
+            try:
+                await js.add_stream(name="FSYNC", subjects=["fsync.>"], num_replicas=replicas)
+                break
+            except (nats.errors.TimeoutError, nats.js.errors.ServiceUnavailableError):
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
         body = b"x" * 200
         t0 = time.perf_counter()
         for start in range(0, n, 500):
