@@ -22,6 +22,9 @@ from second to second.
   consumers run it; ceiling: raw nats-py pull fetch + ack, the same batch size
 - peak memory while reading a long log with EventStore.read_all
 
+The process runs with the services' garbage-collector setting
+(`shared.service.settle_heap`), ours and the ceilings alike.
+
     .venv/bin/python -m benchmarks.kernel [--quick] [--rounds N] [--log-events N]
 """
 
@@ -59,6 +62,7 @@ from shared.messaging.relay import OutboxRelay
 from shared.natsserver import NatsCluster, NatsServer, nats_server_binary
 from shared.projections import ProjectionRunner
 from shared.sample import VisitBoard, metadata
+from shared.service import settle_heap
 from shared.settings import Settings
 from shared.store import Database, EventStore
 from tests.kernel.helpers import noted, scheduled
@@ -527,4 +531,5 @@ if __name__ == "__main__":
                     help="run only this section (repeatable): a steadier median with more --rounds")
     a = ap.parse_args()
     ROUNDS = a.rounds
+    settle_heap()  # the collector as a service process runs it (Service.serve); the ceilings share it
     asyncio.run(main(a.quick, a.log_events or (100_000 if a.quick else 1_000_000), a.only or SECTIONS))

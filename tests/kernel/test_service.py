@@ -133,3 +133,30 @@ def test_contracts_are_generated(tmp_path) -> None:
     assert schema["x-wecare"]["schema_version"] == 2 and "factory" in schema["properties"]
     assert json.loads((tmp_path / "Envelope.schema.json").read_text())["properties"]["event_id"]
     assert (tmp_path / "sample.asyncapi.json").exists()
+
+
+def test_settling_the_heap_frees_garbage_before_freezing_the_rest() -> None:
+    """A service freezes its start-up heap (the collector skips it from then on):
+    garbage cycles of the start-up must be collected first, or they are kept for
+    the process's life."""
+    import gc
+    import weakref
+
+    from shared.service import GC_GEN0_THRESHOLD, settle_heap
+
+    class Node:
+        pass
+
+    kept, dropped = Node(), Node()
+    dropped.self = dropped  # an unreachable cycle once its last name goes
+    gone = weakref.ref(dropped)
+    del dropped
+    threshold = gc.get_threshold()
+    try:
+        settle_heap()
+        assert gone() is None
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == GC_GEN0_THRESHOLD
+        assert isinstance(kept, Node)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
