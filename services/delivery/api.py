@@ -12,11 +12,11 @@ import asyncio
 import random
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from services.delivery.domain.delivery import Delivery, to_utc
@@ -37,6 +37,17 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _field_year(t: datetime) -> datetime:
+    if not 2000 <= t.year <= 2100:  # also keeps the conversion to UTC inside the calendar
+        raise ValueError("must be a time between the years 2000 and 2100")
+    return t
+
+
+# A time as the country team writes it: the country's local time (no zone), or with an offset.
+FieldTime = Annotated[datetime, AfterValidator(_field_year),
+                      Field(description="local time in the country (no zone), or with an offset")]
+
+
 class Count(Body):
     role: Role
     sex: Sex
@@ -52,7 +63,7 @@ class Person(Body):
 
 
 class Attendance(Body):
-    delivered_at: datetime = Field(description="local time in the country (no zone), or with an offset")
+    delivered_at: FieldTime
     counts: list[Count] = Field(default_factory=list, max_length=200, description="people without an id")
     participants: list[Person] = Field(default_factory=list, max_length=2000, description="people with an id")
     trainers: list[str] | None = Field(None, max_length=20, description="who delivered it, if not as scheduled")
@@ -61,7 +72,7 @@ class Attendance(Body):
 class Schedule(Body):
     session_id: str = Field(min_length=1, max_length=100, pattern=IDENT, description="made by the client")
     activity: str = Field(min_length=1, max_length=100)
-    local_start: datetime = Field(description="local time in the country (no zone), or with an offset")
+    local_start: FieldTime
     venue: str | None = Field(None, max_length=300)
     online: bool = False
     trainers: list[str] = Field(min_length=1, max_length=20)
@@ -80,7 +91,7 @@ class Batch(Body):
 
 
 class Reschedule(Body):
-    local_start: datetime
+    local_start: FieldTime
     reason: str = Field(min_length=1, max_length=2000)
 
 

@@ -65,6 +65,16 @@ async def test_negative_counts_and_wrong_types_name_the_field(stack: Stack, plan
                    None, "capacity")
 
 
+async def test_a_time_outside_the_calendar_names_the_field(stack: Stack, plan: str):
+    # year 1 at +16:07 is before year 1 in UTC: converting it answered 500 (found by the fuzz test)
+    far = "0001-01-01T00:00:00+16:07"
+    await _refused(stack, f"/bd/deliveries/{plan}/sessions/s1/reschedule", {"local_start": far, "reason": "x"},
+                   None, "local_start")
+    await _refused(stack, f"/bd/deliveries/{plan}/sessions", session("s2", "family_day", at=far), None, "local_start")
+    await _refused(stack, f"/bd/deliveries/{plan}/sessions/s1/attendance",
+                   attendance(at="9999-12-31T23:59:59-12:00", counts=PARENTS), None, "delivered_at")
+
+
 async def test_an_unknown_trainer(stack: Stack, plan: str):
     err = await _refused(stack, f"/bd/deliveries/{plan}/sessions",
                          session("s2", "migrant_parents_training", trainers=["wecare:lina", "mr-x"]),
