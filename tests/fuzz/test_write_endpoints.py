@@ -5,6 +5,8 @@ processes on real NATS, with an admin's token."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +15,9 @@ from shared.launcher import SERVICES, Launcher
 from shared.natsserver import NatsServer
 
 pytestmark = pytest.mark.slow
+
+# examples per operation; a deeper search: WECARE_FUZZ_EXAMPLES=200 .venv/bin/pytest tests/fuzz
+EXAMPLES = int(os.environ.get("WECARE_FUZZ_EXAMPLES", "12"))
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +45,7 @@ def test_no_write_endpoint_answers_5xx(stack, service):
     assert operations, service
 
     for operation in operations:
-        @settings(max_examples=12, deadline=None, database=None,
+        @settings(max_examples=EXAMPLES, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def run(case) -> None:  # noqa: ANN001
