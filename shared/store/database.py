@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,11 +143,7 @@ class Database:
                 yield tx
                 await driver.execute_and_commit(tx.last)
             except BaseException:
-                try:
-                    await driver.rollback()
-                except BaseException:
-                    await self._drop_held()
-                    raise
+                await self._rollback(driver)
                 await conn.rollback()  # SQLAlchemy's side of it (no hop: nothing is open any more)
                 raise
             finally:
@@ -158,6 +154,14 @@ class Database:
         if self._held is None:
             self._held = await self.writer.connect()
         return self._held
+
+    async def _rollback(self, driver: Driver) -> None:
+        """Roll back on the held connection; one that cannot is given up."""
+        try:
+            await driver.rollback()
+        except BaseException:
+            await self._drop_held()
+            raise
 
     async def _check_held(self, conn: AsyncConnection) -> None:
         """After a failed transaction: give up the held connection if it is broken."""
@@ -183,10 +187,8 @@ class Database:
             try:
                 yield driver
             except BaseException:
-                try:
-                    await driver.rollback()
-                except BaseException:
-                    await self._drop_held()
+                with suppress(BaseException):  # the block's own error is the one to raise
+                    await self._rollback(driver)
                 raise
             try:
                 await driver.commit()

@@ -279,20 +279,20 @@ class SqliteDriver(Driver):
     ROLLBACK always do (sqlite_onehop.py)."""
 
     async def fetch(self, sql: str, args: Sequence[Any]) -> list[tuple]:
-        return await onehop.call(self.raw, _fetchall, sql, args)
+        return await onehop.call(self.raw, onehop.fetchall, sql, args)
 
     async def execute(self, sql: str, args: Sequence[Any] = ()) -> None:
-        await onehop.call(self.raw, _fetchall, sql, args)
+        await onehop.call(self.raw, onehop.fetchall, sql, args)
 
     async def begin(self) -> None:
         await onehop.begin_immediate(self.raw)
 
     async def commit(self) -> None:
-        await self.raw._execute(_commit, self.raw._conn)
+        await self.execute_and_commit(None)
 
     async def rollback(self) -> None:
         if self.raw.in_transaction:
-            await self.raw._execute(_rollback, self.raw._conn)
+            await onehop.hop(self.raw, onehop.fetchall, "ROLLBACK")
 
     async def begin_and_fetch(self, sql: str, args: Sequence[Any]) -> list[tuple]:
         await self.begin()
@@ -305,19 +305,7 @@ class SqliteDriver(Driver):
     async def execute_and_commit(self, statement: tuple[str, Sequence[Any]] | None) -> None:
         """The statement (a failure leaves the transaction open: the caller
         rolls back) and COMMIT, in one hop."""
-        await self.raw._execute(_execute_and_commit, self.raw._conn, statement)
-
-
-def _fetchall(conn: sqlite3.Connection, sql: str, args: Sequence[Any]) -> list[tuple]:
-    return conn.execute(sql, args).fetchall()
-
-
-def _commit(conn: sqlite3.Connection) -> None:
-    conn.execute("COMMIT")
-
-
-def _rollback(conn: sqlite3.Connection) -> None:
-    conn.execute("ROLLBACK")
+        await onehop.hop(self.raw, _execute_and_commit, statement)
 
 
 def _execute_and_commit(conn: sqlite3.Connection, statement: tuple[str, Sequence[Any]] | None) -> None:

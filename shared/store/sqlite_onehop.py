@@ -80,12 +80,21 @@ def holds_write_lock(aio: Any) -> bool:
     return conn is not None and conn.in_transaction and getattr(aio, _WRITER, None) is not None
 
 
+async def hop(aio: Any, fn: Any, *args: Any) -> Any:
+    """fn(sqlite3 connection, *args) in one hop to the connection's thread."""
+    return await aio._execute(fn, aio._conn, *args)
+
+
 async def call(aio: Any, fn: Any, *args: Any) -> Any:
     """fn(sqlite3 connection, *args): here when the writer holds the write
     lock, else in one hop to the connection's thread."""
     if holds_write_lock(aio):
         return fn(aio._conn, *args)
-    return await aio._execute(fn, aio._conn, *args)
+    return await hop(aio, fn, *args)
+
+
+def fetchall(conn: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+    return conn.execute(sql, args).fetchall()
 
 
 async def begin_immediate(aio: Any) -> None:
@@ -103,11 +112,7 @@ async def begin_immediate(aio: Any) -> None:
                 raise
         finally:
             conn.execute(f"PRAGMA busy_timeout={busy_timeout}")
-    await aio._execute(_begin_immediate, aio._conn)
-
-
-def _begin_immediate(conn: sqlite3.Connection) -> None:
-    conn.execute("BEGIN IMMEDIATE")
+    await hop(aio, fetchall, "BEGIN IMMEDIATE")
 
 
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
@@ -153,8 +158,8 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             description, rows, self._rowcount, self._lastrowid = _run(aio._conn, operation, parameters, many)
         else:
             async with self._adapt_connection._execute_mutex:
-                description, rows, self._rowcount, self._lastrowid = await aio._execute(
-                    _run, aio._conn, operation, parameters, many)
+                description, rows, self._rowcount, self._lastrowid = await hop(aio, _run, operation, parameters,
+                                                                               many)
         self._description = description
         if rows is not None:
             self._rows = collections.deque(rows)
