@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import nats
 import pytest
+from nats.js.api import StorageType
 from sqlalchemy import select
 
 from shared.contracts.envelope import Envelope
-from shared.messaging.jetstream import MSG_ID, stream_name
+from shared.messaging.jetstream import MSG_ID, ensure_streams, stream_name
 from shared.sample import CONTEXT, VisitBoard, VisitScheduled, per_country, visits
+from shared.settings import Settings
 from shared.store.schema import tracking
 from tests.conftest import eventually
 from tests.harness import no_lag
@@ -265,3 +268,26 @@ async def test_a_gap_is_parked_only_when_it_is_old_as_well_as_retried_often(data
     old = _Msg(ahead, delivered=50, age_s=120)
     await runner.handle_batch([old])
     assert old.acked and [p.reason for p in await runner.parked()] == ["gap"]
+
+
+async def test_streams_are_made_idempotently_on_file_with_the_configured_window(own_nats) -> None:
+    """Every service makes the streams at start-up: again and again, on file, with
+    the configured duplicate window and replicas; a changed setting is applied
+    to the stream that exists, and its messages stay."""
+    nc = await nats.connect(own_nats.url)
+    try:
+        js = nc.jetstream()
+        first = Settings(service="sample", nats_url=own_nats.url, js_duplicate_window_s=30)
+        await ensure_streams(js, first, [CONTEXT])
+        await js.publish(f"wecare.bd.{CONTEXT}.VisitScheduled", b"{}", stream=stream_name(CONTEXT))
+        await ensure_streams(js, first, [CONTEXT])  # a second service starting
+        info = await js.stream_info(stream_name(CONTEXT))
+        assert info.config.storage == StorageType.FILE
+        assert info.config.duplicate_window == 30 and info.config.num_replicas == 1
+        assert info.state.messages == 1
+        await ensure_streams(js, Settings(service="sample", nats_url=own_nats.url, js_duplicate_window_s=90),
+                             [CONTEXT])
+        info = await js.stream_info(stream_name(CONTEXT))
+        assert info.config.duplicate_window == 90 and info.state.messages == 1
+    finally:
+        await nc.close()
