@@ -1,12 +1,15 @@
-"""API helpers every service uses: the country in the path, the actor, the
-idempotency key and the expected version of a write."""
+"""API helpers every service uses: the country in the path, the caller, and
+the one CommandContext a write runs in (actor and scope, country, expected
+version, idempotency key, correlation)."""
 
 from __future__ import annotations
 
-from fastapi import Header, HTTPException, Path, Query, Request
+from fastapi import Depends, Header, HTTPException, Path, Query, Request
 
+from shared.application import CommandContext
 from shared.auth import Principal, principal
 from shared.countries import country as lookup_country
+from shared.logging import current_correlation
 
 
 def caller(request: Request) -> Principal:
@@ -48,7 +51,7 @@ def buyer_scope(request: Request, buyer: str = Path(..., description="the buyer,
 def scope_countries(request: Request) -> tuple[str, ...] | None:
     """The countries a caller's portfolio views are limited to (None: all)."""
     p = caller(request)
-    return p.countries if p.role == "country_team" else None
+    return None if p.role == "buyer" else p.countries
 
 
 def actor(request: Request) -> str:
@@ -69,6 +72,23 @@ def expected_version(if_match: str | None = Header(None, description="the stream
     except ValueError:
         from shared.aggregate import DomainError
         raise DomainError("If-Match must be a stream version number", field="If-Match", rule="version") from None
+
+
+def command_context(request: Request, country: str = Depends(served_country),
+                    version: int | None = Depends(expected_version),
+                    key: str | None = Depends(idempotency_key)) -> CommandContext:
+    """The context of a command addressed to a country (every write under /{country})."""
+    correlation_id, causation_id = current_correlation()
+    return CommandContext(caller(request), country, expected_version=version, idempotency_key=key,
+                          correlation_id=correlation_id, causation_id=causation_id)
+
+
+def caller_context(request: Request, version: int | None = Depends(expected_version),
+                   key: str | None = Depends(idempotency_key)) -> CommandContext:
+    """The context of a command addressed to no country (a buyer's integration)."""
+    correlation_id, causation_id = current_correlation()
+    return CommandContext(caller(request), None, expected_version=version, idempotency_key=key,
+                          correlation_id=correlation_id, causation_id=causation_id)
 
 
 class Page:

@@ -1,13 +1,5 @@
-"""Who is asking: bearer JWTs (RS256) verified against a key set, and the
-role and scope they carry.
-
-Roles:
-- admin: everything, the operations endpoints included;
-- programme_manager: every country, reads and writes;
-- country_team: its countries only, reads and writes;
-- buyer: read-only, the factories in its own programmes, aggregates only
-  (the /buyers/{buyer}/... endpoints);
-- auditor: read-only everywhere, with the audit trail.
+"""Who is asking: bearer JWTs (RS256) verified against a key set. What the
+role and scope they carry allow is decided in shared.access.
 
 Production verifies against the identity provider's JWKS, mounted as a
 file (WECARE_AUTH_JWKS_FILE). The embedded stack makes a local key pair
@@ -18,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,30 +19,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import HTTPException, Request
 
-ROLES = ("admin", "programme_manager", "country_team", "buyer", "auditor")
-WRITERS = frozenset({"admin", "programme_manager", "country_team"})
+from shared.access import ROLES, InvalidScope, Principal
+
 ALGORITHM = "RS256"
 KID = "wecare-local"
-
-
-@dataclass(frozen=True)
-class Principal:
-    subject: str
-    role: str
-    countries: tuple[str, ...] | None = None  # None: every country
-    buyer: str | None = None
-
-    @property
-    def can_write(self) -> bool:
-        return self.role in WRITERS
-
-    def sees_country(self, country: str) -> bool:
-        if self.role == "buyer":
-            return False  # buyers read their portfolio, never a country team's views
-        return self.countries is None or country in self.countries
-
-    def sees_buyer(self, buyer: str) -> bool:
-        return self.role != "buyer" or self.buyer == buyer
 
 
 class Unauthenticated(Exception):
@@ -117,13 +88,10 @@ class Verifier:
                                 options={"require": ["exp", "sub", "role"]})
         except (jwt.PyJWTError, ValueError, KeyError) as e:
             raise Unauthenticated(str(e) or type(e).__name__) from e
-        role = claims["role"]
-        if role not in ROLES:
-            raise Unauthenticated(f"unknown role {role!r}")
-        countries = claims.get("countries")
-        return Principal(subject=str(claims["sub"]), role=role,
-                         countries=tuple(c.lower() for c in countries) if countries else None,
-                         buyer=claims.get("buyer"))
+        try:
+            return Principal.from_claims(claims)
+        except InvalidScope as e:
+            raise Unauthenticated(str(e)) from None
 
 
 BUYER_WRITES = "x-wecare-buyer-writes"  # openapi_extra of a route a buyer may write to (its own integration)

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
 
 from shared.aggregate import DomainError, NotFound
+from shared.application import IdempotencyKeyReused
 from shared.countries import UnknownCountry
 from shared.logging import CAUSATION_HEADER, CORRELATION_HEADER, get_logger, new_correlation_id
 from shared.store.eventstore import ConcurrencyError
@@ -113,6 +114,15 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20) -> N
         fields = [{"field": exc.field, "message": exc.message}] if exc.field else None
         return JSONResponse(error_body("rule_broken", exc.message, rule=exc.rule, field=exc.field,
                                        items=exc.items or None, fields=fields), status_code=422)
+
+    @app.exception_handler(IdempotencyKeyReused)
+    async def key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
+        return JSONResponse(error_body("idempotency_key_reused", exc.message, field=exc.field,
+                                       fields=[{"field": exc.field, "message": exc.message}]), status_code=422)
+
+    @app.exception_handler(PermissionError)
+    async def forbidden(_: Request, exc: PermissionError) -> JSONResponse:
+        return JSONResponse(error_body("forbidden", str(exc)), status_code=403)
 
     @app.exception_handler(UnknownCountry)
     async def unknown_country(_: Request, exc: UnknownCountry) -> JSONResponse:

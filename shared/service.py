@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
 from typing import Any
 
 import uvicorn
@@ -26,6 +27,7 @@ from nats.js.api import DeliverPolicy
 from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
+from shared.application import Application, Command, CommandContext, Handler
 from shared.auth import Verifier, admin_only, principal
 from shared.contracts.envelope import SUBJECT_ROOT, Envelope
 from shared.contracts.registry import registry
@@ -90,6 +92,7 @@ class Service:
         projections: Sequence[Projection] = (),
         metadata: Sequence[MetaData] = (),
         routers: Sequence[APIRouter] = (),
+        handlers: Mapping[type[Command], Handler] | None = None,
         title: str | None = None,
         version: str = "0.1.0",
     ) -> None:
@@ -104,6 +107,9 @@ class Service:
                                                                  audience=s.auth_audience)
         self.store = EventStore(self.db, context)
         self.vault = Vault(self.db)  # personal data, a key per person
+        # the service's commands: every entry point (HTTP, console, imports, reactions) goes through them
+        self.application = Application(self.store, handlers or {}, served=s.countries,
+                                       key_ttl=timedelta(seconds=s.idempotency_key_ttl_s))
         self.metadata = list(metadata)
         self.broker = make_broker(s)
         self._js: JetStreamContext | None = None
@@ -122,6 +128,10 @@ class Service:
         self._messaging_task: asyncio.Task[None] | None = None
         self._publishers_documented = False
         self.app = self._make_app(title or f"WeCare {context} service", version, routers)
+
+    async def handle(self, cmd: Command, ctx: CommandContext, *, conn: Any = None) -> Any:
+        """Run a command through its handler: the one way into the service's state."""
+        return await self.application.handle(cmd, ctx, conn=conn)
 
     # -- wiring --------------------------------------------------------------
 

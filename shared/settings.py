@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    idempotency_key_ttl_s: float = Field(24 * 3600.0, gt=0, le=90 * 24 * 3600.0)  # how long a key is remembered
     max_body_bytes: int = 5 * 2**20  # a larger request body gets 413 (batches are bounded per endpoint too)
 
     # access: bearer JWTs (RS256) verified against a JWKS file; empty: the embedded

@@ -14,7 +14,7 @@ from services.assessment.domain.assessment import Assessment, SurveyLog
 from services.assessment.domain.factory import Factory
 from services.assessment.domain.survey import instrument
 from services.assessment.projections import assessments, factories, factory_indicators
-from shared.aggregate import DomainError, NotFound, Repository
+from shared.aggregate import DomainError, NotFound
 from shared.api import (
     Page,
     actor,
@@ -25,6 +25,7 @@ from shared.api import (
     one_in_country,
     served_country,
 )
+from shared.application import Repository
 from shared.contracts.assessment import Demographics, Finding, PolicyAnswer
 from shared.contracts.envelope import Envelope
 from shared.logging import current_correlation, new_correlation_id

@@ -22,8 +22,9 @@ from sqlalchemy import select
 from services.delivery.domain.delivery import Delivery, to_utc
 from services.delivery.domain.events import Participant
 from services.delivery.projections import cases, facilities, facility_months, sessions, trainers, work_plans
-from shared.aggregate import DomainError, NotFound, Repository
+from shared.aggregate import DomainError, NotFound
 from shared.api import Page, actor, expected_version, in_country, json_columns, served_country
+from shared.application import Repository
 from shared.contracts.delivery import AgeBand, Role, Sex
 from shared.countries import country as country_info
 from shared.store.eventstore import ConcurrencyError

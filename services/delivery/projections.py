@@ -17,7 +17,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, Strin
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.delivery.domain.delivery import Delivery
-from shared.aggregate import Repository
+from shared.application import Repository
 from shared.contracts.delivery import (
     ActivityCompleted,
     ConsultingCaseOpened,

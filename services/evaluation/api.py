@@ -18,8 +18,9 @@ from services.evaluation.domain.asset import Asset, Person
 from services.evaluation.domain.evaluation import Baseline, Evaluation, PlanTargets
 from services.evaluation.impact import load_rows, portfolio
 from services.evaluation.projections import assets, baselines, factories, journey, plans, programmes
-from shared.aggregate import DomainError, NotFound, Repository
+from shared.aggregate import DomainError, NotFound
 from shared.api import actor, buyer_scope, expected_version, in_country, scope_countries, served_country
+from shared.application import Repository
 from shared.contracts.evaluation import Practice
 
 router = APIRouter(prefix="/{country}", tags=["evaluation"])

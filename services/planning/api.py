@@ -4,82 +4,45 @@ edited, approved, revised, kicked off) and the country's reports."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import func, select
 
+from services.planning.commands import (
+    ApprovePlan,
+    ChangePlan,
+    CreateProgramme,
+    DraftPlan,
+    HoldKickOff,
+)
 from services.planning.domain.plan import Plan
 from services.planning.domain.pricing import pricing
-from services.planning.domain.programme import Programme, check_period
-from services.planning.domain.rules import KpiRequest, Terms, check
+from services.planning.domain.programme import Programme
 from services.planning.domain.suggest import suggest
-from services.planning.drafting import draft_suggested
-from services.planning.projections import baselines, factories, plan_activities, plans, programmes
-from shared.aggregate import DomainError, NotFound, Repository
-from shared.api import (
-    Page,
-    actor,
-    expected_version,
-    idempotency_key,
-    in_country,
-    json_columns,
-    one_in_country,
-    served_country,
-)
-from shared.contracts.planning import Milestone, PlannedActivity
+from services.planning.projections import baselines, plan_activities, plans, programmes
+from shared.aggregate import NotFound
+from shared.api import Page, command_context, json_columns, one_in_country, served_country
+from shared.application import CommandContext, load
 from shared.menu import UnknownMenuVersion, menu, versions
-from shared.store.eventstore import AppendResult
 
 router = APIRouter(prefix="/{country}", tags=["planning"])
 catalogue_router = APIRouter(tags=["planning"])
 IDENT = r"^[A-Za-z0-9_-]+$"  # no dots: plan and share ids join ids with one
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ChangeBody(ChangePlan):
+    plan_id: str = Field("", exclude=True)  # from the path
 
 
-class CreateProgramme(Body):
-    programme_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
-    name: str = Field(min_length=1, max_length=300)
-    buyer: str = Field(min_length=1, max_length=300)
-    factories: list[str] = Field(min_length=1, max_length=1000)
-    starts_on: date
-    ends_on: date | None = Field(None, description="defaults to one year after starts_on (at most three)")
-    credits_per_factory: int | None = Field(None, ge=0, le=100, description="defaults to the menu's (10)")
+class ApproveBody(ApprovePlan):
+    plan_id: str = Field("", exclude=True)
 
 
-class PlanBody(Body):
-    activities: list[PlannedActivity] = Field(max_length=50)
-    milestones: list[Milestone] = Field(default_factory=list, max_length=100)
-    kpis: list[KpiRequest] = Field(default_factory=list, max_length=50)
-
-
-class DraftPlan(PlanBody):
-    programme_id: str = Field(min_length=1, max_length=100)
-    factory_id: str = Field(min_length=1, max_length=100)
-
-
-class ChangePlan(PlanBody):
-    note: str | None = Field(None, max_length=2000)
-    reason: str | None = Field(None, max_length=2000, description="required once the plan is approved")
-
-
-class Approve(Body):
-    approved_by: str = Field(min_length=1, max_length=300, description="the factory manager who approves")
-    approved_on: date
-
-
-class KickOff(Body):
-    held_on: date
-    participants: int = Field(ge=1, le=100_000)
-    facilitators: list[str] = Field(min_length=1, max_length=50)
-    note: str | None = Field(None, max_length=2000)
+class KickOffBody(HoldKickOff):
+    plan_id: str = Field("", exclude=True)
 
 
 def _service(request: Request):  # noqa: ANN202
@@ -116,67 +79,13 @@ async def country_catalogue(country: str = Depends(served_country), version: int
 # -- programmes ------------------------------------------------------------------------
 
 
-async def _factory_countries(request: Request, ids: list[str]) -> dict[str, str]:
-    async with _service(request).db.read() as conn:
-        rows = (await conn.execute(select(factories).where(factories.c.factory_id.in_(ids)))).all()
-    known = {r.factory_id: r for r in rows}
-    unknown = [f for f in ids if f not in known]
-    if unknown:
-        raise DomainError(f"unknown factories: {', '.join(unknown)}", field="factories", rule="known_factory",
-                          items=unknown)
-    archived = [f for f in ids if known[f].status == "archived"]
-    if archived:
-        raise DomainError(f"archived factories: {', '.join(archived)}", field="factories", rule="active_factory",
-                          items=archived)
-    return {f: known[f].country for f in ids}
-
-
 @router.post("/programmes", status_code=201)
-async def create_programme(request: Request, body: CreateProgramme, country: str = Depends(served_country),
-                           who: str = Depends(actor), key: str | None = Depends(idempotency_key)) -> dict:
-    """A buyer's programme for factories in one or more countries: priced by its
-    size, one share per country. Factories already assessed get their
-    suggested draft plan at once."""
-    svc = _service(request)
-    if key is not None and (prior := await svc.store.command_result(key)) is not None:
-        first = (await svc.store.load(prior.stream_id))[0].payload  # a retry: answer as the first time
-        quote = pricing().quote(first["factories_total"])
-        return {"programme_id": first["programme_id"], "countries": first["countries"], "ends_on": first["ends_on"],
-                **quote.to_dict(), "plans_suggested": 0, "replayed": True}
-    dup = sorted({f for f in body.factories if body.factories.count(f) > 1})
-    if dup:
-        raise DomainError(f"factories listed twice: {', '.join(dup)}", field="factories", rule="no_duplicates",
-                          items=dup)
-    where = await _factory_countries(request, body.factories)
-    countries = sorted(set(where.values()))
-    unserved = [c for c in countries if c not in svc.settings.countries]
-    if unserved:
-        raise DomainError(f"factories in countries this deployment does not serve: {', '.join(unserved)}",
-                          field="factories", rule="served_country",
-                          items=[f for f, c in where.items() if c in unserved])
-    ends_on = check_period(body.starts_on, body.ends_on)
-    quote = pricing().quote(len(body.factories))
-    credits = body.credits_per_factory if body.credits_per_factory is not None else menu().credits_per_factory
-    repo = Repository(svc.store, Programme)
-    drafted = 0
-    async with svc.store.transaction() as conn:
-        if await svc.store.find("ProgrammeCreated", containing=f'"programme_id":"{body.programme_id}"', conn=conn):
-            raise DomainError(f"programme {body.programme_id} exists already", field="programme_id", rule="unique")
-        for i, cc in enumerate(countries):
-            mine = [f for f in body.factories if where[f] == cc]
-            agg, _ = await repo.execute(
-                Programme.share_id(body.programme_id, cc),
-                lambda p, cc=cc, mine=mine: p.create(
-                    programme_id=body.programme_id, name=body.name, buyer=body.buyer, countries=countries,
-                    starts_on=body.starts_on, ends_on=ends_on, credits_per_factory=credits, factories=mine,
-                    quote=quote),
-                actor=who, country=cc, create=True, conn=conn, idempotency_key=key if i == 0 else None)
-            terms = agg.terms()
-            rows = (await conn.execute(select(baselines).where(baselines.c.factory_id.in_(mine)))).all()
-            for r in rows:
-                drafted += await draft_suggested(svc.store, conn, terms, dict(r._mapping), actor=who)
-    return {"programme_id": body.programme_id, "countries": countries, "ends_on": ends_on.isoformat(),
-            **quote.to_dict(), "plans_suggested": drafted, "replayed": False}
+async def create_programme(request: Request, body: CreateProgramme,
+                           ctx: CommandContext = Depends(command_context)) -> dict:
+    """A buyer's programme for factories in one or more countries (all in your
+    scope): priced by its size, one share per country. Factories already
+    assessed get their suggested draft plan at once."""
+    return await _service(request).handle(body, ctx)
 
 
 def _programme_row(r: dict) -> dict:
@@ -202,30 +111,20 @@ async def get_programme(request: Request, programme_id: str, country: str = Depe
     return _programme_row(row)
 
 
-async def _terms(request: Request, programme_id: str, country: str) -> Terms:
-    p = await Repository(_service(request).store, Programme).get(Programme.share_id(programme_id, country),
-                                                                 required=False)
-    if not p.exists:
-        raise DomainError(f"no programme {programme_id} in {country}", field="programme_id", rule="known_programme")
-    return p.terms()
-
-
 async def _baseline(request: Request, factory_id: str) -> dict[str, Any] | None:
     async with _service(request).db.read() as conn:
         row = (await conn.execute(select(baselines).where(baselines.c.factory_id == factory_id))).first()
     return dict(row._mapping) if row else None
 
 
-async def _figures(request: Request, factory_id: str) -> dict[str, float]:
-    b = await _baseline(request, factory_id)
-    return orjson.loads(b["indicators"]) if b else {}
-
-
 @router.get("/programmes/{programme_id}/factories/{factory_id}/suggestion")
 async def suggestion(request: Request, programme_id: str, factory_id: str,
                      country: str = Depends(served_country)) -> dict:
     """The best plan for the factory's needs profile now (not stored), with why."""
-    terms = await _terms(request, programme_id, country)
+    share = await load(_service(request).store, Programme, Programme.share_id(programme_id, country))
+    if not share.exists:
+        raise NotFound("programme", programme_id)
+    terms = share.terms()
     b = await _baseline(request, factory_id)
     if b is None or b["country"] != country:
         raise NotFound("completed assessment of factory", factory_id)
@@ -239,73 +138,30 @@ async def suggestion(request: Request, programme_id: str, factory_id: str,
 # -- plans -------------------------------------------------------------------------------
 
 
-def _plans(request: Request) -> Repository[Plan]:
-    return Repository(_service(request).store, Plan)
-
-
-async def _on_plan(request: Request, plan_id: str, country: str, who: str, version: int | None,
-                   act: Callable[[Plan, Terms], Awaitable[None]]) -> tuple[Plan, AppendResult]:
-    """A command on a plan of this country: `act` decides, with its programme's terms."""
-    async def run(p: Plan) -> None:
-        await act(p, await _terms(request, p.programme_id, country))
-
-    return await _plans(request).execute(plan_id, run, actor=who, country=country, expected_version=version,
-                                         guard=in_country(country, "plan"))
-
-
 @router.post("/plans", status_code=201)
-async def draft_plan(request: Request, body: DraftPlan, country: str = Depends(served_country),
-                     who: str = Depends(actor), key: str | None = Depends(idempotency_key)) -> dict:
+async def draft_plan(request: Request, body: DraftPlan, ctx: CommandContext = Depends(command_context)) -> dict:
     """A plan written by the country team (when no suggested draft exists)."""
-    terms = await _terms(request, body.programme_id, country)
-    programme = await Repository(_service(request).store, Programme).get(
-        Programme.share_id(body.programme_id, country))
-    if body.factory_id not in programme.factories:
-        raise DomainError(f"factory {body.factory_id} is not in programme {body.programme_id} in {country}",
-                          field="factory_id", rule="factory_in_programme", items=[body.factory_id])
-    content = check(menu(), terms, body.activities, body.milestones, body.kpis,
-                    await _figures(request, body.factory_id))
-    plan_id = Plan.plan_id(body.programme_id, body.factory_id)
-    _, res = await _plans(request).execute(
-        plan_id, lambda p: p.draft(terms=terms, factory_id=body.factory_id, content=content, suggested=False),
-        actor=who, country=country, create=True, idempotency_key=key)
-    return {"plan_id": plan_id, "version": res.version, "replayed": res.replayed}
+    return await _service(request).handle(body, ctx)
 
 
 @router.put("/plans/{plan_id}")
-async def change_plan(request: Request, plan_id: str, body: ChangePlan, country: str = Depends(served_country),
-                      who: str = Depends(actor), version: int | None = Depends(expected_version)) -> dict:
+async def change_plan(request: Request, plan_id: str, body: ChangeBody,
+                      ctx: CommandContext = Depends(command_context)) -> dict:
     """Edit a draft; or, once approved, a new revision (with a reason) that
     needs approval again. The plan keeps its catalogue version."""
-    async def act(p: Plan, terms: Terms) -> None:
-        assert p.content is not None
-        content = check(menu(p.content.catalogue_version), terms, body.activities, body.milestones, body.kpis,
-                        await _figures(request, p.factory_id))
-        p.change(content, note=body.note, reason=body.reason)
-
-    agg, res = await _on_plan(request, plan_id, country, who, version, act)
-    return {"plan_id": plan_id, "version": res.version, "status": agg.status, "revision": agg.revision}
+    return await _service(request).handle(ChangePlan(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 @router.post("/plans/{plan_id}/approve")
-async def approve_plan(request: Request, plan_id: str, body: Approve, country: str = Depends(served_country),
-                       who: str = Depends(actor), version: int | None = Depends(expected_version)) -> dict:
-    async def act(p: Plan, terms: Terms) -> None:
-        p.approve(approved_by=body.approved_by, approved_on=body.approved_on, terms=terms)
-
-    agg, res = await _on_plan(request, plan_id, country, who, version, act)
-    return {"plan_id": plan_id, "version": res.version, "status": agg.status, "revision": agg.revision}
+async def approve_plan(request: Request, plan_id: str, body: ApproveBody,
+                       ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(ApprovePlan(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 @router.post("/plans/{plan_id}/kick-off")
-async def kick_off(request: Request, plan_id: str, body: KickOff, country: str = Depends(served_country),
-                   who: str = Depends(actor), version: int | None = Depends(expected_version)) -> dict:
-    async def act(p: Plan, terms: Terms) -> None:
-        p.kick_off(held_on=body.held_on, participants=body.participants, facilitators=body.facilitators,
-                   note=body.note, terms=terms)
-
-    _, res = await _on_plan(request, plan_id, country, who, version, act)
-    return {"plan_id": plan_id, "version": res.version, "kicked_off_on": body.held_on.isoformat()}
+async def kick_off(request: Request, plan_id: str, body: KickOffBody,
+                   ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(HoldKickOff(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 @router.get("/plans")

@@ -1,9 +1,8 @@
-"""Read models of the planning service, kept per country, and the reaction
-that drafts a plan when a factory's assessment completes.
+"""Read models of the planning service, kept per country.
 
-From the assessment context (over NATS): the factories the programme knows,
-and each factory's baseline (needs profile and indicators of its latest
-completed assessment). From planning's own events: programmes with their
+From the assessment context (over NATS): the factories the programme knows
+(each factory's baseline is kept by the reaction that drafts plans from it,
+in reactions.py). From planning's own events: programmes with their
 contract value, plans by status, and the activities of approved plans
 (credits used per activity, what countries choose: GROUP BY at query time)."""
 
@@ -11,13 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text, delete, insert, select, update
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text, delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.planning.drafting import draft_for_programmes
 from shared.contracts.assessment import (
-    AssessmentAmended,
-    AssessmentCompleted,
     FactoryArchived,
     FactoryRegistered,
     FactoryUpdated,
@@ -130,50 +126,6 @@ class FactoryDirectory(Projection):
         await conn.execute(update(factories).where(factories.c.factory_id == e.factory_id).values(status="archived"))
 
 
-def baseline_figures(e: AssessmentCompleted | AssessmentAmended) -> dict[str, float]:
-    out = {k: i.value for k, i in e.indicators.items() if not i.suppressed and i.value is not None}
-    if e.demographics.maternity_return_rate is not None:
-        out["maternity_return_rate"] = e.demographics.maternity_return_rate
-    if e.demographics.share_female is not None:
-        out["share_female_workers"] = e.demographics.share_female
-    return out
-
-
-class PlanDrafter(Projection):
-    """Each factory's baseline from its latest completed assessment, and the
-    reaction to a completed assessment: a suggested draft plan in every
-    programme that names the factory and has no plan for it yet. The draft is
-    appended in the same transaction as the baseline and the tracking record,
-    so a redelivered event drafts nothing twice."""
-
-    name = "plan_drafter"
-    tables = (baselines,)
-
-    def bind(self, service: Any) -> None:
-        self.store = service.store
-
-    async def _baseline(self, conn: AsyncConnection, env: Envelope, e: AssessmentCompleted | AssessmentAmended,
-                        completed_on: Any) -> dict[str, Any]:
-        row = {"factory_id": e.factory_id, "country": env.country, "assessment_id": e.assessment_id,
-               "completed_on": completed_on, "needs_profile": dumps([n.model_dump() for n in e.needs_profile]),
-               "indicators": dumps(baseline_figures(e))}
-        await upsert(conn, baselines, row, keys=["factory_id"])
-        return row
-
-    @on(AssessmentCompleted)
-    async def completed(self, conn: AsyncConnection, env: Envelope, e: AssessmentCompleted) -> None:
-        await self.store.db.lock_appends(conn)  # serialised with programme creation: one of the two drafts
-        row = await self._baseline(conn, env, e, e.completed_on)
-        await draft_for_programmes(self.store, conn, row, actor="planning:suggestion")
-
-    @on(AssessmentAmended)
-    async def amended(self, conn: AsyncConnection, env: Envelope, e: AssessmentAmended) -> None:
-        current = await conn.scalar(select(baselines.c.completed_on).where(
-            baselines.c.factory_id == e.factory_id, baselines.c.assessment_id == e.assessment_id))
-        if current is not None:  # only the latest assessment is the baseline
-            await self._baseline(conn, env, e, current)
-
-
 class ProgrammesView(Projection):
     name = "programmes"
     tables = (programmes,)
@@ -237,4 +189,4 @@ class PlansView(Projection):
 
 
 def projections() -> list[Projection]:
-    return [FactoryDirectory(), PlanDrafter(), ProgrammesView(), PlansView()]
+    return [FactoryDirectory(), ProgrammesView(), PlansView()]

@@ -18,9 +18,6 @@ log = get_logger("jetstream")
 
 CONTEXTS = ("assessment", "planning", "delivery", "evaluation")
 DEADLETTER_STREAM = "WECARE_DEADLETTER"
-CORRELATION = "X-Correlation-Id"
-CAUSATION = "X-Causation-Id"
-MSG_ID = "Nats-Msg-Id"  # JetStream's de-duplication header (FastStream's message_id is not it)
 
 
 def stream_name(context: str) -> str:
@@ -58,7 +55,7 @@ def make_broker(settings: Settings, *, name: str | None = None) -> NatsBroker:
         log_.warning("nats.error", error=str(e) or type(e).__name__)
 
     servers = [u.strip() for u in settings.nats_url.split(",") if u.strip()]  # a cluster: every node's URL
-    if settings.nats_user:  # the service's own NATS user (shared/natsauth.py)
+    if settings.nats_user:  # the service's own NATS user (wecare/natsauth.py)
         from urllib.parse import quote, urlsplit, urlunsplit
 
         creds = f"{quote(settings.nats_user, safe='')}:{quote(settings.nats_password or '', safe='')}@"

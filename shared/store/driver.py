@@ -118,8 +118,8 @@ class Dialect:
 
     def command(self) -> str:
         p = self.param
-        return (f"INSERT INTO commands (idempotency_key, stream_id, result, recorded_at) "
-                f"VALUES ({p(1, 'text')}, {p(2, 'text')}, {p(3, 'text')}, {p(4, 'timestamptz')})")
+        return (f"INSERT INTO commands (idempotency_key, stream_id, result, fingerprint, recorded_at) "
+                f"VALUES ({p(1, 'text')}, {p(2, 'text')}, {p(3, 'text')}, {p(4, 'text')}, {p(5, 'timestamptz')})")
 
     def same_events(self) -> str:
         return (f"SELECT event_id, stream_id, stream_version, position FROM events "

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import orjson
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.envelope import Envelope, subject_for, utcnow, wire
+from shared.contracts.headers import CAUSATION, CORRELATION, MSG_ID
 from shared.contracts.registry import registry
-from shared.messaging.jetstream import CAUSATION, CORRELATION, MSG_ID
 from shared.store.database import Database
 from shared.store.driver import INTEGRITY_ERRORS, ROWS_PER_STATEMENT, Driver
 from shared.store.schema import commands, events, outbox
@@ -71,6 +71,16 @@ _COLUMNS = (
 
 
 @dataclass(frozen=True, slots=True)
+class CommandRecord:
+    """A command done under an idempotency key: its result, the fingerprint of
+    what it asked for, and when."""
+
+    result: AppendResult
+    fingerprint: str | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     """An event as the relay publishes it."""
 
@@ -86,6 +96,7 @@ class _Request:
     expected_version: int | None
     events: list[Envelope]
     key: str | None
+    fingerprint: str | None
     done: asyncio.Future[AppendResult] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
@@ -124,7 +135,8 @@ class EventStore:
     # -- writing -----------------------------------------------------------
 
     async def append(self, stream_id: str, expected_version: int | None, new_events: Sequence[Envelope], *,
-                     idempotency_key: str | None = None, conn: AsyncConnection | None = None) -> AppendResult:
+                     idempotency_key: str | None = None, fingerprint: str | None = None,
+                     conn: AsyncConnection | None = None) -> AppendResult:
         """Append events at versions expected_version+1.. atomically, with their
         outbox markers. A stale expected_version raises ConcurrencyError; the
         same event ids appended again (or the same idempotency key) is a no-op
@@ -140,14 +152,17 @@ class EventStore:
         append commits on its own: appends that arrive while another commits
         are committed together in the next transaction (group commit: one
         flush for many commands; each command is still checked, and fails or
-        succeeds, on its own)."""
+        succeeds, on its own).
+
+        `fingerprint`: what the command under `idempotency_key` asked for,
+        kept with its result (see `command_record`)."""
         for i, e in enumerate(new_events, start=1):
             if e.stream_id != stream_id or (expected_version is not None and e.stream_version != expected_version + i):
                 raise ValueError(f"event {i} has stream {e.stream_id} v{e.stream_version}, "
                                  f"expected {stream_id} v{expected_version + i}")
             if e.context != self.context:
                 raise ValueError(f"event of context {e.context} appended to the {self.context} store")
-        req = _Request(stream_id, expected_version, list(new_events), idempotency_key)
+        req = _Request(stream_id, expected_version, list(new_events), idempotency_key, fingerprint)
         if conn is None:
             result = await self._append_in_group(req)
         else:
@@ -253,7 +268,8 @@ class EventStore:
         result = AppendResult(stream_id, expected + len(new_events), positions,
                               [str(e.event_id) for e in new_events], published=len(public), public_positions=public)
         if req.key is not None:
-            await driver.execute(sql.command(), (req.key, stream_id, result.to_json().decode(), recorded_at))
+            await driver.execute(sql.command(), (req.key, stream_id, result.to_json().decode(), req.fingerprint,
+                                                 recorded_at))
         return result
 
     async def _mark_outbox(self, driver: Driver, results: Sequence[AppendResult]) -> None:
@@ -282,11 +298,24 @@ class EventStore:
         raise ConcurrencyError(req.stream_id, expected, current)
 
     async def command_result(self, idempotency_key: str) -> AppendResult | None:
+        record = await self.command_record(idempotency_key)
+        return record.result if record is not None else None
+
+    async def command_record(self, idempotency_key: str) -> CommandRecord | None:
+        """What a command done under this key wrote, asked for, and when."""
         async with self.db.read() as conn:
-            done = await conn.scalar(
-                select(commands.c.result).where(commands.c.idempotency_key == idempotency_key)
-            )
-        return AppendResult.from_json(done, replayed=True) if done is not None else None
+            row = (await conn.execute(
+                select(commands.c.result, commands.c.fingerprint, commands.c.recorded_at)
+                .where(commands.c.idempotency_key == idempotency_key))).first()
+        if row is None:
+            return None
+        return CommandRecord(AppendResult.from_json(row.result, replayed=True), row.fingerprint, row.recorded_at)
+
+    async def forget_command(self, idempotency_key: str, recorded_before: datetime) -> None:
+        """An expired key is free again (its events stay)."""
+        async with self.db.write() as conn:
+            await conn.execute(delete(commands).where(commands.c.idempotency_key == idempotency_key,
+                                                      commands.c.recorded_at < recorded_before))
 
     async def _version(self, conn: AsyncConnection, stream_id: str) -> int:
         v = await conn.scalar(select(func.max(events.c.stream_version)).where(events.c.stream_id == stream_id))

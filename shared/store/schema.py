@@ -83,6 +83,7 @@ commands = Table(
     Column("idempotency_key", String(200), primary_key=True),
     Column("stream_id", String(200), nullable=False),
     Column("result", Text, nullable=False),
+    Column("fingerprint", String(64)),  # of what the command asked for: the same key with another body is refused
     Column("recorded_at", UTCDateTime(), nullable=False),
 )
 
