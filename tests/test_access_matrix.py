@@ -12,11 +12,35 @@ ids and bodies, never 401 or 403)."""
 from __future__ import annotations
 
 import re
+import time
 from contextlib import AsyncExitStack
 
-from tests.harness import auth, serve_services
+import jwt
+
+from tests.harness import auth, serve_services, signing_keys
 
 PUBLIC = {"/health", "/ready", "/asyncapi.json"}
+
+
+def raw_token(**claims: object) -> dict[str, str]:
+    """A correctly signed token whose scope claims are what the test says (the
+    issuer of a deployment might get them wrong: they must never widen a scope)."""
+    now = int(time.time())
+    body = {"sub": "odd-token", "iss": "wecare", "aud": "wecare", "iat": now, "exp": now + 600, **claims}
+    tok = jwt.encode(body, signing_keys()[0].read_bytes(), algorithm="RS256", headers={"kid": "wecare-local"})
+    return {"Authorization": f"Bearer {tok}"}
+
+
+# Finding: a country-team token with no `countries` claim, or with [], saw every
+# country; with `countries: 5` it got a 500. Every malformed scope is a 401.
+MALFORMED = {
+    "team_noclaim": raw_token(role="country_team"),
+    "team_empty": raw_token(role="country_team", countries=[]),
+    "team_five": raw_token(role="country_team", countries=5),
+    "team_xx": raw_token(role="country_team", countries=["xx"]),
+    "pm_empty": raw_token(role="programme_manager", countries=[]),
+    "buyer_none": raw_token(role="buyer"),
+}
 CALLERS = {
     "none": {"Authorization": ""},
     "admin": auth("admin"),
@@ -24,6 +48,7 @@ CALLERS = {
     "team_bd": auth("country_team", countries=["bd"]),
     "buyer_otto": auth("buyer", buyer="Otto Group"),
     "auditor": auth("auditor"),
+    **MALFORMED,
 }
 ALLOWED = "ok"  # anything but 401 and 403
 
@@ -32,7 +57,7 @@ def expect(caller: str, method: str, template: str, country: str | None, buyer: 
     write = method != "GET"
     if template in PUBLIC:
         return 200
-    if caller == "none":
+    if caller == "none" or caller in MALFORMED:
         return 401
     if write and caller in ("buyer_otto", "auditor"):
         return 403
@@ -71,9 +96,12 @@ async def test_every_endpoint_with_every_role(nats_server, tmp_path):
                             path = fill(template, country or "bd", buyer or "Otto Group")
                             got = []
                             for caller, headers in CALLERS.items():
+                                before = await svc.store.head()
                                 r = await client.request(method, path, headers=headers,
                                                          json={} if method != "GET" else None)
                                 want = expect(caller, method, template, country, buyer)
+                                if want in (401, 403, 404) and await svc.store.head() != before:
+                                    wrong.append((name, method, path, caller, "stored an event"))
                                 ok = r.status_code not in (401, 403) if want == ALLOWED else r.status_code == want
                                 got.append(f"{r.status_code}{'' if ok else '!'}")
                                 if not ok:
