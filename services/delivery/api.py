@@ -3,263 +3,163 @@ work plans from approved plans, sessions (scheduled, rescheduled, cancelled,
 delivered with attendance), an offline batch, facilities, consulting cases,
 activities completed, milestones reached, progress and the trainer cascade.
 
-Local times are written as the field team reads them (no zone) and stored
-in UTC by the country's time zone."""
+Writes parse the body into a command and hand it to the service's handlers
+(services/delivery/handlers.py); reads query the read models here."""
 
 from __future__ import annotations
 
-import asyncio
-import random
-from collections.abc import Callable
-from datetime import date, datetime
-from typing import Annotated, Any, Literal
-
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select
 
-from services.delivery.domain.delivery import Delivery, to_utc
-from services.delivery.domain.events import Participant
+from services.delivery.commands import (
+    CancelSession,
+    CompleteActivity,
+    OpenConsultingCase,
+    OpenFacility,
+    ReachMilestone,
+    RecordAttendance,
+    RecordFacilityMonth,
+    RecordFieldBatch,
+    RescheduleSession,
+    ScheduleSession,
+)
+from services.delivery.domain.delivery import Delivery
 from services.delivery.projections import cases, facilities, facility_months, sessions, trainers, work_plans
-from shared.aggregate import DomainError, NotFound
-from shared.api import Page, actor, expected_version, in_country, json_columns, served_country
-from shared.application import Repository
-from shared.contracts.delivery import AgeBand, Role, Sex
-from shared.countries import country as country_info
-from shared.store.eventstore import ConcurrencyError
+from shared.aggregate import NotFound
+from shared.api import Page, command_context, json_columns, served_country
+from shared.application import CommandContext
 
 router = APIRouter(prefix="/{country}", tags=["delivery"])
-ATTEMPTS = 8
-IDENT = r"^[A-Za-z0-9_.:-]+$"
+
+# Request bodies: the commands without the ids the path carries.
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ScheduleBody(ScheduleSession):
+    plan_id: str = Field("", exclude=True)
 
 
-def _field_year(t: datetime) -> datetime:
-    if not 2000 <= t.year <= 2100:  # also keeps the conversion to UTC inside the calendar
-        raise ValueError("must be a time between the years 2000 and 2100")
-    return t
+class RescheduleBody(RescheduleSession):
+    plan_id: str = Field("", exclude=True)
+    session_id: str = Field("", exclude=True)
 
 
-# A time as the country team writes it: the country's local time (no zone), or with an offset.
-FieldTime = Annotated[datetime, AfterValidator(_field_year),
-                      Field(description="local time in the country (no zone), or with an offset")]
+class CancelBody(CancelSession):
+    plan_id: str = Field("", exclude=True)
+    session_id: str = Field("", exclude=True)
 
 
-class Count(Body):
-    role: Role
-    sex: Sex
-    age_band: AgeBand
-    count: int = Field(ge=0, le=100_000)
+class AttendanceBody(RecordAttendance):
+    plan_id: str = Field("", exclude=True)
+    session_id: str = Field("", exclude=True)
 
 
-class Person(Body):
-    id: str = Field(min_length=1, max_length=100, pattern=IDENT, description="pseudonymous, stable across sessions")
-    role: Role
-    sex: Sex
-    age_band: AgeBand
+class BatchBody(RecordFieldBatch):
+    plan_id: str = Field("", exclude=True)
 
 
-class Attendance(Body):
-    delivered_at: FieldTime
-    counts: list[Count] = Field(default_factory=list, max_length=200, description="people without an id")
-    participants: list[Person] = Field(default_factory=list, max_length=2000, description="people with an id")
-    trainers: list[str] | None = Field(None, max_length=20, description="who delivered it, if not as scheduled")
+class CompleteBody(CompleteActivity):
+    plan_id: str = Field("", exclude=True)
+    activity: str = Field("", exclude=True)
 
 
-class Schedule(Body):
-    session_id: str = Field(min_length=1, max_length=100, pattern=IDENT, description="made by the client")
-    activity: str = Field(min_length=1, max_length=100)
-    local_start: FieldTime
-    venue: str | None = Field(None, max_length=300)
-    online: bool = False
-    trainers: list[str] = Field(min_length=1, max_length=20)
-    capacity: int = Field(ge=1, le=10_000)
-    expected_participants: int = Field(ge=0, le=10_000)
+class ReachBody(ReachMilestone):
+    plan_id: str = Field("", exclude=True)
 
 
-class FieldSession(Schedule):
-    """A session as captured offline: scheduled and, if it took place, delivered."""
-
-    attendance: Attendance | None = None
+class FacilityBody(OpenFacility):
+    plan_id: str = Field("", exclude=True)
 
 
-class Batch(Body):
-    sessions: list[FieldSession] = Field(min_length=1, max_length=100)
+class FacilityMonthBody(RecordFacilityMonth):
+    plan_id: str = Field("", exclude=True)
+    facility_id: str = Field("", exclude=True)
 
 
-class Reschedule(Body):
-    local_start: FieldTime
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class Cancel(Body):
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class Complete(Body):
-    completed_on: date
-
-
-class Reach(Body):
-    milestone: str = Field(min_length=1, max_length=300)
-    reached_on: date
-
-
-class OpenFacility(Body):
-    facility_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
-    kind: Literal["child_friendly_space", "after_school_centre"]
-    opened_on: date
-    capacity: int = Field(ge=1, le=10_000)
-
-
-class FacilityMonth(Body):
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-07"])
-    days_open: int = Field(ge=0, le=31)
-    children_served: int = Field(ge=0, le=100_000)
-
-
-class OpenCase(Body):
-    case_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
-    category: Literal["financial", "psychological", "legal", "emergency", "other"]
-    opened_on: date
-    details: str = Field(min_length=1, max_length=10_000, description="confidential to the country team")
+class CaseBody(OpenConsultingCase):
+    plan_id: str = Field("", exclude=True)
 
 
 def _service(request: Request):  # noqa: ANN202
     return request.app.state.service
 
 
-def _repo(request: Request) -> Repository[Delivery]:
-    return Repository(_service(request).store, Delivery)
-
-
-async def _on_plan(request: Request, plan_id: str, country: str, who: str, version: int | None,
-                   decide: Callable[[Delivery], None]) -> dict[str, Any]:
-    """A command on a plan's delivery in this country. A concurrent write to
-    the same plan (another field team, another replica) makes it decide again
-    on the new state, a few times with a random pause, unless the client
-    named the version it wrote from. Every decision has a key, so deciding
-    again never records anything twice."""
-    for attempt in range(ATTEMPTS):
-        try:
-            d, res = await _repo(request).execute(plan_id, decide, actor=who, country=country,
-                                                  expected_version=version, guard=in_country(country, "work plan"))
-            return {"plan_id": plan_id, "version": res.version, "recorded": len(res.event_ids)}
-        except ConcurrencyError:
-            if version is not None or attempt == ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
-    raise AssertionError("unreachable")
-
-
-def _local(country: str, t: datetime) -> tuple[datetime, str]:
-    return to_utc(t, country_info(country).tz), t.isoformat()
-
-
-def _schedule(d: Delivery, country: str, s: Schedule) -> None:
-    at, local = _local(country, s.local_start)
-    d.schedule(session_id=s.session_id, activity=s.activity, starts_at=at, local_start=local,
-               timezone=country_info(country).timezone, venue=s.venue, online=s.online, trainers=s.trainers,
-               capacity=s.capacity, expected_participants=s.expected_participants)
-
-
-def _deliver(d: Delivery, country: str, session_id: str, a: Attendance) -> None:
-    at, _ = _local(country, a.delivered_at)
-    d.deliver(session_id=session_id, delivered_at=at, counts=[c.model_dump() for c in a.counts],
-              participants=[Participant(**p.model_dump()) for p in a.participants], trainers=a.trainers)
-
-
 # -- sessions -----------------------------------------------------------------------------
 
 
 @router.post("/deliveries/{plan_id}/sessions", status_code=201)
-async def schedule_session(request: Request, plan_id: str, body: Schedule, country: str = Depends(served_country),
-                           who: str = Depends(actor), version: int | None = Depends(expected_version)) -> dict:
-    return await _on_plan(request, plan_id, country, who, version, lambda d: _schedule(d, country, body))
+async def schedule_session(request: Request, plan_id: str, body: ScheduleBody,
+                           ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(ScheduleSession(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 @router.post("/deliveries/{plan_id}/sessions/{session_id}/reschedule")
-async def reschedule_session(request: Request, plan_id: str, session_id: str, body: Reschedule,
-                             country: str = Depends(served_country), who: str = Depends(actor)) -> dict:
-    at, local = _local(country, body.local_start)
-    return await _on_plan(request, plan_id, country, who, None,
-                          lambda d: d.reschedule(session_id, at, local, body.reason))
+async def reschedule_session(request: Request, plan_id: str, session_id: str, body: RescheduleBody,
+                             ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(
+        RescheduleSession(**body.model_dump(), plan_id=plan_id, session_id=session_id), ctx)
 
 
 @router.post("/deliveries/{plan_id}/sessions/{session_id}/cancel")
-async def cancel_session(request: Request, plan_id: str, session_id: str, body: Cancel,
-                         country: str = Depends(served_country), who: str = Depends(actor)) -> dict:
-    return await _on_plan(request, plan_id, country, who, None, lambda d: d.cancel(session_id, body.reason))
+async def cancel_session(request: Request, plan_id: str, session_id: str, body: CancelBody,
+                         ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(CancelSession(**body.model_dump(), plan_id=plan_id,
+                                                        session_id=session_id), ctx)
 
 
 @router.post("/deliveries/{plan_id}/sessions/{session_id}/attendance")
-async def deliver_session(request: Request, plan_id: str, session_id: str, body: Attendance,
-                          country: str = Depends(served_country), who: str = Depends(actor)) -> dict:
+async def deliver_session(request: Request, plan_id: str, session_id: str, body: AttendanceBody,
+                          ctx: CommandContext = Depends(command_context)) -> dict:
     """The session took place: who came. Sending the same attendance again changes nothing."""
-    return await _on_plan(request, plan_id, country, who, None, lambda d: _deliver(d, country, session_id, body))
+    return await _service(request).handle(RecordAttendance(**body.model_dump(), plan_id=plan_id,
+                                                           session_id=session_id), ctx)
 
 
 @router.post("/deliveries/{plan_id}/batch")
-async def field_batch(request: Request, plan_id: str, body: Batch, country: str = Depends(served_country),
-                      who: str = Depends(actor)) -> dict:
+async def field_batch(request: Request, plan_id: str, body: BatchBody,
+                      ctx: CommandContext = Depends(command_context)) -> dict:
     """Sessions captured offline, with the client's ids: all are recorded or
     none (a bad one is named by its index), and sending the batch again
     changes nothing."""
-    def decide(d: Delivery) -> None:
-        for i, s in enumerate(body.sessions):
-            try:
-                _schedule(d, country, s)
-                if s.attendance is not None:
-                    _deliver(d, country, s.session_id, s.attendance)
-            except DomainError as e:
-                e.field = f"sessions.{i}.{e.field}" if e.field else f"sessions.{i}"
-                raise
-
-    out = await _on_plan(request, plan_id, country, who, None, decide)
-    return {**out, "sessions": len(body.sessions)}
+    return await _service(request).handle(RecordFieldBatch(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 # -- activities, milestones, facilities, cases -------------------------------------------------
 
 
 @router.post("/deliveries/{plan_id}/activities/{activity}/complete")
-async def complete_activity(request: Request, plan_id: str, activity: str, body: Complete,
-                            country: str = Depends(served_country), who: str = Depends(actor)) -> dict:
+async def complete_activity(request: Request, plan_id: str, activity: str, body: CompleteBody,
+                            ctx: CommandContext = Depends(command_context)) -> dict:
     """The activity is done; milestones whose activities are all done are reached with it."""
-    return await _on_plan(request, plan_id, country, who, None,
-                          lambda d: d.complete_activity(activity, body.completed_on))
+    return await _service(request).handle(CompleteActivity(**body.model_dump(), plan_id=plan_id,
+                                                           activity=activity), ctx)
 
 
 @router.post("/deliveries/{plan_id}/milestones/reach")
-async def reach_milestone(request: Request, plan_id: str, body: Reach, country: str = Depends(served_country),
-                          who: str = Depends(actor)) -> dict:
-    return await _on_plan(request, plan_id, country, who, None,
-                          lambda d: d.reach_milestone(body.milestone, body.reached_on))
+async def reach_milestone(request: Request, plan_id: str, body: ReachBody,
+                          ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(ReachMilestone(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 @router.post("/deliveries/{plan_id}/facilities", status_code=201)
-async def open_facility(request: Request, plan_id: str, body: OpenFacility, country: str = Depends(served_country),
-                        who: str = Depends(actor)) -> dict:
-    return await _on_plan(request, plan_id, country, who, None, lambda d: d.open_facility(**body.model_dump()))
+async def open_facility(request: Request, plan_id: str, body: FacilityBody,
+                        ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(OpenFacility(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 @router.post("/deliveries/{plan_id}/facilities/{facility_id}/months")
-async def facility_month(request: Request, plan_id: str, facility_id: str, body: FacilityMonth,
-                         country: str = Depends(served_country), who: str = Depends(actor)) -> dict:
-    today = datetime.now(country_info(country).tz).date()
-    return await _on_plan(request, plan_id, country, who, None, lambda d: d.record_facility_month(
-        facility_id, body.month, body.days_open, body.children_served, today))
+async def facility_month(request: Request, plan_id: str, facility_id: str, body: FacilityMonthBody,
+                         ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(RecordFacilityMonth(**body.model_dump(), plan_id=plan_id,
+                                                              facility_id=facility_id), ctx)
 
 
 @router.post("/deliveries/{plan_id}/consulting-cases", status_code=201)
-async def open_case(request: Request, plan_id: str, body: OpenCase, country: str = Depends(served_country),
-                    who: str = Depends(actor)) -> dict:
+async def open_case(request: Request, plan_id: str, body: CaseBody,
+                    ctx: CommandContext = Depends(command_context)) -> dict:
     """A consulting case: only its category and date leave the service."""
-    return await _on_plan(request, plan_id, country, who, None, lambda d: d.open_case(**body.model_dump()))
+    return await _service(request).handle(OpenConsultingCase(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 @router.get("/deliveries/{plan_id}/consulting-cases/{case_id}")

@@ -1,9 +1,6 @@
-"""Read models of the delivery service, kept per country, and the reaction to
-approved plans.
+"""Read models of the delivery service, kept per country (read models only:
+the reaction to approved plans is in reactions.py).
 
-- WorkPlanReceiver: a plan approved in the planning service (over NATS)
-  becomes the work to deliver, appended in the same transaction as the
-  tracking record (once, whatever the redelivery).
 - Progress: work plans, sessions (with their aggregated attendance), the
   trainer cascade, facilities and consulting cases. Progress per activity,
   milestone, factory and country is a GROUP BY over these at query time."""
@@ -16,16 +13,12 @@ import orjson
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.delivery.domain.delivery import Delivery
-from shared.application import Repository
 from shared.contracts.delivery import (
     ActivityCompleted,
     ConsultingCaseOpened,
     FacilityMonthRecorded,
     FacilityOpened,
     MilestoneReached,
-    PlannedMilestone,
-    ScheduledActivity,
     SessionCancelled,
     SessionDelivered,
     SessionRescheduled,
@@ -34,14 +27,11 @@ from shared.contracts.delivery import (
     WorkPlanReceived,
 )
 from shared.contracts.envelope import Envelope
-from shared.contracts.planning import PlanApproved
-from shared.menu import menu
 from shared.projections import Projection, on
 from shared.projections import json_text as dumps
 from shared.store.sql import upsert
 
 metadata = MetaData()
-COHORT_ROLES = {"parent": "parent_worker", "child": "child"}  # the menu's cohort roles as attendance roles
 
 work_plans = Table(
     "work_plans", metadata,
@@ -122,39 +112,6 @@ cases = Table(
     Column("category", String(20), nullable=False),
     Column("opened_on", Date, nullable=False),
 )
-
-
-def scheduled_activities(content_activities: list[Any], catalogue_version: int) -> list[ScheduledActivity]:
-    cat = menu(catalogue_version)
-    out = []
-    for a in content_activities:
-        item = cat.activities[a.activity]
-        role = COHORT_ROLES.get(item.cohort.role, item.cohort.role) if item.cohort else None
-        out.append(ScheduledActivity(activity=a.activity, name=item.name, credits=item.credits, cohort_role=role,
-                                     cohort_size=a.cohort_size if item.cohort else None))
-    return out
-
-
-class WorkPlanReceiver(Projection):
-    """An approved plan revision becomes (or updates) the factory's work plan."""
-
-    name = "work_plan_receiver"
-
-    def bind(self, service: Any) -> None:
-        self.store = service.store
-
-    @on(PlanApproved)
-    async def approved(self, conn: AsyncConnection, env: Envelope, e: PlanApproved) -> None:
-        await self.store.db.lock_appends(conn)
-        repo = Repository(self.store, Delivery)
-        d = await repo.get(e.plan_id, required=False, conn=conn)
-        d.receive(programme_id=e.programme_id, factory_id=e.factory_id, revision=e.revision,
-                  catalogue_version=e.content.catalogue_version,
-                  activities=scheduled_activities(e.content.activities, e.content.catalogue_version),
-                  milestones=[PlannedMilestone(name=m.name, due=m.due, activities=m.activities)
-                              for m in e.content.milestones])
-        if d.pending:
-            await repo.save(d, actor="delivery:plan-approved", country=env.country, conn=conn)
 
 
 class Progress(Projection):
@@ -258,4 +215,4 @@ class Progress(Projection):
 
 
 def projections() -> list[Projection]:
-    return [WorkPlanReceiver(), Progress()]
+    return [Progress()]
