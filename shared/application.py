@@ -48,6 +48,10 @@ class Command(BaseModel):
     # version): for commands that add to a stream whatever its version.
     retry_on_conflict: ClassVar[bool] = False
 
+    # A buyer (a read-only role) may send it: a command on its own integration
+    # (its webhook endpoints); the handler decides which buyer with Principal.check_buyer.
+    buyer_writes: ClassVar[bool] = False
+
     def fingerprint(self) -> str:
         """What the command asks for: the same idempotency key with another body is refused."""
         return hashlib.sha256(f"{type(self).__name__}:{self.model_dump_json()}".encode()).hexdigest()
@@ -237,7 +241,7 @@ class Application:
         handler = self.handlers.get(type(cmd))
         if handler is None:
             raise TypeError(f"no handler for {type(cmd).__name__}")
-        if not ctx.principal.can_write:
+        if not ctx.principal.can_write and not (type(cmd).buyer_writes and ctx.principal.role == "buyer"):
             raise PermissionError(f"the {ctx.principal.role} role reads only")
         key = fingerprint = None
         replayed: AppendResult | None = None

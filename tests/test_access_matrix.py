@@ -59,6 +59,15 @@ def expect(caller: str, method: str, template: str, country: str | None, buyer: 
         return 200
     if caller == "none" or caller in MALFORMED:
         return 401
+    if template.startswith("/buyers/{buyer}/webhooks"):
+        # a buyer's integration: the buyer itself, an admin, an auditor (reading) and a programme
+        # manager of every country; anyone else (a country team, a scoped programme manager,
+        # another buyer) finds no such buyer, before its body is read
+        if write and caller == "auditor":
+            return 403
+        if caller == "team_bd" or caller.startswith("pm_") or (caller == "buyer_otto" and buyer != "Otto Group"):
+            return 404
+        return ALLOWED
     if write and caller in ("buyer_otto", "auditor"):
         return 403
     if template.startswith("/ops"):
@@ -85,7 +94,7 @@ def fill(template: str, country: str, buyer: str) -> str:
 async def test_every_endpoint_with_every_role(nats_server, tmp_path):
     rows, wrong = [], []
     async with AsyncExitStack() as es:
-        services = await serve_services(es, ["assessment", "planning", "delivery", "evaluation"],
+        services = await serve_services(es, ["assessment", "planning", "delivery", "evaluation", "buyers"],
                                         nats_server.url, str(tmp_path))
         for name, (svc, client) in services.items():
             for template, methods in sorted(svc.app.openapi()["paths"].items()):

@@ -5,24 +5,23 @@ and its exports; /feed/schemas for the records' JSON Schemas; and
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select, update
+from pydantic import Field
+from sqlalchemy import func, select
 
+from services.buyers.commands import DisableWebhook, RegisterWebhook, RotateWebhookSecret
 from services.buyers.exports import csv_stream, raw_rows, xlsx_stream
+from services.buyers.handlers import known_types
 from services.buyers.projections import feed, render
-from services.buyers.webhooks import attempts, deliveries, endpoints, new_secret, redrive, secrets_
+from services.buyers.webhooks import attempts, deliveries, endpoint_out, endpoint_row, endpoints, redrive
 from shared.aggregate import DomainError, NotFound
-from shared.api import actor, buyer_scope, caller, scope_countries
+from shared.api import buyer_scope, caller, caller_context, scope_countries
+from shared.application import CommandContext
 from shared.auth import BUYER_WRITES, admin_only
-from shared.contracts.envelope import utcnow
 from shared.contracts.feed import TYPES, schemas, sequence
 from shared.contracts.figures import FIGURES, Pool
 
@@ -30,19 +29,11 @@ router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"], dependencies=[Depe
 docs = APIRouter(prefix="/feed", tags=["buyers"])
 ops = APIRouter(prefix="/ops/webhooks", tags=["operations"], dependencies=[Depends(admin_only)])
 
-MANAGERS = frozenset({"admin", "buyer"})  # who may change a buyer's endpoints
 BUYER_WRITE = {BUYER_WRITES: True}  # the buyer role, read-only elsewhere, writes these routes
 
 
 def _service(request: Request):  # noqa: ANN202
     return request.app.state.service
-
-
-def _manager(request: Request) -> None:
-    if caller(request).role not in MANAGERS:
-        from fastapi import HTTPException
-
-        raise HTTPException(403, "only the buyer (or an admin) manages its webhook endpoints")
 
 
 def _cursor(after: str | None) -> int:
@@ -58,15 +49,6 @@ def _cursor(after: str | None) -> int:
     return n
 
 
-def _types(types: list[str] | None, field: str = "types") -> list[str]:
-    types = sorted(set(types or []))
-    unknown = [t for t in types if t not in TYPES]
-    if unknown:
-        raise DomainError(f"unknown record types: {', '.join(unknown)} (see /feed/types)", field=field,
-                          rule="known_type", items=unknown)
-    return types
-
-
 # -- the feed ---------------------------------------------------------------------------
 
 @router.get("/feed")
@@ -78,7 +60,7 @@ async def read_feed(request: Request, buyer: str, after: str | None = Query(None
     `sequence`. Pass the answer's `next` as `after` to read on; `more` says
     whether there is more now."""
     pos = _cursor(after)
-    wanted = _types(types, "type")
+    wanted = known_types(types, "type")
     q = select(feed.c.position, feed.c.record).where(feed.c.buyer == buyer, feed.c.position > pos)
     if wanted:
         q = q.where(feed.c.type.in_(wanted))
@@ -153,121 +135,65 @@ async def export_portfolio(request: Request, buyer: str, fmt: Literal["csv", "xl
 
 
 # -- webhook endpoints ------------------------------------------------------------------------
-
-class NewEndpoint(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    url: str = Field(min_length=8, max_length=2000, description="where records are POSTed (https)")
-    types: list[str] = Field(default_factory=list, max_length=50, description="record types; empty: all")
-    description: str | None = Field(None, max_length=300)
-    start: Literal["now", "beginning"] = Field("now", description="deliver records from now, or the whole feed")
+# A buyer's integration: only those who manage it (Principal.check_buyer: the
+# buyer itself, an admin, a programme manager of every country; an auditor
+# reads) see these routes; anyone else finds no such buyer (404), before its
+# body is even read. The writes are commands (commands.py, handlers.py).
 
 
-class Rotation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    grace_s: int | None = Field(None, ge=0, le=30 * 86400,
-                                description="how long the old secret still signs (default: the service's setting)")
+class RegisterBody(RegisterWebhook):
+    buyer: str = Field("", exclude=True)  # from the path
 
 
-def _check_url(request: Request, url: str) -> str:
-    parts = urlsplit(url)
-    allowed = ("https", "http") if _service(request).settings.webhook_allow_http else ("https",)
-    if parts.scheme not in allowed or not parts.hostname:
-        raise DomainError(f"url must be an absolute {' or '.join(allowed)} URL", field="url", rule="webhook_url")
-    if parts.username or parts.password:
-        raise DomainError("url must not carry credentials: deliveries are signed", field="url", rule="webhook_url")
-    return url
+class RotateBody(RotateWebhookSecret):
+    buyer: str = Field("", exclude=True)
+    endpoint_id: str = Field("", exclude=True)
 
 
-def _endpoint_out(r: Any) -> dict[str, Any]:
-    return {"endpoint_id": r.endpoint_id, "buyer": r.buyer, "url": r.url, "types": orjson.loads(r.types),
-            "description": r.description, "active": r.active, "created_at": r.created_at, "created_by": r.created_by}
+def manages_buyer(request: Request, buyer: str) -> None:
+    caller(request).check_buyer(buyer, write=request.method not in ("GET", "HEAD", "OPTIONS"))
 
 
-async def _endpoint(conn: Any, buyer: str, endpoint_id: str) -> Any:
-    r = (await conn.execute(select(endpoints).where(endpoints.c.endpoint_id == endpoint_id,
-                                                    endpoints.c.buyer == buyer))).one_or_none()
-    if r is None:
-        raise NotFound("webhook endpoint", endpoint_id)
-    return r
-
-
-@router.post("/webhooks", status_code=201, dependencies=[Depends(_manager)], openapi_extra=BUYER_WRITE)
-async def register_endpoint(request: Request, buyer: str, body: NewEndpoint) -> dict[str, Any]:
+@router.post("/webhooks", status_code=201, dependencies=[Depends(manages_buyer)], openapi_extra=BUYER_WRITE)
+async def register_endpoint(request: Request, buyer: str, body: RegisterBody,
+                            ctx: CommandContext = Depends(caller_context)) -> dict[str, Any]:
     """Register an endpoint. The answer holds its signing secret: it is shown
     this once (rotate it to get a new one)."""
-    svc = _service(request)
-    url = _check_url(request, body.url)
-    types = _types(body.types)
-    eid = "ep_" + uuid.uuid4().hex
-    secret = new_secret()
-    at = utcnow()
-    async with svc.db.write() as conn:
-        await svc.db.lock_appends(conn)  # no record slips between the backfill and the live queueing
-        await conn.execute(endpoints.insert().values(
-            endpoint_id=eid, buyer=buyer, url=url, types=orjson.dumps(types).decode(),
-            description=body.description, active=True, created_at=at, created_by=actor(request)))
-        await conn.execute(secrets_.insert().values(endpoint_id=eid, created_at=at, secret=secret, expires_at=None))
-        queued = 0
-        if body.start == "beginning":
-            q = select(feed.c.position, feed.c.country, feed.c.factory_id).where(feed.c.buyer == buyer)
-            if types:
-                q = q.where(feed.c.type.in_(types))
-            rows = [{"endpoint_id": eid, "position": r.position, "ordering_key": f"{r.country}/{r.factory_id}",
-                     "status": "pending", "attempts": 0, "next_attempt_at": at}
-                    for r in await conn.execute(q.order_by(feed.c.position))]
-            if rows:
-                await conn.execute(deliveries.insert(), rows)
-            queued = len(rows)
-        r = await _endpoint(conn, buyer, eid)
-    svc.dispatcher.wake()
-    return {**_endpoint_out(r), "secret": secret, "queued": queued}
+    return await _service(request).handle(RegisterWebhook(**body.model_dump(), buyer=buyer), ctx)
 
 
-@router.get("/webhooks")
+@router.get("/webhooks", dependencies=[Depends(manages_buyer)])
 async def list_endpoints(request: Request, buyer: str) -> dict[str, Any]:
     async with _service(request).db.read() as conn:
         rows = (await conn.execute(select(endpoints).where(endpoints.c.buyer == buyer)
                                    .order_by(endpoints.c.created_at))).all()
-    return {"items": [_endpoint_out(r) for r in rows]}
+    return {"items": [endpoint_out(r) for r in rows]}
 
 
-@router.post("/webhooks/{endpoint_id}/rotate-secret", dependencies=[Depends(_manager)], openapi_extra=BUYER_WRITE)
-async def rotate_secret(request: Request, buyer: str, endpoint_id: str, body: Rotation | None = None
-                        ) -> dict[str, Any]:
+@router.post("/webhooks/{endpoint_id}/rotate-secret", dependencies=[Depends(manages_buyer)],
+             openapi_extra=BUYER_WRITE)
+async def rotate_secret(request: Request, buyer: str, endpoint_id: str, body: RotateBody | None = None,
+                        ctx: CommandContext = Depends(caller_context)) -> dict[str, Any]:
     """A new signing secret; the current one keeps signing beside it for the
     grace period, then stops."""
-    svc = _service(request)
-    grace = body.grace_s if body and body.grace_s is not None else svc.settings.webhook_secret_grace_s
-    at = utcnow()
-    secret = new_secret()
-    async with svc.db.write() as conn:
-        await _endpoint(conn, buyer, endpoint_id)
-        await conn.execute(update(secrets_).where(secrets_.c.endpoint_id == endpoint_id,
-                                                  secrets_.c.expires_at.is_(None))
-                           .values(expires_at=at + timedelta(seconds=grace)))
-        await conn.execute(secrets_.insert().values(endpoint_id=endpoint_id, created_at=at, secret=secret,
-                                                    expires_at=None))
-    return {"endpoint_id": endpoint_id, "secret": secret, "previous_valid_until": at + timedelta(seconds=grace)}
+    fields = body.model_dump() if body is not None else {}
+    return await _service(request).handle(RotateWebhookSecret(**fields, buyer=buyer, endpoint_id=endpoint_id), ctx)
 
 
-@router.delete("/webhooks/{endpoint_id}", dependencies=[Depends(_manager)], openapi_extra=BUYER_WRITE)
-async def disable_endpoint(request: Request, buyer: str, endpoint_id: str) -> dict[str, Any]:
+@router.delete("/webhooks/{endpoint_id}", dependencies=[Depends(manages_buyer)], openapi_extra=BUYER_WRITE)
+async def disable_endpoint(request: Request, buyer: str, endpoint_id: str,
+                           ctx: CommandContext = Depends(caller_context)) -> dict[str, Any]:
     """Stop deliveries to the endpoint (its log stays)."""
-    async with _service(request).db.write() as conn:
-        await _endpoint(conn, buyer, endpoint_id)
-        await conn.execute(update(endpoints).where(endpoints.c.endpoint_id == endpoint_id).values(active=False))
-    return {"endpoint_id": endpoint_id, "active": False}
+    return await _service(request).handle(DisableWebhook(buyer=buyer, endpoint_id=endpoint_id), ctx)
 
 
-@router.get("/webhooks/{endpoint_id}/deliveries")
+@router.get("/webhooks/{endpoint_id}/deliveries", dependencies=[Depends(manages_buyer)])
 async def delivery_log(request: Request, buyer: str, endpoint_id: str,
                        status: Literal["pending", "delivered", "parked"] | None = None,
                        limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
     """Every delivery to the endpoint, in feed order, with its attempts."""
     async with _service(request).db.read() as conn:
-        await _endpoint(conn, buyer, endpoint_id)
+        await endpoint_row(conn, buyer, endpoint_id)
         q = (select(deliveries, feed.c.ce_id, feed.c.type).join(feed, feed.c.position == deliveries.c.position)
              .where(deliveries.c.endpoint_id == endpoint_id))
         if status:

@@ -15,8 +15,10 @@ buyers' cursors, so a rebuild of this projection re-derives the facts, the
 programmes and the portfolio rows, and appends only the records missing
 (a record is unique per buyer and source event). Records are appended under
 the store's append lock, so positions commit in order (a reader of "after
-N" never skips a late commit). Each new record is queued, in the same
-transaction, for every webhook endpoint of its buyer that wants its type.
+N" never skips a late commit). Each new record is handed, in the same
+transaction, to `on_record` (the service passes webhooks.enqueue, which
+queues it for every webhook endpoint of its buyer that wants its type): so
+webhooks.py reads the feed, and this module does not know webhooks.
 
 `buyers_portfolio` has one row per (buyer, programme, country, factory)
 with the figures of shared/contracts/figures.py, recomputed from the facts
@@ -24,6 +26,7 @@ whenever one of them changes, so it does not depend on arrival order."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -45,7 +48,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.buyers.webhooks import enqueue
 from shared.contracts.assessment import AssessmentCompleted, FactoryRegistered, FactoryUpdated
 from shared.contracts.delivery import MilestoneReached, SessionDelivered
 from shared.contracts.envelope import Envelope
@@ -151,9 +153,16 @@ def _retention(comparisons: list[Any]) -> tuple[float | None, float | None, floa
     return c.baseline, c.endline, c.change
 
 
+# (conn, buyer, position, CloudEvent type, ordering key "<country>/<factory_id>"), in the append's transaction
+OnRecord = Callable[[AsyncConnection, str, int, str, str], Awaitable[None]]
+
+
 class BuyerFeed(Projection):
     name = "buyers_feed"
     tables = (programmes, factories, facts, portfolio)
+
+    def __init__(self, on_record: OnRecord) -> None:
+        self.on_record = on_record
 
     def bind(self, service: Any) -> None:
         self.db = service.db
@@ -279,7 +288,7 @@ class BuyerFeed(Projection):
         res = await conn.execute(feed.insert().values(
             buyer=buyer, ce_id=fact.event_id, type=fact.type, country=fact.country, factory_id=fact.factory_id,
             programme_id=programme_id, record=json_text(record)))
-        await enqueue(conn, buyer, res.inserted_primary_key[0], fact.type, f"{fact.country}/{fact.factory_id}")
+        await self.on_record(conn, buyer, res.inserted_primary_key[0], fact.type, f"{fact.country}/{fact.factory_id}")
 
     async def _refresh(self, conn: AsyncConnection, buyer: str, programme_id: str, country: str,
                        factory_id: str) -> None:
@@ -316,5 +325,5 @@ class BuyerFeed(Projection):
         await upsert(conn, portfolio, row, keys=["buyer", "country", "factory_id", "programme_id"])
 
 
-def projections() -> list[Projection]:
-    return [BuyerFeed()]
+def projections(on_record: OnRecord) -> list[Projection]:
+    return [BuyerFeed(on_record)]

@@ -1,22 +1,29 @@
-"""Wiring of the buyers service: the feed projection, the webhook dispatcher
-(woken by every commit of the projection) and the API."""
+"""Wiring of the buyers service: the feed projection (which hands each new
+record to the webhooks' queue), the webhook commands' handlers, the webhook
+dispatcher (woken by every commit of the projection and by every command)
+and the API. The buyers service reacts to no event with a command: its
+projection keeps read models only, so it has no reactions."""
 
 from __future__ import annotations
 
 from services.buyers import CONTEXT
 from services.buyers.api import docs, ops, router
+from services.buyers.handlers import Webhooks, handlers
 from services.buyers.projections import metadata, projections
-from services.buyers.webhooks import Dispatcher
+from services.buyers.webhooks import Dispatcher, enqueue
 from services.buyers.webhooks import metadata as webhook_metadata
 from shared.service import Service
 from shared.settings import Settings
 
 
 def create_service(settings: Settings | None = None) -> Service:
-    svc = Service(CONTEXT, settings or Settings(service=CONTEXT), projections=projections(),
+    settings = settings or Settings(service=CONTEXT)
+    hooks = Webhooks(settings)
+    svc = Service(CONTEXT, settings, projections=projections(enqueue), handlers=handlers(hooks),
                   metadata=[metadata, webhook_metadata], routers=[router, docs, ops],
                   title="WeCare buyers service")
     svc.dispatcher = Dispatcher(svc.db, svc.settings)  # type: ignore[attr-defined]
+    hooks.settings, hooks.wake = svc.settings, svc.dispatcher.wake  # type: ignore[attr-defined]
     svc.on_start.append(svc.dispatcher.start)  # type: ignore[attr-defined]
     svc.on_stop.append(svc.dispatcher.stop)  # type: ignore[attr-defined]
     for runner in svc.runners.values():

@@ -46,6 +46,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from standardwebhooks.webhooks import Webhook
 
+from services.buyers.projections import feed, render
+from shared.aggregate import NotFound
 from shared.contracts.envelope import utcnow
 from shared.logging import get_logger
 from shared.settings import Settings
@@ -132,6 +134,20 @@ async def enqueue(conn: AsyncConnection, buyer: str, position: int, ce_type: str
             next_attempt_at=utcnow()))
 
 
+async def endpoint_row(conn: AsyncConnection, buyer: str, endpoint_id: str) -> Any:
+    """One endpoint of the buyer; another buyer's is as unknown as a missing one."""
+    r = (await conn.execute(select(endpoints).where(endpoints.c.endpoint_id == endpoint_id,
+                                                    endpoints.c.buyer == buyer))).one_or_none()
+    if r is None:
+        raise NotFound("webhook endpoint", endpoint_id)
+    return r
+
+
+def endpoint_out(r: Any) -> dict[str, Any]:
+    return {"endpoint_id": r.endpoint_id, "buyer": r.buyer, "url": r.url, "types": orjson.loads(r.types),
+            "description": r.description, "active": r.active, "created_at": r.created_at, "created_by": r.created_by}
+
+
 def backoff(attempt: int, base_s: float, max_s: float) -> float:
     """Seconds before the next attempt after `attempt` failures: exponential, capped, with 10% jitter."""
     delay = min(max_s, base_s * 2 ** (attempt - 1))
@@ -143,8 +159,6 @@ class Dispatcher:
     queues at once, one record per queue at a time."""
 
     def __init__(self, db: Database, settings: Settings) -> None:
-        from services.buyers.projections import feed
-
         self.db = db
         self.feed = feed
         self.s = settings
@@ -201,8 +215,6 @@ class Dispatcher:
             return list((await conn.execute(q)).all())
 
     async def _send(self, d: Any) -> None:
-        from services.buyers.projections import render
-
         body = render(d).decode()
         at = utcnow()
         async with self.db.read() as conn:

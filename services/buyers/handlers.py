@@ -1,0 +1,137 @@
+"""The buyers service's handlers: one function per command on a buyer's
+integration. Access is decided first, by Principal.check_buyer (the buyer
+itself, an admin, a programme manager of every country; an auditor reads
+only): anyone else finds no such buyer (404, as for one that does not exist),
+and another buyer's endpoint is as unknown under your path as a missing one.
+
+The state is tables, not aggregates, so nothing here goes through the event
+store; each command is one write transaction, serialised with the feed's
+appends (a registration's backfill and the live queueing miss no record)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.buyers.commands import DisableWebhook, RegisterWebhook, RotateWebhookSecret
+from services.buyers.projections import feed
+from services.buyers.webhooks import deliveries, endpoint_out, endpoint_row, endpoints, new_secret, secrets_
+from shared.aggregate import DomainError
+from shared.application import Command, Handler, UnitOfWork
+from shared.contracts.envelope import utcnow
+from shared.contracts.feed import TYPES
+from shared.settings import Settings
+
+
+@dataclass
+class Webhooks:
+    """What the webhook handlers take from their service: its settings (read
+    at every command, so a changed setting holds at once) and the dispatcher's
+    wake-up, called once a command has committed."""
+
+    settings: Settings = field(default_factory=lambda: Settings(service="buyers"))
+    wake: Callable[[], None] = lambda: None
+
+
+def check_url(settings: Settings, url: str) -> str:
+    parts = urlsplit(url)
+    allowed = ("https", "http") if settings.webhook_allow_http else ("https",)
+    if parts.scheme not in allowed or not parts.hostname:
+        raise DomainError(f"url must be an absolute {' or '.join(allowed)} URL", field="url", rule="webhook_url")
+    if parts.username or parts.password:
+        raise DomainError("url must not carry credentials: deliveries are signed", field="url", rule="webhook_url")
+    return url
+
+
+def known_types(types: list[str] | None, field: str = "types") -> list[str]:
+    types = sorted(set(types or []))
+    unknown = [t for t in types if t not in TYPES]
+    if unknown:
+        raise DomainError(f"unknown record types: {', '.join(unknown)} (see /feed/types)", field=field,
+                          rule="known_type", items=unknown)
+    return types
+
+
+def _manages(uow: UnitOfWork, buyer: str) -> None:
+    """THE access decision for a buyer's integration, before anything is read."""
+    uow.ctx.principal.check_buyer(buyer, write=True)
+
+
+async def register_webhook(cmd: RegisterWebhook, uow: UnitOfWork, hooks: Webhooks) -> dict[str, Any]:
+    """Register an endpoint; with start=beginning, the buyer's whole feed (of
+    the wanted types) is queued for it. The answer holds its signing secret:
+    it is shown this once (rotate it to get a new one)."""
+    _manages(uow, cmd.buyer)
+    url = check_url(hooks.settings, cmd.url)
+    types = known_types(cmd.types)
+    eid = "ep_" + uuid.uuid4().hex
+    secret = new_secret()
+    at = utcnow()
+    async with uow.transaction() as tx, tx.read() as conn:  # serialised with the feed's appends
+        await conn.execute(endpoints.insert().values(
+            endpoint_id=eid, buyer=cmd.buyer, url=url, types=orjson.dumps(types).decode(),
+            description=cmd.description, active=True, created_at=at, created_by=uow.ctx.actor))
+        await conn.execute(secrets_.insert().values(endpoint_id=eid, created_at=at, secret=secret, expires_at=None))
+        queued = await _backfill(conn, cmd.buyer, eid, types, at) if cmd.start == "beginning" else 0
+        r = await endpoint_row(conn, cmd.buyer, eid)
+    hooks.wake()
+    return {**endpoint_out(r), "secret": secret, "queued": queued}
+
+
+async def _backfill(conn: AsyncConnection, buyer: str, eid: str, types: list[str], at: Any) -> int:
+    q = select(feed.c.position, feed.c.country, feed.c.factory_id).where(feed.c.buyer == buyer)
+    if types:
+        q = q.where(feed.c.type.in_(types))
+    rows = [{"endpoint_id": eid, "position": r.position, "ordering_key": f"{r.country}/{r.factory_id}",
+             "status": "pending", "attempts": 0, "next_attempt_at": at}
+            for r in await conn.execute(q.order_by(feed.c.position))]
+    if rows:
+        await conn.execute(deliveries.insert(), rows)
+    return len(rows)
+
+
+async def rotate_webhook_secret(cmd: RotateWebhookSecret, uow: UnitOfWork, hooks: Webhooks) -> dict[str, Any]:
+    """A new signing secret; the current one keeps signing beside it for the
+    grace period (the command's, else the service's setting), then stops."""
+    _manages(uow, cmd.buyer)
+    grace = cmd.grace_s if cmd.grace_s is not None else hooks.settings.webhook_secret_grace_s
+    at = utcnow()
+    secret = new_secret()
+    async with uow.transaction() as tx, tx.read() as conn:
+        await endpoint_row(conn, cmd.buyer, cmd.endpoint_id)
+        await conn.execute(update(secrets_).where(secrets_.c.endpoint_id == cmd.endpoint_id,
+                                                  secrets_.c.expires_at.is_(None))
+                           .values(expires_at=at + timedelta(seconds=grace)))
+        await conn.execute(secrets_.insert().values(endpoint_id=cmd.endpoint_id, created_at=at, secret=secret,
+                                                    expires_at=None))
+    return {"endpoint_id": cmd.endpoint_id, "secret": secret, "previous_valid_until": at + timedelta(seconds=grace)}
+
+
+async def disable_webhook(cmd: DisableWebhook, uow: UnitOfWork, hooks: Webhooks) -> dict[str, Any]:
+    """Stop deliveries to the endpoint (its log stays)."""
+    _manages(uow, cmd.buyer)
+    async with uow.transaction() as tx, tx.read() as conn:
+        await endpoint_row(conn, cmd.buyer, cmd.endpoint_id)
+        await conn.execute(update(endpoints).where(endpoints.c.endpoint_id == cmd.endpoint_id).values(active=False))
+    return {"endpoint_id": cmd.endpoint_id, "active": False}
+
+
+def handlers(hooks: Webhooks) -> dict[type[Command], Handler]:
+    """The service's handlers, bound to its settings and dispatcher."""
+    return {
+        RegisterWebhook: partial(register_webhook, hooks=hooks),
+        RotateWebhookSecret: partial(rotate_webhook_secret, hooks=hooks),
+        DisableWebhook: partial(disable_webhook, hooks=hooks),
+    }
+
+
+HANDLERS = handlers(Webhooks())  # with the default settings and no dispatcher (tools, tests)
