@@ -165,7 +165,11 @@ class UnitOfWork:
             raise NotFound(cls.stream_prefix, ident)
         return agg
 
-    async def save(self, agg: Aggregate, *, country: str | None = None) -> AppendResult:
+    async def save(self, agg: Aggregate, *, country: str | None = None, at_end: bool = False) -> AppendResult:
+        """Append the aggregate's pending events at its version (a conflict if
+        another writer came first); `at_end`: at the end of the stream whatever
+        its version, for streams that only accumulate (a survey's responses),
+        whose events carry their own ids (recorded with a key)."""
         country = country or agg.country or self.ctx.country
         self.ctx.check_country(country, agg.stream_prefix, agg.id)  # deny by default
         assert country is not None
@@ -185,7 +189,8 @@ class UnitOfWork:
             for i, (e, key) in enumerate(zip(agg.pending, agg.pending_keys, strict=True), start=1)
         ]
         key, self.key = self.key, None  # the key goes with the command's first append
-        result = await self.store.append(stream_id, agg.version, envelopes, idempotency_key=key,
+        expected = None if at_end else agg.version
+        result = await self.store.append(stream_id, expected, envelopes, idempotency_key=key,
                                          fingerprint=self.fingerprint if key else None, conn=self.conn)
         agg.pending.clear()
         agg.pending_keys.clear()

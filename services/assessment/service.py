@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from services.assessment import CONTEXT
 from services.assessment.api import router, survey_router
+from services.assessment.handlers import HANDLERS
 from services.assessment.projections import metadata, projections
+from services.assessment.reactions import reactions
 from shared.service import Service
 from shared.settings import Settings
 
 
 def create_service(settings: Settings | None = None) -> Service:
-    return Service(CONTEXT, settings or Settings(service=CONTEXT), projections=projections(), metadata=[metadata],
-                   routers=[router, survey_router], title="WeCare assessment service")
+    return Service(CONTEXT, settings or Settings(service=CONTEXT), projections=projections() + reactions(),
+                   metadata=[metadata], routers=[router, survey_router], handlers=HANDLERS,
+                   title="WeCare assessment service")

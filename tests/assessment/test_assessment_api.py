@@ -17,7 +17,7 @@ from sqlalchemy import select
 from shared.store.schema import events
 from tests.assessment.builders import demographics, factory, findings, policies, response
 from tests.conftest import eventually
-from tests.harness import no_lag
+from tests.harness import auth, no_lag
 
 
 async def setup_assessment(c: httpx.AsyncClient, cc: str, fid: str = "f1", aid: str = "a1",
@@ -319,3 +319,43 @@ async def test_a_bad_response_in_a_batch_stores_none_of_it(assessment) -> None:
     r = await c.post("/bd/assessments/a1/survey-responses/batch", json={"responses": [response(i) for i in range(501)]})
     assert r.status_code == 422 and r.json()["fields"][0]["field"] == "responses"
     assert await svc.store.load("survey-a1") == []
+
+
+async def test_an_id_taken_in_another_country_answers_as_one_taken_in_mine(assessment) -> None:
+    """Finding: a 422 "already registered" told a Bangladesh team that a
+    Vietnamese factory id exists. Tried as that team would: every answer
+    about Vietnam's factory is, body for body (its id and the correlation id
+    taken out), the answer about a factory of its own (for a taken id) or
+    about one that does not exist (for everything else). What is left: that
+    the id is taken somewhere (ids are global), never where or by whom."""
+    svc, c = assessment
+    assert (await c.post("/bd/factories", json=factory("mine"))).status_code == 201
+    assert (await c.post("/vn/factories", json=factory("theirs", name="Saigon Knit", region="Binh Duong")))\
+        .status_code == 201
+    bd = auth("country_team", countries=["bd"])
+    before = await store_count(svc)
+
+    def seen(r: httpx.Response, ident: str) -> tuple[int, str]:
+        body = r.json()
+        body.pop("correlation_id", None)
+        return r.status_code, json.dumps(body, sort_keys=True).replace(ident, "<id>")
+
+    taken_here = await c.post("/bd/factories", json=factory("mine"), headers=bd)
+    taken_there = await c.post("/bd/factories", json=factory("theirs"), headers=bd)
+    assert taken_here.status_code == 422 and seen(taken_here, "mine") == seen(taken_there, "theirs")
+    assert taken_there.json()["rule"] == "unique" and taken_there.json()["field"] == "factory_id"
+    for leak in ("vn", "viet", "saigon", "binh"):
+        assert leak not in taken_there.text.lower()
+    for method, path, body in (("PATCH", "/bd/factories/{}", {"headcount": 1}),
+                               ("POST", "/bd/factories/{}/archive", {"reason": "x"}),
+                               ("GET", "/bd/factories/{}", None)):
+        missing = await c.request(method, path.format("nope"), json=body, headers=bd)
+        other = await c.request(method, path.format("theirs"), json=body, headers=bd)
+        assert missing.status_code == 404 and seen(missing, "nope") == seen(other, "theirs"), path
+        stale = await c.request(method, path.format("theirs"), json=body, headers={**bd, "If-Match": "9"})
+        assert seen(stale, "theirs") == seen(missing, "nope")  # not found before it could conflict
+    plan = {"assessment_id": "ax", "scheduled_date": "2026-04-01", "assessors": ["x"]}
+    missing = await c.post("/bd/assessments", json={**plan, "factory_id": "nope"}, headers=bd)
+    other = await c.post("/bd/assessments", json={**plan, "factory_id": "theirs"}, headers=bd)
+    assert missing.status_code == 422 and seen(missing, "nope") == seen(other, "theirs")
+    assert await store_count(svc) == before

@@ -30,6 +30,11 @@ from shared.menu import menu
 SECTIONS = ("policies", "demographics", "management", "survey")
 
 
+def already_exists(assessment_id: str) -> DomainError:
+    """The one answer for a taken assessment id, whichever country holds it (ids are global)."""
+    return DomainError(f"assessment {assessment_id} already exists", field="assessment_id", rule="unique")
+
+
 class Assessment(Aggregate):
     stream_prefix = "assessment"
 
@@ -48,7 +53,7 @@ class Assessment(Aggregate):
 
     def schedule(self, *, factory_id: str, scheduled_date: date, assessors: list[str], survey_version: int) -> None:
         if self.exists:
-            raise DomainError(f"assessment {self.id} already exists", field="assessment_id", rule="unique")
+            raise already_exists(self.id)
         instrument(survey_version)  # refuses an unknown version
         self.record(AssessmentScheduled(assessment_id=self.id, factory_id=factory_id, scheduled_date=scheduled_date,
                                         assessors=assessors, survey_version=survey_version,
@@ -165,9 +170,14 @@ class Assessment(Aggregate):
 
 class SurveyLog(Aggregate):
     """The anonymous responses of one assessment's survey: a stream that only
-    accumulates (appended at its end, never loaded to decide)."""
+    accumulates (appended at its end whatever its version; loaded only for
+    its answers, when the assessment is completed or amended)."""
 
     stream_prefix = "survey"
+
+    def __init__(self, ident: str) -> None:
+        super().__init__(ident)
+        self.answers: list[dict] = []  # each response's answers, in the order recorded
 
     @staticmethod
     def response(assessment: Assessment, response_id: str, language: str, answers: dict) -> SurveyResponseRecorded:
@@ -178,4 +188,4 @@ class SurveyLog(Aggregate):
                                       survey_version=inst.version, language=language, answers=valid)
 
     def on_survey_response_recorded(self, e: SurveyResponseRecorded) -> None:
-        pass
+        self.answers.append(e.answers)

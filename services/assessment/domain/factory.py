@@ -8,6 +8,12 @@ from shared.contracts.assessment import FactoryArchived, FactoryRegistered, Fact
 FIELDS = ("name", "supplier", "region", "sector", "buyers", "headcount")
 
 
+def already_registered(factory_id: str) -> DomainError:
+    """The one answer for a taken factory id, whichever country holds it: it
+    names neither the country nor the factory (ids are global)."""
+    return DomainError(f"factory {factory_id} is already registered", field="factory_id", rule="unique")
+
+
 class Factory(Aggregate):
     stream_prefix = "factory"
 
@@ -19,7 +25,7 @@ class Factory(Aggregate):
     def register(self, *, name: str, supplier: str, region: str, sector: str, buyers: list[str],
                  headcount: int) -> None:
         if self.exists:
-            raise DomainError(f"factory {self.id} is already registered", field="factory_id", rule="unique")
+            raise already_registered(self.id)
         self.record(FactoryRegistered(factory_id=self.id, name=name, supplier=supplier, region=region,
                                       sector=sector, buyers=buyers, headcount=headcount))
 
