@@ -3,225 +3,124 @@ and the buyer-portfolio views under /buyers/{buyer}."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select
 
 from services.evaluation import reports
-from services.evaluation.domain.asset import Asset, Person
-from services.evaluation.domain.evaluation import Baseline, Evaluation, PlanTargets
+from services.evaluation.commands import (
+    AddAsset,
+    AgreeSustainabilityPlan,
+    CloseCycle,
+    EvaluateImpact,
+    ForgetPerson,
+    RecordEndline,
+    RecordFollowUp,
+    WithdrawConsent,
+)
+from services.evaluation.handlers import read_baseline
 from services.evaluation.impact import load_rows, portfolio
-from services.evaluation.projections import assets, baselines, factories, journey, plans, programmes
-from shared.aggregate import DomainError, NotFound
-from shared.api import actor, buyer_scope, expected_version, in_country, scope_countries, served_country
-from shared.application import Repository
-from shared.contracts.evaluation import Practice
+from services.evaluation.projections import assets, factories, journey
+from shared.aggregate import NotFound
+from shared.api import buyer_scope, command_context, scope_countries, served_country
+from shared.application import CommandContext
 
 router = APIRouter(prefix="/{country}", tags=["evaluation"])
 buyers_router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"], dependencies=[Depends(buyer_scope)])
-IDENT = r"^[A-Za-z0-9_.:-]+$"
-Rate = Field(None, ge=0, le=100, description="a percentage, 0 to 100")
+PlanId = Annotated[str, Path(max_length=200)]
+Ident = Annotated[str, Path(max_length=100)]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class EndlineBody(RecordEndline):
+    plan_id: str = Field("", exclude=True)  # from the path
 
 
-class Workforce(Body):
-    retention_rate: float | None = Rate
-    turnover_rate: float | None = Rate
-    absenteeism_rate: float | None = Rate
-    maternity_return_rate: float | None = Rate
-    recruitment_cost_per_hire: float | None = Field(None, ge=0, le=1_000_000)
+class WorkshopBody(AgreeSustainabilityPlan):
+    plan_id: str = Field("", exclude=True)
 
 
-class Endline(Workforce):
-    measured_on: date
-    respondents: int = Field(ge=0, le=100_000, description="of the follow-up survey")
-    worker_satisfaction: float | None = Rate
-    parenting_confidence: float | None = Field(None, ge=1, le=5, description="mean on the survey's 1-5 scale")
-    kpis: dict[str, float] = Field(default_factory=dict, description="endline value of each KPI of the plan")
-    baseline_records: Workforce = Field(default_factory=Workforce,
-                                        description="workforce figures of the baseline period, from the factory's "
-                                                    "records, where the assessment did not measure them")
+class FollowUpBody(RecordFollowUp):
+    plan_id: str = Field("", exclude=True)
 
 
-class Workshop(Body):
-    workshop_on: date
-    participants: int = Field(ge=1, le=10_000)
-    practices: list[Practice] = Field(min_length=1, max_length=50)
+class CloseBody(CloseCycle):
+    plan_id: str = Field("", exclude=True)
 
 
-class FollowUp(Body):
-    practice: str = Field(min_length=1, max_length=300)
-    checked_on: date
-    status: Literal["continued", "partly", "stopped"]
-    note: str | None = Field(None, max_length=2000)
-
-
-class Close(Body):
-    closed_on: date
-
-
-class NewAsset(Body):
-    asset_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
-    plan_id: str = Field(min_length=1, max_length=200)
-    kind: Literal["story", "photo", "video"]
-    title: str = Field(min_length=1, max_length=300, description="no names here: they go in the caption")
-    uri: str = Field(min_length=1, max_length=1000)
-    person_id: str = Field(min_length=1, max_length=100, pattern=IDENT,
-                           description="pseudonymous id of the person the asset is about")
-    caption: str = Field("", max_length=2000, description="may name people: stored sealed with the person's key")
-    consented_by: str = Field(min_length=1, max_length=300, description="stored sealed, never published")
-    minor: bool = False
-    guardian: str | None = Field(None, max_length=300, description="required when the person is a minor")
-    scope: list[Literal["internal", "buyer_reports", "public"]] = Field(min_length=1)
-    expires_on: date
-
-
-class Withdraw(Body):
-    withdrawn_on: date
+class WithdrawBody(WithdrawConsent):
+    asset_id: str = Field("", exclude=True)
 
 
 def _service(request: Request):  # noqa: ANN202
     return request.app.state.service
 
 
-async def _one(request: Request, table, where) -> dict | None:  # noqa: ANN001
+async def _baseline(request: Request, factory_id: str, country: str) -> None:
+    """A factory with no completed assessment has no report (422 known_baseline)."""
     async with _service(request).db.read() as conn:
-        row = (await conn.execute(select(table).where(*where))).first()
-    return dict(row._mapping) if row else None
-
-
-async def _plan(request: Request, plan_id: str, country: str) -> dict:
-    row = await _one(request, plans, (plans.c.plan_id == plan_id, plans.c.country == country))
-    if row is None:
-        raise NotFound("approved plan", plan_id)
-    return row
-
-
-async def _baseline(request: Request, factory_id: str, country: str) -> Baseline:
-    row = await _one(request, baselines, (baselines.c.factory_id == factory_id, baselines.c.country == country))
-    if row is None:
-        raise DomainError(f"factory {factory_id} has no completed assessment: there is no baseline",
-                          field="factory_id", rule="known_baseline", items=[factory_id])
-    return Baseline(row["assessment_id"], row["completed_on"], orjson.loads(row["figures"]),
-                    orjson.loads(row["indicators"]))
-
-
-async def _targets(request: Request, plan: dict) -> PlanTargets:
-    prog = await _one(request, programmes, (programmes.c.programme_id == plan["programme_id"],
-                                            programmes.c.country == plan["country"]))
-    return PlanTargets(plan["plan_id"], plan["programme_id"], plan["factory_id"], prog["buyer"] if prog else "",
-                       orjson.loads(plan["kpis"]))
-
-
-async def _evaluation(request: Request, plan_id: str, country: str, who: str, version: int | None, decide) -> dict:  # noqa: ANN001
-    _, res = await Repository(_service(request).store, Evaluation).execute(
-        plan_id, decide, actor=who, country=country, expected_version=version, create=True,
-        guard=lambda e: None if e.version == 0 else in_country(country, "evaluation")(e))
-    return {"plan_id": plan_id, "version": res.version}
+        await read_baseline(conn, factory_id, country)
 
 
 # -- the end of the cycle ---------------------------------------------------------------
 
 
 @router.post("/evaluations/{plan_id}/endline")
-async def record_endline(request: Request, plan_id: str, body: Endline, country: str = Depends(served_country),
-                         who: str = Depends(actor), version: int | None = Depends(expected_version)) -> dict:
-    plan = await _plan(request, plan_id, country)
-    baseline = await _baseline(request, plan["factory_id"], country)
-    known = {k["indicator"] for k in orjson.loads(plan["kpis"])}
-    unknown = sorted(set(body.kpis) - known)
-    if unknown:
-        raise DomainError(f"not KPIs of the approved plan: {', '.join(unknown)}", field="kpis", rule="known_kpi",
-                          items=unknown)
-    metrics = body.model_dump(exclude={"measured_on", "respondents", "kpis", "baseline_records"}, exclude_none=True)
-    return await _evaluation(request, plan_id, country, who, version, lambda e: e.record_endline(
-        baseline=baseline, factory_id=plan["factory_id"], measured_on=body.measured_on, respondents=body.respondents,
-        metrics=metrics, kpi_values=body.kpis, baseline_records=body.baseline_records.model_dump(exclude_none=True)))
+async def record_endline(request: Request, body: EndlineBody, plan_id: PlanId,
+                         ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(RecordEndline(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 @router.post("/evaluations/{plan_id}/evaluate")
-async def evaluate(request: Request, plan_id: str, country: str = Depends(served_country),
-                   who: str = Depends(actor)) -> dict:
-    plan = await _plan(request, plan_id, country)
-    baseline = await _baseline(request, plan["factory_id"], country)
-    targets = await _targets(request, plan)
-    return await _evaluation(request, plan_id, country, who, None,
-                             lambda e: e.evaluate(baseline=baseline, targets=targets))
+async def evaluate(request: Request, plan_id: PlanId, ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(EvaluateImpact(plan_id=plan_id), ctx)
 
 
 @router.post("/evaluations/{plan_id}/sustainability")
-async def agree_sustainability(request: Request, plan_id: str, body: Workshop, country: str = Depends(served_country),
-                               who: str = Depends(actor)) -> dict:
-    await _plan(request, plan_id, country)
-    return await _evaluation(request, plan_id, country, who, None, lambda e: e.agree_sustainability(
-        workshop_on=body.workshop_on, participants=body.participants, practices=body.practices))
+async def agree_sustainability(request: Request, body: WorkshopBody, plan_id: PlanId,
+                               ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(AgreeSustainabilityPlan(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 @router.post("/evaluations/{plan_id}/follow-ups")
-async def follow_up(request: Request, plan_id: str, body: FollowUp, country: str = Depends(served_country),
-                    who: str = Depends(actor)) -> dict:
-    await _plan(request, plan_id, country)
-    return await _evaluation(request, plan_id, country, who, None, lambda e: e.follow_up(**body.model_dump()))
+async def follow_up(request: Request, body: FollowUpBody, plan_id: PlanId,
+                    ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(RecordFollowUp(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 @router.post("/evaluations/{plan_id}/close")
-async def close(request: Request, plan_id: str, body: Close, country: str = Depends(served_country),
-                who: str = Depends(actor)) -> dict:
-    targets = await _targets(request, await _plan(request, plan_id, country))
-    return await _evaluation(request, plan_id, country, who, None,
-                             lambda e: e.close(targets=targets, closed_on=body.closed_on))
+async def close(request: Request, body: CloseBody, plan_id: PlanId,
+                ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(CloseCycle(**body.model_dump(), plan_id=plan_id), ctx)
 
 
 # -- communications package ---------------------------------------------------------------
 
 
 @router.post("/assets", status_code=201)
-async def add_asset(request: Request, body: NewAsset, country: str = Depends(served_country),
-                    who: str = Depends(actor)) -> dict:
-    plan = await _plan(request, body.plan_id, country)
-    today = datetime.now(UTC).date()
-    vault = _service(request).vault
-    sealed = {"consented_by": await vault.seal(body.person_id, body.consented_by),
-              "guardian": await vault.seal(body.person_id, body.guardian) if body.guardian else None,
-              "caption": await vault.seal(body.person_id, body.caption)}
-    _, res = await Repository(_service(request).store, Asset).execute(
-        body.asset_id, lambda a: a.add(factory_id=plan["factory_id"], today=today,
-                                       **{**body.model_dump(exclude={"asset_id"}), **sealed}),
-        actor=who, country=country, create=True)
-    return {"asset_id": body.asset_id, "version": res.version}
+async def add_asset(request: Request, body: AddAsset, ctx: CommandContext = Depends(command_context)) -> dict:
+    return await _service(request).handle(body, ctx)
 
 
 @router.post("/people/{person_id}/forget")
-async def forget_person(request: Request, person_id: str, country: str = Depends(served_country),
-                        who: str = Depends(actor)) -> dict:
-    """Forget a person: their key is deleted, so their names in the event store
-    cannot be read again, and every list, report and rebuild goes without them."""
-    svc = _service(request)
-    if not await svc.vault.known(person_id):
-        raise NotFound("person", person_id)
-    await svc.vault.forget(person_id)
-    _, res = await Repository(svc.store, Person).execute(
-        person_id, lambda p: p.forget(datetime.now(UTC).date()), actor=who, country=country, create=True)
-    return {"person_id": person_id, "forgotten": True, "version": res.version}
+async def forget_person(request: Request, person_id: Ident, ctx: CommandContext = Depends(command_context)
+                        ) -> dict:
+    """Forget a person of this country: their key is deleted, so their names in
+    the event store cannot be read again, and every list, report and rebuild
+    goes without them. A person of another country is not found here."""
+    return await _service(request).handle(ForgetPerson(person_id=person_id), ctx)
 
 
 @router.post("/assets/{asset_id}/withdraw")
-async def withdraw_consent(request: Request, asset_id: str, body: Withdraw, country: str = Depends(served_country),
-                           who: str = Depends(actor)) -> dict:
+async def withdraw_consent(request: Request, body: WithdrawBody, asset_id: Ident,
+                           ctx: CommandContext = Depends(command_context)) -> dict:
     """Consent withdrawn: the asset leaves every report and feed, for good."""
-    _, res = await Repository(_service(request).store, Asset).execute(
-        asset_id, lambda a: a.withdraw(body.withdrawn_on), actor=who, country=country,
-        guard=in_country(country, "asset"))
-    return {"asset_id": asset_id, "version": res.version, "withdrawn": True}
+    return await _service(request).handle(WithdrawConsent(**body.model_dump(), asset_id=asset_id), ctx)
 
 
 async def _assets(request: Request, *, country: str | None = None, plan_ids: list[str] | None = None,

@@ -13,6 +13,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.evaluation.domain.reach import pooled_reach
 from services.evaluation.projections import baselines, factories, plans, programmes, results, sessions
 from shared.contracts.evaluation import METRICS
 from shared.contracts.figures import FIGURES, MIN_PEOPLE, PEOPLE, Pool
@@ -33,12 +34,12 @@ def _loads(v: str | None, default: Any) -> Any:
 def delivery_figures(rows: list[dict], prefix: str = "delivery") -> list[dict[str, Any]]:
     """People reached, attendances, share female, and every disaggregation."""
     src = [r["event_id"] for r in rows]
+    reached = pooled_reach(rows)
     attended = sum(r["total"] for r in rows)
     female = sum(r["female"] for r in rows)
     out = [figure(f"{prefix}.sessions", "Sessions delivered", len(rows), src),
            figure(f"{prefix}.attendances", "Attendances", attended, src, people=attended),
-           figure(f"{prefix}.people_reached", "People reached", sum(r["reached"] for r in rows), src,
-                  people=sum(r["reached"] for r in rows)),
+           figure(f"{prefix}.people_reached", "People reached", reached, src, people=reached),
            figure(f"{prefix}.share_female", "Share female", round(female / attended, 4) if attended else None, src,
                   people=attended, unit="share")]
     out += [figure(f"{prefix}.by_sex.{sex}", f"Attendances, {sex}", n, src, people=n)
@@ -168,7 +169,7 @@ def reported_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
             src.append(plan["event_id"])
             ss = [s for s in data["sessions"] if s["plan_id"] == plan["plan_id"]]
             src += [s["event_id"] for s in ss]
-            reached = sum(s["reached"] for s in ss)
+            reached = pooled_reach(ss)
             female = sum(s["reached_female"] for s in ss)
             row |= {"sessions_delivered": len(ss), "trainings_delivered": sum(is_training(s["activity"]) for s in ss),
                     "workers_reached": reached, "workers_reached_female": female,

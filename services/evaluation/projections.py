@@ -1,7 +1,8 @@
 """Read models of the evaluation service, kept per country.
 
 `Sources`: what evaluation learns from the other services over NATS (the
-factories, each factory's latest baseline, programmes, approved plans and
+factories, each factory's baseline (shared.baseline's rule, its figures in
+ratios as the contracts carry them), programmes, approved plans and
 their KPI targets, the delivered sessions). `Results`: its own impact
 results, sustainability plans and closings. `Assets`: the communications
 package within consent (a withdrawal deletes the row, so a rebuild never
@@ -21,6 +22,8 @@ import orjson
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, Text, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.evaluation.domain.reach import people_reached
+from shared.baseline import baseline_date, baseline_figures
 from shared.contracts.assessment import AssessmentAmended, AssessmentCompleted, FactoryRegistered, FactoryUpdated
 from shared.contracts.delivery import ActivityCompleted, MilestoneReached, SessionDelivered
 from shared.contracts.envelope import Envelope
@@ -57,7 +60,7 @@ baselines = Table(
     Column("assessment_id", String(100), nullable=False),
     Column("completed_on", Date, nullable=False),
     Column("respondents", Integer),
-    Column("figures", Text, nullable=False),  # metric -> value (the endline's units)
+    Column("figures", Text, nullable=False),  # shared.baseline.baseline_figures: ratios as ratios
     Column("indicators", Text, nullable=False),  # survey indicators, unsuppressed shares
     Column("headcount", Integer, nullable=False),
     Column("event_id", String(36), nullable=False),
@@ -153,17 +156,6 @@ journey = Table(
 )
 
 
-def _figures(e: AssessmentCompleted | AssessmentAmended) -> dict[str, float]:
-    """The assessment's measures in the endline's units."""
-    out: dict[str, float] = {}
-    if e.demographics.maternity_return_rate is not None:
-        out["maternity_return_rate"] = round(e.demographics.maternity_return_rate * 100, 2)
-    pc = e.indicators.get("mean_parenting_confidence")
-    if pc is not None and not pc.suppressed and pc.value is not None:
-        out["parenting_confidence"] = pc.value
-    return out
-
-
 class Sources(Projection):
     name = "eval_sources"
     tables = (factories, baselines, programmes, plans, sessions)
@@ -186,17 +178,12 @@ class Sources(Projection):
                        ) -> None:
         current = (await conn.execute(select(baselines.c.assessment_id, baselines.c.completed_on)
                                       .where(baselines.c.factory_id == e.factory_id))).first()
-        if isinstance(e, AssessmentCompleted):
-            completed_on = e.completed_on
-        elif current is not None and current.assessment_id == e.assessment_id:
-            completed_on = current.completed_on
-        else:
-            return  # an amendment of an assessment that is not the baseline
-        if current is not None and (current.completed_on, current.assessment_id) > (completed_on, e.assessment_id):
-            return  # a later assessment is the baseline, whichever arrived first
+        completed_on = baseline_date(e, tuple(current) if current is not None else None)  # the one rule
+        if completed_on is None:
+            return
         await upsert(conn, baselines, {
             "factory_id": e.factory_id, "country": env.country, "assessment_id": e.assessment_id,
-            "completed_on": completed_on, "respondents": e.respondents, "figures": dumps(_figures(e)),
+            "completed_on": completed_on, "respondents": e.respondents, "figures": dumps(baseline_figures(e)),
             "indicators": dumps({k: i.value for k, i in e.indicators.items() if not i.suppressed}),
             "headcount": e.demographics.headcount, "event_id": str(env.event_id)}, keys=["factory_id"])
 
@@ -225,7 +212,7 @@ class Sources(Projection):
         await upsert(conn, sessions, {
             "plan_id": e.plan_id, "session_id": e.session_id, "country": env.country, "factory_id": e.factory_id,
             "activity": e.activity, "delivered_at": e.delivered_at, "total": a.total, "female": a.female,
-            "reached": a.new_people + a.total - a.identified, "reached_female": a.reached_by_sex.get("female", 0),
+            "reached": people_reached(a), "reached_female": a.reached_by_sex.get("female", 0),
             "by_role": dumps(a.by_role),
             "by_age_band": dumps(a.by_age_band), "event_id": str(env.event_id)}, keys=["plan_id", "session_id"])
 

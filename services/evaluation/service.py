@@ -5,6 +5,7 @@ from __future__ import annotations
 import services.evaluation.domain.events  # noqa: F401 - registers the private events
 from services.evaluation import CONTEXT
 from services.evaluation.api import buyers_router, router
+from services.evaluation.handlers import HANDLERS
 from services.evaluation.projections import metadata, projections
 from shared.service import Service
 from shared.settings import Settings
@@ -12,4 +13,4 @@ from shared.settings import Settings
 
 def create_service(settings: Settings | None = None) -> Service:
     return Service(CONTEXT, settings or Settings(service=CONTEXT), projections=projections(), metadata=[metadata],
-                   routers=[buyers_router, router], title="WeCare evaluation service")
+                   routers=[buyers_router, router], handlers=HANDLERS, title="WeCare evaluation service")

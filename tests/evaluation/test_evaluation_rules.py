@@ -128,3 +128,36 @@ async def test_forgetting_a_person_leaves_no_trace_in_lists_reports_or_rebuilds(
               if isinstance(v, str) and v.startswith("pii:v1:p-42:")]
     assert len(sealed) == 2 and all([await vault.open(v) is None for v in sealed])
     assert (await e.post("/bd/people/p-42/forget")).status_code == 404
+
+
+async def test_a_team_cannot_forget_a_person_of_another_country(stack: Stack):
+    """Finding: a Bangladesh country-team token crypto-shredded a person whose
+    asset belonged to another country (200, the asset gone, and that country's
+    audit trail could not see who did it). Now the person is not found, exactly
+    like an unknown id; nothing is forgotten and nothing recorded; the owning
+    country's team may, and its audit trail shows who."""
+    from tests.harness import auth
+
+    e = stack.evaluation
+    plan = await stack.cycle("vn", "V1")
+    story = {"asset_id": "story-vn", "plan_id": plan, "kind": "story", "title": "A father's new routine",
+             "uri": "assets/story-vn.md", "person_id": "p-vn", "caption": "Mr Tran with his twins",
+             "consented_by": "Tran Van An", "scope": ["buyer_reports"], "expires_on": "2030-12-31"}
+    assert (await e.post("/vn/assets", json=story)).status_code == 201
+    await stack.settled()
+    before = await stack.evaluation_service.store.count()
+    bd_team = auth("country_team", countries=["bd"], subject="bd-officer")
+    unknown = await e.post("/bd/people/p-nobody/forget", headers=bd_team)
+    for who in (bd_team, auth()):  # a team of another country; anyone through another country's path
+        r = await e.post("/bd/people/p-vn/forget", headers=who)
+        assert r.status_code == unknown.status_code == 404
+        same = {k: v for k, v in unknown.json().items() if k != "correlation_id"}
+        assert {k: v for k, v in r.json().items() if k != "correlation_id"} == {
+            k: (v.replace("p-nobody", "p-vn") if isinstance(v, str) else v) for k, v in same.items()}
+    assert await stack.evaluation_service.store.count() == before
+    await stack.settled()
+    assert [a["asset_id"] for a in (await e.get("/vn/assets")).json()["items"]] == ["story-vn"]
+    r = await e.post("/vn/people/p-vn/forget", headers=auth("country_team", countries=["vn"], subject="vn-officer"))
+    assert r.status_code == 200, r.text
+    [env] = [env async for env in stack.evaluation_service.store.read_all() if env.event_type == "PersonForgotten"]
+    assert (env.country, env.actor) == ("vn", "vn-officer")

@@ -36,8 +36,28 @@ class Baseline:
 
     assessment_id: str
     completed_on: date
-    figures: dict[str, float]  # metric -> value, in the metric's unit
+    figures: dict[str, float]  # endline metric -> value, in the endline's unit (METRICS: rates in %)
     indicators: dict[str, float]  # survey indicators, shares 0-1
+
+    @classmethod
+    def from_figures(cls, assessment_id: str, completed_on: date, figures: dict[str, float],
+                     indicators: dict[str, float]) -> Baseline:
+        """The baseline from its stored figures (shared.baseline_figures: ratios),
+        with the metrics an endline compares against in the endline's units."""
+        return cls(assessment_id, completed_on, endline_units(figures), indicators)
+
+
+def endline_units(figures: dict[str, float]) -> dict[str, float]:
+    """The baseline's figures (ratios, as the assessment's contracts carry them)
+    that an endline measures too, in the unit a person enters and reads the
+    endline in (METRICS): a rate as a percentage, the parenting confidence as
+    the survey's 1-5 mean."""
+    out: dict[str, float] = {}
+    if figures.get("maternity_return_rate") is not None:
+        out["maternity_return_rate"] = round(figures["maternity_return_rate"] * 100, 2)
+    if figures.get("mean_parenting_confidence") is not None:
+        out["parenting_confidence"] = figures["mean_parenting_confidence"]
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,110 @@
+"""The evaluation service's commands: one class per state change, named as a
+verb. A command is the whole input; who asks, where and on which version is
+the CommandContext's."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.application import Command
+from shared.contracts.evaluation import Practice
+
+IDENT = r"^[A-Za-z0-9_.:-]+$"
+PLAN_ID = Field(min_length=1, max_length=200)
+Rate = Field(None, ge=0, le=100, description="a percentage, 0 to 100")
+
+
+class Workforce(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    retention_rate: float | None = Rate
+    turnover_rate: float | None = Rate
+    absenteeism_rate: float | None = Rate
+    maternity_return_rate: float | None = Rate
+    recruitment_cost_per_hire: float | None = Field(None, ge=0, le=1_000_000)
+
+
+class RecordEndline(Command):
+    """The endline of a factory's cycle: the follow-up survey and the
+    workforce figures, against the factory's baseline."""
+
+    plan_id: str = PLAN_ID
+    retention_rate: float | None = Rate
+    turnover_rate: float | None = Rate
+    absenteeism_rate: float | None = Rate
+    maternity_return_rate: float | None = Rate
+    recruitment_cost_per_hire: float | None = Field(None, ge=0, le=1_000_000)
+    measured_on: date
+    respondents: int = Field(ge=0, le=100_000, description="of the follow-up survey")
+    worker_satisfaction: float | None = Rate
+    parenting_confidence: float | None = Field(None, ge=1, le=5, description="mean on the survey's 1-5 scale")
+    kpis: dict[str, float] = Field(default_factory=dict, description="endline value of each KPI of the plan")
+    baseline_records: Workforce = Field(default_factory=Workforce,
+                                        description="workforce figures of the baseline period, from the factory's "
+                                                    "records, where the assessment did not measure them")
+
+    def metrics(self) -> dict[str, float]:
+        """The endline's measured metrics (METRICS), in the units a person entered them."""
+        return self.model_dump(exclude={"plan_id", "measured_on", "respondents", "kpis", "baseline_records"},
+                               exclude_none=True)
+
+
+class EvaluateImpact(Command):
+    plan_id: str = PLAN_ID
+
+
+class AgreeSustainabilityPlan(Command):
+    """The closing workshop's sustainability plan: the practices the factory keeps."""
+
+    plan_id: str = PLAN_ID
+    workshop_on: date
+    participants: int = Field(ge=1, le=10_000)
+    practices: list[Practice] = Field(min_length=1, max_length=50)
+
+
+class RecordFollowUp(Command):
+    plan_id: str = PLAN_ID
+    practice: str = Field(min_length=1, max_length=300)
+    checked_on: date
+    status: Literal["continued", "partly", "stopped"]
+    note: str | None = Field(None, max_length=2000)
+
+
+class CloseCycle(Command):
+    plan_id: str = PLAN_ID
+    closed_on: date
+
+
+class AddAsset(Command):
+    """A story, photo or video of the communications package, with its consent."""
+
+    asset_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
+    plan_id: str = PLAN_ID
+    kind: Literal["story", "photo", "video"]
+    title: str = Field(min_length=1, max_length=300, description="no names here: they go in the caption")
+    uri: str = Field(min_length=1, max_length=1000)
+    person_id: str = Field(min_length=1, max_length=100, pattern=IDENT,
+                           description="pseudonymous id of the person the asset is about")
+    caption: str = Field("", max_length=2000, description="may name people: stored sealed with the person's key")
+    consented_by: str = Field(min_length=1, max_length=300, description="stored sealed, never published")
+    minor: bool = False
+    guardian: str | None = Field(None, max_length=300, description="required when the person is a minor")
+    scope: list[Literal["internal", "buyer_reports", "public"]] = Field(min_length=1)
+    expires_on: date
+
+
+class WithdrawConsent(Command):
+    """Consent withdrawn: the asset leaves every report and feed, for good."""
+
+    asset_id: str = Field(min_length=1, max_length=100)
+    withdrawn_on: date
+
+
+class ForgetPerson(Command):
+    """Forget a person: their key is deleted (only by the country that owns
+    them), and the forget is recorded in that country's audit trail."""
+
+    person_id: str = Field(min_length=1, max_length=100)

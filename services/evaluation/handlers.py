@@ -1,0 +1,203 @@
+"""The evaluation service's handlers: one function per command, the only code
+that loads and saves its aggregates. Access is the unit of work's: a plan,
+evaluation, asset or person of a country outside the caller's scope (or
+addressed through another country's path) does not exist for them, and
+nothing is written for a country the caller may not change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.evaluation.commands import (
+    AddAsset,
+    AgreeSustainabilityPlan,
+    CloseCycle,
+    EvaluateImpact,
+    ForgetPerson,
+    RecordEndline,
+    RecordFollowUp,
+    WithdrawConsent,
+)
+from services.evaluation.domain.asset import Asset, Person
+from services.evaluation.domain.evaluation import Baseline, Evaluation, PlanTargets
+from services.evaluation.projections import baselines, plans, programmes
+from shared.aggregate import DomainError, NotFound
+from shared.application import UnitOfWork
+from shared.contracts.evaluation import AssetRecorded
+from shared.privacy import PersonOfAnotherCountry, Vault
+
+# -- what a command reads: the approved plan, the baseline, the programme ---------------
+
+
+async def _row(uow: UnitOfWork, table: Any, *where: Any) -> dict[str, Any] | None:
+    async with uow.read() as conn:
+        row = (await conn.execute(select(table).where(*where))).first()
+    return dict(row._mapping) if row else None
+
+
+def _in_reach(uow: UnitOfWork, country: str | None) -> bool:
+    """The caller may change this country's objects, through this path's country."""
+    p = uow.ctx.principal
+    return (country is not None and p.can_write and p.sees_country(country)
+            and (uow.ctx.country is None or uow.ctx.country == country))
+
+
+async def approved_plan(uow: UnitOfWork, plan_id: str) -> dict[str, Any]:
+    """The approved plan; one of another country is as unknown as a missing one."""
+    row = await _row(uow, plans, plans.c.plan_id == plan_id)
+    if row is None or not _in_reach(uow, row["country"]):
+        raise NotFound("approved plan", plan_id)
+    return row
+
+
+async def read_baseline(conn: AsyncConnection, factory_id: str, country: str) -> Baseline:
+    """The factory's baseline (its stored figures are ratios; the Baseline
+    carries the metrics an endline compares in the endline's units)."""
+    row = (await conn.execute(select(baselines).where(baselines.c.factory_id == factory_id,
+                                                      baselines.c.country == country))).first()
+    if row is None:
+        raise DomainError(f"factory {factory_id} has no completed assessment: there is no baseline",
+                          field="factory_id", rule="known_baseline", items=[factory_id])
+    return Baseline.from_figures(row.assessment_id, row.completed_on, orjson.loads(row.figures),
+                                 orjson.loads(row.indicators))
+
+
+async def _baseline(uow: UnitOfWork, plan: dict[str, Any]) -> Baseline:
+    async with uow.read() as conn:
+        return await read_baseline(conn, plan["factory_id"], plan["country"])
+
+
+async def _targets(uow: UnitOfWork, plan: dict[str, Any]) -> PlanTargets:
+    prog = await _row(uow, programmes, programmes.c.programme_id == plan["programme_id"],
+                      programmes.c.country == plan["country"])
+    return PlanTargets(plan["plan_id"], plan["programme_id"], plan["factory_id"], prog["buyer"] if prog else "",
+                       orjson.loads(plan["kpis"]))
+
+
+async def _on_evaluation(uow: UnitOfWork, plan: dict[str, Any], decide: Any) -> dict[str, Any]:
+    _, res = await uow.execute(Evaluation, plan["plan_id"], decide, create=True, country=plan["country"])
+    return {"plan_id": plan["plan_id"], "version": res.version}
+
+
+# -- the end of the cycle -------------------------------------------------------------
+
+
+async def record_endline(cmd: RecordEndline, uow: UnitOfWork) -> dict[str, Any]:
+    plan = await approved_plan(uow, cmd.plan_id)
+    baseline = await _baseline(uow, plan)
+    known = {k["indicator"] for k in orjson.loads(plan["kpis"])}
+    unknown = sorted(set(cmd.kpis) - known)
+    if unknown:
+        raise DomainError(f"not KPIs of the approved plan: {', '.join(unknown)}", field="kpis", rule="known_kpi",
+                          items=unknown)
+    return await _on_evaluation(uow, plan, lambda e: e.record_endline(
+        baseline=baseline, factory_id=plan["factory_id"], measured_on=cmd.measured_on, respondents=cmd.respondents,
+        metrics=cmd.metrics(), kpi_values=dict(cmd.kpis),
+        baseline_records=cmd.baseline_records.model_dump(exclude_none=True)))
+
+
+async def evaluate_impact(cmd: EvaluateImpact, uow: UnitOfWork) -> dict[str, Any]:
+    plan = await approved_plan(uow, cmd.plan_id)
+    baseline = await _baseline(uow, plan)
+    targets = await _targets(uow, plan)
+    return await _on_evaluation(uow, plan, lambda e: e.evaluate(baseline=baseline, targets=targets))
+
+
+async def agree_sustainability_plan(cmd: AgreeSustainabilityPlan, uow: UnitOfWork) -> dict[str, Any]:
+    plan = await approved_plan(uow, cmd.plan_id)
+    return await _on_evaluation(uow, plan, lambda e: e.agree_sustainability(
+        workshop_on=cmd.workshop_on, participants=cmd.participants, practices=list(cmd.practices)))
+
+
+async def record_follow_up(cmd: RecordFollowUp, uow: UnitOfWork) -> dict[str, Any]:
+    plan = await approved_plan(uow, cmd.plan_id)
+    return await _on_evaluation(uow, plan, lambda e: e.follow_up(
+        practice=cmd.practice, checked_on=cmd.checked_on, status=cmd.status, note=cmd.note))
+
+
+async def close_cycle(cmd: CloseCycle, uow: UnitOfWork) -> dict[str, Any]:
+    plan = await approved_plan(uow, cmd.plan_id)
+    targets = await _targets(uow, plan)
+    return await _on_evaluation(uow, plan, lambda e: e.close(targets=targets, closed_on=cmd.closed_on))
+
+
+# -- the communications package, consent and people ----------------------------------------
+
+
+async def add_asset(cmd: AddAsset, uow: UnitOfWork) -> dict[str, Any]:
+    """The asset and its consent; the names are sealed with the person's key
+    (owned by the plan's country), in the same transaction as the events."""
+    plan = await approved_plan(uow, cmd.plan_id)
+    country = plan["country"]
+    if uow.replayed is not None:  # a retry under its key: the first answer
+        return {"asset_id": cmd.asset_id, "version": uow.replayed.version}
+    today = datetime.now(UTC).date()
+    vault = Vault(uow.store.db)
+    async with uow.transaction() as tx:
+        try:
+            sealed = {"consented_by": await vault.seal(cmd.person_id, cmd.consented_by, conn=tx.conn, country=country),
+                      "guardian": await vault.seal(cmd.person_id, cmd.guardian, conn=tx.conn, country=country)
+                      if cmd.guardian else None,
+                      "caption": await vault.seal(cmd.person_id, cmd.caption, conn=tx.conn, country=country)}
+        except PersonOfAnotherCountry:
+            raise DomainError(f"person_id {cmd.person_id} cannot be used here: choose another pseudonymous id",
+                              field="person_id", rule="person_in_country", items=[cmd.person_id]) from None
+        fields = cmd.model_dump(exclude={"asset_id", "consented_by", "guardian", "caption"})
+        _, res = await tx.execute(Asset, cmd.asset_id, lambda a: a.add(factory_id=plan["factory_id"], today=today,
+                                                                        **fields, **sealed),
+                                  create=True, country=country)
+    return {"asset_id": cmd.asset_id, "version": res.version}
+
+
+async def withdraw_consent(cmd: WithdrawConsent, uow: UnitOfWork) -> dict[str, Any]:
+    _, res = await uow.execute(Asset, cmd.asset_id, lambda a: a.withdraw(cmd.withdrawn_on))
+    return {"asset_id": cmd.asset_id, "version": res.version, "withdrawn": True}
+
+
+async def _owning_country(uow: UnitOfWork, person_id: str) -> str | None:
+    """The country that owns a person: their key's; for a key made before keys
+    kept one, the one country of the person's assets."""
+    known, country = await Vault(uow.store.db).owner(person_id, conn=uow.conn)
+    if not known:
+        return None
+    if country is None:
+        found = {env.country for env in await uow.store.find(AssetRecorded.event_type, conn=uow.conn,
+                                                             containing=f'"person_id":"{person_id}"')}
+        country = found.pop() if len(found) == 1 else None  # none, or several: nobody may forget them alone
+    return country
+
+
+async def forget_person(cmd: ForgetPerson, uow: UnitOfWork) -> dict[str, Any]:
+    """Forget a person: their key is deleted, so their names in the event store
+    cannot be read again, and every list, report and rebuild goes without them.
+    Only the country that owns the person may, and the forget is recorded in
+    that country; to anyone else the person does not exist (nothing is
+    forgotten, nothing recorded)."""
+    if uow.replayed is not None:  # a retry under its key: the first answer
+        return {"person_id": cmd.person_id, "forgotten": True, "version": uow.replayed.version}
+    async with uow.transaction() as tx:
+        country = await _owning_country(tx, cmd.person_id)
+        if not _in_reach(tx, country):
+            raise NotFound("person", cmd.person_id)
+        assert country is not None
+        await Vault(tx.store.db).forget(cmd.person_id, country, conn=tx.conn)
+        today = datetime.now(UTC).date()
+        _, res = await tx.execute(Person, cmd.person_id, lambda p: p.forget(today), create=True, country=country)
+    return {"person_id": cmd.person_id, "forgotten": True, "version": res.version}
+
+
+HANDLERS = {
+    RecordEndline: record_endline,
+    EvaluateImpact: evaluate_impact,
+    AgreeSustainabilityPlan: agree_sustainability_plan,
+    RecordFollowUp: record_follow_up,
+    CloseCycle: close_cycle,
+    AddAsset: add_asset,
+    WithdrawConsent: withdraw_consent,
+    ForgetPerson: forget_person,
+}
