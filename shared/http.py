@@ -9,6 +9,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
 
@@ -108,6 +109,14 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20) -> N
         names = ", ".join(f["field"] for f in fields)
         return JSONResponse(error_body("invalid_input", f"invalid input: {names}", fields=fields),
                             status_code=422)
+
+    @app.exception_handler(ValidationError)
+    async def invalid_command(_: Request, exc: ValidationError) -> JSONResponse:
+        """A command built from the path and the body (an id in the path too long, say)."""
+        fields = [{"field": _field(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
+                  for e in exc.errors()]
+        return JSONResponse(error_body("invalid_input", f"invalid input: {', '.join(f['field'] for f in fields)}",
+                                       fields=fields), status_code=422)
 
     @app.exception_handler(DomainError)
     async def rule_broken(_: Request, exc: DomainError) -> JSONResponse:

@@ -233,3 +233,11 @@ async def test_idempotency_keys_belong_to_a_caller_and_a_request(stack: Stack):
     assert r.status_code == 422 and r.json()["error"] == "idempotency_key_reused"
     assert r.json()["field"] == "Idempotency-Key"
     assert await _events(stack) == n
+
+
+async def test_a_path_id_that_breaks_the_commands_limit_names_the_field(stack: Stack):
+    """The command is built from the path and the body: its own limits answer 422, never 500."""
+    r = await stack.planning.post(f"/bd/plans/{'x' * 300}/approve",
+                                  json={"approved_by": "Mr Rahman", "approved_on": "2026-04-01"})
+    assert r.status_code == 422, r.text
+    assert r.json()["fields"][0]["field"] == "plan_id"
