@@ -221,7 +221,7 @@ class BuyerFeed(Projection):
     @on(SessionDelivered)
     async def session(self, conn: AsyncConnection, env: Envelope, e: SessionDelivered) -> None:
         a = e.attendance
-        reached = a.new_people + a.total - a.identified
+        reached = a.people_reached
         female = a.reached_by_sex.get("female", 0)
         counts, hidden = suppress({"workers_reached": reached, "workers_reached_female": female,
                                    "workers_reached_male": reached - female})

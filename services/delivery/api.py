@@ -30,6 +30,7 @@ from services.delivery.projections import cases, facilities, facility_months, se
 from shared.aggregate import NotFound
 from shared.api import Page, command_context, json_columns, served_country
 from shared.application import CommandContext
+from shared.contracts.delivery import reached
 
 router = APIRouter(prefix="/{country}", tags=["delivery"])
 
@@ -277,7 +278,7 @@ async def progress(request: Request, country: str = Depends(served_country), pro
                            "reached": sum(1 for m in p["milestones"] if m.get("reached_on")),
                            "late": sum(1 for m in p["milestones"] if m.get("on_time") is False)},
             "sessions_delivered": len(done), "attendances": attended,
-            "people_reached": sum(r["new_people"] + r["total"] - r["identified"] for r in done),
+            "people_reached": sum(reached(r["total"], r["identified"], r["new_people"]) for r in done),
             "share_female": round(sum(r["female"] for r in done) / attended, 4) if attended else None,
             "managers_trained": sum(r["reach_by_role"].get("manager", 0) for r in done
                                     if r["activity"] == "training_of_trainers"),

@@ -22,7 +22,6 @@ import orjson
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, Text, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation.domain.reach import people_reached
 from shared.baseline import baseline_date, baseline_figures
 from shared.contracts.assessment import AssessmentAmended, AssessmentCompleted, FactoryRegistered, FactoryUpdated
 from shared.contracts.delivery import ActivityCompleted, MilestoneReached, SessionDelivered
@@ -212,7 +211,7 @@ class Sources(Projection):
         await upsert(conn, sessions, {
             "plan_id": e.plan_id, "session_id": e.session_id, "country": env.country, "factory_id": e.factory_id,
             "activity": e.activity, "delivered_at": e.delivered_at, "total": a.total, "female": a.female,
-            "reached": people_reached(a), "reached_female": a.reached_by_sex.get("female", 0),
+            "reached": a.people_reached, "reached_female": a.reached_by_sex.get("female", 0),
             "by_role": dumps(a.by_role),
             "by_age_band": dumps(a.by_age_band), "event_id": str(env.event_id)}, keys=["plan_id", "session_id"])
 

@@ -39,8 +39,21 @@ class PlannedMilestone(Strict):
     activities: list[str] = Field(default_factory=list)
 
 
+def reached(total: int, identified: int, new_people: int) -> int:
+    """People reached: the one definition. A delivered session reaches for the
+    first time, within its plan, every anonymous attendee (counted as new:
+    they cannot be recognised) and every identified attendee not seen at an
+    earlier session of the plan. Pooled over sessions, it is the sum of their
+    reach (each identified person counted once per plan)."""
+    return (total - identified) + new_people
+
+
 class AttendanceSummary(Strict):
     """A delivered session's attendance in aggregate."""
+
+    @property
+    def people_reached(self) -> int:
+        return reached(self.total, self.identified, self.new_people)
 
     total: int
     female: int

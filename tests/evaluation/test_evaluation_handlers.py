@@ -26,7 +26,7 @@ from services.evaluation.commands import (
     WithdrawConsent,
 )
 from services.evaluation.domain.events import ConsentGiven
-from services.evaluation.domain.reach import people_reached, pooled_reach
+from services.evaluation.domain.reach import pooled_reach
 from services.evaluation.handlers import HANDLERS
 from services.evaluation.impact import delivery_figures
 from services.evaluation.projections import assets, baselines, metadata, projections, sessions
@@ -285,8 +285,8 @@ def _attendance(total: int, identified: int, new_people: int) -> AttendanceSumma
 
 async def test_people_reached_has_one_definition(app: Scenario):
     # anonymous attendees all count; identified ones only the first time within the plan
-    assert people_reached(_attendance(30, 10, 4)) == 24
-    assert people_reached(_attendance(30, 30, 0)) == 0
+    assert _attendance(30, 10, 4).people_reached == 24
+    assert _attendance(30, 30, 0).people_reached == 0
     for sid, (total, identified, new) in (("s1", (30, 10, 10)), ("s2", (30, 10, 4))):
         await app.given(f"delivery-otto.F1-{sid}", "bd", SessionDelivered(
             plan_id="otto.F1", programme_id="otto", factory_id="F1", session_id=sid, activity="family_day",
