@@ -21,4 +21,6 @@ ENV WECARE_HTTP_HOST=0.0.0.0 WECARE_HTTP_PORT=8000 WECARE_DATA_DIR=/data WECARE_
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=6 \
   CMD curl -fsS http://127.0.0.1:8000/ready || exit 1
-ENTRYPOINT ["sh", "-c", "exec wecare serve \"$WECARE_SERVICE\""]
+# The service's own entry point (services/<name>/__main__.py), what `wecare serve <name>` runs elsewhere:
+# the image holds the kernel and the services only, not the tools in wecare/.
+ENTRYPOINT ["sh", "-c", "exec python -m \"services.$WECARE_SERVICE\""]

@@ -24,9 +24,9 @@ import orjson
 
 from benchmarks.common import pct, raw_sqlite_events, run_concurrently
 from shared.auth import issue, local_keys
-from shared.launcher import ServiceProcess
-from shared.natsserver import NatsServer
 from tests.assessment.builders import demographics, factory, findings, policies, response
+from wecare.launcher import ServiceProcess
+from wecare.natsserver import NatsServer
 
 
 async def timed_requests(n: int, concurrency: int, send) -> tuple[float, list[float]]:  # noqa: ANN001

@@ -27,8 +27,8 @@ import httpx
 from sqlalchemy import create_engine
 
 from shared.auth import issue, local_keys
-from shared.launcher import ServiceProcess
-from shared.natsserver import NatsServer
+from wecare.launcher import ServiceProcess
+from wecare.natsserver import NatsServer
 
 BUYER = "Bench Brand"
 

@@ -32,10 +32,10 @@ import orjson
 from benchmarks.common import pct, raw_sqlite_events, run_concurrently
 from shared.auth import issue, local_keys
 from shared.contracts.envelope import Envelope
+from shared.contracts.headers import MSG_ID
 from shared.contracts.planning import Kpi, Milestone, PlanApproved, PlanContent, PlannedActivity
-from shared.launcher import ServiceProcess
-from shared.messaging.jetstream import MSG_ID
-from shared.natsserver import NatsServer
+from wecare.launcher import ServiceProcess
+from wecare.natsserver import NatsServer
 
 PER_BATCH = 100
 PER_SESSION = 10

@@ -59,13 +59,13 @@ import psutil
 from benchmarks.common import pct, run_concurrently
 from shared.messaging.jetstream import ensure_streams, stream_name
 from shared.messaging.relay import OutboxRelay
-from shared.natsserver import NatsCluster, NatsServer, nats_server_binary
 from shared.projections import ProjectionRunner
-from shared.sample import VisitBoard, metadata
 from shared.service import settle_heap
 from shared.settings import Settings
 from shared.store import Database, EventStore
 from tests.kernel.helpers import noted, scheduled
+from wecare.natsserver import NatsCluster, NatsServer, nats_server_binary
+from wecare.sample import VisitBoard, metadata
 
 PG_ADMIN = os.environ.get("WECARE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROWS: list[list[str]] = []

@@ -11,15 +11,15 @@ from collections.abc import AsyncIterator, Iterator
 import asyncpg
 import pytest
 
-from shared.natsauth import SERVICES, authorization
-from shared.natsserver import NatsServer
 from shared.store.database import Database
+from wecare.natsauth import SERVICES, authorization
+from wecare.natsserver import NatsServer
 
 PG_ADMIN = os.environ.get("WECARE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 # Every test's nats-server requires the services' own users and permissions
-# (shared/natsauth.py); its `url` carries the unrestricted operator, for the
+# (wecare/natsauth.py); its `url` carries the unrestricted operator, for the
 # tests' own inspection, and tests/harness.settings_for gives each service its user.
 NATS_PASSWORDS = {s: f"{s}-test-password" for s in (*SERVICES, "sample")}
 NATS_OPERATOR = ("operator", "operator-test-password")
@@ -93,7 +93,7 @@ async def db_url(request, tmp_path) -> AsyncIterator[str]:
 @pytest.fixture
 async def database(db_url) -> AsyncIterator[Database]:
     db = Database(db_url)
-    from shared.sample import metadata
+    from wecare.sample import metadata
 
     await db.create_all(metadata)
     yield db

@@ -66,7 +66,7 @@ async def serve_services(stack: AsyncExitStack, names: list[str], nats_url: str,
     """Several services of the product, each serving in this event loop until `stack` closes."""
     import importlib
 
-    from shared.cli import SERVICES
+    from wecare.cli import SERVICES
 
     out = {}
     for name in names:

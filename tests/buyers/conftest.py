@@ -22,11 +22,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shared.natsserver import free_port
 from shared.service import Service
 from tests.conftest import _pg_create, _pg_drop, pg_url
 from tests.evaluation.conftest import Stack
 from tests.harness import auth, serve_services
+from wecare.natsserver import free_port
 
 OTTO, HASBRO = "Otto Group", "Hasbro"
 

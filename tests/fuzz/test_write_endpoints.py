@@ -11,8 +11,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from shared.launcher import SERVICES, Launcher
-from shared.natsserver import NatsServer
+from wecare.launcher import SERVICES, Launcher
+from wecare.natsserver import NatsServer
 
 pytestmark = pytest.mark.slow
 

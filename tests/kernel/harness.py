@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 import httpx
 
 from shared.projections import Projection
-from shared.sample import CONTEXT, VisitBoard, metadata
-from shared.sample_service import router
 from shared.service import Service
 from shared.settings import Settings
 from tests import harness
+from wecare.sample import CONTEXT, VisitBoard, metadata
+from wecare.sample_service import router
 
 
 def settings_for(nats_url: str, data_dir: str, service: str = CONTEXT, **kw) -> Settings:  # noqa: ANN003

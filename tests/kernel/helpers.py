@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 
 from shared.contracts.envelope import Envelope
-from shared.sample import VisitCompleted, VisitNoted, VisitScheduled
+from wecare.sample import VisitCompleted, VisitNoted, VisitScheduled
 
 
 def scheduled(stream: str, version: int = 1, country: str = "bd", factory: str = "F1", **kw) -> Envelope:

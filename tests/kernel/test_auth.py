@@ -108,7 +108,7 @@ async def test_a_buyer_reads_its_own_portfolio_only(nats_server, tmp_path):
 def test_wecare_token_issues_what_the_stack_accepts(tmp_path):
     from shared.auth import Verifier
 
-    run = [sys.executable, "-m", "shared.cli", "token", "--data-dir", str(tmp_path)]
+    run = [sys.executable, "-m", "wecare.cli", "token", "--data-dir", str(tmp_path)]
     r = subprocess.run([*run, "--role", "country_team", "--countries", "bd,vn", "--subject", "lina"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr

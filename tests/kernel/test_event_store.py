@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from shared.contracts.envelope import utcnow
-from shared.sample import CONTEXT, VisitScheduled
 from shared.store.database import Database
 from shared.store.eventstore import ConcurrencyError, EventStore
 from shared.store.schema import commands, events, outbox
 from tests.kernel.helpers import noted, scheduled
+from wecare.sample import CONTEXT, VisitScheduled
 
 
 @pytest.fixture
@@ -190,7 +190,7 @@ async def test_without_the_append_lock_the_reader_does_skip(store: EventStore) -
 
 async def test_private_events_are_stored_but_never_marked_for_publication(store: EventStore) -> None:
     from shared.contracts.envelope import Envelope
-    from shared.sample import VisitConfidentialNote
+    from wecare.sample import VisitConfidentialNote
 
     secret = Envelope.wrap(VisitConfidentialNote(note="names"), stream_id="visit-a", stream_version=2,
                            country="bd", actor="t", correlation_id="c")
@@ -317,7 +317,7 @@ async def test_previous_version_skips_private_events_across_commands(store: Even
     """Each event names its stream's previous *published* version, computed in
     the insert itself from what is stored, also across commands and groups."""
     from shared.contracts.envelope import Envelope
-    from shared.sample import VisitConfidentialNote
+    from wecare.sample import VisitConfidentialNote
 
     def secret(v: int) -> Envelope:
         return Envelope.wrap(VisitConfidentialNote(note="x"), stream_id="visit-a", stream_version=v, country="bd",

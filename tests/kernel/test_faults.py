@@ -11,11 +11,11 @@ import httpx
 import nats
 import pytest
 
-from shared.launcher import ServiceProcess
 from shared.messaging.jetstream import stream_name
-from shared.sample import CONTEXT
 from tests.conftest import NATS_PASSWORDS, eventually
 from tests.harness import auth, no_lag, signing_keys
+from wecare.launcher import ServiceProcess
+from wecare.sample import CONTEXT
 
 pytestmark = pytest.mark.slow
 

@@ -13,15 +13,16 @@ import orjson
 from sqlalchemy import select
 
 from shared.contracts.envelope import Envelope
-from shared.messaging.jetstream import CAUSATION, CORRELATION, MSG_ID, ensure_streams, stream_name
+from shared.contracts.headers import CAUSATION, CORRELATION, MSG_ID
+from shared.messaging.jetstream import ensure_streams, stream_name
 from shared.messaging.relay import OutboxRelay
 from shared.projections import ProjectionRunner
-from shared.sample import CONTEXT, VisitBoard, VisitConfidentialNote, metadata
 from shared.settings import Settings
 from shared.store.database import Database
 from shared.store.eventstore import EventStore
 from shared.store.schema import tracking
 from tests.kernel.helpers import completed, noted, scheduled
+from wecare.sample import CONTEXT, VisitBoard, VisitConfidentialNote, metadata
 
 
 async def test_the_relay_sends_pydantics_json_of_each_stored_envelope(database: Database) -> None:

@@ -12,14 +12,15 @@ from nats.js.api import StorageType
 from sqlalchemy import select
 
 from shared.contracts.envelope import Envelope
-from shared.messaging.jetstream import MSG_ID, ensure_streams, stream_name
-from shared.sample import CONTEXT, VisitBoard, VisitScheduled, per_country, visits
+from shared.contracts.headers import MSG_ID
+from shared.messaging.jetstream import ensure_streams, stream_name
 from shared.settings import Settings
 from shared.store.schema import tracking
 from tests.conftest import eventually
 from tests.harness import no_lag
 from tests.kernel.harness import running, schedule, settings_for
 from tests.kernel.helpers import completed, noted, scheduled
+from wecare.sample import CONTEXT, VisitBoard, VisitScheduled, per_country, visits
 
 
 async def totals(svc, country: str) -> dict | None:  # noqa: ANN001
@@ -221,7 +222,7 @@ async def test_private_events_between_published_ones_never_hold_a_consumer_up(na
     """A private event takes a version of its stream but is never published:
     the next published event names the version before it, so consumers do
     not wait for one that never comes."""
-    from shared.sample import VisitConfidentialNote
+    from wecare.sample import VisitConfidentialNote
 
     s = settings_for(nats_server.url, str(tmp_path), service=f"sample-{uuid.uuid4().hex[:6]}")
     async with running(s) as (svc, c):
@@ -257,7 +258,7 @@ class _Msg:
 
 async def test_a_gap_is_parked_only_when_it_is_old_as_well_as_retried_often(database) -> None:  # noqa: ANN001
     from shared.projections import ProjectionRunner
-    from shared.sample import metadata
+    from wecare.sample import metadata
 
     await database.create_all(metadata)
     runner = ProjectionRunner(VisitBoard(), database, max_attempts=2, gap_timeout_s=60)

@@ -11,13 +11,14 @@ import nats
 import pytest
 from pydantic import ValidationError
 
-from shared.cli import main as wecare
-from shared.messaging.jetstream import CORRELATION, MSG_ID, stream_name
-from shared.sample import CONTEXT
+from shared.contracts.headers import CORRELATION, MSG_ID
+from shared.messaging.jetstream import stream_name
 from shared.settings import Settings
 from tests.conftest import eventually
 from tests.harness import auth
 from tests.kernel.harness import running, settings_for
+from wecare.cli import main as wecare
+from wecare.sample import CONTEXT
 
 
 async def test_correlation_id_travels_from_http_to_event_and_nats(nats_server, tmp_path) -> None:
@@ -110,7 +111,7 @@ async def test_health_ready_and_generated_documents(nats_server, tmp_path) -> No
 
 
 async def test_ready_is_503_until_nats_answers(tmp_path) -> None:
-    from shared.natsserver import free_port
+    from wecare.natsserver import free_port
 
     s = settings_for(f"nats://127.0.0.1:{free_port()}", str(tmp_path))
     async with running(s, wait_messaging=False) as (svc, c):

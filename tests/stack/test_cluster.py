@@ -13,11 +13,11 @@ import httpx
 import nats
 import pytest
 
-from shared.launcher import Launcher
 from shared.messaging.replay import replay
-from shared.natsserver import NatsCluster
 from tests.evaluation.conftest import Stack, endline
 from tests.stack.test_deployments import FAST
+from wecare.launcher import Launcher
+from wecare.natsserver import NatsCluster
 
 pytestmark = pytest.mark.slow
 

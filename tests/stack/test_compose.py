@@ -18,10 +18,10 @@ import pytest
 import yaml
 
 from shared.countries import parse_country_list
-from shared.launcher import DEFAULT_PORTS, SERVICES
-from shared.natsauth import password_variable, users_conf
-from shared.natsserver import nats_server_binary
 from shared.settings import Settings
+from wecare.launcher import DEFAULT_PORTS, SERVICES
+from wecare.natsauth import password_variable, users_conf
+from wecare.natsserver import nats_server_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILES = [ROOT / "docker-compose.yml", ROOT / "deploy" / "docker-compose.cluster.yml"]
@@ -78,8 +78,26 @@ def test_the_dockerfile_runs_the_service_the_compose_file_names():
     assert re.search(r"^EXPOSE 8000$", text, re.M) and "WECARE_HTTP_PORT=8000" in text
     assert "WECARE_HTTP_HOST=0.0.0.0" in text
     assert re.search(r"HEALTHCHECK .*\n.*/ready", text)
-    assert "wecare serve" in text and "$WECARE_SERVICE" in text
+    entrypoint = re.search(r"^ENTRYPOINT (.*)$", text, re.M).group(1)
+    assert 'python -m \\"services.$WECARE_SERVICE\\"' in entrypoint  # services/<name>/__main__.py
+    assert all((ROOT / "services" / name / "__main__.py").is_file() for name in SERVICES)
     assert "libpango" in text  # the PDF reports
+
+
+def test_the_service_image_holds_no_tools():
+    """The image copies the kernel and the services, not wecare/ (launcher, demo, CLI), and its
+    entry point runs without it."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    copied = [src.rstrip("/") for line in text.splitlines() if line.startswith(("COPY ", "ADD "))
+              for src in [a for a in line.split()[1:] if not a.startswith("--")][:-1]]
+    assert {"shared", "services"} <= set(copied)
+    assert not any(src in (".", "wecare", "benchmarks", "tests") or src.startswith(("wecare/", "./wecare"))
+                   for src in copied), copied  # neither the tools nor the whole tree
+    entrypoint = re.search(r"^ENTRYPOINT (.*)$", text, re.M).group(1)
+    assert "wecare" not in entrypoint.replace("WECARE_", ""), entrypoint
+    for name in SERVICES:  # and no service's own entry point needs the tools
+        main = (ROOT / "services" / name / "__main__.py").read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(from|import) wecare\b", main, re.M), name
 
 
 def test_postgres_gets_one_database_per_service():
@@ -106,7 +124,7 @@ def test_nats_configurations_are_valid_and_fsync_every_write(conf: Path):
 
 
 def test_the_deployed_nats_users_are_the_launchers():
-    """deploy/nats/users.conf is what shared/natsauth.py makes (regenerate it when permissions change)."""
+    """deploy/nats/users.conf is what wecare/natsauth.py makes (regenerate it when permissions change)."""
     assert (ROOT / "deploy" / "nats" / "users.conf").read_text(encoding="utf-8") == users_conf()
 
 

@@ -1,6 +1,6 @@
 """The stack as operators run it: two country deployments side by side on one
 NATS, and two replicas of the delivery service sharing its consumers. Every
-service is its own process (shared.launcher), as in docker-compose.yml."""
+service is its own process (wecare.launcher), as in docker-compose.yml."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.launcher import Launcher, ServiceProcess
-from shared.natsserver import NatsServer
 from tests.evaluation.conftest import Stack, endline
+from wecare.launcher import Launcher, ServiceProcess
+from wecare.natsserver import NatsServer
 
 pytestmark = pytest.mark.slow
 FAST = {"WECARE_RELAY_POLL_S": "0.1", "WECARE_LOG_LEVEL": "WARNING", "WECARE_CONSUMER_BACKOFF_S": "[0.1,0.2,0.3]"}

@@ -13,21 +13,21 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.launcher import StackInfo
-from shared.natsauth import SERVICES
-from shared.natsserver import free_port, free_ports, pid_alive
+from wecare.launcher import StackInfo
+from wecare.natsauth import SERVICES
+from wecare.natsserver import free_port, free_ports, pid_alive
 
 pytestmark = pytest.mark.slow
 
 
 def _wecare(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "shared.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "wecare.cli", *args], capture_output=True, text=True,
                           timeout=timeout)
 
 
 def _up(data: Path) -> subprocess.Popen:
     log = data.parent / f"up-{time.monotonic_ns()}.log"
-    proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "up", "--data-dir", str(data), "--base-port",
+    proc = subprocess.Popen([sys.executable, "-m", "wecare.cli", "up", "--data-dir", str(data), "--base-port",
                              str(free_ports(len(SERVICES))), "--nats-port", str(free_port())],
                             stdout=open(log, "wb"),  # noqa: SIM115
                             stderr=subprocess.STDOUT, start_new_session=True)

@@ -12,7 +12,7 @@ import nats.errors
 import nats.js.errors
 import pytest
 
-from shared.launcher import Launcher
+from wecare.launcher import Launcher
 
 pytestmark = pytest.mark.slow
 

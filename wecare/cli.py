@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-SERVICES = {"sample": "shared.sample_service", "assessment": "services.assessment.service",
+SERVICES = {"sample": "wecare.sample_service", "assessment": "services.assessment.service",
             "planning": "services.planning.service", "delivery": "services.delivery.service",
             "evaluation": "services.evaluation.service", "buyers": "services.buyers.service"}
 
@@ -25,7 +25,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _nats(args: argparse.Namespace) -> int:
     import os
 
-    from shared.natsserver import nats_server_binary
+    from wecare.natsserver import nats_server_binary
 
     Path(args.store_dir).mkdir(parents=True, exist_ok=True)
     argv = [nats_server_binary(), "-a", "127.0.0.1", "-p", str(args.port), "-js", "-sd", args.store_dir]
@@ -34,7 +34,7 @@ def _nats(args: argparse.Namespace) -> int:
 
 
 def _contracts(args: argparse.Namespace) -> int:
-    from shared.contracts.schema import write_contracts
+    from wecare.schemas import write_contracts
 
     for path in write_contracts(Path(args.out)):
         print(path)
@@ -44,7 +44,7 @@ def _contracts(args: argparse.Namespace) -> int:
 def _up(args: argparse.Namespace) -> int:
     import signal
 
-    from shared.launcher import DEFAULT_NATS_PORT, DEFAULT_PORTS, Launcher
+    from wecare.launcher import DEFAULT_NATS_PORT, DEFAULT_PORTS, Launcher
 
     data_dir = Path(args.data_dir)
     ports = {name: args.base_port + i for i, name in enumerate(DEFAULT_PORTS)}
@@ -83,7 +83,7 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _stack(args: argparse.Namespace):  # noqa: ANN202
-    from shared.launcher import StackInfo
+    from wecare.launcher import StackInfo
 
     info = StackInfo.load(Path(args.data_dir))
     if info is None or not info.running():
@@ -141,8 +141,8 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from shared.demo import prepare, run_demo
-    from shared.launcher import StackInfo
+    from wecare.demo import prepare, run_demo
+    from wecare.launcher import StackInfo
 
     stack_dir = None if args.fresh else Path(args.stack)
     info = StackInfo.load(stack_dir) if stack_dir else None

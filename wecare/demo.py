@@ -25,7 +25,7 @@ from typing import ClassVar
 import httpx
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from shared.natsserver import NatsServer
+from wecare.natsserver import NatsServer
 
 FACTORIES = {
     "bd": [("bd-dhaka-knit", "Dhaka Knitwear Ltd", "Otto Group", 1800),
@@ -95,7 +95,7 @@ PROGRAMMES = [  # (programme, buyer, countries' factories)
 
 async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
     """Play on the stack `wecare up` runs in `stack_dir`, or on a fresh one in `data_dir`."""
-    from shared.launcher import SERVICES, Launcher, StackInfo
+    from wecare.launcher import SERVICES, Launcher, StackInfo
 
     info = StackInfo.load(stack_dir) if stack_dir else None
     launcher = None

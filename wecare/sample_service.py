@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from shared.aggregate import Repository
 from shared.api import actor, expected_version, idempotency_key, served_country
-from shared.sample import CONTEXT, Visit, VisitBoard, metadata, per_country, visits
+from shared.application import Repository
 from shared.service import Service
 from shared.settings import Settings
+from wecare.sample import CONTEXT, Visit, VisitBoard, metadata, per_country, visits
 
 
 class ScheduleVisit(BaseModel):

@@ -23,8 +23,8 @@ from typing import IO
 
 import httpx
 
-from shared.natsauth import SERVICES, authorization, new_passwords
-from shared.natsserver import NatsServer, free_port
+from wecare.natsauth import SERVICES, authorization, new_passwords
+from wecare.natsserver import NatsServer, free_port
 
 DEFAULT_PORTS = {"assessment": 8101, "planning": 8102, "delivery": 8103, "evaluation": 8104, "buyers": 8105}
 DEFAULT_NATS_PORT = 4222
@@ -53,7 +53,7 @@ class ServiceProcess:
             assert self.log_path is not None
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             out = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it
-        self.proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", self.name], env=self.env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "wecare.cli", "serve", self.name], env=self.env,
                                      stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         if self.echo is not None:
             threading.Thread(target=self._pump, daemon=True, name=f"log-{self.name}").start()
@@ -158,7 +158,7 @@ class Launcher:
         self.data_dir = Path(data_dir).resolve()
         self.countries = countries
         self.names = services
-        # our own nats-server runs with a user per service and subject permissions (shared/natsauth.py)
+        # our own nats-server runs with a user per service and subject permissions (wecare/natsauth.py)
         self.nats_passwords = new_passwords(tuple(n for n in services if n in SERVICES)) if not nats_url else {}
         self.operator_password = secrets.token_urlsafe(24)
         self.nats = None
