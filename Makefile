@@ -40,8 +40,11 @@ test-fast: setup
 bench: setup
 	$(VENV)/bin/python -m benchmarks.kernel
 
+# ruff, then the direction of imports: the kernel (shared/) imports no service and no tool
+# (wecare/), services import no other service ([tool.importlinter] in pyproject.toml).
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) $(BOOT) data .pytest_cache
