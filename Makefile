@@ -9,7 +9,7 @@ VENV   := .venv
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup browser demo test test-fast bench lint clean
+.PHONY: setup browser demo test test-fast test-unit bench lint clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -36,6 +36,10 @@ test: setup browser
 
 test-fast: setup
 	$(VENV)/bin/pytest -q -m "not slow"
+
+# The handlers' rule tests alone: no nats-server, no PostgreSQL, under a minute.
+test-unit: setup
+	$(VENV)/bin/pytest -q -m unit
 
 bench: setup
 	$(VENV)/bin/python -m benchmarks.kernel
