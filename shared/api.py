@@ -4,12 +4,17 @@ version, idempotency key, correlation)."""
 
 from __future__ import annotations
 
-from fastapi import Depends, Header, HTTPException, Path, Query, Request
+from typing import Any, TypeVar
 
-from shared.application import CommandContext
+from fastapi import Depends, Header, HTTPException, Path, Query, Request
+from pydantic import Field, create_model
+
+from shared.application import Command, CommandContext
 from shared.auth import Principal, principal
 from shared.countries import country as lookup_country
 from shared.logging import current_correlation
+
+C = TypeVar("C", bound=Command)
 
 
 def caller(request: Request) -> Principal:
@@ -89,6 +94,14 @@ def caller_context(request: Request, version: int | None = Depends(expected_vers
     correlation_id, causation_id = current_correlation()
     return CommandContext(caller(request), None, expected_version=version, idempotency_key=key,
                           correlation_id=correlation_id, causation_id=causation_id)
+
+
+def body_of(command: type[C], *path: str) -> type[C]:
+    """A command's request body: the command without the fields the URL's path
+    gives (the route builds the command from both, so the command's own
+    limits apply to the path too)."""
+    fields: Any = {name: (str, Field("", exclude=True)) for name in path}
+    return create_model(f"{command.__name__}Body", __base__=command, **fields)
 
 
 class Page:

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import Field
 from sqlalchemy import select
 
 from services.assessment.commands import (
@@ -25,7 +24,7 @@ from services.assessment.commands import (
 from services.assessment.domain.survey import instrument
 from services.assessment.projections import assessments, factories, factory_indicators
 from shared.aggregate import NotFound
-from shared.api import Page, command_context, json_columns, one_in_country, served_country
+from shared.api import Page, body_of, command_context, json_columns, one_in_country, served_country
 from shared.application import CommandContext
 
 router = APIRouter(prefix="/{country}", tags=["assessment"])
@@ -36,36 +35,14 @@ AssessmentId = Annotated[str, Path(min_length=1, max_length=ID)]
 
 # request bodies: the commands without the ids the path gives
 
-class UpdateFactoryBody(UpdateFactory):
-    factory_id: str = Field("", exclude=True)  # from the path
-
-
-class ArchiveFactoryBody(ArchiveFactory):
-    factory_id: str = Field("", exclude=True)
-
-
-class PoliciesBody(RecordPolicies):
-    assessment_id: str = Field("", exclude=True)
-
-
-class DemographicsBody(RecordDemographics):
-    assessment_id: str = Field("", exclude=True)
-
-
-class FindingsBody(RecordFindings):
-    assessment_id: str = Field("", exclude=True)
-
-
-class SurveyResponseBody(RecordSurveyResponse):
-    assessment_id: str = Field("", exclude=True)
-
-
-class SurveyBatchBody(RecordSurveyResponses):
-    assessment_id: str = Field("", exclude=True)
-
-
-class CompleteBody(CompleteAssessment):
-    assessment_id: str = Field("", exclude=True)
+UpdateFactoryBody = body_of(UpdateFactory, "factory_id")
+ArchiveFactoryBody = body_of(ArchiveFactory, "factory_id")
+PoliciesBody = body_of(RecordPolicies, "assessment_id")
+DemographicsBody = body_of(RecordDemographics, "assessment_id")
+FindingsBody = body_of(RecordFindings, "assessment_id")
+SurveyResponseBody = body_of(RecordSurveyResponse, "assessment_id")
+SurveyBatchBody = body_of(RecordSurveyResponses, "assessment_id")
+CompleteBody = body_of(CompleteAssessment, "assessment_id")
 
 
 def _service(request: Request):  # noqa: ANN202

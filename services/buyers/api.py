@@ -10,7 +10,6 @@ from typing import Any, Literal
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import Field
 from sqlalchemy import func, select
 
 from services.buyers.commands import DisableWebhook, RegisterWebhook, RotateWebhookSecret
@@ -19,7 +18,7 @@ from services.buyers.handlers import known_types
 from services.buyers.projections import feed, render
 from services.buyers.webhooks import attempts, deliveries, endpoint_out, endpoint_row, endpoints, redrive
 from shared.aggregate import DomainError, NotFound
-from shared.api import buyer_scope, caller, caller_context, scope_countries
+from shared.api import body_of, buyer_scope, caller, caller_context, scope_countries
 from shared.application import CommandContext
 from shared.auth import BUYER_WRITES, admin_only
 from shared.contracts.feed import TYPES, schemas, sequence
@@ -140,14 +139,8 @@ async def export_portfolio(request: Request, buyer: str, fmt: Literal["csv", "xl
 # reads) see these routes; anyone else finds no such buyer (404), before its
 # body is even read. The writes are commands (commands.py, handlers.py).
 
-
-class RegisterBody(RegisterWebhook):
-    buyer: str = Field("", exclude=True)  # from the path
-
-
-class RotateBody(RotateWebhookSecret):
-    buyer: str = Field("", exclude=True)
-    endpoint_id: str = Field("", exclude=True)
+RegisterBody = body_of(RegisterWebhook, "buyer")
+RotateBody = body_of(RotateWebhookSecret, "buyer", "endpoint_id")
 
 
 def manages_buyer(request: Request, buyer: str) -> None:

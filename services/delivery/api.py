@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import Field
 from sqlalchemy import select
 
 from services.delivery.commands import (
@@ -28,7 +27,7 @@ from services.delivery.commands import (
 from services.delivery.domain.delivery import Delivery
 from services.delivery.projections import cases, facilities, facility_months, sessions, trainers, work_plans
 from shared.aggregate import NotFound
-from shared.api import Page, command_context, json_columns, served_country
+from shared.api import Page, body_of, command_context, json_columns, served_country
 from shared.application import CommandContext
 from shared.contracts.delivery import reached
 
@@ -36,50 +35,16 @@ router = APIRouter(prefix="/{country}", tags=["delivery"])
 
 # Request bodies: the commands without the ids the path carries.
 
-
-class ScheduleBody(ScheduleSession):
-    plan_id: str = Field("", exclude=True)
-
-
-class RescheduleBody(RescheduleSession):
-    plan_id: str = Field("", exclude=True)
-    session_id: str = Field("", exclude=True)
-
-
-class CancelBody(CancelSession):
-    plan_id: str = Field("", exclude=True)
-    session_id: str = Field("", exclude=True)
-
-
-class AttendanceBody(RecordAttendance):
-    plan_id: str = Field("", exclude=True)
-    session_id: str = Field("", exclude=True)
-
-
-class BatchBody(RecordFieldBatch):
-    plan_id: str = Field("", exclude=True)
-
-
-class CompleteBody(CompleteActivity):
-    plan_id: str = Field("", exclude=True)
-    activity: str = Field("", exclude=True)
-
-
-class ReachBody(ReachMilestone):
-    plan_id: str = Field("", exclude=True)
-
-
-class FacilityBody(OpenFacility):
-    plan_id: str = Field("", exclude=True)
-
-
-class FacilityMonthBody(RecordFacilityMonth):
-    plan_id: str = Field("", exclude=True)
-    facility_id: str = Field("", exclude=True)
-
-
-class CaseBody(OpenConsultingCase):
-    plan_id: str = Field("", exclude=True)
+ScheduleBody = body_of(ScheduleSession, "plan_id")
+RescheduleBody = body_of(RescheduleSession, "plan_id", "session_id")
+CancelBody = body_of(CancelSession, "plan_id", "session_id")
+AttendanceBody = body_of(RecordAttendance, "plan_id", "session_id")
+BatchBody = body_of(RecordFieldBatch, "plan_id")
+CompleteBody = body_of(CompleteActivity, "plan_id", "activity")
+ReachBody = body_of(ReachMilestone, "plan_id")
+FacilityBody = body_of(OpenFacility, "plan_id")
+FacilityMonthBody = body_of(RecordFacilityMonth, "plan_id", "facility_id")
+CaseBody = body_of(OpenConsultingCase, "plan_id")
 
 
 def _service(request: Request):  # noqa: ANN202

@@ -10,7 +10,6 @@ import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import Field
 from sqlalchemy import select
 
 from services.evaluation import reports
@@ -28,7 +27,7 @@ from services.evaluation.handlers import read_baseline
 from services.evaluation.impact import load_rows, portfolio
 from services.evaluation.projections import assets, factories, journey
 from shared.aggregate import NotFound
-from shared.api import buyer_scope, command_context, scope_countries, served_country
+from shared.api import body_of, buyer_scope, command_context, scope_countries, served_country
 from shared.application import CommandContext
 
 router = APIRouter(prefix="/{country}", tags=["evaluation"])
@@ -36,25 +35,11 @@ buyers_router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"], dependencie
 PlanId = Annotated[str, Path(max_length=200)]
 Ident = Annotated[str, Path(max_length=100)]
 
-
-class EndlineBody(RecordEndline):
-    plan_id: str = Field("", exclude=True)  # from the path
-
-
-class WorkshopBody(AgreeSustainabilityPlan):
-    plan_id: str = Field("", exclude=True)
-
-
-class FollowUpBody(RecordFollowUp):
-    plan_id: str = Field("", exclude=True)
-
-
-class CloseBody(CloseCycle):
-    plan_id: str = Field("", exclude=True)
-
-
-class WithdrawBody(WithdrawConsent):
-    asset_id: str = Field("", exclude=True)
+EndlineBody = body_of(RecordEndline, "plan_id")
+WorkshopBody = body_of(AgreeSustainabilityPlan, "plan_id")
+FollowUpBody = body_of(RecordFollowUp, "plan_id")
+CloseBody = body_of(CloseCycle, "plan_id")
+WithdrawBody = body_of(WithdrawConsent, "asset_id")
 
 
 def _service(request: Request):  # noqa: ANN202

@@ -8,7 +8,6 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import Field
 from sqlalchemy import func, select
 
 from services.planning.commands import (
@@ -24,7 +23,7 @@ from services.planning.domain.programme import Programme
 from services.planning.domain.suggest import suggest
 from services.planning.projections import baselines, plan_activities, plans, programmes
 from shared.aggregate import NotFound
-from shared.api import Page, command_context, json_columns, one_in_country, served_country
+from shared.api import Page, body_of, command_context, json_columns, one_in_country, served_country
 from shared.application import CommandContext, load
 from shared.menu import UnknownMenuVersion, menu, versions
 
@@ -32,17 +31,9 @@ router = APIRouter(prefix="/{country}", tags=["planning"])
 catalogue_router = APIRouter(tags=["planning"])
 IDENT = r"^[A-Za-z0-9_-]+$"  # no dots: plan and share ids join ids with one
 
-
-class ChangeBody(ChangePlan):
-    plan_id: str = Field("", exclude=True)  # from the path
-
-
-class ApproveBody(ApprovePlan):
-    plan_id: str = Field("", exclude=True)
-
-
-class KickOffBody(HoldKickOff):
-    plan_id: str = Field("", exclude=True)
+ChangeBody = body_of(ChangePlan, "plan_id")
+ApproveBody = body_of(ApprovePlan, "plan_id")
+KickOffBody = body_of(HoldKickOff, "plan_id")
 
 
 def _service(request: Request):  # noqa: ANN202
