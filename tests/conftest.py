@@ -113,3 +113,15 @@ async def eventually(check, timeout: float = 10.0, interval: float = 0.05):  # n
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"condition not met within {timeout}s (last value: {last!r})")
         await asyncio.sleep(interval)
+
+
+SERVERS = {"nats_server", "own_nats", "pg_database", "db_url"}  # fixtures that need a running server
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
+    """A test marked `unit` needs no server: `pytest -m unit` runs with no
+    nats-server and no PostgreSQL, so one that asks for either is an error."""
+    wrong = [f"{item.nodeid} uses {', '.join(sorted(SERVERS & set(item.fixturenames)))}"
+             for item in items if item.get_closest_marker("unit") and SERVERS & set(item.fixturenames)]
+    if wrong:
+        raise pytest.UsageError("unit tests must not need a server:\n" + "\n".join(wrong))

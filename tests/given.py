@@ -84,6 +84,13 @@ class Scenario:
                         await p.apply(conn, env)
         self._mark = await self.store.head()
 
+    async def arrives(self, stream_id: str, country: str, *events: DomainEvent) -> None:
+        """Another service's events arriving now (when, for a reaction): `then()`
+        gives what the service's reactions appended in answer."""
+        mark = await self.store.head()
+        await self.given(stream_id, country, *events)
+        self._mark = mark
+
     async def given_rows(self, table: Table, *rows: dict[str, Any]) -> None:
         async with self.db.write() as conn:
             await conn.execute(insert(table), list(rows))

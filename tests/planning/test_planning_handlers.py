@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from services.planning.commands import ApprovePlan, ChangePlan, CreateProgramme, DraftPlan, HoldKickOff
+from services.planning.commands import ApprovePlan, ChangePlan, CreateProgramme, DraftPlan, HoldKickOff, SuggestPlans
 from services.planning.domain.plan import Plan
 from services.planning.handlers import HANDLERS
 from services.planning.projections import metadata, projections
@@ -17,7 +17,13 @@ from services.planning.reactions import reactions
 from shared.access import Principal
 from shared.aggregate import DomainError, NotFound
 from shared.application import IdempotencyKeyReused
-from shared.contracts.assessment import FactoryRegistered
+from shared.contracts.assessment import (
+    AssessmentCompleted,
+    DemographicsSummary,
+    FactoryRegistered,
+    Indicator,
+    NeedArea,
+)
 from shared.contracts.planning import KickOffHeld, PlanApproved, PlanDrafted, ProgrammeCreated
 from shared.store.eventstore import ConcurrencyError
 from tests.given import Scenario, admin, ctx, team
@@ -237,3 +243,55 @@ async def test_a_programme_retried_under_its_key_answers_as_the_first_time(app: 
     drop = ("replayed", "plans_suggested")
     assert {k: v for k, v in again.items() if k not in drop} == {k: v for k, v in first.items() if k not in drop}
     assert [isinstance(e, ProgrammeCreated) for e in await app.store.load("programme-p4.bd")]
+
+
+# -- the reaction: a completed assessment drafts plans (SuggestPlans) ---------------------
+
+
+def completed(fid: str, aid: str, on: date, score: int = 3) -> AssessmentCompleted:
+    return AssessmentCompleted(
+        assessment_id=aid, factory_id=fid, completed_on=on, respondents=10, policy_flags=[],
+        needs_profile=[NeedArea(area="parenting_family_support", severity="high", score=score,
+                                evidence=["survey"], activities=["migrant_parents_training"])],
+        demographics=DemographicsSummary(headcount=500, female=300, male=200, share_female=0.6, migrant_workers=50,
+                                         parent_workers=200, left_behind_children=40, juvenile_workers=0,
+                                         young_workers_18_24=80, maternity_return_rate=0.8),
+        indicators={"share_parents_reached": Indicator(value=0.1, numerator=1, denominator=10)})
+
+
+async def test_a_completed_assessment_drafts_a_suggested_plan_once(with_programme: Scenario):
+    app = with_programme
+    await app.arrives("assessment-a1", "bd", completed("F1", "a1", date(2026, 2, 10)))
+    [drafted] = await app.then()
+    assert isinstance(drafted, PlanDrafted) and drafted.suggested and drafted.assessment_id == "a1"
+    assert drafted.plan_id == Plan.plan_id("otto", "F1")
+    [env] = await app.then_envelopes()
+    assert (env.country, env.actor) == ("bd", "planning:suggestion")
+    # the same event again (a redelivery) and a later assessment: the plan exists, nothing more
+    await app.given("assessment-a1", "bd", completed("F1", "a1", date(2026, 2, 10)))
+    await app.given("assessment-a2", "bd", completed("F1", "a2", date(2026, 5, 1)))
+    assert await app.store.count() == 2  # the programme's one share (bd) and the one draft
+
+
+async def test_a_reaction_acts_only_in_its_events_country(app: Scenario):
+    """The policy's context is the event's country: a Vietnamese assessment
+    drafts nothing in a Bangladesh programme, even one that names the id."""
+    await app.when(programme("p-bd", ("F1",)), ctx(BD))
+    await app.arrives("assessment-v", "vn", completed("F1", "a-v", date(2026, 2, 10)))
+    assert await app.then() == []
+    reaction = ctx(Principal.reaction("planning:suggestion", "vn"), "vn")
+    out = await app.app.handle(SuggestPlans(factory_id="F1", assessment_id="a-v", needs_profile=[], indicators={}),
+                               reaction)
+    assert out == 0
+
+
+async def test_the_baseline_is_the_latest_assessment_whatever_the_order(app: Scenario):
+    from sqlalchemy import select
+
+    from services.planning.projections import baselines
+
+    await app.given("assessment-new", "bd", completed("F1", "a-new", date(2026, 5, 1)))
+    await app.given("assessment-old", "bd", completed("F1", "a-old", date(2026, 2, 1)))  # arrives later
+    async with app.db.read() as conn:
+        row = (await conn.execute(select(baselines.c.assessment_id).where(baselines.c.factory_id == "F1"))).one()
+    assert row.assessment_id == "a-new"
