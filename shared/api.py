@@ -59,11 +59,6 @@ def scope_countries(request: Request) -> tuple[str, ...] | None:
     return None if p.role == "buyer" else p.countries
 
 
-def actor(request: Request) -> str:
-    """Who acts: the authenticated subject, on every event it causes."""
-    return caller(request).subject
-
-
 def idempotency_key(idempotency_key: str | None = Header(None, max_length=200)) -> str | None:
     return idempotency_key
 
@@ -131,18 +126,6 @@ async def one_in_country(db, table, key, ident: str, country: str, what: str) ->
     if row is None:
         raise NotFound(what, ident)
     return dict(row._mapping)
-
-
-def in_country(country: str, what: str):  # noqa: ANN201
-    """A guard for Repository.execute: an aggregate of another country does not
-    exist for this caller (404, before any version check can leak it)."""
-    from shared.aggregate import NotFound
-
-    def guard(agg) -> None:  # noqa: ANN001
-        if agg.country != country:
-            raise NotFound(what, agg.id)
-
-    return guard
 
 
 def json_columns(row: dict, *keys: str) -> dict:

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -278,39 +278,3 @@ class Application:
         if record.fingerprint != fingerprint:
             raise IdempotencyKeyReused()
         return record.result
-
-
-# -- the bridge for code not yet moved to handlers --------------------------------------
-
-
-class Repository(Generic[A]):
-    """Load, decide, append for one aggregate type, with an admin's scope.
-    Kept for code that has not moved to handlers yet; new code uses a
-    UnitOfWork from Application.handle."""
-
-    def __init__(self, store: EventStore, cls: type[A]) -> None:
-        self.store = store
-        self.cls = cls
-
-    def _uow(self, actor: str, country: str | None, conn: AsyncConnection | None, key: str | None = None,
-             expected_version: int | None = None) -> UnitOfWork:
-        ctx = CommandContext(Principal(subject=actor, role="admin"), country, expected_version=expected_version)
-        return UnitOfWork(self.store, ctx, conn=conn, key=key)
-
-    async def get(self, ident: str, *, required: bool = True, conn: AsyncConnection | None = None) -> A:
-        return await self._uow("system", None, conn).get(self.cls, ident, required=required)
-
-    async def save(self, agg: A, *, actor: str, country: str | None = None, idempotency_key: str | None = None,
-                   conn: AsyncConnection | None = None) -> AppendResult:
-        return await self._uow(actor, country, conn, idempotency_key).save(agg, country=country)
-
-    async def execute(self, ident: str, decide: Callable[[A], Any], *, actor: str, country: str | None = None,
-                      expected_version: int | None = None, idempotency_key: str | None = None,
-                      create: bool = False, guard: Callable[[A], None] | None = None,
-                      conn: AsyncConnection | None = None) -> tuple[A, AppendResult]:
-        uow = self._uow(actor, country, conn, idempotency_key, expected_version)
-        if idempotency_key is not None:
-            uow.replayed = await self.store.command_result(idempotency_key)
-        if guard is not None and uow.replayed is None:
-            guard(await uow.get(self.cls, ident, required=not create))
-        return await uow.execute(self.cls, ident, decide, create=create, country=country)

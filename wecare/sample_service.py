@@ -7,64 +7,77 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select
 
-from shared.api import actor, expected_version, idempotency_key, served_country
-from shared.application import Repository
+from shared.api import body_of, command_context, served_country
+from shared.application import Command, CommandContext, UnitOfWork
 from shared.service import Service
 from shared.settings import Settings
 from wecare.sample import CONTEXT, Visit, VisitBoard, metadata, per_country, visits
 
+# -- commands and handlers (the shape every service has, in one file) ----------------------
 
-class ScheduleVisit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+
+class ScheduleVisit(Command):
     visit_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")
     factory: str = Field(min_length=1, max_length=200)
     visit_date: date
 
 
-class NoteVisit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class NoteVisit(Command):
+    visit_id: str = Field(min_length=1, max_length=100)
     note: str = Field(min_length=1, max_length=2000)
 
 
-class CompleteVisit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CompleteVisit(Command):
+    visit_id: str = Field(min_length=1, max_length=100)
     participants: int = Field(ge=0, le=100_000)
 
 
+def _answer(visit_id: str, res: Any) -> dict[str, Any]:
+    return {"visit_id": visit_id, "version": res.version, "replayed": res.replayed}
+
+
+async def schedule_visit(cmd: ScheduleVisit, uow: UnitOfWork) -> dict[str, Any]:
+    _, res = await uow.execute(Visit, cmd.visit_id, lambda v: v.schedule(cmd.factory, cmd.visit_date), create=True)
+    return _answer(cmd.visit_id, res)
+
+
+async def note_visit(cmd: NoteVisit, uow: UnitOfWork) -> dict[str, Any]:
+    _, res = await uow.execute(Visit, cmd.visit_id, lambda v: v.note(cmd.note))
+    return _answer(cmd.visit_id, res)
+
+
+async def complete_visit(cmd: CompleteVisit, uow: UnitOfWork) -> dict[str, Any]:
+    _, res = await uow.execute(Visit, cmd.visit_id, lambda v: v.complete(cmd.participants))
+    return _answer(cmd.visit_id, res)
+
+
+HANDLERS = {ScheduleVisit: schedule_visit, NoteVisit: note_visit, CompleteVisit: complete_visit}
+
+# -- the API -------------------------------------------------------------------------------
+
 router = APIRouter(prefix="/{country}/visits", tags=["visits"])
-
-
-def repo(request: Request) -> Repository[Visit]:
-    return Repository(request.app.state.service.store, Visit)
+NoteBody = body_of(NoteVisit, "visit_id")
+CompleteBody = body_of(CompleteVisit, "visit_id")
 
 
 @router.post("", status_code=201)
-async def schedule(body: ScheduleVisit, country: str = Depends(served_country), who: str = Depends(actor),
-                   key: str | None = Depends(idempotency_key), r: Repository[Visit] = Depends(repo)) -> dict:
-    _, res = await r.execute(body.visit_id, lambda v: v.schedule(body.factory, body.visit_date), actor=who,
-                             country=country, idempotency_key=key, create=True)
-    return {"visit_id": body.visit_id, "version": res.version, "replayed": res.replayed}
+async def schedule(request: Request, body: ScheduleVisit, ctx: CommandContext = Depends(command_context)) -> dict:
+    return await request.app.state.service.handle(body, ctx)
 
 
 @router.post("/{visit_id}/notes")
-async def note(visit_id: str, body: NoteVisit, country: str = Depends(served_country),
-               who: str = Depends(actor), key: str | None = Depends(idempotency_key),
-               version: int | None = Depends(expected_version), r: Repository[Visit] = Depends(repo)) -> dict:
-    _, res = await r.execute(visit_id, lambda v: v.note(body.note), actor=who, country=country,
-                             idempotency_key=key, expected_version=version)
-    return {"visit_id": visit_id, "version": res.version, "replayed": res.replayed}
+async def note(request: Request, visit_id: str, body: NoteBody, ctx: CommandContext = Depends(command_context)
+               ) -> dict:
+    return await request.app.state.service.handle(NoteVisit(**body.model_dump(), visit_id=visit_id), ctx)
 
 
 @router.post("/{visit_id}/complete")
-async def complete(visit_id: str, body: CompleteVisit, country: str = Depends(served_country),
-                   who: str = Depends(actor), key: str | None = Depends(idempotency_key),
-                   version: int | None = Depends(expected_version), r: Repository[Visit] = Depends(repo)) -> dict:
-    _, res = await r.execute(visit_id, lambda v: v.complete(body.participants), actor=who, country=country,
-                             idempotency_key=key, expected_version=version)
-    return {"visit_id": visit_id, "version": res.version, "replayed": res.replayed}
+async def complete(request: Request, visit_id: str, body: CompleteBody,
+                   ctx: CommandContext = Depends(command_context)) -> dict:
+    return await request.app.state.service.handle(CompleteVisit(**body.model_dump(), visit_id=visit_id), ctx)
 
 
 @router.get("")
@@ -81,7 +94,7 @@ async def board(request: Request, country: str = Depends(served_country)) -> dic
 def create_service(settings: Settings | None = None) -> Service:
     settings = settings or Settings(service=CONTEXT)
     return Service(CONTEXT, settings, projections=[VisitBoard()], metadata=[metadata], routers=[router],
-                   title="WeCare kernel sample service")
+                   handlers=HANDLERS, title="WeCare kernel sample service")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from shared.service import Service
 from shared.settings import Settings
 from tests import harness
 from wecare.sample import CONTEXT, VisitBoard, metadata
-from wecare.sample_service import router
+from wecare.sample_service import HANDLERS, router
 
 
 def settings_for(nats_url: str, data_dir: str, service: str = CONTEXT, **kw) -> Settings:  # noqa: ANN003
@@ -23,7 +23,7 @@ def settings_for(nats_url: str, data_dir: str, service: str = CONTEXT, **kw) -> 
 async def running(settings: Settings, projections: Sequence[Projection] | None = None,
                   wait_messaging: bool = True) -> AsyncIterator[tuple[Service, httpx.AsyncClient]]:
     svc = Service(CONTEXT, settings, projections=projections if projections is not None else [VisitBoard()],
-                  metadata=[metadata], routers=[router])
+                  metadata=[metadata], routers=[router], handlers=HANDLERS)
     async with harness.serving(svc, wait_messaging) as (svc, c):
         yield svc, c
 
