@@ -84,6 +84,16 @@ class CommandContext:
         self.principal.check_country(country, what, ident)
 
 
+class CommandReplayed(Exception):  # noqa: N818 - control flow, not an error
+    """The command's key was recorded, with the same request, by a concurrent
+    first use that committed first: everything this attempt did is rolled
+    back and the handler answers as the first time."""
+
+    def __init__(self, result: AppendResult) -> None:
+        super().__init__(result.stream_id)
+        self.result = result
+
+
 class IdempotencyKeyReused(DomainError):
     def __init__(self) -> None:
         super().__init__("this Idempotency-Key was used for another request: send a new key for a new request",
@@ -147,7 +157,10 @@ class UnitOfWork:
             yield self
             return
         async with self.store.transaction() as conn:
-            yield replace(self, conn=conn, results=self.results)
+            tx = replace(self, conn=conn, results=self.results)
+            if tx.key is not None:  # serialised with every appender now: a concurrent use has committed or not
+                await tx._check_key(tx.key)
+            yield tx
 
     async def find(self, event_type: str, *, containing: str | None = None) -> list[Envelope]:
         """Events of one type across streams, of the countries in the caller's scope only."""
@@ -192,12 +205,27 @@ class UnitOfWork:
         expected = None if at_end else agg.version
         result = await self.store.append(stream_id, expected, envelopes, idempotency_key=key,
                                          fingerprint=self.fingerprint if key else None, conn=self.conn)
+        if key is not None and result.replayed:
+            await self._check_key(key)
         agg.pending.clear()
         agg.pending_keys.clear()
         agg.version = result.version
         agg.country = country
         self.results.append(result)
         return result
+
+    async def _check_key(self, key: str) -> None:
+        """The command's first append found its key taken: by a concurrent use
+        that committed after this command's look-up. Decided here, inside the
+        command's transaction, so that nothing else the handler did commits:
+        another request under the key is refused, the same one answers as the
+        first time. (A replay by the events' own keys records no key: fine.)"""
+        record = await self.store.command_record(key, conn=self.conn)
+        if record is None:
+            return
+        if record.fingerprint != self.fingerprint:
+            raise IdempotencyKeyReused()
+        raise CommandReplayed(record.result)
 
     async def execute(self, cls: type[A], ident: str, decide: Callable[[A], Any], *, create: bool = False,
                       country: str | None = None) -> tuple[A, AppendResult]:
@@ -258,10 +286,13 @@ class Application:
         async def attempt() -> Any:
             uow = UnitOfWork(self.store, ctx, conn=conn, served=self.served, key=key, fingerprint=fingerprint,
                              replayed=replayed)
-            out = await handler(cmd, uow)
-            if key is not None and any(r.replayed for r in uow.results):
-                await self._prior(key, fingerprint)  # a concurrent first use with another body
-            return out
+            try:
+                return await handler(cmd, uow)
+            except CommandReplayed as first:  # the same request, done concurrently: its answer
+                if conn is not None:
+                    raise  # the caller's transaction holds more than this command: it must roll back
+                return await handler(cmd, UnitOfWork(self.store, ctx, conn=conn, served=self.served,
+                                                     replayed=first.result))
 
         if type(cmd).retry_on_conflict and ctx.expected_version is None and conn is None:
             return await retrying(attempt)

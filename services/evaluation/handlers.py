@@ -47,6 +47,12 @@ def _in_reach(uow: UnitOfWork, country: str | None) -> bool:
             and (uow.ctx.country is None or uow.ctx.country == country))
 
 
+def _everywhere(uow: UnitOfWork) -> bool:
+    """An admin of every country: the one who may forget a person no single country owns."""
+    p = uow.ctx.principal
+    return p.role == "admin" and p.countries is None
+
+
 async def approved_plan(uow: UnitOfWork, plan_id: str) -> dict[str, Any]:
     """The approved plan; one of another country is as unknown as a missing one."""
     row = await _row(uow, plans, plans.c.plan_id == plan_id)
@@ -139,6 +145,10 @@ async def add_asset(cmd: AddAsset, uow: UnitOfWork) -> dict[str, Any]:
     today = datetime.now(UTC).date()
     vault = Vault(uow.store.db)
     async with uow.transaction() as tx:
+        known, owner = await _owner(tx, cmd.person_id)
+        if known and owner != country:  # another country's person (or of no one country): not theirs to seal
+            raise DomainError(f"person_id {cmd.person_id} cannot be used here: choose another pseudonymous id",
+                              field="person_id", rule="person_in_country", items=[cmd.person_id])
         try:
             sealed = {"consented_by": await vault.seal(cmd.person_id, cmd.consented_by, conn=tx.conn, country=country),
                       "guardian": await vault.seal(cmd.person_id, cmd.guardian, conn=tx.conn, country=country)
@@ -159,17 +169,16 @@ async def withdraw_consent(cmd: WithdrawConsent, uow: UnitOfWork) -> dict[str, A
     return {"asset_id": cmd.asset_id, "version": res.version, "withdrawn": True}
 
 
-async def _owning_country(uow: UnitOfWork, person_id: str) -> str | None:
-    """The country that owns a person: their key's; for a key made before keys
-    kept one, the one country of the person's assets."""
+async def _owner(uow: UnitOfWork, person_id: str) -> tuple[bool, str | None]:
+    """Whether the service knows the person, and the country that owns them:
+    their key's; for a key made before keys kept one, the one country of the
+    person's assets (none, or several: no country may act on them alone)."""
     known, country = await Vault(uow.store.db).owner(person_id, conn=uow.conn)
-    if not known:
-        return None
-    if country is None:
+    if known and country is None:
         found = {env.country for env in await uow.store.find(AssetRecorded.event_type, conn=uow.conn,
                                                              containing=f'"person_id":"{person_id}"')}
-        country = found.pop() if len(found) == 1 else None  # none, or several: nobody may forget them alone
-    return country
+        country = found.pop() if len(found) == 1 else None
+    return known, country
 
 
 async def forget_person(cmd: ForgetPerson, uow: UnitOfWork) -> dict[str, Any]:
@@ -181,8 +190,10 @@ async def forget_person(cmd: ForgetPerson, uow: UnitOfWork) -> dict[str, Any]:
     if uow.replayed is not None:  # a retry under its key: the first answer
         return {"person_id": cmd.person_id, "forgotten": True, "version": uow.replayed.version}
     async with uow.transaction() as tx:
-        country = await _owning_country(tx, cmd.person_id)
-        if not _in_reach(tx, country):
+        known, country = await _owner(tx, cmd.person_id)
+        if known and country is None and _everywhere(tx):  # a key older than owners, of no one country
+            country = tx.ctx.country
+        if not known or not _in_reach(tx, country):
             raise NotFound("person", cmd.person_id)
         assert country is not None
         await Vault(tx.store.db).forget(cmd.person_id, country, conn=tx.conn)

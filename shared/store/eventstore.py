@@ -301,9 +301,11 @@ class EventStore:
         record = await self.command_record(idempotency_key)
         return record.result if record is not None else None
 
-    async def command_record(self, idempotency_key: str) -> CommandRecord | None:
-        """What a command done under this key wrote, asked for, and when."""
-        async with self.db.read() as conn:
+    async def command_record(self, idempotency_key: str, *, conn: AsyncConnection | None = None
+                             ) -> CommandRecord | None:
+        """What a command done under this key wrote, asked for, and when (in the
+        caller's transaction, if given)."""
+        async with self._reading(conn) as conn:
             row = (await conn.execute(
                 select(commands.c.result, commands.c.fingerprint, commands.c.recorded_at)
                 .where(commands.c.idempotency_key == idempotency_key))).first()

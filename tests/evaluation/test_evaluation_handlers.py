@@ -451,3 +451,106 @@ async def test_a_key_is_the_callers_and_the_commands(app: Scenario):
     out = await app.when(ForgetPerson(person_id="p-cn"), ctx(CN, idempotency_key="k2"))
     assert await app.when(ForgetPerson(person_id="p-cn"), ctx(CN, idempotency_key="k2")) == out
     assert await app.then() == []
+
+
+# -- review findings: keys from before owners, and a key raced with another body ------------
+
+
+async def _key_owners(app: Scenario) -> dict[str, str | None]:
+    from shared.privacy import person_keys
+
+    async with app.db.read() as conn:
+        return {r.person_id: r.country for r in await conn.execute(select(person_keys))}
+
+
+async def _forget_owners(app: Scenario) -> None:
+    """Keys as they were made before keys kept their country."""
+    from sqlalchemy import update
+
+    from shared.privacy import person_keys
+
+    async with app.db.write() as conn:
+        await conn.execute(update(person_keys).values(country=None))
+
+
+async def test_a_key_from_before_owners_is_not_claimed_by_another_country(app: Scenario):
+    """A Chinese person whose key predates the owner column: a Bangladesh team
+    can neither seal with it (and so claim it) nor forget the person."""
+    await app.when(asset("story-cn", "otto.C1", "p-old"), ctx(CN))
+    await _forget_owners(app)
+    with pytest.raises(DomainError) as e:
+        await app.when(asset("story-bd", "otto.F1", "p-old"), ctx(BD))
+    assert e.value.rule == "person_in_country" and await app.then() == []
+    with pytest.raises(NotFound):
+        await app.when(ForgetPerson(person_id="p-old"), ctx(BD))
+    assert await _key_owners(app) == {"p-old": None} and await app.then() == []
+    # China, whose asset it is, may forget them, and the record is China's
+    await app.when(ForgetPerson(person_id="p-old"), ctx(CN))
+    assert [(e.country, e.actor) for e in await app.then_envelopes()] == [("cn", "team-user")]
+    assert await _key_owners(app) == {}
+
+
+async def test_a_person_of_no_one_country_is_forgotten_only_by_an_admin_of_every_country(app: Scenario):
+    await app.when(asset("story-cn", "otto.C1", "p-two"), ctx(CN))
+    await _forget_owners(app)  # a key from before owners, with assets in two countries (as the old code allowed)
+    first = [e.event() for e in await app.store.load("asset-story-cn")]
+    await app.given("asset-story-bd", "bd", *first)
+    for who in (ctx(BD), ctx(CN), ctx(team("bd", "cn"), "bd")):
+        with pytest.raises(NotFound):
+            await app.when(ForgetPerson(person_id="p-two"), who)
+    await app.when(ForgetPerson(person_id="p-two"), ctx(admin(), "bd"))
+    assert [(e.country, e.actor) for e in await app.then_envelopes()] == [("bd", "admin-user")]
+
+
+async def test_a_key_raced_with_another_body_forgets_nothing_unrecorded(app: Scenario):
+    """Two requests under one Idempotency-Key, with other bodies, both look the
+    key up before either commits: the second is refused inside its own
+    transaction, so its person keeps their key."""
+    import asyncio
+
+    from shared.application import IdempotencyKeyReused
+
+    await app.when(asset("s1", "otto.C1", "p-a"), ctx(CN))
+    await app.when(asset("s2", "otto.C1", "p-b"), ctx(CN))
+    mark = await app.store.head()
+    prior, seen, both = app.app._prior, [], asyncio.Event()
+
+    async def racing(key, fingerprint):  # noqa: ANN001, ANN202
+        out = await prior(key, fingerprint)
+        seen.append(1)
+        if len(seen) == 2:
+            both.set()
+        await asyncio.wait_for(both.wait(), 5)
+        return out
+
+    app.app._prior = racing
+    got = await asyncio.gather(app.app.handle(ForgetPerson(person_id="p-a"), ctx(CN, idempotency_key="K")),
+                               app.app.handle(ForgetPerson(person_id="p-b"), ctx(CN, idempotency_key="K")),
+                               return_exceptions=True)
+    refused = [g for g in got if isinstance(g, IdempotencyKeyReused)]
+    done = [g for g in got if isinstance(g, dict)]
+    assert len(refused) == 1 and len(done) == 1, got
+    assert len(await _key_owners(app)) == 1  # one person forgotten, the other's key kept
+    assert len([e async for e in app.store.read_all(mark)]) == 1  # and that one forget recorded
+
+
+async def test_the_same_request_raced_under_its_key_answers_twice_and_acts_once(app: Scenario):
+    import asyncio
+
+    await app.when(asset("s1", "otto.C1", "p-a"), ctx(CN))
+    mark = await app.store.head()
+    prior, seen, both = app.app._prior, [], asyncio.Event()
+
+    async def racing(key, fingerprint):  # noqa: ANN001, ANN202
+        out = await prior(key, fingerprint)
+        seen.append(1)
+        if len(seen) == 2:
+            both.set()
+        await asyncio.wait_for(both.wait(), 5)
+        return out
+
+    app.app._prior = racing
+    got = await asyncio.gather(*(app.app.handle(ForgetPerson(person_id="p-a"), ctx(CN, idempotency_key="K"))
+                                 for _ in range(2)))
+    assert [g["forgotten"] for g in got] == [True, True] and got[0]["version"] == got[1]["version"]
+    assert len([e async for e in app.store.read_all(mark)]) == 1
