@@ -30,7 +30,7 @@ class WorkPlanReceiver(Projection):
             ReceiveWorkPlan(plan_id=e.plan_id, programme_id=e.programme_id, factory_id=e.factory_id,
                             revision=e.revision, catalogue_version=e.content.catalogue_version,
                             activities=e.content.activities, milestones=e.content.milestones),
-            CommandContext.for_reaction("delivery:work-plan", env), conn=conn)
+            CommandContext.for_reaction("delivery:plan-approved", env), conn=conn)
 
 
 def reactions() -> list[Projection]:

@@ -78,7 +78,10 @@ async def create_programme(cmd: CreateProgramme, uow: UnitOfWork) -> dict[str, A
     credits = cmd.credits_per_factory if cmd.credits_per_factory is not None else menu().credits_per_factory
     drafted = 0
     async with uow.transaction() as tx:
-        if await tx.find(ProgrammeCreated.event_type, containing=f'"programme_id":"{cmd.programme_id}"'):
+        # Programme ids are global, as factory ids are: one taken in any country answers the same
+        # (naming no country), so the answer tells only that the id is taken.
+        if await tx.store.find(ProgrammeCreated.event_type, conn=tx.conn,
+                               containing=f'"programme_id":"{cmd.programme_id}"'):
             raise DomainError(f"programme {cmd.programme_id} exists already", field="programme_id", rule="unique")
         for cc in countries:
             mine = [f for f in cmd.factories if where[f] == cc]

@@ -211,7 +211,7 @@ async def test_an_approved_plan_becomes_the_work_plan_once(app: Scenario):
     ReceiveWorkPlan through the handlers in the consumer's transaction."""
     envs = await app.store.load(Delivery.stream_id(PLAN))
     assert [e.event_type for e in envs] == ["WorkPlanReceived"]
-    assert envs[0].country == "bd" and envs[0].actor == "delivery:work-plan"
+    assert envs[0].country == "bd" and envs[0].actor == "delivery:plan-approved"
     received = envs[0].event()
     assert isinstance(received, WorkPlanReceived)
     photo = next(a for a in received.activities if a.activity == "photo_voice")

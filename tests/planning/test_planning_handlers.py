@@ -295,3 +295,17 @@ async def test_the_baseline_is_the_latest_assessment_whatever_the_order(app: Sce
     async with app.db.read() as conn:
         row = (await conn.execute(select(baselines.c.assessment_id).where(baselines.c.factory_id == "F1"))).one()
     assert row.assessment_id == "a-new"
+
+
+async def test_a_programme_id_taken_in_another_country_answers_as_one_taken_here(app: Scenario):
+    """Programme ids are global (as factory ids are): taken anywhere, the same
+    answer, naming no country."""
+    await app.when(programme("otto-vn", ("V1",)), ctx(team("vn")))
+    await app.when(programme("otto-bd", ("F1",)), ctx(BD))
+    answers = []
+    for pid in ("otto-vn", "otto-bd"):
+        with pytest.raises(DomainError) as e:
+            await app.when(programme(pid, ("F2",)), ctx(BD))
+        answers.append((e.value.field, e.value.rule, str(e.value).replace(pid, "?")))
+        assert await app.then() == []
+    assert answers[0] == answers[1] == ("programme_id", "unique", "programme ? exists already")
