@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, event, text
+from sqlalchemy import MetaData, event, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlalchemy.util import await_only
@@ -91,9 +91,13 @@ class Database:
         return SQLITE if self.is_sqlite else POSTGRES
 
     async def create_all(self, *metadatas: MetaData) -> None:
+        """Missing tables, and the nullable columns a newer version added to
+        existing ones (an upgrade that only adds may run on a live database;
+        anything else needs a migration)."""
         async with self.write() as conn:
             for md in (kernel_metadata, *metadatas):
                 await conn.run_sync(md.create_all)
+                await conn.run_sync(_add_new_columns, md)
 
     @asynccontextmanager
     async def write(self, *, appending: bool = False) -> AsyncIterator[AsyncConnection]:
@@ -266,3 +270,17 @@ def _sqlite_setup(engine: AsyncEngine, *, writer: bool, synchronous: str) -> Non
             await_only(onehop.begin_immediate(aio))
         else:  # one hop to aiosqlite's thread: through a DBAPI cursor it is three (open, execute, close)
             await_only(aio.execute_fetchall("BEGIN"))
+
+
+def _add_new_columns(sync_conn: Any, md: MetaData) -> None:
+    """ALTER TABLE ... ADD COLUMN for each nullable column of `md` a table lacks."""
+    found = inspect(sync_conn)
+    for table in md.sorted_tables:
+        have = {c["name"] for c in found.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in have:
+                if not column.nullable or column.primary_key:
+                    raise RuntimeError(f"{table.name}.{column.name} is new and required: it needs a migration")
+                q = sync_conn.dialect.identifier_preparer
+                sync_conn.execute(text(f"ALTER TABLE {q.format_table(table)} ADD COLUMN {q.quote(column.name)} "
+                                       f"{column.type.compile(dialect=sync_conn.dialect)}"))
