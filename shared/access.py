@@ -97,10 +97,14 @@ class Principal:
         scope = self.buyer if self.role == "buyer" else ",".join(self.countries or ("*",))
         return f"{self.role}:{scope}:{self.subject}"
 
+    def can_change(self, country: str | None) -> bool:
+        """Deny by default: a writer, and a country in its scope."""
+        return country is not None and self.can_write and self.sees_country(country)
+
     def check_country(self, country: str | None, what: str, ident: str) -> None:
-        """Deny by default: an object of `country` that this caller may change,
-        else it does not exist for them (404, the same answer as a missing one)."""
-        if country is None or not self.can_write or not self.sees_country(country):
+        """An object of `country` that this caller may change, else it does
+        not exist for them (404, the same answer as a missing one)."""
+        if not self.can_change(country):
             raise NotFound(what, ident)
 
     def check_buyer(self, buyer: str, *, write: bool) -> None:

@@ -162,6 +162,12 @@ class UnitOfWork:
                 await tx._check_key(tx.key)
             yield tx
 
+    def reaches(self, country: str | None) -> bool:
+        """Whether the caller may change an object of `country` through this
+        command: in its scope, and (a command addressed to a country) that
+        country's; anything else is as unknown to it as a missing object."""
+        return self.ctx.principal.can_change(country) and self.ctx.country in (None, country)
+
     async def find(self, event_type: str, *, containing: str | None = None) -> list[Envelope]:
         """Events of one type across streams, of the countries in the caller's scope only."""
         p = self.ctx.principal
@@ -170,12 +176,8 @@ class UnitOfWork:
 
     async def get(self, cls: type[A], ident: str, *, required: bool = True) -> A:
         agg = await load(self.store, cls, ident, conn=self.conn)
-        if agg.version:
-            self.ctx.check_country(agg.country, cls.stream_prefix, ident)
-            if self.ctx.country is not None and agg.country != self.ctx.country:
-                raise NotFound(cls.stream_prefix, ident)  # addressed through another country: not there
-        elif required:
-            raise NotFound(cls.stream_prefix, ident)
+        if (agg.version and not self.reaches(agg.country)) or (not agg.version and required):
+            raise NotFound(cls.stream_prefix, ident)  # out of reach answers as a missing one does
         return agg
 
     async def save(self, agg: Aggregate, *, country: str | None = None, at_end: bool = False) -> AppendResult:
@@ -213,6 +215,17 @@ class UnitOfWork:
         agg.country = country
         self.results.append(result)
         return result
+
+    async def remember(self, ident: str) -> None:
+        """A command whose state is tables (no events): its idempotency key is
+        kept in its transaction, naming what it made (`uow.replayed.stream_id`
+        when it is retried)."""
+        if self.key is None:
+            return
+        if self.conn is None:
+            raise RuntimeError("remember() belongs inside uow.transaction()")
+        key, self.key = self.key, None
+        await self.store.remember_command(key, ident, self.fingerprint, conn=self.conn)
 
     async def _check_key(self, key: str) -> None:
         """The command's first append found its key taken: by a concurrent use

@@ -6,7 +6,9 @@ and another buyer's endpoint is as unknown under your path as a missing one.
 
 The state is tables, not aggregates, so nothing here goes through the event
 store; each command is one write transaction, serialised with the feed's
-appends (a registration's backfill and the live queueing miss no record)."""
+appends (a registration's backfill and the live queueing miss no record),
+which also keeps its Idempotency-Key (UnitOfWork.remember): a registration
+retried under its key answers with the endpoint it made, not a second one."""
 
 from __future__ import annotations
 
@@ -71,6 +73,11 @@ async def register_webhook(cmd: RegisterWebhook, uow: UnitOfWork, hooks: Webhook
     the wanted types) is queued for it. The answer holds its signing secret:
     it is shown this once (rotate it to get a new one)."""
     _manages(uow, cmd.buyer)
+    if uow.replayed is not None:  # a retry under its key: the endpoint it made, with its signing secret
+        async with uow.read() as conn:
+            r = await endpoint_row(conn, cmd.buyer, uow.replayed.stream_id)
+            return {**endpoint_out(r), "secret": await _current_secret(conn, r.endpoint_id), "queued": 0,
+                    "replayed": True}
     url = check_url(hooks.settings, cmd.url)
     types = known_types(cmd.types)
     eid = "ep_" + uuid.uuid4().hex
@@ -83,8 +90,15 @@ async def register_webhook(cmd: RegisterWebhook, uow: UnitOfWork, hooks: Webhook
         await conn.execute(secrets_.insert().values(endpoint_id=eid, created_at=at, secret=secret, expires_at=None))
         queued = await _backfill(conn, cmd.buyer, eid, types, at) if cmd.start == "beginning" else 0
         r = await endpoint_row(conn, cmd.buyer, eid)
+        await tx.remember(eid)
     hooks.wake()
-    return {**endpoint_out(r), "secret": secret, "queued": queued}
+    return {**endpoint_out(r), "secret": secret, "queued": queued, "replayed": False}
+
+
+async def _current_secret(conn: AsyncConnection, endpoint_id: str) -> str | None:
+    return await conn.scalar(select(secrets_.c.secret).where(secrets_.c.endpoint_id == endpoint_id,
+                                                             secrets_.c.expires_at.is_(None))
+                             .order_by(secrets_.c.created_at.desc()).limit(1))
 
 
 async def _backfill(conn: AsyncConnection, buyer: str, eid: str, types: list[str], at: Any) -> int:
@@ -103,11 +117,20 @@ async def rotate_webhook_secret(cmd: RotateWebhookSecret, uow: UnitOfWork, hooks
     """A new signing secret; the current one keeps signing beside it for the
     grace period (the command's, else the service's setting), then stops."""
     _manages(uow, cmd.buyer)
+    if uow.replayed is not None:  # a retry under its key: the secret it made, and until when the old one signs
+        async with uow.read() as conn:
+            await endpoint_row(conn, cmd.buyer, cmd.endpoint_id)
+            until = await conn.scalar(select(secrets_.c.expires_at).where(
+                secrets_.c.endpoint_id == cmd.endpoint_id, secrets_.c.expires_at.is_not(None))
+                .order_by(secrets_.c.created_at.desc()).limit(1))
+            return {"endpoint_id": cmd.endpoint_id, "secret": await _current_secret(conn, cmd.endpoint_id),
+                    "previous_valid_until": until}
     grace = cmd.grace_s if cmd.grace_s is not None else hooks.settings.webhook_secret_grace_s
     at = utcnow()
     secret = new_secret()
     async with uow.transaction() as tx, tx.read() as conn:
         await endpoint_row(conn, cmd.buyer, cmd.endpoint_id)
+        await tx.remember(cmd.endpoint_id)
         await conn.execute(update(secrets_).where(secrets_.c.endpoint_id == cmd.endpoint_id,
                                                   secrets_.c.expires_at.is_(None))
                            .values(expires_at=at + timedelta(seconds=grace)))
@@ -122,6 +145,7 @@ async def disable_webhook(cmd: DisableWebhook, uow: UnitOfWork, hooks: Webhooks)
     async with uow.transaction() as tx, tx.read() as conn:
         await endpoint_row(conn, cmd.buyer, cmd.endpoint_id)
         await conn.execute(update(endpoints).where(endpoints.c.endpoint_id == cmd.endpoint_id).values(active=False))
+        await tx.remember(cmd.endpoint_id)
     return {"endpoint_id": cmd.endpoint_id, "active": False}
 
 

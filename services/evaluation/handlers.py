@@ -40,13 +40,6 @@ async def _row(uow: UnitOfWork, table: Any, *where: Any) -> dict[str, Any] | Non
     return dict(row._mapping) if row else None
 
 
-def _in_reach(uow: UnitOfWork, country: str | None) -> bool:
-    """The caller may change this country's objects, through this path's country."""
-    p = uow.ctx.principal
-    return (country is not None and p.can_write and p.sees_country(country)
-            and (uow.ctx.country is None or uow.ctx.country == country))
-
-
 def _everywhere(uow: UnitOfWork) -> bool:
     """An admin of every country: the one who may forget a person no single country owns."""
     p = uow.ctx.principal
@@ -56,7 +49,7 @@ def _everywhere(uow: UnitOfWork) -> bool:
 async def approved_plan(uow: UnitOfWork, plan_id: str) -> dict[str, Any]:
     """The approved plan; one of another country is as unknown as a missing one."""
     row = await _row(uow, plans, plans.c.plan_id == plan_id)
-    if row is None or not _in_reach(uow, row["country"]):
+    if row is None or not uow.reaches(row["country"]):
         raise NotFound("approved plan", plan_id)
     return row
 
@@ -193,7 +186,7 @@ async def forget_person(cmd: ForgetPerson, uow: UnitOfWork) -> dict[str, Any]:
         known, country = await _owner(tx, cmd.person_id)
         if known and country is None and _everywhere(tx):  # a key older than owners, of no one country
             country = tx.ctx.country
-        if not known or not _in_reach(tx, country):
+        if not known or not tx.reaches(country):
             raise NotFound("person", cmd.person_id)
         assert country is not None
         await Vault(tx.store.db).forget(cmd.person_id, country, conn=tx.conn)

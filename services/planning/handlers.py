@@ -41,8 +41,7 @@ async def _factory_countries(uow: UnitOfWork, ids: list[str]) -> dict[str, str]:
     """Each factory's country; a factory outside the caller's scope is as unknown as a missing one."""
     async with uow.read() as conn:
         rows = (await conn.execute(select(factories).where(factories.c.factory_id.in_(ids)))).all()
-    p = uow.ctx.principal
-    known = {r.factory_id: r for r in rows if p.can_write and p.sees_country(r.country)}
+    known = {r.factory_id: r for r in rows if uow.ctx.principal.can_change(r.country)}
     unknown = [f for f in ids if f not in known]
     if unknown:
         raise DomainError(f"unknown factories: {', '.join(unknown)}", field="factories", rule="known_factory",

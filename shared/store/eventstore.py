@@ -313,6 +313,15 @@ class EventStore:
             return None
         return CommandRecord(AppendResult.from_json(row.result, replayed=True), row.fingerprint, row.recorded_at)
 
+    async def remember_command(self, idempotency_key: str, stream_id: str, fingerprint: str | None, *,
+                               conn: AsyncConnection) -> None:
+        """A command under this key whose state is tables, not events: its key
+        is kept all the same, in the command's transaction (`stream_id` names
+        what it made, for its answer when retried)."""
+        await conn.execute(insert(commands).values(
+            idempotency_key=idempotency_key, stream_id=stream_id, fingerprint=fingerprint, recorded_at=utcnow(),
+            result=AppendResult(stream_id, 0).to_json().decode()))
+
     async def forget_command(self, idempotency_key: str, recorded_before: datetime) -> None:
         """An expired key is free again (its events stay)."""
         async with self.db.write() as conn:

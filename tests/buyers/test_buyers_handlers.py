@@ -216,3 +216,28 @@ async def test_disabling_stops_deliveries_and_keeps_the_log(app: Scenario) -> No
     async with app.db.read() as conn:
         assert (await conn.execute(select(endpoints.c.active))).scalar_one() is False
     assert await count(app, deliveries) == 3
+
+
+# -- idempotency keys (review: a retried registration made a second endpoint) ---------------
+
+
+async def test_a_registration_retried_under_its_key_answers_with_the_endpoint_it_made(app: Scenario) -> None:
+    from shared.application import IdempotencyKeyReused
+
+    first = await app.when(register(start="beginning"), ctx(buyer(), idempotency_key="reg-1"))
+    again = await app.when(register(start="beginning"), ctx(buyer(), idempotency_key="reg-1"))
+    assert again["replayed"] is True and first["replayed"] is False
+    assert (again["endpoint_id"], again["secret"]) == (first["endpoint_id"], first["secret"])
+    assert (await count(app, endpoints), await count(app, deliveries)) == (1, first["queued"])
+    with pytest.raises(IdempotencyKeyReused):  # the same key, another request
+        await app.when(register(url="https://example.org/other"), ctx(buyer(), idempotency_key="reg-1"))
+    # another buyer's same key is its own
+    other = await app.when(register(buyer=HASBRO), ctx(buyer(HASBRO), idempotency_key="reg-1"))
+    assert other["replayed"] is False and await count(app, endpoints) == 2
+
+
+async def test_a_rotation_retried_under_its_key_rotates_once(app: Scenario) -> None:
+    eid = (await app.when(register(), ctx(buyer())))["endpoint_id"]
+    first = await app.when(RotateWebhookSecret(buyer=OTTO, endpoint_id=eid), ctx(buyer(), idempotency_key="rot"))
+    again = await app.when(RotateWebhookSecret(buyer=OTTO, endpoint_id=eid), ctx(buyer(), idempotency_key="rot"))
+    assert again["secret"] == first["secret"] and await count(app, secrets_) == 2
