@@ -99,7 +99,8 @@ class Principal:
 
     def can_change(self, country: str | None) -> bool:
         """Deny by default: a writer, and a country in its scope."""
-        return country is not None and self.can_write and self.sees_country(country)
+        return (country is not None and self.role in WRITERS
+                and (self.countries is None or country in self.countries))  # (buyers are no writers)
 
     def check_country(self, country: str | None, what: str, ident: str) -> None:
         """An object of `country` that this caller may change, else it does

@@ -80,9 +80,6 @@ class CommandContext:
         return cls(Principal.reaction(name, env.country), env.country, correlation_id=env.correlation_id,
                    causation_id=str(env.event_id))
 
-    def check_country(self, country: str | None, what: str, ident: str) -> None:
-        self.principal.check_country(country, what, ident)
-
 
 class CommandReplayed(Exception):  # noqa: N818 - control flow, not an error
     """The command's key was recorded, with the same request, by a concurrent
@@ -186,7 +183,8 @@ class UnitOfWork:
         its version, for streams that only accumulate (a survey's responses),
         whose events carry their own ids (recorded with a key)."""
         country = country or agg.country or self.ctx.country
-        self.ctx.check_country(country, agg.stream_prefix, agg.id)  # deny by default
+        if not self.ctx.principal.can_change(country):  # deny by default
+            raise NotFound(agg.stream_prefix, agg.id)
         assert country is not None
         if self.served is not None and country not in self.served:
             raise DomainError(f"country {country} is not served by this deployment", field="country",
@@ -195,9 +193,10 @@ class UnitOfWork:
         if correlation_id is None:
             correlation_id, causation_id = current_correlation()
         stream_id = agg.stream_id(agg.id)
+        actor = self.ctx.principal.subject
         envelopes = [
             Envelope.wrap(
-                e, stream_id=stream_id, stream_version=agg.version + i, country=country, actor=self.ctx.actor,
+                e, stream_id=stream_id, stream_version=agg.version + i, country=country, actor=actor,
                 correlation_id=correlation_id or new_correlation_id(), causation_id=causation_id,
                 event_id=uuid.uuid5(uuid.NAMESPACE_URL, f"wecare:{stream_id}:{key}") if key else None,
             )

@@ -27,7 +27,7 @@ from nats.js.api import DeliverPolicy
 from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
-from shared.application import Application, Command, CommandContext, Handler
+from shared.application import Application, Command, Handler
 from shared.auth import Verifier, admin_only, principal
 from shared.contracts.envelope import SUBJECT_ROOT, Envelope
 from shared.contracts.registry import registry
@@ -110,6 +110,7 @@ class Service:
         # the service's commands: every entry point (HTTP, console, imports, reactions) goes through them
         self.application = Application(self.store, handlers or {}, served=s.countries,
                                        key_ttl=timedelta(seconds=s.idempotency_key_ttl_s))
+        self.handle = self.application.handle  # service.handle(cmd, ctx): the one way into its state
         self.metadata = list(metadata)
         self.broker = make_broker(s)
         self._js: JetStreamContext | None = None
@@ -128,10 +129,6 @@ class Service:
         self._messaging_task: asyncio.Task[None] | None = None
         self._publishers_documented = False
         self.app = self._make_app(title or f"WeCare {context} service", version, routers)
-
-    async def handle(self, cmd: Command, ctx: CommandContext, *, conn: Any = None) -> Any:
-        """Run a command through its handler: the one way into the service's state."""
-        return await self.application.handle(cmd, ctx, conn=conn)
 
     # -- wiring --------------------------------------------------------------
 
