@@ -87,7 +87,11 @@ async def schedule_assessment(cmd: ScheduleAssessment, uow: UnitOfWork) -> dict[
 
 
 async def _answers(uow: UnitOfWork, assessment_id: str) -> list[dict]:
-    return (await uow.get(SurveyLog, assessment_id, required=False)).answers
+    """The survey's answers, read from the stored payloads (a survey of 10,000
+    responses would otherwise build 10,000 event models only to read this
+    field). Called once the assessment itself is in reach: the survey is its own."""
+    return [env.payload["answers"] for env in await uow.store.load(SurveyLog.stream_id(assessment_id),
+                                                                   conn=uow.conn)]
 
 
 async def _record_section(uow: UnitOfWork, assessment_id: str, decide: Callable[[Assessment], None]
