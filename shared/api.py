@@ -4,6 +4,7 @@ version, idempotency key, correlation)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from fastapi import Depends, Header, HTTPException, Path, Query, Request
@@ -74,21 +75,20 @@ def expected_version(if_match: str | None = Header(None, description="the stream
         raise DomainError("If-Match must be a stream version number", field="If-Match", rule="version") from None
 
 
-def command_context(request: Request, country: str = Depends(served_country),
-                    version: int | None = Depends(expected_version),
-                    key: str | None = Depends(idempotency_key)) -> CommandContext:
-    """The context of a command addressed to a country (every write under /{country})."""
-    correlation_id, causation_id = current_correlation()
-    return CommandContext(caller(request), country, expected_version=version, idempotency_key=key,
-                          correlation_id=correlation_id, causation_id=causation_id)
-
-
 def caller_context(request: Request, version: int | None = Depends(expected_version),
                    key: str | None = Depends(idempotency_key)) -> CommandContext:
-    """The context of a command addressed to no country (a buyer's integration)."""
+    """THE context a command runs in, from a request: the caller (role and
+    scope), If-Match, Idempotency-Key and the correlation ids. Addressed to
+    no country (a buyer's integration); see command_context."""
     correlation_id, causation_id = current_correlation()
     return CommandContext(caller(request), None, expected_version=version, idempotency_key=key,
                           correlation_id=correlation_id, causation_id=causation_id)
+
+
+def command_context(country: str = Depends(served_country), ctx: CommandContext = Depends(caller_context)
+                    ) -> CommandContext:
+    """The context of a command addressed to a country (every write under /{country})."""
+    return replace(ctx, country=country)
 
 
 def body_of(command: type[C], *path: str) -> type[C]:
