@@ -502,17 +502,11 @@ async def test_a_person_of_no_one_country_is_forgotten_only_by_an_admin_of_every
     assert [(e.country, e.actor) for e in await app.then_envelopes()] == [("bd", "admin-user")]
 
 
-async def test_a_key_raced_with_another_body_forgets_nothing_unrecorded(app: Scenario):
-    """Two requests under one Idempotency-Key, with other bodies, both look the
-    key up before either commits: the second is refused inside its own
-    transaction, so its person keeps their key."""
+def _race_key_lookups(app: Scenario) -> None:
+    """Two commands under one key both look the key up before either commits
+    (a gate on Application._prior: each waits for the other's look-up)."""
     import asyncio
 
-    from shared.application import IdempotencyKeyReused
-
-    await app.when(asset("s1", "otto.C1", "p-a"), ctx(CN))
-    await app.when(asset("s2", "otto.C1", "p-b"), ctx(CN))
-    mark = await app.store.head()
     prior, seen, both = app.app._prior, [], asyncio.Event()
 
     async def racing(key, fingerprint):  # noqa: ANN001, ANN202
@@ -524,6 +518,20 @@ async def test_a_key_raced_with_another_body_forgets_nothing_unrecorded(app: Sce
         return out
 
     app.app._prior = racing
+
+
+async def test_a_key_raced_with_another_body_forgets_nothing_unrecorded(app: Scenario):
+    """Two requests under one Idempotency-Key, with other bodies, both look the
+    key up before either commits: the second is refused inside its own
+    transaction, so its person keeps their key."""
+    import asyncio
+
+    from shared.application import IdempotencyKeyReused
+
+    await app.when(asset("s1", "otto.C1", "p-a"), ctx(CN))
+    await app.when(asset("s2", "otto.C1", "p-b"), ctx(CN))
+    mark = await app.store.head()
+    _race_key_lookups(app)
     got = await asyncio.gather(app.app.handle(ForgetPerson(person_id="p-a"), ctx(CN, idempotency_key="K")),
                                app.app.handle(ForgetPerson(person_id="p-b"), ctx(CN, idempotency_key="K")),
                                return_exceptions=True)
@@ -539,17 +547,7 @@ async def test_the_same_request_raced_under_its_key_answers_twice_and_acts_once(
 
     await app.when(asset("s1", "otto.C1", "p-a"), ctx(CN))
     mark = await app.store.head()
-    prior, seen, both = app.app._prior, [], asyncio.Event()
-
-    async def racing(key, fingerprint):  # noqa: ANN001, ANN202
-        out = await prior(key, fingerprint)
-        seen.append(1)
-        if len(seen) == 2:
-            both.set()
-        await asyncio.wait_for(both.wait(), 5)
-        return out
-
-    app.app._prior = racing
+    _race_key_lookups(app)
     got = await asyncio.gather(*(app.app.handle(ForgetPerson(person_id="p-a"), ctx(CN, idempotency_key="K"))
                                  for _ in range(2)))
     assert [g["forgotten"] for g in got] == [True, True] and got[0]["version"] == got[1]["version"]
