@@ -16,7 +16,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from faststream import Context
 from faststream.middlewares import AckPolicy
 from faststream.nats import ConsumerConfig, JStream, PullSub
@@ -24,6 +24,7 @@ from faststream.nats.message import NatsBatchMessage
 from faststream.specification import AsyncAPI
 from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
 from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
@@ -50,6 +51,7 @@ from shared.settings import Settings
 from shared.store.database import Database
 from shared.store.eventstore import EventStore, is_private
 from shared.store.schema import parked as parked_table
+from shared.supervisor import DOWN, Loop, Supervisor
 
 log = get_logger("service")
 
@@ -81,6 +83,41 @@ def _batch_handler(runner: ProjectionRunner, heartbeat_s: float):  # noqa: ANN20
         await runner.submit(message.raw_message, heartbeat_s=heartbeat_s)
 
     return handle
+
+
+ParkedCounts = Callable[[], Awaitable[Mapping[tuple[str, str], int]]]  # -> {(loop, tenant): parked records}
+
+
+class Metrics:
+    """The service's Prometheus metrics, in a registry of its own (tests run
+    several services in one process): each supervised loop up or down, its
+    restarts, and the records parked per loop and tenant (country or buyer)."""
+
+    def __init__(self, service: str) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.loop_up = Gauge("wecare_loop_up", "1 while the background loop runs, 0 while it is down",
+                             ["service", "loop"], registry=self.registry)
+        self.restarts = Counter("wecare_loop_restarts", "Times the supervisor restarted the loop after it died",
+                                ["service", "loop"], registry=self.registry)
+        self.parked = Gauge("wecare_parked_records", "Records a loop parked (dead letters) waiting for an operator",
+                            ["service", "loop", "tenant"], registry=self.registry)
+        self.service = service
+        self._restarts_seen: dict[str, int] = {}
+
+    def loop_changed(self, loop: Loop) -> None:
+        self.loop_up.labels(self.service, loop.name).set(0 if loop.state == DOWN else 1)
+        seen = self._restarts_seen.get(loop.name, 0)
+        if loop.restarts > seen:
+            self.restarts.labels(self.service, loop.name).inc(loop.restarts - seen)
+        self._restarts_seen[loop.name] = loop.restarts
+
+    def set_parked(self, counts: Mapping[tuple[str, str], int]) -> None:
+        self.parked.clear()
+        for (loop, tenant), n in counts.items():
+            self.parked.labels(self.service, loop, tenant).set(n)
+
+    def text(self) -> bytes:
+        return generate_latest(self.registry)
 
 
 class Service:
@@ -125,12 +162,23 @@ class Service:
         # started once the database is there, stopped before it closes
         self.on_start: list[Callable[[], None]] = []
         self.on_stop: list[Callable[[], Awaitable[None]]] = []
+        # every background loop runs under the supervisor: restarted if it dies, named by /health while down
+        self.metrics = Metrics(s.service)
+        self.supervisor = Supervisor(on_change=self.metrics.loop_changed)
+        self.background: dict[str, tuple[Callable[[], Awaitable[Any]], Callable[[], None] | None]] = {}
+        # what the service parks besides its projections' messages (e.g. the buyers' webhook deliveries)
+        self.parked_counts: list[ParkedCounts] = [self._projection_parked_counts]
         self.messaging_ready = asyncio.Event()
-        self._messaging_task: asyncio.Task[None] | None = None
         self._publishers_documented = False
         self.app = self._make_app(title or f"WeCare {context} service", version, routers)
 
     # -- wiring --------------------------------------------------------------
+
+    def run_in_background(self, name: str, run: Callable[[], Awaitable[Any]],
+                          request_stop: Callable[[], None] | None = None) -> None:
+        """A loop of this service (started once the database is there, under
+        the supervisor; stopped before the database closes)."""
+        self.background[name] = (run, request_stop)
 
     def js(self) -> JetStreamContext:
         if self._js is None:
@@ -202,7 +250,9 @@ class Service:
         await self.db.create_all(*self.metadata, privacy_metadata)
         for hook in self.on_start:
             hook()
-        self._messaging_task = asyncio.create_task(self._start_messaging(), name="messaging-start")
+        for name, (run, _) in self.background.items():
+            self.supervisor.start(name, run)
+        self.supervisor.start("messaging-start", self._start_messaging, once=True)
 
     async def _start_messaging(self) -> None:
         attempt = 0
@@ -223,22 +273,22 @@ class Service:
                 with suppress(Exception):
                     await self.broker.stop()
                 await asyncio.sleep(min(0.2 * attempt, 2.0))
-        self.relay.start()
+        self.relay._stopping = False  # noqa: SLF001 - a service started again after a stop
+        self.supervisor.start("outbox-relay", self.relay.run)
         self.messaging_ready.set()
         log.info("messaging.ready", consumers=len(self.consumers), countries=list(self.settings.countries))
 
     async def stop(self) -> None:
         """Graceful: stop taking messages, let in-flight handlers finish (the
         broker's graceful timeout), publish what the relay holds, close."""
-        if self._messaging_task and not self._messaging_task.done():
-            self._messaging_task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._messaging_task
+        await self.supervisor.stop("messaging-start")
         if self.messaging_ready.is_set():
-            await self.relay.stop()
+            await self.supervisor.stop("outbox-relay", request=self.relay.request_stop)
             await self._drain_runners()  # commits and acks of batches handed over, while NATS is up
             await self.broker.stop()
         await self._drain_runners()
+        for name, (_, request_stop) in self.background.items():
+            await self.supervisor.stop(name, request=request_stop)
         for hook in self.on_stop:
             await hook()
         await self.db.dispose()
@@ -295,7 +345,43 @@ class Service:
                     lag = "unknown"
             entry["lag"][f"{ctx}.{country}"] = lag
         out["projections"] = projections
+        out["loops"] = self.supervisor.states()
         return out
+
+    def health(self) -> tuple[dict[str, Any], int]:
+        """Liveness: `alive`, or `degraded` naming each loop that is down
+        (its error's type only: /health answers without a token). Always 200:
+        a liveness probe that failed would have the orchestrator kill the
+        process, which the supervisor's restart with backoff does better,
+        without dropping the API and the loops that work (and a NATS outage
+        would put every service in a restart loop). Alert on
+        wecare_loop_up == 0 in /metrics instead."""
+        down = self.supervisor.down()
+        if not down:
+            return {"status": "alive", "service": self.settings.service}, 200
+        loops = {n: {**v, "error": (v["error"] or "").split(":", 1)[0]} for n, v in down.items()}
+        return {"status": "degraded", "service": self.settings.service, "loops": loops}, 200
+
+    async def _projection_parked_counts(self) -> dict[tuple[str, str], int]:
+        """{(projection:<name>, country): parked messages} (the country is the subject's second token)."""
+        async with self.db.read() as conn:
+            rows = await conn.execute(select(parked_table.c.projection, parked_table.c.subject))
+            out: dict[tuple[str, str], int] = {}
+            for name, subject in rows:
+                parts = subject.split(".")
+                key = (f"projection:{name}", parts[1] if len(parts) > 2 else "?")
+                out[key] = out.get(key, 0) + 1
+        return out
+
+    async def metrics_text(self) -> bytes:
+        counts: dict[tuple[str, str], int] = {}
+        for source in self.parked_counts:
+            try:
+                counts.update(await source())
+            except Exception as e:  # noqa: BLE001 - the loops' gauges still answer
+                log.warning("metrics.parked_failed", error=str(e) or type(e).__name__)
+        self.metrics.set_parked(counts)
+        return self.metrics.text()
 
     async def _log_of(self, projection: Projection) -> AsyncIterator[Envelope]:
         """Every event the projection reads: this service's from its own store,
@@ -334,8 +420,9 @@ class Service:
         app.state.service = self
 
         @app.get("/health", tags=["operations"])
-        async def health() -> dict[str, str]:
-            return {"status": "alive", "service": self.settings.service}
+        async def health() -> JSONResponse:
+            body, code = self.health()
+            return JSONResponse(body, status_code=code)
 
         @app.get("/ready", tags=["operations"])
         async def ready() -> JSONResponse:
@@ -378,6 +465,13 @@ class Service:
             return {"marked": n}
 
         app.include_router(ops)
+
+        @app.get("/metrics", tags=["operations"], dependencies=[Depends(admin_only)],
+                 response_class=Response)
+        async def metrics() -> Response:
+            """Prometheus text format. Admin-only, as /ops: its labels name buyers."""
+            return Response(await self.metrics_text(), media_type=CONTENT_TYPE_LATEST)
+
         app.include_router(self._audit_router(), dependencies=[Depends(principal)])
         for r in routers:  # no route but /health, /ready and the documents answers without a valid token
             app.include_router(r, dependencies=[Depends(principal)])

@@ -36,10 +36,14 @@ class OutboxRelay:
     def start(self) -> None:
         self._task = asyncio.create_task(self.run(), name="outbox-relay")
 
-    async def stop(self) -> None:
-        """Finish the batch in flight, then stop."""
+    def request_stop(self) -> None:
+        """Ask `run()` to return after the batch in flight (the supervisor waits for it)."""
         self._stopping = True
         self._wake.set()
+
+    async def stop(self) -> None:
+        """Finish the batch in flight, then stop."""
+        self.request_stop()
         if self._task:
             await self._task
 
