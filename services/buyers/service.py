@@ -1,7 +1,7 @@
 """Wiring of the buyers service: the feed projection (which hands each new
 record to the webhooks' queue), the webhook commands' handlers, the webhook
-dispatcher (woken by every commit of the projection and by every command)
-and the API. The buyers service reacts to no event with a command: its
+dispatcher (woken by every commit of the projection and by every command;
+a loop under the service's supervisor) and the API. The buyers service reacts to no event with a command: its
 projection keeps read models only, so it has no reactions."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from services.buyers import CONTEXT
 from services.buyers.api import docs, ops, router
 from services.buyers.handlers import Webhooks, handlers
 from services.buyers.projections import metadata, projections
-from services.buyers.webhooks import Dispatcher, enqueue
+from services.buyers.webhooks import Dispatcher, enqueue, parked_counts
 from services.buyers.webhooks import metadata as webhook_metadata
 from shared.service import Service
 from shared.settings import Settings
@@ -24,8 +24,11 @@ def create_service(settings: Settings | None = None) -> Service:
                   title="WeCare buyers service")
     svc.dispatcher = Dispatcher(svc.db, svc.settings)  # type: ignore[attr-defined]
     hooks.settings, hooks.wake = svc.settings, svc.dispatcher.wake  # type: ignore[attr-defined]
-    svc.on_start.append(svc.dispatcher.start)  # type: ignore[attr-defined]
-    svc.on_stop.append(svc.dispatcher.stop)  # type: ignore[attr-defined]
+    # the dispatcher's loop runs under the service's supervisor; its HTTP client lives as long as the service
+    svc.on_start.append(svc.dispatcher.open)  # type: ignore[attr-defined]
+    svc.run_in_background("webhook-dispatcher", svc.dispatcher.run)  # type: ignore[attr-defined]
+    svc.on_stop.append(svc.dispatcher.close)  # type: ignore[attr-defined]
+    svc.parked_counts.append(lambda: parked_counts(svc.db))
     for runner in svc.runners.values():
         runner.after_commit.append(svc.dispatcher.wake)  # type: ignore[attr-defined]
     return svc

@@ -40,6 +40,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     exists,
+    func,
     select,
     update,
 )
@@ -154,67 +155,105 @@ def backoff(attempt: int, base_s: float, max_s: float) -> float:
     return delay * (0.9 + 0.2 * random.random())  # noqa: S311 - jitter, not a secret
 
 
+def error_category(e: BaseException) -> str:
+    """A short category for a failed attempt's error: the delivery log's first word."""
+    if isinstance(e, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(e, httpx.ConnectError):
+        return "connect"
+    if isinstance(e, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return "invalid_url"
+    if isinstance(e, httpx.HTTPError):
+        return "transport"
+    return "internal"  # not the receiver's doing: a bug or a stored value the sender cannot use
+
+
 class Dispatcher:
     """Sends due deliveries: the head of each (endpoint, factory) queue, many
-    queues at once, one record per queue at a time."""
+    queues at once, one record per queue at a time. Each attempt is a task of
+    its own: a slow or failing receiver holds only its own queue, never the
+    next round of other endpoints' deliveries, and whatever goes wrong while
+    sending one delivery (any exception) is that delivery's failed attempt,
+    retried and parked as usual. The loop itself runs under the service's
+    supervisor (`run`)."""
 
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.feed = feed
         self.s = settings
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
+        self._inflight: dict[int, asyncio.Task[None]] = {}
         self.sent = 0
 
     def wake(self) -> None:
         self._wake.set()
 
-    def start(self) -> None:
+    def open(self) -> None:
         self._client = httpx.AsyncClient(timeout=self.s.webhook_timeout_s, follow_redirects=False,
                                          headers={"user-agent": "WeCare-Webhooks/1"})
-        self._task = asyncio.create_task(self._run(), name="webhook-dispatcher")
 
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+    async def close(self) -> None:
+        for t in list(self._inflight.values()):
+            t.cancel()
+        if self._inflight:
+            await asyncio.wait(list(self._inflight.values()))
         if self._client:
             await self._client.aclose()
+            self._client = None
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                due = await self._due()
-            except Exception as e:  # noqa: BLE001 - the database is away: try again soon
-                log.warning("webhooks.poll_failed", error=str(e) or type(e).__name__)
-                due = []
-            if due:
-                await asyncio.gather(*(self._send(d) for d in due))
-                continue
-            self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.s.webhook_poll_s)
-            except TimeoutError:
-                pass
+    async def run(self) -> None:
+        if self._client is None:
+            self.open()
+        try:
+            while True:
+                self._wake.clear()  # before the query: a wake while it runs is not lost
+                free = self.s.webhook_concurrency - len(self._inflight)
+                due: list[Any] = []
+                if free > 0:
+                    try:
+                        due = await self._due(free)
+                    except Exception as e:  # noqa: BLE001 - the database is away: try again soon
+                        log.warning("webhooks.poll_failed", error=str(e) or type(e).__name__)
+                for d in due:
+                    task = asyncio.create_task(self._attempt(d), name=f"webhook-{d.delivery_id}")
+                    self._inflight[d.delivery_id] = task
+                    task.add_done_callback(lambda _, i=d.delivery_id: self._done(i))
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.s.webhook_poll_s)
+                except TimeoutError:
+                    pass
+        finally:
+            for t in list(self._inflight.values()):
+                t.cancel()
 
-    async def _due(self) -> list[Any]:
+    def _done(self, delivery_id: int) -> None:
+        self._inflight.pop(delivery_id, None)
+        self._wake.set()  # a queue is free again: its next record may be due
+
+    async def _attempt(self, d: Any) -> None:
+        try:
+            await self._send(d)
+        except Exception as e:  # noqa: BLE001 - recording the attempt failed (database away): it is due again
+            log.warning("webhooks.attempt_not_recorded", delivery_id=d.delivery_id, endpoint_id=d.endpoint_id,
+                        buyer=d.buyer, error=str(e) or type(e).__name__)
+
+    async def _due(self, limit: int) -> list[Any]:
         d, e = deliveries, deliveries.alias("earlier")
         blocked = exists().where(and_(e.c.endpoint_id == d.c.endpoint_id, e.c.ordering_key == d.c.ordering_key,
                                       e.c.position < d.c.position, e.c.status != "delivered"))
         q = (select(d.c.delivery_id, d.c.endpoint_id, d.c.position, d.c.attempts, endpoints.c.url,
-                    self.feed.c.record, self.feed.c.ce_id)
+                    endpoints.c.buyer, self.feed.c.record, self.feed.c.ce_id)
              .join(endpoints, endpoints.c.endpoint_id == d.c.endpoint_id)
              .join(self.feed, self.feed.c.position == d.c.position)
              .where(d.c.status == "pending", d.c.next_attempt_at <= utcnow(), endpoints.c.active.is_(True), ~blocked)
-             .order_by(d.c.position).limit(self.s.webhook_concurrency))
+             .order_by(d.c.position).limit(limit))
+        if self._inflight:
+            q = q.where(d.c.delivery_id.notin_(list(self._inflight)))
         async with self.db.read() as conn:
             return list((await conn.execute(q)).all())
 
-    async def _send(self, d: Any) -> None:
+    async def _post(self, d: Any) -> httpx.Response:
         body = render(d).decode()
         at = utcnow()
         async with self.db.read() as conn:
@@ -222,17 +261,25 @@ class Dispatcher:
         headers = {"content-type": "application/cloudevents+json", "webhook-id": d.ce_id,
                    "webhook-timestamp": str(int(at.timestamp())),
                    "webhook-signature": signature(keys, d.ce_id, at, body)}
+        assert self._client is not None
+        return await self._client.post(d.url, content=body.encode(), headers=headers)
+
+    async def _send(self, d: Any) -> None:
+        at = utcnow()
         started = time.perf_counter()
         code: int | None = None
         error: str | None = None
         try:
-            assert self._client is not None
-            r = await self._client.post(d.url, content=body.encode(), headers=headers)
+            r = await self._post(d)
             code = r.status_code
             if not 200 <= code < 300:
                 error = f"HTTP {code}: {r.text[:200]}"
-        except httpx.HTTPError as e:
-            error = f"{type(e).__name__}: {e}"[:500] or type(e).__name__
+        except Exception as e:  # noqa: BLE001 - any failure of this delivery is its failed attempt
+            detail = str(e).strip().replace("\n", " ")[:300]
+            error = f"{error_category(e)}: {type(e).__name__}" + (f": {detail}" if detail else "")
+            if error.startswith("internal"):
+                log.error("webhooks.send_raised", delivery_id=d.delivery_id, endpoint_id=d.endpoint_id,
+                          buyer=d.buyer, error=error, exc_info=e)
         ms = int((time.perf_counter() - started) * 1000)
         n = d.attempts + 1
         values: dict[str, Any] = {"attempts": n, "last_status_code": code, "last_error": error}
@@ -241,8 +288,8 @@ class Dispatcher:
             self.sent += 1
         elif n >= self.s.webhook_max_attempts:
             values["status"] = "parked"
-            log.warning("webhooks.parked", delivery_id=d.delivery_id, endpoint_id=d.endpoint_id, attempts=n,
-                        error=error)
+            log.warning("webhooks.parked", tenant=d.buyer, buyer=d.buyer, delivery_id=d.delivery_id,
+                        endpoint_id=d.endpoint_id, position=d.position, record=d.ce_id, attempts=n, error=error)
         else:
             wait = backoff(n, self.s.webhook_backoff_base_s, self.s.webhook_backoff_max_s)
             values["next_attempt_at"] = utcnow() + timedelta(seconds=wait)
@@ -252,6 +299,15 @@ class Dispatcher:
             await conn.execute(update(deliveries).where(deliveries.c.delivery_id == d.delivery_id).values(**values))
             await conn.execute(attempts.insert().values(delivery_id=d.delivery_id, attempt=n, at=at,
                                                         status_code=code, error=error, duration_ms=ms))
+
+
+async def parked_counts(db: Database) -> dict[tuple[str, str], int]:
+    """{("webhook-dispatcher", buyer): parked deliveries}, for the metrics."""
+    q = (select(endpoints.c.buyer, func.count()).select_from(deliveries)
+         .join(endpoints, endpoints.c.endpoint_id == deliveries.c.endpoint_id)
+         .where(deliveries.c.status == "parked").group_by(endpoints.c.buyer))
+    async with db.read() as conn:
+        return {("webhook-dispatcher", buyer): n for buyer, n in (await conn.execute(q)).all()}
 
 
 async def redrive(db: Database, *, endpoint_id: str | None = None, delivery_id: int | None = None) -> int:
