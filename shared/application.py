@@ -21,12 +21,12 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.access import Principal
 from shared.aggregate import Aggregate, DomainError, NotFound
 from shared.contracts.envelope import Envelope, utcnow
+from shared.contracts.values import Input
 from shared.logging import current_correlation, get_logger, new_correlation_id
 from shared.store.eventstore import AppendResult, ConcurrencyError, EventStore
 
@@ -37,12 +37,10 @@ RETRY_ATTEMPTS = 8  # the conflict-retry policy: attempts of a command whose cli
 RETRY_BACKOFF_S = 0.002  # doubled on each attempt, with jitter
 
 
-class Command(BaseModel):
+class Command(Input):
     """A request to change state, named as a verb (ApprovePlan). Its fields
-    are the whole input; who asks, where and on which version is the
-    CommandContext's."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    are the whole input, in the bounded vocabulary (shared/contracts/values.py);
+    who asks, where and on which version is the CommandContext's."""
 
     # Retried on a conflict with another writer (when the client named no
     # version): for commands that add to a stream whatever its version.

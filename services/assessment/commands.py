@@ -5,15 +5,19 @@ the CommandContext's."""
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from shared.application import Command
 from shared.contracts.assessment import Demographics, Finding, PolicyAnswer
+from shared.contracts.values import Int, Strict
 
 IDENT = r"^[A-Za-z0-9_.-]+$"
 ID = 100  # the longest factory, assessment or response id
+MAX_QUESTIONS = 500  # answers in one survey response
+Answer = Annotated[str, Field(max_length=2000)]  # a question's code, a choice or a free text
+Choices = Annotated[list[Answer], Field(max_length=100)]  # of a multiple-choice question
 
 
 # -- factories ---------------------------------------------------------------------
@@ -61,7 +65,7 @@ class ScheduleAssessment(Command):
     factory_id: str = Field(min_length=1, max_length=ID)
     scheduled_date: date
     assessors: list[str] = Field(min_length=1, max_length=20)
-    survey_version: int = Field(1, ge=1)
+    survey_version: int = Field(1, ge=1, le=1000)
 
 
 class RecordSection(Command):
@@ -73,7 +77,7 @@ class RecordSection(Command):
 
 
 class RecordPolicies(RecordSection):
-    items: dict[str, PolicyAnswer]
+    items: dict[str, PolicyAnswer] = Field(max_length=100)
 
 
 class RecordDemographics(RecordSection):
@@ -84,15 +88,13 @@ class RecordFindings(RecordSection):
     findings: list[Finding] = Field(max_length=200)
 
 
-class SurveyResponse(BaseModel):
+class SurveyResponse(Strict):
     """One worker's anonymous answers, as captured (online or offline)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     response_id: str = Field(min_length=1, max_length=ID, pattern=IDENT,
                              description="made by the client, so that a resent response is recorded once")
     language: str = Field(min_length=2, max_length=5)
-    answers: dict[str, str | int | list[str]]
+    answers: dict[Answer, str | Int | Choices] = Field(max_length=MAX_QUESTIONS)
 
 
 class RecordSurveyResponse(SurveyResponse, Command):

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field
 
 from shared.application import Command
 from shared.contracts.delivery import AgeBand, Role, Sex
-from shared.contracts.planning import Milestone, PlannedActivity
+from shared.contracts.planning import MAX_ACTIVITIES, MAX_MILESTONES, Milestone, PlannedActivity
+from shared.contracts.values import MAX_INT, Strict
 
 IDENT = r"^[A-Za-z0-9_.:-]+$"
 
@@ -30,10 +31,8 @@ FieldTime = Annotated[datetime, AfterValidator(_field_year),
                       Field(description="local time in the country (no zone), or with an offset")]
 
 
-class Value(BaseModel):
+class Value(Strict):
     """A part of a command (a count, a person, a session in a batch)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Count(Value):
@@ -94,10 +93,10 @@ class ReceiveWorkPlan(Command):
     plan_id: str
     programme_id: str
     factory_id: str
-    revision: int
-    catalogue_version: int
-    activities: list[PlannedActivity]
-    milestones: list[Milestone]
+    revision: int = Field(ge=1, le=MAX_INT)
+    catalogue_version: int = Field(ge=1, le=MAX_INT)
+    activities: list[PlannedActivity] = Field(max_length=MAX_ACTIVITIES)
+    milestones: list[Milestone] = Field(max_length=MAX_MILESTONES)
 
 
 class ScheduleSession(OnPlan, SessionDetails):

@@ -7,19 +7,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.application import Command
 from shared.contracts.evaluation import Practice
+from shared.contracts.planning import MAX_KPIS
+from shared.contracts.values import Amount, Strict
 
 IDENT = r"^[A-Za-z0-9_.:-]+$"
 PLAN_ID = Field(min_length=1, max_length=200)
 Rate = Field(None, ge=0, le=100, description="a percentage, 0 to 100")
 
 
-class Workforce(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Workforce(Strict):
     retention_rate: float | None = Rate
     turnover_rate: float | None = Rate
     absenteeism_rate: float | None = Rate
@@ -41,7 +41,8 @@ class RecordEndline(Command):
     respondents: int = Field(ge=0, le=100_000, description="of the follow-up survey")
     worker_satisfaction: float | None = Rate
     parenting_confidence: float | None = Field(None, ge=1, le=5, description="mean on the survey's 1-5 scale")
-    kpis: dict[str, float] = Field(default_factory=dict, description="endline value of each KPI of the plan")
+    kpis: dict[str, Amount] = Field(default_factory=dict, max_length=MAX_KPIS,
+                                    description="endline value of each KPI of the plan")
     baseline_records: Workforce = Field(default_factory=Workforce,
                                         description="workforce figures of the baseline period, from the factory's "
                                                     "records, where the assessment did not measure them")
@@ -92,7 +93,7 @@ class AddAsset(Command):
     consented_by: str = Field(min_length=1, max_length=300, description="stored sealed, never published")
     minor: bool = False
     guardian: str | None = Field(None, max_length=300, description="required when the person is a minor")
-    scope: list[Literal["internal", "buyer_reports", "public"]] = Field(min_length=1)
+    scope: list[Literal["internal", "buyer_reports", "public"]] = Field(min_length=1, max_length=3)
     expires_on: date
 
 

@@ -5,13 +5,14 @@ the CommandContext's."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pydantic import Field
 
 from services.planning.domain.rules import KpiRequest
 from shared.application import Command
+from shared.contracts.assessment import MAX_INDICATORS, MAX_NEEDS, NeedArea
 from shared.contracts.planning import Milestone, PlannedActivity
+from shared.contracts.values import Amount
 
 IDENT = r"^[A-Za-z0-9_-]+$"  # no dots: plan and share ids join ids with one
 
@@ -67,5 +68,5 @@ class SuggestPlans(Command):
 
     factory_id: str
     assessment_id: str
-    needs_profile: list[dict[str, Any]]
-    indicators: dict[str, float]
+    needs_profile: list[NeedArea] = Field(max_length=MAX_NEEDS)
+    indicators: dict[str, Amount] = Field(max_length=MAX_INDICATORS)

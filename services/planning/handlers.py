@@ -206,8 +206,8 @@ async def suggest_plans(cmd: SuggestPlans, uow: UnitOfWork) -> int:
             assert isinstance(e, ProgrammeCreated)
             if env.country == uow.ctx.country and cmd.factory_id in e.factories:
                 terms = Terms(e.programme_id, env.country, e.starts_on, e.ends_on, e.credits_per_factory)
-                n += await _draft_suggested(tx, terms, cmd.factory_id, cmd.assessment_id, cmd.needs_profile,
-                                            cmd.indicators)
+                n += await _draft_suggested(tx, terms, cmd.factory_id, cmd.assessment_id,
+                                            [a.model_dump() for a in cmd.needs_profile], cmd.indicators)
     return n
 
 

@@ -5,11 +5,17 @@ The assessment service owns them; everyone else only reads them."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from shared.contracts.registry import DomainEvent, registry
+from shared.contracts.values import Strict
+
+MAX_PEOPLE = 1_000_000  # workers of one factory, as a factory's headcount is bounded
+Headcount = Annotated[int, Field(ge=0, le=MAX_PEOPLE)]
+MAX_NEEDS = 50  # need areas of a needs profile
+MAX_INDICATORS = 200  # indicators of a baseline
 
 CONTEXT = "assessment"
 event = registry.event
@@ -21,10 +27,6 @@ PolicyStatus = Literal["in_place", "partial", "missing"]
 Severity = Literal["none", "low", "medium", "high"]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class PolicyAnswer(Strict):
     status: PolicyStatus
     days: int | None = Field(None, ge=0, le=1000, description="days of paid leave (paid_maternity_leave only)")
@@ -34,13 +36,13 @@ class PolicyAnswer(Strict):
 class Demographics(Strict):
     """Headcount from the factory's records (counts, no personal data)."""
 
-    headcount: dict[Sex, dict[AgeBand, int]] = Field(
-        description="workers by sex and age band, e.g. {'female': {'18_24': 120, ...}, 'male': {...}}")
-    migrant_workers: int = Field(ge=0)
-    parent_workers: int = Field(ge=0)
-    left_behind_children: int = Field(ge=0, description="children of workers living apart from their parents")
-    maternity_leave_12m: int = Field(0, ge=0, description="women who took maternity leave in the last 12 months")
-    returned_after_maternity_12m: int = Field(0, ge=0, description="of those, women who came back to work")
+    headcount: dict[Sex, Annotated[dict[AgeBand, Headcount], Field(max_length=len(AGE_BANDS))]] = Field(
+        max_length=2, description="workers by sex and age band, e.g. {'female': {'18_24': 120, ...}, ...}")
+    migrant_workers: Headcount
+    parent_workers: Headcount
+    left_behind_children: Headcount = Field(description="children of workers living apart from their parents")
+    maternity_leave_12m: Headcount = Field(0, description="women who took maternity leave in the last 12 months")
+    returned_after_maternity_12m: Headcount = Field(0, description="of those, women who came back to work")
 
     @model_validator(mode="after")
     def _consistent(self) -> Demographics:
@@ -101,8 +103,8 @@ class NeedArea(Strict):
     area: str
     severity: Severity
     score: int = Field(ge=0, le=3)
-    evidence: list[str]
-    activities: list[str]
+    evidence: list[str] = Field(max_length=100)
+    activities: list[str] = Field(max_length=100)
 
 
 # -- events ------------------------------------------------------------------

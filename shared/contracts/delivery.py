@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.contracts.registry import DomainEvent, registry
+from shared.contracts.values import Strict
 
 CONTEXT = "delivery"
 event = registry.event
@@ -19,10 +20,6 @@ Role = Literal["manager", "supervisor", "worker", "parent_worker", "child"]
 Sex = Literal["female", "male"]
 AgeBand = Literal["under_16", "16_17", "18_24", "25_34", "35_44", "45_plus"]
 ROLES: tuple[str, ...] = ("manager", "supervisor", "worker", "parent_worker", "child")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ScheduledActivity(Strict):

@@ -7,11 +7,12 @@ consumer drops the asset)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.contracts.registry import DomainEvent, registry
+from shared.contracts.values import Amount, Strict, measured
 
 CONTEXT = "evaluation"
 event = registry.event
@@ -26,10 +27,6 @@ METRICS: dict[str, str] = {  # endline metrics: rates in % (0-100) unless the la
     "recruitment_cost_per_hire": "Recruitment cost per hire (USD)",
 }
 LOWER_IS_BETTER = frozenset({"turnover_rate", "absenteeism_rate", "recruitment_cost_per_hire"})
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Comparison(Strict):
@@ -62,16 +59,27 @@ class Consent(Strict):
     minor: bool
 
 
-@event(CONTEXT)
+@event(CONTEXT, version=2)
 class EndlineRecorded(DomainEvent):
     plan_id: str
     factory_id: str
     measured_on: date
     respondents: int  # of the follow-up survey
-    metrics: dict[str, float]
-    kpi_values: dict[str, float]
+    metrics: dict[str, Amount]
+    kpi_values: dict[str, Amount]
     # workforce figures the assessment did not measure, from the factory's records of the baseline period
-    baseline_records: dict[str, float] = Field(default_factory=dict)
+    baseline_records: dict[str, Amount] = Field(default_factory=dict)
+    # v2: values of an endline recorded before inputs were bounded that cannot be read
+    # (NaN or Infinity, stored as null): left out above, named here as field.key with the reason
+    refused: dict[str, str] = Field(default_factory=dict)
+
+
+@registry.upcaster(CONTEXT, "EndlineRecorded", from_version=1)
+def _endline_v1(p: dict[str, Any]) -> dict[str, Any]:
+    refused: dict[str, str] = {}
+    for f in ("metrics", "kpi_values", "baseline_records"):
+        p[f] = measured(p.get(f), f, refused)
+    return {**p, "refused": refused}
 
 
 @event(CONTEXT)

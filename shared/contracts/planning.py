@@ -5,22 +5,24 @@ KPIs with a baseline and a target), its approval, revisions and kick-off."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.contracts.registry import DomainEvent, registry
+from shared.contracts.values import Amount, Strict, refusal
+
+MAX_ACTIVITIES = 50  # activities in one plan
+MAX_MILESTONES = 100
+MAX_KPIS = 50
 
 CONTEXT = "planning"
 event = registry.event
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class PlannedActivity(Strict):
     activity: str = Field(min_length=1, max_length=100, description="activity code of the service menu")
-    cohort_size: int | None = Field(None, ge=1, description="participants, for activities with a cohort")
+    cohort_size: int | None = Field(None, ge=1, le=10_000, description="participants, for activities with a cohort")
     need: str | None = Field(None, max_length=100, description="the need area it answers")
 
 
@@ -32,8 +34,8 @@ class Milestone(Strict):
 
 class Kpi(Strict):
     indicator: str = Field(min_length=1, max_length=100)
-    baseline: float
-    target: float
+    baseline: Amount
+    target: Amount
     source: str = Field("assessment", max_length=100, description="where the baseline comes from")
 
 
@@ -45,6 +47,9 @@ class PlanContent(Strict):
     kpis: list[Kpi]
     credits_used: int
     catalogue_version: int
+    # v2 of the plan events: KPIs of a plan written before inputs were bounded whose baseline or
+    # target cannot be read (NaN or Infinity, stored as null): left out of `kpis`, named here
+    refused: dict[str, str] = Field(default_factory=dict)
 
 
 @event(CONTEXT)
@@ -67,7 +72,7 @@ class ProgrammeCreated(DomainEvent):
     country_value: int  # this country's factories
 
 
-@event(CONTEXT)
+@event(CONTEXT, version=2)
 class PlanDrafted(DomainEvent):
     """A factory's action plan was drafted: suggested from its needs profile,
     or written by the country team."""
@@ -83,7 +88,7 @@ class PlanDrafted(DomainEvent):
     explanation: list[str] = Field(default_factory=list)
 
 
-@event(CONTEXT)
+@event(CONTEXT, version=2)
 class PlanEdited(DomainEvent):
     """The country team changed a plan not yet approved."""
 
@@ -93,7 +98,7 @@ class PlanEdited(DomainEvent):
     note: str | None = None
 
 
-@event(CONTEXT)
+@event(CONTEXT, version=2)
 class PlanApproved(DomainEvent):
     """Factory management approved a revision of the plan: its activities,
     milestones and KPI targets are what delivery and evaluation work to."""
@@ -107,7 +112,7 @@ class PlanApproved(DomainEvent):
     approved_on: date
 
 
-@event(CONTEXT)
+@event(CONTEXT, version=2)
 class PlanRevised(DomainEvent):
     """An approved plan changed: a new revision that needs approval again."""
 
@@ -130,3 +135,22 @@ class KickOffHeld(DomainEvent):
     participants: int
     facilitators: list[str]
     note: str | None = None
+
+
+def _readable_kpis_v1(p: dict[str, Any]) -> dict[str, Any]:
+    """v1 -> v2 of the plan events: a KPI whose baseline or target cannot be
+    read leaves the plan's KPIs and is named in content.refused."""
+    content = dict(p["content"])
+    kept, refused = [], {}
+    for i, kpi in enumerate(content.get("kpis") or []):
+        why = {f: refusal(kpi.get(f)) for f in ("baseline", "target")}
+        for f, reason in why.items():
+            if reason:
+                refused[f"kpis.{kpi.get('indicator', i)}.{f}"] = reason
+        if not any(why.values()):
+            kept.append(kpi)
+    return {**p, "content": {**content, "kpis": kept, "refused": refused}}
+
+
+for _name in ("PlanDrafted", "PlanEdited", "PlanApproved", "PlanRevised"):
+    registry.upcaster(CONTEXT, _name, from_version=1)(_readable_kpis_v1)

@@ -19,7 +19,9 @@ def snake(name: str) -> str:
 class DomainEvent(BaseModel):
     """Base of every event. Subclasses are registered with @registry.event(context)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # no NaN or Infinity: stored as JSON they would come back as null, and the
+    # event would no longer load (shared/contracts/values.py)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     context: ClassVar[str]
     event_type: ClassVar[str]

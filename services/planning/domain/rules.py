@@ -16,10 +16,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.aggregate import DomainError
 from shared.contracts.planning import Kpi, Milestone, PlanContent, PlannedActivity
+from shared.contracts.values import Amount, Strict
 from shared.menu import Menu
 
 
@@ -34,14 +35,13 @@ class Terms:
     budget: int
 
 
-class KpiRequest(BaseModel):
+class KpiRequest(Strict):
     """A KPI as the country team writes it: the baseline comes from the
     factory's assessment unless given."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     indicator: str = Field(min_length=1, max_length=100)
-    target: float
-    baseline: float | None = None
+    target: Amount
+    baseline: Amount | None = None
 
 
 def _fail(message: str, field: str, rule: str, items: list[str]) -> DomainError:

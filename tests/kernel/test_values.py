@@ -1,0 +1,75 @@
+"""The bounded vocabulary (shared/contracts/values.py) holds for every
+command of the five services: every number and integer has a range, every
+string a length, every list and mapping a size; and its values are refused
+with the field named."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from shared.application import Command
+
+pytestmark = pytest.mark.unit
+
+
+def all_commands() -> list[type[Command]]:
+    import services.assessment.handlers as a
+    import services.buyers.handlers as b
+    import services.delivery.handlers as d
+    import services.evaluation.handlers as e
+    import services.planning.handlers as p
+
+    out: list[type[Command]] = []
+    for m in (a, d, e, p):
+        out += list(m.HANDLERS)
+    out += list(b.handlers(None))  # the buyers' handlers are bound to their webhooks
+    return sorted(set(out), key=lambda c: c.__name__)
+
+
+def unbounded(schema: dict[str, Any], defs: dict[str, Any], where: str, seen: set[str]) -> list[str]:
+    """The places in a JSON Schema where a value has no bound."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name in seen:
+            return []
+        return unbounded(defs[name], defs, where, seen | {name})
+    out: list[str] = []
+    for key in ("anyOf", "oneOf", "allOf"):
+        for sub in schema.get(key, []):
+            out += unbounded(sub, defs, where, seen)
+    t = schema.get("type")
+    if t in ("integer", "number"):
+        lo = schema.get("minimum", schema.get("exclusiveMinimum"))
+        hi = schema.get("maximum", schema.get("exclusiveMaximum"))
+        if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+            out.append(f"{where}: {t} without a range")
+    elif t == "string" and "enum" not in schema and "const" not in schema and "format" not in schema:
+        if "maxLength" not in schema:
+            out.append(f"{where}: string without maxLength")
+    elif t == "array":
+        if "maxItems" not in schema:
+            out.append(f"{where}: list without maxItems")
+        out += unbounded(schema.get("items", {}), defs, f"{where}[]", seen)
+    elif t == "object":
+        for name, sub in schema.get("properties", {}).items():
+            out += unbounded(sub, defs, f"{where}.{name}", seen)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            if "maxProperties" not in schema:
+                out.append(f"{where}: mapping without maxProperties")
+            out += unbounded(extra, defs, f"{where}{{}}", seen)
+            out += unbounded({"type": "string", **schema.get("propertyNames", {})}, defs, f"{where}{{key}}", seen)
+    return out
+
+
+def test_every_command_value_is_bounded() -> None:
+    problems: list[str] = []
+    commands = all_commands()
+    assert len(commands) > 30
+    for c in commands:
+        schema = c.model_json_schema()
+        problems += unbounded(schema, schema.get("$defs", {}), c.__name__, set())
+    assert not problems, "\n".join(problems)
