@@ -4,6 +4,7 @@ people (a JSON body that names the field and the rule, never a traceback)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import FastAPI, Request
@@ -82,7 +83,36 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+class TextInURL:
+    """Refuses a path or query holding NUL (%00) with 422 naming the
+    parameter, before routing: no store can keep it (PostgreSQL refuses it in
+    any text) and no id holds it. Bodies are the commands' (values.py)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            where = None
+            if "\x00" in scope.get("path", ""):
+                where = "path"
+            elif b"%00" in (qs := scope.get("query_string", b"")) or b"\x00" in qs:
+                where = next((k for k, v in parse_qsl(qs.decode("latin-1"), keep_blank_values=True)
+                              if "\x00" in k or "\x00" in v), "query")
+            if where is not None:
+                message = "must not contain the NUL character (U+0000)"
+                body = orjson.dumps(error_body("invalid_input", f"invalid input: {where}",
+                                               fields=[{"field": where, "message": message, "type": "string_nul"}]))
+                await send({"type": "http.response.start", "status": 422,
+                            "headers": [(b"content-type", b"application/json"),
+                                        (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
 def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20) -> None:
+    app.add_middleware(TextInURL)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
 
     @app.middleware("http")
