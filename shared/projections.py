@@ -153,8 +153,18 @@ class ProjectionRunner:
         task = asyncio.ensure_future(self.handle_batch(msgs, heartbeat_s=heartbeat_s))
         self._inflight.append(task)
         task.add_done_callback(self._inflight.remove)
+        task.add_done_callback(self._log_crash)
         while len(self._inflight) >= self.in_flight:
             await asyncio.wait([self._inflight[0]])
+
+    def _log_crash(self, task: asyncio.Future[None]) -> None:
+        """A batch whose handling raised past the runner's own handling (a bug):
+        its messages were not acked, so JetStream delivers them again after
+        ack_wait; the consumer goes on. Said once, here, not as an
+        unretrieved task exception at garbage collection."""
+        if not task.cancelled() and task.exception() is not None:
+            log.error("projection.batch_crashed", loop=f"projection:{self.name}", projection=self.name,
+                      error=str(task.exception()) or type(task.exception()).__name__, exc_info=task.exception())
 
     async def drain(self) -> None:
         """Wait for every submitted batch to be committed and acked."""
@@ -278,14 +288,12 @@ class ProjectionRunner:
                 err = "".join(traceback.format_exception_only(e)).strip()
                 n = _attempts(m)
                 if n >= self.max_attempts:
-                    log.error("projection.parked", projection=self.name, event_id=str(env.event_id),
-                              stream_id=env.stream_id, error=err, attempts=n)
                     out.parked.append(await self._park(conn, m, env, "error", err, n))
                     blocked.add(env.stream_id)
                     out.acks.append(m)
                 else:
-                    log.warning("projection.retry", projection=self.name, event_id=str(env.event_id),
-                                error=err, attempt=n)
+                    log.warning("projection.retry", projection=self.name, tenant=env.country,
+                                event_id=str(env.event_id), stream_id=env.stream_id, error=err, attempt=n)
                     held.add(env.stream_id)
                     out.naks.append((m, self._delay(n)))
                 continue
@@ -341,6 +349,12 @@ class ProjectionRunner:
             "attempts": attempts, "parked_at": utcnow(),
         }
         await upsert(conn, parked, row, keys=["projection", "event_id"])
+        # one line per parked record, naming its tenant (the country) and the record
+        parts = m.subject.split(".")
+        log.error("projection.parked", loop=f"projection:{self.name}", projection=self.name,
+                  tenant=env.country if env else (parts[1] if len(parts) > 2 else "?"), event_id=str(event_id),
+                  stream_id=row["stream_id"], stream_version=row["stream_version"], subject=m.subject,
+                  reason=reason, error=error[:1000], attempts=attempts)
         p = ParkedMessage(id=0, projection=self.name, event_id=str(event_id), stream_id=row["stream_id"],
                           stream_version=row["stream_version"], subject=m.subject, reason=reason, error=error,
                           attempts=attempts, parked_at=row["parked_at"].isoformat())

@@ -42,6 +42,7 @@ from shared.messaging.jetstream import (
     redacted,
     stream_name,
 )
+from shared.messaging.relay import LOOP as RELAY
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.replay import replay
 from shared.privacy import Vault
@@ -274,7 +275,7 @@ class Service:
                     await self.broker.stop()
                 await asyncio.sleep(min(0.2 * attempt, 2.0))
         self.relay._stopping = False  # noqa: SLF001 - a service started again after a stop
-        self.supervisor.start("outbox-relay", self.relay.run)
+        self.supervisor.start(RELAY, self.relay.run)
         self.messaging_ready.set()
         log.info("messaging.ready", consumers=len(self.consumers), countries=list(self.settings.countries))
 
@@ -283,7 +284,7 @@ class Service:
         broker's graceful timeout), publish what the relay holds, close."""
         await self.supervisor.stop("messaging-start")
         if self.messaging_ready.is_set():
-            await self.supervisor.stop("outbox-relay", request=self.relay.request_stop)
+            await self.supervisor.stop(RELAY, request=self.relay.request_stop)
             await self._drain_runners()  # commits and acks of batches handed over, while NATS is up
             await self.broker.stop()
         await self._drain_runners()
@@ -369,7 +370,7 @@ class Service:
             out: dict[tuple[str, str], int] = {}
             for name, subject in rows:
                 parts = subject.split(".")
-                key = (f"projection:{name}", parts[1] if len(parts) > 2 else "?")
+                key = (name if name == RELAY else f"projection:{name}", parts[1] if len(parts) > 2 else "?")
                 out[key] = out.get(key, 0) + 1
         return out
 
@@ -444,7 +445,7 @@ class Service:
             out = []
             for r in self.runners.values():
                 out += [p.__dict__ for p in await r.parked()]
-            return out
+            return out + await self.relay.parked()
 
         @ops.post("/parked/redrive")
         async def redrive(projection: str | None = Query(None)) -> dict[str, Any]:

@@ -2,19 +2,35 @@
 with Nats-Msg-Id = event id, and removes an outbox marker only after the
 server's PubAck. It survives NATS outages: whatever was not acknowledged is
 published again when NATS is back (JetStream drops the duplicates inside its
-window; consumers recognise the rest by their tracking records)."""
+window; consumers recognise the rest by their tracking records). An event
+the client refuses to publish whatever the connection (larger than the
+server's max_payload, a subject it cannot send) is parked with its reason and
+taken out of the outbox, so that it never holds up every country's events
+behind it. The relay runs under the service's supervisor."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import uuid
 from collections.abc import Callable
+from typing import Any
 
+from nats.errors import BadSubjectError, MaxPayloadError
 from nats.js import JetStreamContext
+from sqlalchemy import select
 
+from shared.contracts.envelope import Envelope, utcnow
 from shared.logging import get_logger
-from shared.store.eventstore import EventStore
+from shared.store.eventstore import EventStore, Outgoing
+from shared.store.schema import parked
+from shared.store.sql import upsert
 
 log = get_logger("relay")
+
+LOOP = "outbox-relay"  # its name under the supervisor, and the `projection` of the records it parks
+# what the client refuses for one message, whatever the connection: that record's fault, not NATS's
+RECORD_FAULTS = (MaxPayloadError, BadSubjectError, TypeError, ValueError)
 
 
 class OutboxRelay:
@@ -80,9 +96,22 @@ class OutboxRelay:
         try:
             while batch:
                 js = self._js()
-                futures = [await js.publish_async(o.subject, o.data, headers=o.headers) for o in batch]
+                refused = []
+                futures = []
+                for o in batch:
+                    try:
+                        futures.append(await js.publish_async(o.subject, o.data, headers=o.headers))
+                    except RECORD_FAULTS as e:  # park it: it would hold every tenant's events up for ever
+                        refused.append((o, e))
+                if refused:
+                    await self._park(refused)
+                    bad = {o.position for o, _ in refused}
+                    batch = [o for o in batch if o.position not in bad]
+                    if not batch:
+                        batch = await self.store.outgoing(refused[-1][0].position, self.batch)
+                        continue
                 following = (asyncio.ensure_future(self.store.outgoing(batch[-1].position, self.batch))
-                             if len(batch) == self.batch else None)
+                             if len(batch) + len(refused) == self.batch and batch else None)
                 await asyncio.wait(futures, timeout=self.ack_timeout_s)
                 done: list[int] = []
                 error: BaseException | None = None
@@ -108,3 +137,39 @@ class OutboxRelay:
             if marking is not None:
                 await marking
         return total
+
+    async def _park(self, refused: list[tuple[Outgoing, BaseException]]) -> None:
+        """Park events the client refuses to publish (a dead-letter row with the
+        reason, listed at /ops/parked, counted in /metrics, one log line naming
+        the country and the event), and take them out of the outbox. An
+        operator who has fixed the cause (e.g. raised max_payload) publishes
+        them again with /ops/relay/republish?from_position=<position>."""
+        async with self.store.db.write() as conn:
+            for o, e in refused:
+                error = f"position {o.position}: {type(e).__name__}: {str(e)[:500]}"
+                try:
+                    env = Envelope.from_wire(o.data)
+                    event_id, stream_id, version, country = env.event_id, env.stream_id, env.stream_version, \
+                        env.country
+                except Exception:  # noqa: BLE001 - not even readable: park it under an id made of its bytes
+                    event_id = uuid.uuid5(uuid.NAMESPACE_OID, hashlib.sha256(o.data).hexdigest())
+                    stream_id, version = "?", 0
+                    parts = o.subject.split(".")
+                    country = parts[1] if len(parts) > 2 else "?"
+                await upsert(conn, parked, {
+                    "projection": LOOP, "event_id": event_id, "stream_id": stream_id, "stream_version": version,
+                    "subject": o.subject[:300], "data": o.data[:100_000].decode("utf-8", "replace"),
+                    "reason": "unpublishable", "error": error, "attempts": 1, "parked_at": utcnow()},
+                    keys=["projection", "event_id"])
+                log.error("relay.parked", loop=LOOP, tenant=country, event_id=str(event_id), stream_id=stream_id,
+                          stream_version=version, position=o.position, subject=o.subject, reason="unpublishable",
+                          error=error)
+        await self.store.mark_published([o.position for o, _ in refused])
+
+    async def parked(self) -> list[dict[str, Any]]:
+        """The events this relay parked, as /ops/parked lists a projection's."""
+        async with self.store.db.read() as conn:
+            rows = await conn.execute(select(parked).where(parked.c.projection == LOOP).order_by(parked.c.id))
+            return [{"id": r.id, "projection": r.projection, "event_id": str(r.event_id), "stream_id": r.stream_id,
+                     "stream_version": r.stream_version, "subject": r.subject, "reason": r.reason, "error": r.error,
+                     "attempts": r.attempts, "parked_at": r.parked_at.isoformat()} for r in rows]
