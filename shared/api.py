@@ -5,10 +5,13 @@ version, idempotency key, correlation)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, TypeVar
+from datetime import date
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Header, HTTPException, Path, Query, Request
-from pydantic import Field, create_model
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
+from fastapi.dependencies.utils import get_flat_params
+from fastapi.routing import APIRoute
+from pydantic import BeforeValidator, Field, create_model
 
 from shared.application import Command, CommandContext
 from shared.auth import Principal, principal
@@ -16,6 +19,22 @@ from shared.countries import country as lookup_country
 from shared.logging import current_correlation
 
 C = TypeVar("C", bound=Command)
+
+# The largest integer a query, a path or a header may carry: the largest every JSON
+# reader keeps exact, and far above any count, offset, position or version here. A
+# larger one answers 422 naming the parameter (unbounded, 2**63 overflowed the
+# database's integer and answered 500).
+MAX_INT = 2**53 - 1
+
+
+def _iso_day(v: object) -> object:
+    """A day in a query is written YYYY-MM-DD (pydantic alone reads `0` as 1970-01-01)."""
+    if isinstance(v, str) and not (len(v) == 10 and v[4] == "-" and v[7] == "-"):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return v
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_day)]
 
 
 def caller(request: Request) -> Principal:
@@ -68,11 +87,15 @@ def expected_version(if_match: str | None = Header(None, description="the stream
                      ) -> int | None:
     if if_match is None:
         return None
+    from shared.aggregate import DomainError
+
     try:
-        return int(if_match.strip('"W/'))
+        version = int(if_match.strip('"W/'))
     except ValueError:
-        from shared.aggregate import DomainError
         raise DomainError("If-Match must be a stream version number", field="If-Match", rule="version") from None
+    if not 0 <= version <= MAX_INT:
+        raise DomainError(f"If-Match must be a stream version from 0 to {MAX_INT}", field="If-Match", rule="version")
+    return version
 
 
 def caller_context(request: Request, version: int | None = Depends(expected_version),
@@ -102,7 +125,7 @@ def body_of(command: type[C], *path: str) -> type[C]:
 class Page:
     """?limit=&offset= for list endpoints; answers {items, total, limit, offset}."""
 
-    def __init__(self, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> None:
+    def __init__(self, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT)) -> None:
         self.limit = limit
         self.offset = offset
 
@@ -136,3 +159,60 @@ def json_columns(row: dict, *keys: str) -> dict:
         v = row.get(k)
         row[k] = orjson.loads(v) if v else None
     return row
+
+
+# -- the errors a route answers, in its OpenAPI ---------------------------------------------
+# What shared/http.py answers for every refusal: {error, message, correlation_id, and
+# for invalid input the fields named}. Declared on every route (declare_errors), so a
+# client (and the fuzz test's status-code and schema checks) knows each answer.
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object", "title": "Error", "required": ["error", "message"],
+    "properties": {
+        "error": {"type": "string", "description": "invalid_input, rule_broken, not_found, conflict, forbidden..."},
+        "message": {"type": "string"},
+        "correlation_id": {"type": ["string", "null"], "description": "quote it when you report a problem"},
+        "field": {"type": "string", "description": "the field a rule or input names"},
+        "rule": {"type": "string"},
+        "fields": {"type": "array", "items": {"type": "object", "required": ["field"],
+                                              "properties": {"field": {"type": "string"}}}},
+    },
+}
+ERRORS: dict[int, str] = {
+    400: "The body is not JSON",
+    401: "No token, or not a valid one",
+    403: "The caller's role or scope does not allow it",
+    404: "No such object here (or not in the caller's scope), or a country not served",
+    409: "The object changed since the version the write is based on (If-Match)",
+    413: "The body is too large",
+    422: "Invalid input or a broken rule; the fields are named",
+}
+
+
+def answers(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route's errors that declare_errors cannot see (a 404 without a
+    path parameter, say)."""
+    return {code: {"description": ERRORS[code], "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+            for code in codes}
+
+
+def declare_errors(*routers: APIRouter) -> None:
+    """Declare on each route of the routers (call it once they hold their routes, before
+    the app includes them) the errors it can answer: 401 and 403 everywhere, 422 on a
+    route with any parameter, 404 with a path parameter, and on a write 409, 413 and
+    (with a body) 400. A route's own declaration wins."""
+    for router in routers:
+        for route in router.routes:
+            if not isinstance(route, APIRoute):
+                continue
+            codes = {401, 403}
+            if get_flat_params(route.dependant) or route.body_field is not None:
+                codes.add(422)
+            if route.param_convertors:
+                codes.add(404)
+            if route.methods & {"POST", "PUT", "PATCH", "DELETE"}:
+                codes |= {409, 413}
+                if route.body_field is not None:
+                    codes.add(400)
+            for code, response in answers(*sorted(codes)).items():
+                route.responses.setdefault(code, response)

@@ -24,7 +24,16 @@ from services.assessment.commands import (
 from services.assessment.domain.survey import instrument
 from services.assessment.projections import assessments, factories, factory_indicators
 from shared.aggregate import NotFound
-from shared.api import Page, body_of, command_context, json_columns, one_in_country, served_country
+from shared.api import (
+    IsoDate,
+    Page,
+    body_of,
+    command_context,
+    declare_errors,
+    json_columns,
+    one_in_country,
+    served_country,
+)
 from shared.application import CommandContext
 
 router = APIRouter(prefix="/{country}", tags=["assessment"])
@@ -180,7 +189,7 @@ async def get_assessment(request: Request, assessment_id: str, country: str = De
 
 @router.get("/worklist")
 async def worklist(request: Request, country: str = Depends(served_country),
-                   today: date | None = Query(None, description="defaults to the current date"),
+                   today: IsoDate | None = Query(None, description="YYYY-MM-DD; defaults to the current date"),
                    horizon_days: int = Query(14, ge=0, le=365)) -> dict:
     """Assessments not yet completed: overdue (scheduled before today) and due
     (within the horizon)."""
@@ -240,3 +249,6 @@ survey_router = APIRouter(tags=["assessment"])
 @survey_router.get("/survey-instruments/{version}")
 async def get_instrument(version: int, lang: str = Query("en", description="en, zh, bn, vi or tr")) -> dict:
     return instrument(version).render(lang)
+
+
+declare_errors(router, survey_router)

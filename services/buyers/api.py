@@ -18,7 +18,7 @@ from services.buyers.handlers import known_types
 from services.buyers.projections import feed, render
 from services.buyers.webhooks import attempts, deliveries, endpoint_out, endpoint_row, endpoints, redrive
 from shared.aggregate import DomainError, NotFound
-from shared.api import body_of, buyer_scope, caller, caller_context, scope_countries
+from shared.api import MAX_INT, body_of, buyer_scope, caller, caller_context, declare_errors, scope_countries
 from shared.application import CommandContext
 from shared.auth import BUYER_WRITES, admin_only
 from shared.contracts.feed import TYPES, schemas, sequence
@@ -43,8 +43,8 @@ def _cursor(after: str | None) -> int:
     except ValueError:
         raise DomainError("after must be a record's sequence, e.g. 0000000000000042", field="after",
                           rule="cursor") from None
-    if n < 0:
-        raise DomainError("after must not be negative", field="after", rule="cursor")
+    if not 0 <= n <= MAX_INT:
+        raise DomainError(f"after must be a sequence from 0 to {MAX_INT}", field="after", rule="cursor")
     return n
 
 
@@ -120,7 +120,11 @@ def _filename(buyer: str, ext: str) -> str:
     return f"wecare-portfolio-{safe}.{ext}"
 
 
-@router.get("/exports/portfolio.{fmt}")
+@router.get("/exports/portfolio.{fmt}", response_class=StreamingResponse, responses={200: {
+    "description": "One row per factory", "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
+                                                                                         "format": "binary"}}}}})
 async def export_portfolio(request: Request, buyer: str, fmt: Literal["csv", "xlsx"]) -> StreamingResponse:
     """Every factory of the buyer's programmes with its figures, one row each,
     streamed (no size limit)."""
@@ -183,7 +187,8 @@ async def disable_endpoint(request: Request, buyer: str, endpoint_id: str,
 @router.get("/webhooks/{endpoint_id}/deliveries", dependencies=[Depends(manages_buyer)])
 async def delivery_log(request: Request, buyer: str, endpoint_id: str,
                        status: Literal["pending", "delivered", "parked"] | None = None,
-                       limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                       limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_INT)
+                       ) -> dict[str, Any]:
     """Every delivery to the endpoint, in feed order, with its attempts."""
     async with _service(request).db.read() as conn:
         await endpoint_row(conn, buyer, endpoint_id)
@@ -224,9 +229,12 @@ async def parked_deliveries(request: Request, limit: int = Query(100, ge=1, le=1
 
 @ops.post("/redrive")
 async def redrive_parked(request: Request, endpoint_id: str | None = None,
-                         delivery_id: int | None = Query(None, ge=1)) -> dict[str, int]:
+                         delivery_id: int | None = Query(None, ge=1, le=MAX_INT)) -> dict[str, int]:
     """Parked deliveries go again (all, an endpoint's, or one), in order."""
     svc = _service(request)
     n = await redrive(svc.db, endpoint_id=endpoint_id, delivery_id=delivery_id)
     svc.dispatcher.wake()
     return {"redriven": n}
+
+
+declare_errors(router, docs, ops)

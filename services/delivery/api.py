@@ -27,7 +27,7 @@ from services.delivery.commands import (
 from services.delivery.domain.delivery import Delivery
 from services.delivery.projections import cases, facilities, facility_months, sessions, trainers, work_plans
 from shared.aggregate import NotFound
-from shared.api import Page, body_of, command_context, json_columns, served_country
+from shared.api import Page, body_of, command_context, declare_errors, json_columns, served_country
 from shared.application import CommandContext
 from shared.contracts.delivery import reached
 
@@ -322,3 +322,6 @@ async def list_facilities(request: Request, country: str = Depends(served_countr
     for r in case_rows:
         by_category[r.category] = by_category.get(r.category, 0) + 1
     return {"country": country, "facilities": rows, "consulting_cases": by_category}
+
+
+declare_errors(router)

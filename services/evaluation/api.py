@@ -27,7 +27,7 @@ from services.evaluation.handlers import read_baseline
 from services.evaluation.impact import load_rows, portfolio
 from services.evaluation.projections import assets, factories, journey
 from shared.aggregate import NotFound
-from shared.api import body_of, buyer_scope, command_context, scope_countries, served_country
+from shared.api import body_of, buyer_scope, command_context, declare_errors, scope_countries, served_country
 from shared.application import CommandContext
 
 router = APIRouter(prefix="/{country}", tags=["evaluation"])
@@ -179,6 +179,9 @@ async def factory_impact(request: Request, factory_id: str, country: str = Depen
 
 
 Format = Literal["html", "pdf", "csv", "json"]
+REPORT_TYPES = {200: {"description": "The report in the format asked", "content": {
+    "text/html": {"schema": {"type": "string"}}, "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+    "text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}}}
 
 
 async def _render(request: Request, data: dict[str, Any], fmt: str, *, title: str, subtitle: str,
@@ -198,7 +201,7 @@ async def _render(request: Request, data: dict[str, Any], fmt: str, *, title: st
                     headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
 
 
-@router.get("/reports/factories/{factory_id}.{fmt}")
+@router.get("/reports/factories/{factory_id}.{fmt}", response_class=Response, responses=REPORT_TYPES)
 async def factory_report(request: Request, factory_id: str, fmt: Format, country: str = Depends(served_country)
                          ) -> Response:
     """A factory's impact report: HTML, PDF, CSV or JSON."""
@@ -219,10 +222,13 @@ async def buyer_impact(request: Request, buyer: str) -> dict:
     return {"buyer": buyer, **out}
 
 
-@buyers_router.get("/report.{fmt}")
+@buyers_router.get("/report.{fmt}", response_class=Response, responses=REPORT_TYPES)
 async def buyer_report(request: Request, buyer: str, fmt: Format) -> Response:
     data = await buyer_impact(request, buyer)
     fids = sorted({f["factory_id"] for f in data["factories"]})
     return await _render(request, data, fmt, title=f"WeCare portfolio report: {buyer}",
                          subtitle=f"{len(fids)} factories", factory_ids=fids, country=None,
                          name=f"wecare-portfolio-{buyer.replace(' ', '-').lower()}")
+
+
+declare_errors(router, buyers_router)

@@ -23,7 +23,17 @@ from services.planning.domain.programme import Programme
 from services.planning.domain.suggest import suggest
 from services.planning.projections import baselines, plan_activities, plans, programmes
 from shared.aggregate import NotFound
-from shared.api import Page, body_of, command_context, json_columns, one_in_country, served_country
+from shared.api import (
+    MAX_INT,
+    Page,
+    answers,
+    body_of,
+    command_context,
+    declare_errors,
+    json_columns,
+    one_in_country,
+    served_country,
+)
 from shared.application import CommandContext, load
 from shared.menu import UnknownMenuVersion, menu, versions
 
@@ -43,8 +53,8 @@ def _service(request: Request):  # noqa: ANN202
 # -- catalogue and prices ------------------------------------------------------------
 
 
-@catalogue_router.get("/catalogue")
-async def catalogue(version: int | None = Query(None, ge=1)) -> dict:
+@catalogue_router.get("/catalogue", responses=answers(404))
+async def catalogue(version: int | None = Query(None, ge=1, le=MAX_INT)) -> dict:
     """The service menu (the current version unless asked), with every version there is."""
     try:
         m = menu(version)
@@ -60,7 +70,8 @@ async def price_list(factories: int | None = Query(None, ge=1, le=10_000, descri
 
 
 @router.get("/catalogue")
-async def country_catalogue(country: str = Depends(served_country), version: int | None = Query(None, ge=1)) -> dict:
+async def country_catalogue(country: str = Depends(served_country),
+                            version: int | None = Query(None, ge=1, le=MAX_INT)) -> dict:
     """The activities offered in this country."""
     out = await catalogue(version)
     out["activities"] = [a for a in out["activities"] if a["countries"] is None or country in a["countries"]]
@@ -228,3 +239,6 @@ async def contract_value(request: Request, country: str = Depends(served_country
             .order_by(programmes.c.buyer))).all()
     return {"country": country, "buyers": [
         {"buyer": r[0], "currency": r[1], "programmes": r[2], "value": int(r[3] or 0)} for r in rows]}
+
+
+declare_errors(router, catalogue_router)
