@@ -9,7 +9,7 @@ VENV   := .venv
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup browser demo test test-fast test-unit bench lint clean
+.PHONY: setup browser demo test test-fast test-unit fuzz bench lint clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -40,6 +40,13 @@ test-fast: setup
 # The handlers' rule tests alone: no nats-server, no PostgreSQL, under a minute.
 test-unit: setup
 	$(VENV)/bin/pytest -q -m unit
+
+# Schemathesis deep: every operation of the five services (GET and /ops included), positive and
+# negative data, all phases (the coverage phase's boundary values too), stateful runs along the
+# inferred links; prints operations covered, examples run and the failures by check and operation.
+# `make test` runs the same with a small budget (tests/fuzz/test_fuzz_api.py).
+fuzz: setup
+	WECARE_FUZZ_EXAMPLES=$${WECARE_FUZZ_EXAMPLES:-200} $(VENV)/bin/python -m tests.fuzz.run
 
 bench: setup
 	$(VENV)/bin/python -m benchmarks.kernel
