@@ -467,8 +467,9 @@ class Service:
 
         app.include_router(ops)
 
-        @app.get("/metrics", tags=["operations"], dependencies=[Depends(admin_only)],
-                 response_class=Response)
+        @app.get("/metrics", tags=["operations"], dependencies=[Depends(admin_only)], response_class=Response,
+                 responses={200: {"description": "Prometheus text exposition format",
+                                  "content": {"text/plain": {"schema": {"type": "string"}}}}})
         async def metrics() -> Response:
             """Prometheus text format. Admin-only, as /ops: its labels name buyers."""
             return Response(await self.metrics_text(), media_type=CONTENT_TYPE_LATEST)
