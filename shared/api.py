@@ -151,6 +151,18 @@ async def one_in_country(db, table, key, ident: str, country: str, what: str) ->
     return dict(row._mapping)
 
 
+def attachment(stem: str, ext: str) -> str:
+    """A Content-Disposition for a download named after anything (a buyer's name in any
+    script): HTTP writes headers in Latin-1, so the plain filename keeps ASCII letters and
+    digits, and filename* (RFC 6266) carries the name in UTF-8."""
+    from urllib.parse import quote
+
+    safe = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in stem.lower())
+    safe = "-".join(filter(None, safe.split("-"))) or "download"
+    full = "-".join(stem.lower().split()) or "download"
+    return f"attachment; filename=\"{safe}.{ext}\"; filename*=UTF-8''{quote(full, safe='')}.{ext}"
+
+
 def json_columns(row: dict, *keys: str) -> dict:
     """Decode a read-model row's JSON text columns in place (empty or NULL: None)."""
     import orjson

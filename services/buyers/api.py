@@ -18,7 +18,16 @@ from services.buyers.handlers import known_types
 from services.buyers.projections import feed, render
 from services.buyers.webhooks import attempts, deliveries, endpoint_out, endpoint_row, endpoints, redrive
 from shared.aggregate import DomainError, NotFound
-from shared.api import MAX_INT, body_of, buyer_scope, caller, caller_context, declare_errors, scope_countries
+from shared.api import (
+    MAX_INT,
+    attachment,
+    body_of,
+    buyer_scope,
+    caller,
+    caller_context,
+    declare_errors,
+    scope_countries,
+)
 from shared.application import CommandContext
 from shared.auth import BUYER_WRITES, admin_only
 from shared.contracts.feed import TYPES, schemas, sequence
@@ -115,11 +124,6 @@ async def portfolio_figures(request: Request, buyer: str) -> dict[str, Any]:
         {"key": k, "label": f.label, "unit": f.unit, "value": values.get(k)} for k, f in FIGURES.items()]}
 
 
-def _filename(buyer: str, ext: str) -> str:
-    safe = "".join(ch if ch.isalnum() else "-" for ch in buyer.lower()).strip("-") or "buyer"
-    return f"wecare-portfolio-{safe}.{ext}"
-
-
 @router.get("/exports/portfolio.{fmt}", response_class=StreamingResponse, responses={200: {
     "description": "One row per factory", "content": {
         "text/csv": {"schema": {"type": "string"}},
@@ -134,7 +138,7 @@ async def export_portfolio(request: Request, buyer: str, fmt: Literal["csv", "xl
     else:
         body, media = xlsx_stream(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return StreamingResponse(body, media_type=media, headers={
-        "content-disposition": f'attachment; filename="{_filename(buyer, fmt)}"'})
+        "content-disposition": attachment(f"wecare-portfolio-{buyer}", fmt)})
 
 
 # -- webhook endpoints ------------------------------------------------------------------------

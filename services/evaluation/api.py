@@ -27,7 +27,15 @@ from services.evaluation.handlers import read_baseline
 from services.evaluation.impact import load_rows, portfolio
 from services.evaluation.projections import assets, factories, journey
 from shared.aggregate import NotFound
-from shared.api import body_of, buyer_scope, command_context, declare_errors, scope_countries, served_country
+from shared.api import (
+    attachment,
+    body_of,
+    buyer_scope,
+    command_context,
+    declare_errors,
+    scope_countries,
+    served_country,
+)
 from shared.application import CommandContext
 
 router = APIRouter(prefix="/{country}", tags=["evaluation"])
@@ -190,7 +198,7 @@ async def _render(request: Request, data: dict[str, Any], fmt: str, *, title: st
         return JSONResponse(jsonable_encoder(data))
     if fmt == "csv":
         return Response(reports.csv_text(data), media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+                        headers={"Content-Disposition": attachment(name, "csv")})
     plan_ids = [f["plan_id"] for f in data["factories"]]
     page = reports.html(data, title=title, subtitle=subtitle, names=await _names(request),
                         journey=await _journey(request, factory_ids, country),
@@ -198,7 +206,7 @@ async def _render(request: Request, data: dict[str, Any], fmt: str, *, title: st
     if fmt == "html":
         return HTMLResponse(page)
     return Response(reports.pdf(page), media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+                    headers={"Content-Disposition": attachment(name, "pdf")})
 
 
 @router.get("/reports/factories/{factory_id}.{fmt}", response_class=Response, responses=REPORT_TYPES)

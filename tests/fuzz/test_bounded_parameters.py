@@ -79,3 +79,23 @@ async def test_a_day_in_a_query_is_written_as_a_day(services) -> None:  # noqa: 
     c = await services("assessment")
     assert (await c.get("/bd/worklist?today=0")).status_code == 422  # pydantic alone read 0 as 1970-01-01
     assert (await c.get("/bd/worklist?today=2026-12-03")).json()["today"] == "2026-12-03"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+async def test_an_export_for_a_buyer_named_in_any_script_is_no_error(services, fmt) -> None:  # noqa: ANN001
+    # the fuzz run: a Devanagari buyer's name went into the Content-Disposition header,
+    # which HTTP writes in Latin-1, and the export answered 500
+    c = await services("buyers")
+    r = await c.get(f"/buyers/पन्ह पन्ह إلا بسم/exports/portfolio.{fmt}")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-disposition"].isascii()
+    assert "filename=" in r.headers["content-disposition"]
+
+
+def test_a_download_name_is_latin_1_and_keeps_the_name_in_utf_8() -> None:
+    from shared.api import attachment
+
+    header = attachment('wecare-Fa"b; x\r\nऑ', "pdf")
+    header.encode("latin-1")
+    assert header.startswith('attachment; filename="wecare-fa-b-x.pdf"; filename*=UTF-8\'\'')
+    assert "\r" not in header and "\n" not in header and header.count('"') == 2
