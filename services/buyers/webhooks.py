@@ -14,7 +14,11 @@ and the dispatcher that makes them.
   feed order; while one waits for a retry or is parked, the later ones of that
   factory wait behind it, and other factories' records flow on.
 - Every attempt is logged (status, error, duration), for the buyer's
-  delivery log."""
+  delivery log. What a receiver answers or an exception says is stored only
+  as a short printable excerpt (`excerpt`): raw text (a NUL, which PostgreSQL
+  refuses, control characters, broken UTF-8, a megabyte of HTML) could make
+  the attempt unrecordable. Should recording fail anyway, that delivery is
+  held back in memory for a backoff interval: it is never resent in a loop."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ import base64
 import random
 import secrets
 import time
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -168,6 +173,20 @@ def error_category(e: BaseException) -> str:
     return "internal"  # not the receiver's doing: a bug or a stored value the sender cannot use
 
 
+def excerpt(text: str | bytes, limit: int = 200) -> str:
+    """A short excerpt of text someone else made (a receiver's answer, an
+    exception's message) that can always be stored and shown: valid UTF-8
+    (undecodable bytes and lone surrogates replaced), NFC, every control or
+    format character (NUL, ESC, bidi overrides...) and run of white space made
+    one space, at most `limit` characters."""
+    if isinstance(text, bytes):
+        text = text[:limit * 4].decode("utf-8", "replace")
+    else:
+        text = text[:limit * 4].encode("utf-8", "replace").decode("utf-8")
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in unicodedata.normalize("NFC", text))
+    return " ".join(text.split())[:limit]
+
+
 class Dispatcher:
     """Sends due deliveries: the head of each (endpoint, factory) queue, many
     queues at once, one record per queue at a time. Each attempt is a task of
@@ -184,6 +203,8 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._client: httpx.AsyncClient | None = None
         self._inflight: dict[int, asyncio.Task[None]] = {}
+        # delivery_id -> (monotonic time before which it is not sent, attempts in a row not recorded)
+        self._held: dict[int, tuple[float, int]] = {}
         self.sent = 0
 
     def wake(self) -> None:
@@ -234,9 +255,16 @@ class Dispatcher:
     async def _attempt(self, d: Any) -> None:
         try:
             await self._send(d)
-        except Exception as e:  # noqa: BLE001 - recording the attempt failed (database away): it is due again
-            log.warning("webhooks.attempt_not_recorded", delivery_id=d.delivery_id, endpoint_id=d.endpoint_id,
-                        buyer=d.buyer, error=str(e) or type(e).__name__)
+        except Exception as e:  # noqa: BLE001 - recording the attempt failed: it stays due in the database,
+            # so hold it back here for a backoff interval, or it would be sent again at once, for ever
+            _, failures = self._held.get(d.delivery_id, (0.0, 0))
+            wait = backoff(failures + 1, self.s.webhook_backoff_base_s, self.s.webhook_backoff_max_s)
+            self._held[d.delivery_id] = (time.monotonic() + wait, failures + 1)
+            log.warning("webhooks.attempt_not_recorded", tenant=d.buyer, delivery_id=d.delivery_id,
+                        endpoint_id=d.endpoint_id, buyer=d.buyer, error=excerpt(str(e) or type(e).__name__, 300),
+                        retry_in_s=round(wait, 2))
+        else:
+            self._held.pop(d.delivery_id, None)
 
     async def _due(self, limit: int) -> list[Any]:
         d, e = deliveries, deliveries.alias("earlier")
@@ -248,8 +276,12 @@ class Dispatcher:
              .join(self.feed, self.feed.c.position == d.c.position)
              .where(d.c.status == "pending", d.c.next_attempt_at <= utcnow(), endpoints.c.active.is_(True), ~blocked)
              .order_by(d.c.position).limit(limit))
-        if self._inflight:
-            q = q.where(d.c.delivery_id.notin_(list(self._inflight)))
+        now = time.monotonic()
+        for i in [i for i, (until, _) in self._held.items() if until + self.s.webhook_backoff_max_s < now]:
+            del self._held[i]  # long past: a later failure to record starts its backoff afresh
+        skip = list(self._inflight) + [i for i, (until, _) in self._held.items() if until > now]
+        if skip:
+            q = q.where(d.c.delivery_id.notin_(skip))
         async with self.db.read() as conn:
             return list((await conn.execute(q)).all())
 
@@ -273,9 +305,10 @@ class Dispatcher:
             r = await self._post(d)
             code = r.status_code
             if not 200 <= code < 300:
-                error = f"HTTP {code}: {r.text[:200]}"
+                body = excerpt(r.content)  # the receiver's own words: any bytes, any length
+                error = f"HTTP {code}: {body}" if body else f"HTTP {code}"
         except Exception as e:  # noqa: BLE001 - any failure of this delivery is its failed attempt
-            detail = str(e).strip().replace("\n", " ")[:300]
+            detail = excerpt(str(e), 300)
             error = f"{error_category(e)}: {type(e).__name__}" + (f": {detail}" if detail else "")
             if error.startswith("internal"):
                 log.error("webhooks.send_raised", delivery_id=d.delivery_id, endpoint_id=d.endpoint_id,

@@ -1,0 +1,148 @@
+"""The dispatcher against what a receiver or a buyer's setup can throw at it,
+tested on the Dispatcher alone (no services): a receiver's answer the database
+cannot store, an attempt that cannot be recorded at all, and one endpoint whose
+many queues hang while another buyer waits for its one record."""
+
+from __future__ import annotations
+
+import asyncio
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from services.buyers import webhooks as W
+from services.buyers.projections import feed
+from services.buyers.projections import metadata as feed_metadata
+from shared.contracts.envelope import utcnow
+from shared.settings import Settings
+from shared.store.database import Database
+from tests.conftest import eventually
+
+
+async def _queue(db: Database, queues: dict[str, int]) -> None:
+    """One endpoint per entry (buyer = endpoint id), with that many factories' queues of one record each."""
+    await db.create_all(feed_metadata, W.metadata)
+    pos = 0
+    async with db.write() as conn:
+        for ep, n in queues.items():
+            await conn.execute(W.endpoints.insert().values(endpoint_id=ep, buyer=ep, url=f"http://r/{ep}",
+                                                           types="[]", active=True, created_at=utcnow(),
+                                                           created_by="x"))
+            await conn.execute(W.secrets_.insert().values(endpoint_id=ep, created_at=utcnow(),
+                                                          secret=W.new_secret()))
+            for i in range(n):
+                pos += 1
+                await conn.execute(feed.insert().values(position=pos, buyer=ep, ce_id=f"{ep}-{i}", type="t",
+                                                        country="bd", factory_id=f"f{i}", programme_id="p",
+                                                        record='{"id":"x"}'))
+                await conn.execute(W.deliveries.insert().values(endpoint_id=ep, position=pos, ordering_key=f"bd/f{i}",
+                                                                status="pending", attempts=0,
+                                                                next_attempt_at=utcnow()))
+
+
+def _dispatcher(db: Database, tmp_path: Any, handler: Callable, **settings: Any) -> W.Dispatcher:
+    d = W.Dispatcher(db, Settings(service="buyers", data_dir=str(tmp_path), **settings))
+    d._client = httpx.AsyncClient(transport=httpx.MockTransport(handler))  # noqa: SLF001
+    return d
+
+
+async def _stop(d: W.Dispatcher, task: asyncio.Task) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await d.close()
+
+
+@pytest.mark.unit
+def test_an_excerpt_is_short_printable_valid_text() -> None:
+    raw = b"oops\x00\x01\x1b[31m red \xff\xfe half" + "\u202e\ud800".encode("utf-8", "surrogatepass") + b"x" * 5000
+    for text in (raw, raw.decode("utf-8", "surrogateescape"), "caf\u0065\u0301\r\n\tend"):
+        out = W.excerpt(text)
+        assert len(out) <= 200 and out == out.strip()
+        assert not any(unicodedata.category(ch)[0] == "C" for ch in out)
+        out.encode("utf-8")  # no lone surrogate left
+    assert W.excerpt(b"oops\x00  \x00end") == "oops end"
+    assert W.excerpt("caf\u0065\u0301\r\n\tend") == "caf\u00e9 end"
+
+
+BODIES = [b"oops\x00 and then \x00", "\x1b[31mno\u202e ".encode() + b"\xff\xfe" + b"y" * 100_000]
+
+
+@pytest.mark.parametrize("body", BODIES, ids=["nul", "control-bidi-bad-utf8-100k"])
+async def test_a_receiver_answer_the_database_cannot_store_is_recorded_as_a_short_excerpt(
+        pg_database: str, tmp_path: Any, body: bytes) -> None:
+    """A receiver answering 500 with a NUL in its body: PostgreSQL refuses the
+    text, the attempt went unrecorded, and the delivery was sent again at once,
+    for ever (81 POSTs in 2 s). Now its excerpt is stored: three attempts, parked."""
+    db = Database(pg_database)
+    await _queue(db, {"e1": 1})
+    posts = 0
+
+    def handler(_: httpx.Request) -> httpx.Response:
+        nonlocal posts
+        posts += 1
+        return httpx.Response(500, content=body)
+
+    d = _dispatcher(db, tmp_path, handler, webhook_max_attempts=3, webhook_backoff_base_s=0.05,
+                    webhook_poll_s=0.1)
+    task = asyncio.create_task(d.run())
+
+    async def parked() -> Any:
+        async with db.read() as conn:
+            row = (await conn.execute(W.deliveries.select())).one()
+        return row if row.status == "parked" else None
+
+    try:
+        row = await eventually(parked, timeout=5)
+    finally:
+        await _stop(d, task)
+        async with db.read() as conn:
+            logged = (await conn.execute(W.attempts.select())).all()
+        await db.dispose()
+    assert posts == row.attempts == 3 and len(logged) == 3
+    assert row.last_error.startswith("HTTP 500: ") and len(row.last_error) <= 220
+    assert "\x00" not in row.last_error and not any(unicodedata.category(ch)[0] == "C" for ch in row.last_error)
+    assert all(a.error == row.last_error for a in logged)
+
+
+async def test_an_attempt_that_cannot_be_recorded_is_held_back_not_resent_at_once(tmp_path: Any) -> None:
+    """Whatever makes recording an attempt fail (the database away, a value it
+    refuses), the delivery stays due in the database; the dispatcher holds it
+    back for a backoff interval instead of sending it again in a loop."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/b.db")
+    await _queue(db, {"e1": 1, "e2": 1})
+    posts: dict[str, int] = {"e1": 0, "e2": 0}
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        posts[req.url.path.strip("/")] += 1
+        return httpx.Response(500, content=b"no")
+
+    d = _dispatcher(db, tmp_path, handler, webhook_backoff_base_s=0.6, webhook_poll_s=0.05)
+    real_write = db.write
+
+    def failing_write() -> Any:
+        raise RuntimeError("the database refuses this attempt")
+
+    db.write = failing_write  # type: ignore[method-assign]
+    task = asyncio.create_task(d.run())
+    try:
+        await eventually(lambda: all(posts.values()), timeout=5, interval=0.01)
+        await asyncio.sleep(0.3)  # within the first hold (0.54 s at least): one POST each
+        assert posts == {"e1": 1, "e2": 1}, posts
+        await asyncio.sleep(1.0)  # held 0.6 s, then 1.2 s: at most one more each
+        assert 1 <= posts["e1"] <= 2 and 1 <= posts["e2"] <= 2, posts
+        db.write = real_write  # type: ignore[method-assign]
+        n = dict(posts)
+
+        async def recorded() -> bool:
+            async with db.read() as conn:
+                return all(r.attempts == 1 for r in (await conn.execute(W.deliveries.select())).all())
+
+        await eventually(recorded, timeout=5)  # when recording works again, the held ones go and are recorded
+        assert all(posts[k] == n[k] + 1 for k in posts), (n, posts)
+        assert not d._held  # noqa: SLF001
+    finally:
+        await _stop(d, task)
+        await db.dispose()
