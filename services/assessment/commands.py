@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 
 from shared.application import Command
 from shared.contracts.assessment import Demographics, Finding, PolicyAnswer
-from shared.contracts.values import Int, Strict
+from shared.contracts.values import Code, Int, Name, Strict
 
 IDENT = r"^[A-Za-z0-9_.-]+$"
 ID = 100  # the longest factory, assessment or response id
@@ -29,7 +29,7 @@ class RegisterFactory(Command):
     supplier: str = Field(min_length=1, max_length=300)
     region: str = Field(min_length=1, max_length=200)
     sector: str = Field(min_length=1, max_length=100, examples=["garment", "toys"])
-    buyers: list[str] = Field(min_length=1, max_length=50)
+    buyers: list[Name] = Field(min_length=1, max_length=50)
     headcount: int = Field(ge=0, le=1_000_000)
 
     @field_validator("buyers")
@@ -48,7 +48,7 @@ class UpdateFactory(Command):
     supplier: str | None = Field(None, min_length=1, max_length=300)
     region: str | None = Field(None, min_length=1, max_length=200)
     sector: str | None = Field(None, min_length=1, max_length=100)
-    buyers: list[str] | None = Field(None, min_length=1, max_length=50)
+    buyers: list[Name] | None = Field(None, min_length=1, max_length=50)
     headcount: int | None = Field(None, ge=0, le=1_000_000)
 
 
@@ -64,7 +64,7 @@ class ScheduleAssessment(Command):
     assessment_id: str = Field(min_length=1, max_length=ID, pattern=IDENT)
     factory_id: str = Field(min_length=1, max_length=ID)
     scheduled_date: date
-    assessors: list[str] = Field(min_length=1, max_length=20)
+    assessors: list[Name] = Field(min_length=1, max_length=20)
     survey_version: int = Field(1, ge=1, le=1000)
 
 
@@ -77,7 +77,7 @@ class RecordSection(Command):
 
 
 class RecordPolicies(RecordSection):
-    items: dict[str, PolicyAnswer] = Field(max_length=100)
+    items: dict[Code, PolicyAnswer] = Field(max_length=100)
 
 
 class RecordDemographics(RecordSection):
@@ -94,7 +94,7 @@ class SurveyResponse(Strict):
     response_id: str = Field(min_length=1, max_length=ID, pattern=IDENT,
                              description="made by the client, so that a resent response is recorded once")
     language: str = Field(min_length=2, max_length=5)
-    answers: dict[Answer, str | Int | Choices] = Field(max_length=MAX_QUESTIONS)
+    answers: dict[Answer, Answer | Int | Choices] = Field(max_length=MAX_QUESTIONS)
 
 
 class RecordSurveyResponse(SurveyResponse, Command):

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field
 
 from shared.application import Command
+from shared.contracts.values import Code, Name
 
 
 class RegisterWebhook(Command):
@@ -21,9 +22,9 @@ class RegisterWebhook(Command):
 
     buyer_writes = True
 
-    buyer: str
+    buyer: Name
     url: str = Field(min_length=8, max_length=2000, description="where records are POSTed (https)")
-    types: list[str] = Field(default_factory=list, max_length=50, description="record types; empty: all")
+    types: list[Code] = Field(default_factory=list, max_length=50, description="record types; empty: all")
     description: str | None = Field(None, max_length=300)
     start: Literal["now", "beginning"] = Field("now", description="deliver records from now, or the whole feed")
 
@@ -33,8 +34,8 @@ class RotateWebhookSecret(Command):
 
     buyer_writes = True
 
-    buyer: str
-    endpoint_id: str
+    buyer: Name
+    endpoint_id: str = Field(min_length=1, max_length=40)
     grace_s: int | None = Field(None, ge=0, le=30 * 86400,
                                 description="how long the old secret still signs (default: the service's setting)")
 
@@ -44,5 +45,5 @@ class DisableWebhook(Command):
 
     buyer_writes = True
 
-    buyer: str
-    endpoint_id: str
+    buyer: Name
+    endpoint_id: str = Field(min_length=1, max_length=40)

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Field
 from shared.application import Command
 from shared.contracts.delivery import AgeBand, Role, Sex
 from shared.contracts.planning import MAX_ACTIVITIES, MAX_MILESTONES, Milestone, PlannedActivity
-from shared.contracts.values import MAX_INT, Strict
+from shared.contracts.values import MAX_INT, Code, Name, PlanId, Strict
 
 IDENT = r"^[A-Za-z0-9_.:-]+$"
 
@@ -53,7 +53,7 @@ class Attendance(Value):
     delivered_at: FieldTime
     counts: list[Count] = Field(default_factory=list, max_length=200, description="people without an id")
     participants: list[Person] = Field(default_factory=list, max_length=2000, description="people with an id")
-    trainers: list[str] | None = Field(None, max_length=20, description="who delivered it, if not as scheduled")
+    trainers: list[Name] | None = Field(None, max_length=20, description="who delivered it, if not as scheduled")
 
 
 class SessionDetails(Value):
@@ -62,7 +62,7 @@ class SessionDetails(Value):
     local_start: FieldTime
     venue: str | None = Field(None, max_length=300)
     online: bool = False
-    trainers: list[str] = Field(min_length=1, max_length=20)
+    trainers: list[Name] = Field(min_length=1, max_length=20)
     capacity: int = Field(ge=1, le=10_000)
     expected_participants: int = Field(ge=0, le=10_000)
 
@@ -83,16 +83,16 @@ class OnPlan(Command):
     these commands take the shared conflict-retry policy."""
 
     retry_on_conflict = True
-    plan_id: str  # from the path: looked up, not made (an unknown one is not found)
+    plan_id: PlanId  # from the path: looked up, not made (an unknown one is not found)
 
 
 class ReceiveWorkPlan(Command):
     """An approved plan revision becomes (or updates) the factory's work plan
     (a reaction's command)."""
 
-    plan_id: str
-    programme_id: str
-    factory_id: str
+    plan_id: PlanId
+    programme_id: Code
+    factory_id: Code
     revision: int = Field(ge=1, le=MAX_INT)
     catalogue_version: int = Field(ge=1, le=MAX_INT)
     activities: list[PlannedActivity] = Field(max_length=MAX_ACTIVITIES)
@@ -104,20 +104,20 @@ class ScheduleSession(OnPlan, SessionDetails):
 
 
 class RescheduleSession(OnPlan):
-    session_id: str
+    session_id: Code
     local_start: FieldTime
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class CancelSession(OnPlan):
-    session_id: str
+    session_id: Code
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class RecordAttendance(OnPlan, Attendance):
     """The session took place: who came."""
 
-    session_id: str
+    session_id: Code
 
 
 class RecordFieldBatch(OnPlan):
@@ -127,7 +127,7 @@ class RecordFieldBatch(OnPlan):
 
 
 class CompleteActivity(OnPlan):
-    activity: str
+    activity: Code
     completed_on: date
 
 
@@ -144,8 +144,8 @@ class OpenFacility(OnPlan):
 
 
 class RecordFacilityMonth(OnPlan):
-    facility_id: str
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-07"])
+    facility_id: Code
+    month: str = Field(max_length=7, pattern=r"^\d{4}-\d{2}$", examples=["2026-07"])
     days_open: int = Field(ge=0, le=31)
     children_served: int = Field(ge=0, le=100_000)
 

@@ -12,10 +12,9 @@ from pydantic import Field
 from shared.application import Command
 from shared.contracts.evaluation import Practice
 from shared.contracts.planning import MAX_KPIS
-from shared.contracts.values import Amount, Strict
+from shared.contracts.values import Amount, Code, PlanId, Strict
 
 IDENT = r"^[A-Za-z0-9_.:-]+$"
-PLAN_ID = Field(min_length=1, max_length=200)
 Rate = Field(None, ge=0, le=100, description="a percentage, 0 to 100")
 
 
@@ -31,7 +30,7 @@ class RecordEndline(Command):
     """The endline of a factory's cycle: the follow-up survey and the
     workforce figures, against the factory's baseline."""
 
-    plan_id: str = PLAN_ID
+    plan_id: PlanId
     retention_rate: float | None = Rate
     turnover_rate: float | None = Rate
     absenteeism_rate: float | None = Rate
@@ -41,7 +40,7 @@ class RecordEndline(Command):
     respondents: int = Field(ge=0, le=100_000, description="of the follow-up survey")
     worker_satisfaction: float | None = Rate
     parenting_confidence: float | None = Field(None, ge=1, le=5, description="mean on the survey's 1-5 scale")
-    kpis: dict[str, Amount] = Field(default_factory=dict, max_length=MAX_KPIS,
+    kpis: dict[Code, Amount] = Field(default_factory=dict, max_length=MAX_KPIS,
                                     description="endline value of each KPI of the plan")
     baseline_records: Workforce = Field(default_factory=Workforce,
                                         description="workforce figures of the baseline period, from the factory's "
@@ -54,20 +53,20 @@ class RecordEndline(Command):
 
 
 class EvaluateImpact(Command):
-    plan_id: str = PLAN_ID
+    plan_id: PlanId
 
 
 class AgreeSustainabilityPlan(Command):
     """The closing workshop's sustainability plan: the practices the factory keeps."""
 
-    plan_id: str = PLAN_ID
+    plan_id: PlanId
     workshop_on: date
     participants: int = Field(ge=1, le=10_000)
     practices: list[Practice] = Field(min_length=1, max_length=50)
 
 
 class RecordFollowUp(Command):
-    plan_id: str = PLAN_ID
+    plan_id: PlanId
     practice: str = Field(min_length=1, max_length=300)
     checked_on: date
     status: Literal["continued", "partly", "stopped"]
@@ -75,7 +74,7 @@ class RecordFollowUp(Command):
 
 
 class CloseCycle(Command):
-    plan_id: str = PLAN_ID
+    plan_id: PlanId
     closed_on: date
 
 
@@ -83,7 +82,7 @@ class AddAsset(Command):
     """A story, photo or video of the communications package, with its consent."""
 
     asset_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
-    plan_id: str = PLAN_ID
+    plan_id: PlanId
     kind: Literal["story", "photo", "video"]
     title: str = Field(min_length=1, max_length=300, description="no names here: they go in the caption")
     uri: str = Field(min_length=1, max_length=1000)

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from shared.contracts.registry import DomainEvent, registry
-from shared.contracts.values import Strict
+from shared.contracts.values import Code, Strict
 
 MAX_PEOPLE = 1_000_000  # workers of one factory, as a factory's headcount is bounded
 Headcount = Annotated[int, Field(ge=0, le=MAX_PEOPLE)]
@@ -71,7 +71,7 @@ class Demographics(Strict):
 
 
 class Finding(Strict):
-    area: str = Field(description="a need area of the service menu, e.g. childcare")
+    area: Code = Field(description="a need area of the service menu, e.g. childcare")
     text: str = Field(min_length=1, max_length=4000)
     priority: Literal["low", "medium", "high"] = "medium"
 
@@ -100,11 +100,11 @@ class DemographicsSummary(Strict):
 
 
 class NeedArea(Strict):
-    area: str
+    area: Code
     severity: Severity
     score: int = Field(ge=0, le=3)
-    evidence: list[str] = Field(max_length=100)
-    activities: list[str] = Field(max_length=100)
+    evidence: list[Annotated[str, Field(max_length=1000)]] = Field(max_length=100)
+    activities: list[Code] = Field(max_length=100)
 
 
 # -- events ------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field
 
 from shared.contracts.registry import DomainEvent, registry
-from shared.contracts.values import Amount, Strict, refusal
+from shared.contracts.values import Amount, Code, Strict, refusal
 
 MAX_ACTIVITIES = 50  # activities in one plan
 MAX_MILESTONES = 100
@@ -29,7 +29,7 @@ class PlannedActivity(Strict):
 class Milestone(Strict):
     name: str = Field(min_length=1, max_length=300)
     due: date
-    activities: list[str] = Field(default_factory=list, max_length=50)
+    activities: list[Code] = Field(default_factory=list, max_length=50)
 
 
 class Kpi(Strict):

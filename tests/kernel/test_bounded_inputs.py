@@ -11,7 +11,6 @@ import importlib
 import unicodedata
 from collections.abc import AsyncIterator
 
-import httpx
 import orjson
 import pytest
 
@@ -67,7 +66,7 @@ CASES = {
     "2**63": ("assessment", "/bd/factories", orjson.dumps(FACTORY).decode().replace("800", str(2**63)),
               "headcount"),
     "2**63 in a survey answer": ("assessment", "/bd/assessments/a1/survey-responses",
-                                 '{"response_id": "r1", "language": "bn", "answers": {"q1": %d}}' % 2**63,
+                                 '{"response_id": "r1", "language": "bn", "answers": {"q1": ' + str(2**63) + '}}',
                                  "answers.q1"),
     "lone surrogate in a list of names": ("assessment", "/bd/factories",
                                           orjson.dumps(FACTORY).decode().replace("Otto Group", "Otto \\ud800"),
@@ -80,6 +79,13 @@ CASES = {
     "NUL in a survey answer's key": ("assessment", "/bd/assessments/a1/survey-responses",
                                      '{"response_id": "r1", "language": "bn", "answers": {"q\\u0000": "yes"}}',
                                      "answers"),
+    "a name NFC makes longer than its bound": ("assessment", "/bd/factories",
+                                               orjson.dumps({**FACTORY, "name": "\ufb2c" * 300}).decode(), "name"),
+    "two spellings of one key": ("assessment", "/bd/assessments/a1/survey-responses",
+                                 '{"response_id": "r1", "language": "bn", '
+                                 '"answers": {"e\\u0301": "1", "\\u00e9": "2"}}', "answers"),
+    "a buyer's name past its column": ("buyers", "/buyers/" + "B" * 400 + "/webhooks",
+                                       '{"url": "https://example.org/hook"}', "buyer"),
     "1 MB list item": ("assessment", "/bd/factories", orjson.dumps({**FACTORY, "buyers": ["Otto", MB]}).decode(),
                        "buyers.1"),
     "1 MB list item (planning)": ("planning", "/bd/plans/p.f1/kick-off",

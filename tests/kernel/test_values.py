@@ -1,7 +1,7 @@
 """The bounded vocabulary (shared/contracts/values.py) holds for every
 command of the five services: every number and integer has a range, every
-string a length, every list and mapping a size; and its values are refused
-with the field named."""
+string a length of its own (an id, a name, a text: the default cap is only a
+net), every list and mapping a size."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 
 from shared.application import Command
+from shared.contracts.values import MAX_TEXT
 
 pytestmark = pytest.mark.unit
+
+FREE_TEXT = {"details"}  # the fields that may be longer than MAX_TEXT, each with its own bound
 
 
 def all_commands() -> list[type[Command]]:
@@ -47,8 +50,8 @@ def unbounded(schema: dict[str, Any], defs: dict[str, Any], where: str, seen: se
         if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
             out.append(f"{where}: {t} without a range")
     elif t == "string" and "enum" not in schema and "const" not in schema and "format" not in schema:
-        if "maxLength" not in schema:
-            out.append(f"{where}: string without maxLength")
+        if schema.get("maxLength", MAX_TEXT) >= MAX_TEXT and where.rsplit(".", 1)[-1] not in FREE_TEXT:
+            out.append(f"{where}: string without a bound of its own (an id, a name, a text?)")
     elif t == "array":
         if "maxItems" not in schema:
             out.append(f"{where}: list without maxItems")
