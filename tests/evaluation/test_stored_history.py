@@ -30,8 +30,8 @@ V1_ENDLINE = {"plan_id": "otto.F1", "factory_id": "F1", "measured_on": "2027-02-
               "kpi_values": {"share_parents_reached": None}, "baseline_records": {"retention_rate": 79.0}}
 
 
-async def _store_v1(app: Scenario, stream_id: str, version: int, event_type: str, payload: dict) -> None:
-    async with app.db.write(appending=True) as conn:
+async def _store_v1(scenario: Scenario, stream_id: str, version: int, event_type: str, payload: dict) -> None:
+    async with scenario.db.write(appending=True) as conn:
         await conn.execute(insert(events).values(
             event_id=uuid.uuid4(), stream_id=stream_id, stream_version=version, event_type=event_type,
             schema_version=1, country="bd", occurred_at=utcnow(), recorded_at=utcnow(), correlation_id="c",
@@ -67,3 +67,14 @@ def test_a_plan_whose_kpi_target_was_nan_reads_without_that_kpi():
     assert isinstance(e, PlanApproved) and e.approved_on == date(2026, 3, 10)
     assert [k.indicator for k in e.content.kpis] == ["share_parents_reached"]
     assert e.content.refused == {"kpis.retention_rate.target": "not a finite number (NaN or Infinity, stored as null)"}
+
+
+def test_a_target_a_hair_from_its_baseline_evaluates_without_a_share():
+    """Accepted amounts (baseline 0, target 1e-300, endline 1e12) made the share
+    of the way infinite, and every evaluation of the plan failed."""
+    from services.evaluation.domain.evaluation import kpi_results
+
+    [r] = kpi_results([{"indicator": "k", "baseline": 0.0, "target": 1e-300}], {"k": 1e12})
+    assert r.endline == 1e12 and r.achievement is None and r.achieved is None
+    [r] = kpi_results([{"indicator": "k", "baseline": 0.1, "target": 0.5}], {"k": 0.55})
+    assert r.achievement == 1.125 and r.achieved is True

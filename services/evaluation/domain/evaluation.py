@@ -10,6 +10,7 @@ achievement."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -101,9 +102,11 @@ def kpi_results(targets: list[dict], values: dict[str, float]) -> list[KpiResult
                                  achievement=None, achieved=None))
             continue
         span = target - base
-        achievement = round((end - base) / span, 4) if span else (1.0 if end == target else 0.0)
+        achievement: float | None = round((end - base) / span, 4) if span else (1.0 if end == target else 0.0)
+        if not math.isfinite(achievement):  # a target a hair from its baseline: no share of the way is meaningful
+            achievement = None
         out.append(KpiResult(indicator=k["indicator"], baseline=base, target=target, endline=end,
-                             achievement=achievement, achieved=achievement >= 1.0))
+                             achievement=achievement, achieved=None if achievement is None else achievement >= 1.0))
     return out
 
 
