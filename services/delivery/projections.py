@@ -27,6 +27,7 @@ from shared.contracts.delivery import (
     WorkPlanReceived,
 )
 from shared.contracts.envelope import Envelope
+from shared.contracts.values import PLAN_ID
 from shared.projections import Projection, on
 from shared.projections import json_text as dumps
 from shared.store.sql import upsert
@@ -35,7 +36,7 @@ metadata = MetaData()
 
 work_plans = Table(
     "work_plans", metadata,
-    Column("plan_id", String(200), primary_key=True),
+    Column("plan_id", String(PLAN_ID), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
     Column("programme_id", String(100), nullable=False, index=True),
     Column("factory_id", String(100), nullable=False, index=True),
@@ -49,7 +50,7 @@ work_plans = Table(
 
 sessions = Table(
     "sessions", metadata,
-    Column("plan_id", String(200), primary_key=True),
+    Column("plan_id", String(PLAN_ID), primary_key=True),
     Column("session_id", String(100), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
     Column("factory_id", String(100), nullable=False, index=True),
@@ -74,7 +75,7 @@ sessions = Table(
 
 trainers = Table(
     "trainers", metadata,
-    Column("plan_id", String(200), primary_key=True),
+    Column("plan_id", String(PLAN_ID), primary_key=True),
     Column("trainer_id", String(100), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
     Column("factory_id", String(100), nullable=False),
@@ -84,7 +85,7 @@ trainers = Table(
 
 facilities = Table(
     "facilities", metadata,
-    Column("plan_id", String(200), primary_key=True),
+    Column("plan_id", String(PLAN_ID), primary_key=True),
     Column("facility_id", String(100), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
     Column("factory_id", String(100), nullable=False),
@@ -95,7 +96,7 @@ facilities = Table(
 
 facility_months = Table(
     "facility_months", metadata,
-    Column("plan_id", String(200), primary_key=True),
+    Column("plan_id", String(PLAN_ID), primary_key=True),
     Column("facility_id", String(100), primary_key=True),
     Column("month", String(7), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
@@ -105,7 +106,7 @@ facility_months = Table(
 
 cases = Table(
     "consulting_cases", metadata,
-    Column("plan_id", String(200), primary_key=True),
+    Column("plan_id", String(PLAN_ID), primary_key=True),
     Column("case_id", String(100), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
     Column("factory_id", String(100), nullable=False),

@@ -37,6 +37,7 @@ from shared.contracts.evaluation import (
     SustainabilityPlanAgreed,
 )
 from shared.contracts.planning import KickOffHeld, PlanApproved, ProgrammeCreated
+from shared.contracts.values import PLAN_ID
 from shared.privacy import is_sealed
 from shared.projections import Projection, on
 from shared.projections import json_text as dumps
@@ -77,7 +78,7 @@ programmes = Table(
 
 plans = Table(
     "eval_plans", metadata,
-    Column("plan_id", String(200), primary_key=True),
+    Column("plan_id", String(PLAN_ID), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
     Column("programme_id", String(100), nullable=False),
     Column("factory_id", String(100), nullable=False, index=True),
@@ -91,7 +92,7 @@ plans = Table(
 
 sessions = Table(
     "eval_sessions", metadata,
-    Column("plan_id", String(200), primary_key=True),
+    Column("plan_id", String(PLAN_ID), primary_key=True),
     Column("session_id", String(100), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
     Column("factory_id", String(100), nullable=False, index=True),
@@ -108,7 +109,7 @@ sessions = Table(
 
 results = Table(
     "eval_results", metadata,
-    Column("plan_id", String(200), primary_key=True),
+    Column("plan_id", String(PLAN_ID), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
     Column("factory_id", String(100), nullable=False, index=True),
     Column("programme_id", String(100)),
@@ -129,7 +130,7 @@ assets = Table(
     "eval_assets", metadata,
     Column("asset_id", String(100), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
-    Column("plan_id", String(200), nullable=False, index=True),
+    Column("plan_id", String(PLAN_ID), nullable=False, index=True),
     Column("factory_id", String(100), nullable=False),
     Column("kind", String(10), nullable=False),
     Column("title", String(300), nullable=False),

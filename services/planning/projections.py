@@ -27,6 +27,7 @@ from shared.contracts.planning import (
     PlanRevised,
     ProgrammeCreated,
 )
+from shared.contracts.values import PLAN_ID
 from shared.menu import menu
 from shared.projections import Projection, on
 from shared.projections import json_text as dumps
@@ -73,7 +74,7 @@ programmes = Table(
 
 plans = Table(
     "plans", metadata,
-    Column("plan_id", String(200), primary_key=True),
+    Column("plan_id", String(PLAN_ID), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
     Column("programme_id", String(100), nullable=False, index=True),
     Column("factory_id", String(100), nullable=False),
@@ -92,7 +93,7 @@ plans = Table(
 
 plan_activities = Table(
     "plan_activities", metadata,
-    Column("plan_id", String(200), primary_key=True),
+    Column("plan_id", String(PLAN_ID), primary_key=True),
     Column("activity", String(100), primary_key=True),
     Column("country", String(8), nullable=False, index=True),
     Column("credits", Integer, nullable=False),

@@ -273,11 +273,21 @@ def _sqlite_setup(engine: AsyncEngine, *, writer: bool, synchronous: str) -> Non
 
 
 def _add_new_columns(sync_conn: Any, md: MetaData) -> None:
-    """ALTER TABLE ... ADD COLUMN for each nullable column of `md` a table lacks."""
+    """ALTER TABLE ... ADD COLUMN for each nullable column of `md` a table
+    lacks, and a wider VARCHAR where a newer version allows longer text
+    (PostgreSQL; SQLite does not hold lengths). Both are changes of the
+    catalogue only: no row is rewritten."""
     found = inspect(sync_conn)
     for table in md.sorted_tables:
-        have = {c["name"] for c in found.get_columns(table.name)}
+        columns = {c["name"]: c for c in found.get_columns(table.name)}
+        have = set(columns)
         for column in table.columns:
+            old = getattr(columns.get(column.name, {}).get("type"), "length", None)
+            new = getattr(column.type, "length", None)
+            if old is not None and new is not None and new > old and sync_conn.dialect.name == "postgresql":
+                q = sync_conn.dialect.identifier_preparer
+                sync_conn.execute(text(f"ALTER TABLE {q.format_table(table)} ALTER COLUMN {q.quote(column.name)} "
+                                       f"TYPE {column.type.compile(dialect=sync_conn.dialect)}"))
             if column.name not in have:
                 if not column.nullable or column.primary_key:
                     raise RuntimeError(f"{table.name}.{column.name} is new and required: it needs a migration")

@@ -21,6 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+# a stream id: a prefix and an id; the longest id is a plan's, programme.factory (201)
+STREAM_ID = 300
+
 # BIGINT on PostgreSQL, INTEGER PRIMARY KEY (the rowid) on SQLite
 PositionType = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -52,7 +55,7 @@ events = Table(
     kernel_metadata,
     Column("position", PositionType, primary_key=True, autoincrement=True),
     Column("event_id", Uuid(), nullable=False, unique=True),
-    Column("stream_id", String(200), nullable=False),
+    Column("stream_id", String(STREAM_ID), nullable=False),
     Column("stream_version", Integer, nullable=False),
     Column("previous_version", Integer),  # of the stream's previous published event (see Envelope)
     Column("event_type", String(100), nullable=False),
@@ -81,7 +84,7 @@ commands = Table(
     "commands",
     kernel_metadata,
     Column("idempotency_key", String(200), primary_key=True),
-    Column("stream_id", String(200), nullable=False),
+    Column("stream_id", String(STREAM_ID), nullable=False),
     Column("result", Text, nullable=False),
     Column("fingerprint", String(64)),  # of what the command asked for: the same key with another body is refused
     Column("recorded_at", UTCDateTime(), nullable=False),
@@ -93,7 +96,7 @@ tracking = Table(
     "tracking",
     kernel_metadata,
     Column("projection", String(100), nullable=False),
-    Column("stream_id", String(200), nullable=False),
+    Column("stream_id", String(STREAM_ID), nullable=False),
     Column("stream_version", Integer, nullable=False),
     Column("event_id", Uuid(), nullable=False),
     PrimaryKeyConstraint("projection", "stream_id", name="pk_tracking"),
@@ -107,7 +110,7 @@ parked = Table(
     Column("id", PositionType, primary_key=True, autoincrement=True),
     Column("projection", String(100), nullable=False),
     Column("event_id", Uuid(), nullable=False),
-    Column("stream_id", String(200), nullable=False),
+    Column("stream_id", String(STREAM_ID), nullable=False),
     Column("stream_version", Integer, nullable=False),
     Column("subject", String(300), nullable=False),
     Column("data", Text, nullable=False),

@@ -38,3 +38,25 @@ async def test_new_nullable_columns_are_added_to_an_existing_database(db_url):
             await db.create_all(extra)
     finally:
         await db.dispose()
+
+
+async def test_a_stream_id_as_long_as_a_plan_needs_fits_after_the_upgrade(pg_database):
+    """A plan's stream id is plan-<programme>.<factory>: with both ids at their
+    100 characters it is 206 long, and the stream_id columns held 200, so on
+    PostgreSQL the plan's first append answered 500. The upgrade widens them in
+    place (a catalogue change), keeping what is stored."""
+    db = Database(pg_database)
+    try:
+        await db.create_all()
+        async with db.write() as conn:  # the columns as the versions before made them
+            for table in ("events", "commands"):
+                await conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN stream_id TYPE VARCHAR(200)"))
+        store = EventStore(db, "sample")
+        await store.append("visit-old", 0, [scheduled("visit-old", 1)])
+        await db.create_all()  # what a service does at start-up
+        long_id = "plan-" + "p" * 100 + "." + "f" * 100
+        await store.append(long_id, 0, [scheduled(long_id, 1)], idempotency_key="k2", fingerprint="f")
+        assert [e.stream_id for e in await store.load(long_id)] == [long_id]
+        assert len(await store.load("visit-old")) == 1
+    finally:
+        await db.dispose()
