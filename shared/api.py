@@ -15,6 +15,7 @@ from pydantic import BeforeValidator, Field, create_model
 
 from shared.application import Command, CommandContext
 from shared.auth import Principal, principal
+from shared.contracts.values import MAX_INT
 from shared.countries import country as lookup_country
 from shared.logging import current_correlation
 
@@ -24,7 +25,6 @@ C = TypeVar("C", bound=Command)
 # reader keeps exact, and far above any count, offset, position or version here. A
 # larger one answers 422 naming the parameter (unbounded, 2**63 overflowed the
 # database's integer and answered 500).
-MAX_INT = 2**53 - 1
 
 
 def _iso_day(v: object) -> object:

@@ -28,10 +28,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
+from shared.api import declare_errors
 from shared.application import Application, Command, Handler
 from shared.auth import Verifier, admin_only, principal
 from shared.contracts.envelope import SUBJECT_ROOT, Envelope
 from shared.contracts.registry import registry
+from shared.contracts.values import MAX_INT
 from shared.http import install
 from shared.logging import configure_logging, get_logger
 from shared.messaging.jetstream import (
@@ -460,11 +462,12 @@ class Service:
             return await self.rebuild(name)
 
         @ops.post("/relay/republish")
-        async def republish(from_position: int = Query(..., ge=1)) -> dict[str, int]:
+        async def republish(from_position: int = Query(..., ge=1, le=MAX_INT)) -> dict[str, int]:
             n = await self.store.republish_from(from_position)
             self.relay.wake()
             return {"marked": n}
 
+        declare_errors(ops)
         app.include_router(ops)
 
         @app.get("/metrics", tags=["operations"], dependencies=[Depends(admin_only)], response_class=Response,
@@ -505,6 +508,7 @@ class Service:
                             "fields": [] if private else sorted(e.payload)})
             return {"stream_id": stream_id, "country": country, "events": out}
 
+        declare_errors(audit)
         return audit
 
     def asyncapi(self) -> dict[str, Any]:

@@ -29,19 +29,6 @@ CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conform
           "response_schema_conformance", "negative_data_rejection")
 COUNTRIES = ("bd", "vn")
 
-# Failures whose fix lies outside the API's parameters and declarations, each with whose
-# it is; a failure not listed here fails the test. Remove a line once it is fixed.
-KNOWN: dict[tuple[str, str], str] = {
-    ("POST /ops/relay/republish", "Server error"):
-        "shared/service.py: from_position has no upper bound (2**70 answers 500); Query(..., ge=1, le=MAX_INT)",
-    ("POST /ops/relay/republish", "Undocumented status code"): "shared/service.py: the same 500",
-    ("POST /ops/projections/{name}/rebuild", "Undocumented status code"):
-        "shared/service.py: 404 (no such projection) undeclared; declare_errors on the ops and audit routers",
-    ("GET /{country}/audit/{stream_id}", "Undocumented status code"):
-        "shared/service.py: 404 (no such stream) undeclared; declare_errors on the ops and audit routers",
-}
-
-
 @dataclass
 class Result:
     service: str
@@ -50,10 +37,6 @@ class Result:
     output: str
     links: tuple[int, int] = (0, 0)  # covered, inferred
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (check, operation, code)
-
-    @property
-    def new(self) -> list[tuple[str, str, str]]:
-        return [f for f in self.failures if (f[1], f[0]) not in KNOWN]
 
 
 def fuzz_service(service: str, url: str, token: str, *, examples: int, report_dir: Path,
@@ -113,17 +96,15 @@ def summary(results: dict[str, Result], *, examples: int) -> str:
     by_check: dict[str, list[str]] = {}
     for s, r in results.items():
         for check, op, code in r.failures:
-            known = KNOWN.get((op, check))
-            by_check.setdefault(f"{code} {check}", []).append(
-                f"{s}: {op}" + (f"   [known, {known}]" if known else ""))
+            by_check.setdefault(f"{code} {check}", []).append(f"{s}: {op}")
     lines.append("")
     if not by_check:
         lines.append("No failures.")
     for check, ops in sorted(by_check.items()):
         lines.append(f"{check}: {len(ops)}")
         lines += [f"    {o}" for o in sorted(ops)]
-    new = sum(len(r.new) for r in results.values())
-    lines += ["", f"{new} failure(s) not known: {'FAIL' if new else 'ok'}"]
+    failed = sum(len(r.failures) for r in results.values())
+    lines += ["", f"{failed} failure(s): {'FAIL' if failed else 'ok'}"]
     return "\n".join(lines)
 
 
@@ -155,11 +136,11 @@ def main(argv: list[str] | None = None) -> int:
                 launcher.stop()
         print(summary(results, examples=args.examples))
         for r in results.values():  # the failing cases in full: input, answer, how to reproduce
-            if r.new:
+            if r.failures:
                 print(f"\n===== {r.service} =====\n" + r.output.split("= FAILURES =", 1)[-1].split("= SUMMARY =")[0])
         if args.report_dir:
             print(f"\nreports: {args.report_dir}")
-        return 1 if any(r.new for r in results.values()) else 0
+        return 1 if any(r.failures for r in results.values()) else 0
 
 
 if __name__ == "__main__":
