@@ -18,7 +18,11 @@ and the dispatcher that makes them.
   as a short printable excerpt (`excerpt`): raw text (a NUL, which PostgreSQL
   refuses, control characters, broken UTF-8, a megabyte of HTML) could make
   the attempt unrecordable. Should recording fail anyway, that delivery is
-  held back in memory for a backoff interval: it is never resent in a loop."""
+  held back in memory for a backoff interval: it is never resent in a loop.
+- Fair shares: an endpoint has at most `per_endpoint` deliveries in flight
+  (a quarter of `webhook_concurrency`), and free slots go first to the
+  endpoints with the fewest in flight, so one buyer's many slow or hanging
+  queues never hold every slot while another buyer's records wait."""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ import random
 import secrets
 import time
 import unicodedata
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,6 +49,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    case,
     exists,
     func,
     select,
@@ -203,8 +209,10 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._client: httpx.AsyncClient | None = None
         self._inflight: dict[int, asyncio.Task[None]] = {}
+        self._inflight_ep: dict[int, str] = {}  # delivery_id -> endpoint_id of the attempts in flight
         # delivery_id -> (monotonic time before which it is not sent, attempts in a row not recorded)
         self._held: dict[int, tuple[float, int]] = {}
+        self.per_endpoint = max(1, settings.webhook_concurrency // 4)
         self.sent = 0
 
     def wake(self) -> None:
@@ -239,6 +247,7 @@ class Dispatcher:
                 for d in due:
                     task = asyncio.create_task(self._attempt(d), name=f"webhook-{d.delivery_id}")
                     self._inflight[d.delivery_id] = task
+                    self._inflight_ep[d.delivery_id] = d.endpoint_id
                     task.add_done_callback(lambda _, i=d.delivery_id: self._done(i))
                 try:
                     await asyncio.wait_for(self._wake.wait(), self.s.webhook_poll_s)
@@ -250,6 +259,7 @@ class Dispatcher:
 
     def _done(self, delivery_id: int) -> None:
         self._inflight.pop(delivery_id, None)
+        self._inflight_ep.pop(delivery_id, None)
         self._wake.set()  # a queue is free again: its next record may be due
 
     async def _attempt(self, d: Any) -> None:
@@ -267,21 +277,32 @@ class Dispatcher:
             self._held.pop(d.delivery_id, None)
 
     async def _due(self, limit: int) -> list[Any]:
+        """Up to `limit` due heads of queues, none in flight or held back, at
+        most `per_endpoint` in flight per endpoint counting those already
+        sent, the least busy endpoints first (then feed order)."""
         d, e = deliveries, deliveries.alias("earlier")
         blocked = exists().where(and_(e.c.endpoint_id == d.c.endpoint_id, e.c.ordering_key == d.c.ordering_key,
                                       e.c.position < d.c.position, e.c.status != "delivered"))
-        q = (select(d.c.delivery_id, d.c.endpoint_id, d.c.position, d.c.attempts, endpoints.c.url,
-                    endpoints.c.buyer, self.feed.c.record, self.feed.c.ce_id)
-             .join(endpoints, endpoints.c.endpoint_id == d.c.endpoint_id)
-             .join(self.feed, self.feed.c.position == d.c.position)
-             .where(d.c.status == "pending", d.c.next_attempt_at <= utcnow(), endpoints.c.active.is_(True), ~blocked)
-             .order_by(d.c.position).limit(limit))
         now = time.monotonic()
         for i in [i for i, (until, _) in self._held.items() if until + self.s.webhook_backoff_max_s < now]:
             del self._held[i]  # long past: a later failure to record starts its backoff afresh
         skip = list(self._inflight) + [i for i, (until, _) in self._held.items() if until > now]
+        heads = (select(d.c.delivery_id, d.c.endpoint_id, d.c.position, d.c.attempts,
+                        func.row_number().over(partition_by=d.c.endpoint_id, order_by=d.c.position).label("rank"))
+                 .join(endpoints, endpoints.c.endpoint_id == d.c.endpoint_id)
+                 .where(d.c.status == "pending", d.c.next_attempt_at <= utcnow(), endpoints.c.active.is_(True),
+                        ~blocked))
         if skip:
-            q = q.where(d.c.delivery_id.notin_(skip))
+            heads = heads.where(d.c.delivery_id.notin_(skip))
+        h = heads.subquery("heads")
+        busy = Counter(self._inflight_ep.values())
+        load = h.c.rank + case(busy, value=h.c.endpoint_id, else_=0) if busy else h.c.rank
+        q = (select(h.c.delivery_id, h.c.endpoint_id, h.c.position, h.c.attempts, endpoints.c.url,
+                    endpoints.c.buyer, self.feed.c.record, self.feed.c.ce_id)
+             .join(endpoints, endpoints.c.endpoint_id == h.c.endpoint_id)
+             .join(self.feed, self.feed.c.position == h.c.position)
+             .where(load <= self.per_endpoint)
+             .order_by(load, h.c.position).limit(limit))
         async with self.db.read() as conn:
             return list((await conn.execute(q)).all())
 

@@ -6,6 +6,7 @@ many queues hang while another buyer waits for its one record."""
 from __future__ import annotations
 
 import asyncio
+import time
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -146,3 +147,59 @@ async def test_an_attempt_that_cannot_be_recorded_is_held_back_not_resent_at_onc
     finally:
         await _stop(d, task)
         await db.dispose()
+
+
+async def _latency_of_b(tmp_path: Any, slow_queues: int, *, timeout_s: float) -> tuple[float, int]:
+    """Seconds until endpoint B's only record arrives while endpoint A has
+    `slow_queues` factories' records whose receiver hangs until the timeout;
+    and how many of A's were in flight at most at once."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/b{slow_queues}.db")
+    await _queue(db, {"A": slow_queues, "B": 0})
+    await _queue_one(db, "B", position=slow_queues + 1)  # last in the feed, behind all of A's
+    got_b: float | None = None
+    a_now = a_max = 0
+    t0 = time.monotonic()
+
+    async def handler(req: httpx.Request) -> httpx.Response:
+        nonlocal got_b, a_now, a_max
+        if req.url.path == "/A":
+            a_now += 1
+            a_max = max(a_max, a_now)
+            try:
+                await asyncio.sleep(timeout_s)  # hangs until the client's timeout
+                raise httpx.ReadTimeout("timed out", request=req)
+            finally:
+                a_now -= 1
+        got_b = got_b or time.monotonic() - t0
+        return httpx.Response(204)
+
+    d = _dispatcher(db, tmp_path, handler, webhook_concurrency=8, webhook_timeout_s=timeout_s)
+    task = asyncio.create_task(d.run())
+    try:
+        await eventually(lambda: got_b is not None, timeout=10, interval=0.01)
+    finally:
+        await _stop(d, task)
+        await db.dispose()
+    assert got_b is not None
+    return got_b, a_max
+
+
+async def _queue_one(db: Database, ep: str, *, position: int) -> None:
+    async with db.write() as conn:
+        await conn.execute(feed.insert().values(position=position, buyer=ep, ce_id=f"{ep}-only", type="t",
+                                                country="bd", factory_id="g", programme_id="p", record='{"id":"y"}'))
+        await conn.execute(W.deliveries.insert().values(endpoint_id=ep, position=position, ordering_key="bd/g",
+                                                        status="pending", attempts=0, next_attempt_at=utcnow()))
+
+
+async def test_one_endpoints_hanging_queues_do_not_take_the_slots_another_buyer_needs(tmp_path: Any) -> None:
+    """Endpoint A has 40 factories' records and a receiver that hangs until the
+    3 s timeout; with 8 slots A used to take all of them round after round and
+    B's one record, last in the feed, waited 5 rounds. An endpoint now has at
+    most a quarter of the slots, and free slots go to the least busy endpoint."""
+    solo, _ = await _latency_of_b(tmp_path, 0, timeout_s=3.0)
+    shared, a_max = await _latency_of_b(tmp_path, 40, timeout_s=3.0)
+    print(f"\nB's one record delivered after {solo:.3f} s alone, {shared:.3f} s while A's 40 queues hang "
+          f"(at most {a_max} of A's in flight, 8 slots)")
+    assert a_max <= 2  # a quarter of the slots
+    assert shared < solo + 1.5  # before: at least one full timeout (3 s), here 5 rounds
