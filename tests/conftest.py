@@ -125,3 +125,28 @@ def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
              for item in items if item.get_closest_marker("unit") and SERVERS & set(item.fixturenames)]
     if wrong:
         raise pytest.UsageError("unit tests must not need a server:\n" + "\n".join(wrong))
+
+
+@pytest.fixture
+async def in_process(tmp_path) -> AsyncIterator:  # noqa: ANN001
+    """`await in_process("assessment")` -> (service, client): a product service
+    serving in this event loop on a SQLite file, started on first use, with no
+    NATS (nothing listens at its URL: the API answers before messaging is up),
+    for the HTTP contract's unit tests."""
+    import importlib
+    from contextlib import AsyncExitStack
+
+    from tests.harness import serving, settings_for
+    from wecare.cli import SERVICES as MODULES
+
+    async with AsyncExitStack() as stack:
+        started: dict = {}
+
+        async def start(name: str):  # noqa: ANN202
+            if name not in started:
+                make = importlib.import_module(MODULES[name]).create_service
+                settings = settings_for(name, "nats://127.0.0.1:1", str(tmp_path / name), log_level="ERROR")
+                started[name] = await stack.enter_async_context(serving(make(settings), wait_messaging=False))
+            return started[name]
+
+        yield start

@@ -7,42 +7,12 @@ before messaging is up)."""
 
 from __future__ import annotations
 
-import importlib
 import unicodedata
-from collections.abc import AsyncIterator
 
 import orjson
 import pytest
 
-from tests.harness import serving, settings_for
-
 pytestmark = pytest.mark.unit
-
-NO_NATS = "nats://127.0.0.1:1"  # nothing listens: messaging keeps retrying in the background
-
-
-class Services:
-    def __init__(self, tmp_path, stack) -> None:  # noqa: ANN001
-        self.tmp_path, self.stack, self.started = tmp_path, stack, {}
-
-    async def __getitem__(self, name: str) -> tuple:
-        from wecare.cli import SERVICES
-
-        if name not in self.started:
-            make = importlib.import_module(SERVICES[name]).create_service
-            self.started[name] = await self.stack.enter_async_context(
-                serving(make(settings_for(name, NO_NATS, str(self.tmp_path / name), log_level="ERROR")),
-                        wait_messaging=False))
-        return self.started[name]
-
-
-@pytest.fixture
-async def clients(tmp_path) -> AsyncIterator[Services]:  # noqa: ANN001
-    from contextlib import AsyncExitStack
-
-    async with AsyncExitStack() as stack:
-        yield Services(tmp_path, stack)
-
 
 FACTORY = {"factory_id": "f1", "name": "Factory One", "supplier": "S", "region": "Dhaka", "sector": "garment",
            "buyers": ["Otto Group"], "headcount": 800}
@@ -94,9 +64,9 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-async def test_a_value_outside_the_vocabulary_is_refused_naming_the_field(clients, case) -> None:  # noqa: ANN001
+async def test_a_value_outside_the_vocabulary_is_refused_naming_the_field(in_process, case) -> None:  # noqa: ANN001
     service, path, body, field = CASES[case]
-    svc, c = await clients[service]
+    svc, c = await in_process(service)
     r = await c.post(path, content=body.encode("utf-8", "surrogatepass"),
                      headers={"content-type": "application/json"})
     assert r.status_code == 422, (case, r.status_code, r.text[:300])
@@ -108,9 +78,9 @@ async def test_a_value_outside_the_vocabulary_is_refused_naming_the_field(client
     assert await svc.store.count() == 0
 
 
-async def test_text_is_stored_in_nfc(clients) -> None:  # noqa: ANN001
+async def test_text_is_stored_in_nfc(in_process) -> None:  # noqa: ANN001
     """The same name typed decomposed (e + combining acute) and composed is one name."""
-    svc, c = await clients["assessment"]
+    svc, c = await in_process("assessment")
     decomposed = "Cafe\u0301 Textiles"
     r = await c.post("/bd/factories", json={**FACTORY, "name": decomposed, "buyers": ["Lindex\u0301"]})
     assert r.status_code == 201, r.text
@@ -121,9 +91,9 @@ async def test_text_is_stored_in_nfc(clients) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize(("url", "field"), [("/bd/factories/f%001", "path"),
                                             ("/bd/audit/factory-f1?item=a%00b", "item")])
-async def test_nul_in_a_path_or_query_is_refused_naming_it(clients, url, field) -> None:  # noqa: ANN001
+async def test_nul_in_a_path_or_query_is_refused_naming_it(in_process, url, field) -> None:  # noqa: ANN001
     """PostgreSQL cannot hold NUL in any text: a look-up by such an id would fail there (500)."""
-    _, c = await clients["assessment"]
+    _, c = await in_process("assessment")
     r = await c.get(url)
     assert r.status_code == 422, r.text
     assert [f["field"] for f in r.json()["fields"]] == [field] and r.json()["correlation_id"]
