@@ -3,6 +3,7 @@ people (a JSON body that names the field and the rule, never a traceback)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -111,7 +112,76 @@ class TextInURL:
         await self.app(scope, receive, send)
 
 
+class _NotJSON:
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+def _not_json_at(value: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], str] | None:
+    if isinstance(value, _NotJSON):
+        return path, value.token
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        if (found := _not_json_at(v, (*path, k))) is not None:
+            return found
+    return None
+
+
+class FiniteJSON:
+    """Refuses a JSON body holding NaN, Infinity or -Infinity with 422 naming
+    the field: they are not JSON (RFC 8259), but Python's parser, which
+    FastAPI uses, reads them as floats. The body is looked at only when those
+    bytes are in it; the commands refuse non-finite numbers too (values.py),
+    for every other way in."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE"):
+            return await self.app(scope, receive, send)
+        ctype = dict(scope.get("headers") or []).get(b"content-type", b"application/json").split(b";")[0].strip()
+        if not (ctype == b"application/json" or ctype.endswith(b"+json")):
+            return await self.app(scope, receive, send)
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if b"NaN" in body or b"Infinity" in body:
+            try:
+                found = _not_json_at(json.loads(body, parse_constant=_NotJSON))
+            except ValueError:
+                found = None  # not JSON at all: FastAPI says where
+            if found is not None:
+                path, token = found
+                field = ".".join(map(str, path)) or "body"
+                message_ = f"{token} is not a JSON number: numbers are finite (RFC 8259)"
+                out = orjson.dumps(error_body("invalid_input", f"invalid input: {field}",
+                                              fields=[{"field": field, "message": message_, "type": "finite_number"}]))
+                await send({"type": "http.response.start", "status": 422,
+                            "headers": [(b"content-type", b"application/json"),
+                                        (b"content-length", str(len(out)).encode())]})
+                await send({"type": "http.response.body", "body": out})
+                return
+        sent = False
+
+        async def replay() -> dict:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
 def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20) -> None:
+    app.add_middleware(FiniteJSON)
     app.add_middleware(TextInURL)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
 

@@ -97,3 +97,19 @@ async def test_nul_in_a_path_or_query_is_refused_naming_it(in_process, url, fiel
     r = await c.get(url)
     assert r.status_code == 422, r.text
     assert [f["field"] for f in r.json()["fields"]] == [field] and r.json()["correlation_id"]
+
+
+async def test_nan_is_refused_by_the_json_parser_wherever_it_stands(in_process) -> None:  # noqa: ANN001
+    """NaN and Infinity are not JSON: refused as such wherever they stand (a
+    string's place, inside a list), not as whatever the field expected."""
+    svc, c = await in_process("assessment")
+    body = '{"response_id": "r1", "language": NaN, "answers": {"q1": ["a", -Infinity]}}'
+    r = await c.post("/bd/assessments/a1/survey-responses", content=body,
+                     headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    [f] = r.json()["fields"]
+    assert (f["field"], f["type"]) == ("language", "finite_number") and "not a JSON number" in f["message"]
+    r = await c.post("/bd/assessments/a1/survey-responses", content=body.replace("NaN", '"bn"'),
+                     headers={"content-type": "application/json"})
+    assert [f["field"] for f in r.json()["fields"]] == ["answers.q1.1"]
+    assert await svc.store.count() == 0

@@ -76,3 +76,16 @@ def test_every_command_value_is_bounded() -> None:
         schema = c.model_json_schema()
         problems += unbounded(schema, schema.get("$defs", {}), c.__name__, set())
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_a_command_built_in_python_refuses_non_finite_numbers(bad: float) -> None:
+    """The JSON parser's refusal covers HTTP (shared/http.py); a command built
+    another way (a reaction, an import) is refused by its model, naming the field."""
+    from pydantic import ValidationError
+
+    from services.evaluation.commands import RecordEndline
+
+    with pytest.raises(ValidationError) as e:
+        RecordEndline(plan_id="p.f", measured_on="2026-12-01", respondents=10, kpis={"retention": bad})
+    assert [(x["loc"], x["type"]) for x in e.value.errors()] == [(("kpis", "retention"), "finite_number")]
