@@ -6,18 +6,26 @@ window; consumers recognise the rest by their tracking records). An event
 the client refuses to publish whatever the connection (larger than the
 server's max_payload, a subject it cannot send) is parked with its reason and
 taken out of the outbox, so that it never holds up every country's events
-behind it. The relay runs under the service's supervisor."""
+behind it. Those checks are made here, before `publish_async`: nats-py takes
+one of its pending slots (4,000) and registers an acknowledgement future
+before its client refuses a message, and never gives them back, so a few
+thousand refused events would have blocked the relay for good, silently.
+Should the client still raise after taking a slot (the connection closing,
+say), the future it left behind is cancelled, which gives the slot back.
+The relay runs under the service's supervisor."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from nats.errors import BadSubjectError, MaxPayloadError
 from nats.js import JetStreamContext
+from nats.js.errors import TooManyStalledMsgsError
 from sqlalchemy import select
 
 from shared.contracts.envelope import Envelope, utcnow
@@ -31,6 +39,21 @@ log = get_logger("relay")
 LOOP = "outbox-relay"  # its name under the supervisor, and the `projection` of the records it parks
 # what the client refuses for one message, whatever the connection: that record's fault, not NATS's
 RECORD_FAULTS = (MaxPayloadError, BadSubjectError, TypeError, ValueError)
+_BAD_SUBJECT = re.compile(r"[ \t\r\n]")  # what nats-py refuses in a subject it publishes to
+_HEADER_OVERHEAD = len(b"NATS/1.0\r\n\r\n")
+
+
+def refusal(o: Outgoing, max_payload: int) -> str | None:
+    """Why the client or the server would refuse this record whatever the
+    connection, or None: a subject nats-py refuses, or data and headers
+    together larger than the server's max_payload (nats-py checks the data
+    alone; the server counts the headers too, and closes the connection)."""
+    if not o.subject or _BAD_SUBJECT.search(o.subject):
+        return f"BadSubjectError: nats: invalid subject {o.subject[:100]!r}"
+    size = len(o.data) + _HEADER_OVERHEAD + sum(len(f"{k}: {v}\r\n".encode()) for k, v in (o.headers or {}).items())
+    if max_payload and size > max_payload:
+        return f"MaxPayloadError: {size} bytes with headers > the server's max_payload {max_payload}"
+    return None
 
 
 class OutboxRelay:
@@ -96,13 +119,18 @@ class OutboxRelay:
         try:
             while batch:
                 js = self._js()
-                refused = []
+                max_payload = getattr(getattr(js, "_nc", None), "max_payload", 0)
+                refused: list[tuple[Outgoing, str]] = []
                 futures = []
                 for o in batch:
-                    try:
-                        futures.append(await js.publish_async(o.subject, o.data, headers=o.headers))
-                    except RECORD_FAULTS as e:  # park it: it would hold every tenant's events up for ever
-                        refused.append((o, e))
+                    why = refusal(o, max_payload if isinstance(max_payload, int) else 0)
+                    if why is None:
+                        try:
+                            futures.append(await self._publish(js, o))
+                            continue
+                        except RECORD_FAULTS as e:
+                            why = f"{type(e).__name__}: {str(e)[:500]}"
+                    refused.append((o, why))  # park it: it would hold every tenant's events up for ever
                 if refused:
                     await self._park(refused)
                     bad = {o.position for o, _ in refused}
@@ -138,15 +166,34 @@ class OutboxRelay:
                 await marking
         return total
 
-    async def _park(self, refused: list[tuple[Outgoing, BaseException]]) -> None:
+    @staticmethod
+    async def _publish(js: JetStreamContext, o: Outgoing) -> asyncio.Future[Any]:
+        """`publish_async`, giving back the pending slot nats-py took if its
+        client raises afterwards (it registers the PubAck future, then
+        publishes, and leaves the future unresolved when that raises)."""
+        pending = getattr(js, "_publish_async_futures", None)
+        last = next(reversed(pending), None) if isinstance(pending, dict) else None
+        try:
+            return await js.publish_async(o.subject, o.data, headers=o.headers)
+        except TooManyStalledMsgsError:
+            raise  # raised before a slot was taken
+        except BaseException:
+            now = getattr(js, "_publish_async_futures", None)  # a new dict on the context's first publish
+            if isinstance(now, dict) and now:
+                token = next(reversed(now))  # the future registered last: this publish's
+                if (now is not pending or token != last) and not now[token].done():
+                    now[token].cancel()  # its done-callback releases the slot
+            raise
+
+    async def _park(self, refused: list[tuple[Outgoing, str]]) -> None:
         """Park events the client refuses to publish (a dead-letter row with the
         reason, listed at /ops/parked, counted in /metrics, one log line naming
         the country and the event), and take them out of the outbox. An
         operator who has fixed the cause (e.g. raised max_payload) publishes
         them again with /ops/relay/republish?from_position=<position>."""
         async with self.store.db.write() as conn:
-            for o, e in refused:
-                error = f"position {o.position}: {type(e).__name__}: {str(e)[:500]}"
+            for o, why in refused:
+                error = f"position {o.position}: {why}"
                 try:
                     env = Envelope.from_wire(o.data)
                     event_id, stream_id, version, country = env.event_id, env.stream_id, env.stream_version, \

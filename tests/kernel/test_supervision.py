@@ -155,3 +155,66 @@ async def test_an_event_the_client_refuses_to_publish_is_parked_and_the_relay_go
         metrics = (await c.get("/metrics")).text
         assert f'wecare_parked_records{{loop="outbox-relay",service="{s.service}",tenant="bd"}} 1.0' in metrics
         assert svc.supervisor.loops["outbox-relay"].restarts == 0 and await _alive(c)
+
+
+async def _published_within(svc, c, country: str, seconds: float) -> bool:  # noqa: ANN001
+    await schedule(c, country, f"{country}-after")
+    try:
+        await eventually(lambda: _scheduled(svc, country, 1), timeout=seconds, interval=0.02)
+    except AssertionError:
+        return False
+    return True
+
+
+async def test_refused_events_do_not_use_up_the_clients_pending_publishes(nats_server, tmp_path) -> None:
+    """nats-py's publish_async takes one of its pending slots (4,000; 3 here)
+    and registers a PubAck future before its client refuses the message; the
+    slot was never given back, so after a few thousand parked events the relay
+    waited for a slot for ever, silently. Oversized events (data and headers
+    against the server's max_payload) are now refused before publish_async."""
+    s = settings_for(nats_server.url, str(tmp_path), service=f"sample-{uuid.uuid4().hex[:6]}")
+    async with running(s) as (svc, c):
+        js = svc._js  # noqa: SLF001
+        js._publish_async_pending_semaphore = asyncio.Semaphore(3)  # noqa: SLF001 - stands for the 4,000
+        nc = svc.broker.connection
+        real, nc._max_payload = nc._max_payload, 100  # noqa: SLF001 - as a >1 MB event against the default
+        for i in range(4):
+            await schedule(c, "bd", f"big{i}")
+        await eventually(lambda: _parked_n(c, 4), timeout=10)
+        assert js.publish_async_pending() == 0 and js._publish_async_pending_semaphore._value == 3  # noqa: SLF001
+        nc._max_payload = real  # noqa: SLF001
+        assert await _published_within(svc, c, "vn", 5)
+        errors = [p["error"] for p in (await c.get("/ops/parked")).json()]
+        assert all("MaxPayloadError" in e and "max_payload 100" in e for e in errors), errors
+        assert await _alive(c)
+
+
+async def test_a_client_that_raises_after_taking_a_pending_slot_gives_it_back(nats_server, tmp_path) -> None:
+    """Whatever the client refuses after publish_async registered its future
+    (here a bad subject raised by nc.publish itself), the future is cancelled
+    and its pending slot comes back."""
+    from nats.errors import BadSubjectError
+
+    s = settings_for(nats_server.url, str(tmp_path), service=f"sample-{uuid.uuid4().hex[:6]}")
+    async with running(s) as (svc, c):
+        js = svc._js  # noqa: SLF001
+        js._publish_async_pending_semaphore = asyncio.Semaphore(3)  # noqa: SLF001
+        nc = svc.broker.connection
+        real_publish = nc.publish
+
+        async def refusing(subject: str, payload: bytes = b"", *args, **kw):  # noqa: ANN002, ANN003, ANN202
+            if b"POISON" in payload:
+                raise BadSubjectError
+            return await real_publish(subject, payload, *args, **kw)
+
+        nc.publish = refusing
+        for i in range(4):
+            await schedule(c, "bd", f"bad{i}", factory="POISON")
+        await eventually(lambda: _parked_n(c, 4), timeout=10)
+        assert await _published_within(svc, c, "vn", 5)
+        await eventually(lambda: js._publish_async_pending_semaphore._value == 3, timeout=5)  # noqa: SLF001
+        assert await _alive(c)
+
+
+async def _parked_n(c, n: int) -> bool:  # noqa: ANN001
+    return len((await c.get("/ops/parked")).json()) == n
