@@ -19,7 +19,7 @@ from tests.fuzz.run import COUNTRIES, fuzz_stack, summary
 from wecare.launcher import SERVICES, Launcher
 from wecare.natsserver import NatsServer
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # the fixture starts the stack and fuzzes it
 
 EXAMPLES = int(os.environ.get("WECARE_FUZZ_EXAMPLES", "3"))
 PHASES = os.environ.get("WECARE_FUZZ_PHASES", "fuzzing,stateful")
