@@ -35,6 +35,33 @@ def error_body(error: str, message: str, **more: Any) -> dict[str, Any]:
     return body
 
 
+async def answer(send: Any, status: int, body: dict[str, Any]) -> None:
+    """A JSON answer from an ASGI middleware, before any route."""
+    data = orjson.dumps(body)
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
+    await send({"type": "http.response.body", "body": data})
+
+
+def replaying(body: bytes, receive: Any) -> Any:
+    """A `receive` that gives the body a middleware already read, then the client's own messages."""
+    sent = False
+
+    async def replay() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def invalid_input(field: str, message: str, kind: str) -> dict[str, Any]:
+    return error_body("invalid_input", f"invalid input: {field}",
+                      fields=[{"field": field, "message": message, "type": kind}])
+
+
 class BodyLimit:
     """Refuses a request body larger than `limit` bytes with 413, before any of
     it reaches a handler (also when it comes chunked, without a length)."""
@@ -65,23 +92,11 @@ class BodyLimit:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        sent = False
-
-        async def replay() -> dict:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
     async def _refuse(self, send: Any) -> None:
-        body = orjson.dumps({"error": "too_large", "message": f"the request body is over {self.limit:,} bytes",
-                             "field": "body"})
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await answer(send, 413, {"error": "too_large", "message": f"the request body is over {self.limit:,} bytes",
+                                 "field": "body"})
 
 
 class TextInURL:
@@ -101,13 +116,8 @@ class TextInURL:
                 where = next((k for k, v in parse_qsl(qs.decode("latin-1"), keep_blank_values=True)
                               if "\x00" in k or "\x00" in v), "query")
             if where is not None:
-                message = "must not contain the NUL character (U+0000)"
-                body = orjson.dumps(error_body("invalid_input", f"invalid input: {where}",
-                                               fields=[{"field": where, "message": message, "type": "string_nul"}]))
-                await send({"type": "http.response.start", "status": 422,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"content-length", str(len(body)).encode())]})
-                await send({"type": "http.response.body", "body": body})
+                await answer(send, 422, invalid_input(where, "must not contain the NUL character (U+0000)",
+                                                      "string_nul"))
                 return
         await self.app(scope, receive, send)
 
@@ -160,24 +170,10 @@ class FiniteJSON:
             if found is not None:
                 path, token = found
                 field = ".".join(map(str, path)) or "body"
-                message_ = f"{token} is not a JSON number: numbers are finite (RFC 8259)"
-                out = orjson.dumps(error_body("invalid_input", f"invalid input: {field}",
-                                              fields=[{"field": field, "message": message_, "type": "finite_number"}]))
-                await send({"type": "http.response.start", "status": 422,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"content-length", str(len(out)).encode())]})
-                await send({"type": "http.response.body", "body": out})
+                await answer(send, 422, invalid_input(
+                    field, f"{token} is not a JSON number: numbers are finite (RFC 8259)", "finite_number"))
                 return
-        sent = False
-
-        async def replay() -> dict:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
 
 def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20) -> None:
