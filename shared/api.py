@@ -4,14 +4,20 @@ version, idempotency key, correlation)."""
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from fastapi.dependencies.utils import get_flat_params
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BeforeValidator, Field, create_model
+from pydantic import BaseModel, BeforeValidator, Field, create_model
 
 from shared.application import Command, CommandContext
 from shared.auth import Principal, principal
@@ -20,6 +26,7 @@ from shared.countries import country as lookup_country
 from shared.logging import current_correlation
 
 C = TypeVar("C", bound=Command)
+E = TypeVar("E", bound=Callable[..., Awaitable[Any]])
 
 # The largest integer a query, a path or a header may carry: the largest every JSON
 # reader keeps exact, and far above any count, offset, position or version here. A
@@ -173,6 +180,100 @@ def json_columns(row: dict, *keys: str) -> dict:
     return row
 
 
+# -- where a created object lives, and what a client does with it next ---------------------
+# A create answers 201 with Location: the created object's URL (RFC 9110, 10.2.2 and 15.3.2),
+# built from the path the request came by, the answer and the body. declare_errors declares
+# the header and the OpenAPI links from each write to the operations on the object it wrote
+# (create, then read, change or act on it), so a client, and the fuzz run's stateful phase,
+# can follow them without knowing the URL scheme.
+
+_PARAM = re.compile(r"\{(\w+)\}")
+
+
+def located(template: str, *feeds: str) -> Callable[[E], E]:
+    """A create route: its 201 answer carries Location, `template` (the full path, e.g.
+    "/{country}/factories/{factory_id}") filled from the request's path parameters, then the
+    answer, then the body; an id the answer does not name is added to it, so a client (and a
+    link) finds every id of the created object in the answer. `feeds` ("POST /{country}/assessments")
+    are other operations that take the created object's ids (in their path or body): declared
+    as links too."""
+    names = _PARAM.findall(template)
+
+    def wrap(endpoint: E) -> E:
+        @functools.wraps(endpoint)
+        async def created(*args: Any, **kwargs: Any) -> Any:
+            result = await endpoint(*args, **kwargs)
+            request = next(v for v in (*args, *kwargs.values()) if isinstance(v, Request))
+            bodies = [v for v in (*args, *kwargs.values()) if isinstance(v, BaseModel)]
+            answer = dict(result) if isinstance(result, dict) else {}
+            values: dict[str, Any] = {}
+            for name in names:
+                if name in request.path_params:
+                    values[name] = request.path_params[name]
+                    continue
+                if answer.get(name) is None:
+                    answer[name] = next(getattr(b, name) for b in bodies if getattr(b, name, None) is not None)
+                values[name] = answer[name]
+            location = template.format(**{k: quote(str(v), safe="") for k, v in values.items()})
+            return JSONResponse(jsonable_encoder(answer if isinstance(result, dict) else result), status_code=201,
+                                headers={"Location": location})
+
+        created.__wecare_location__ = (template, feeds)  # type: ignore[attr-defined]
+        return created  # type: ignore[return-value]
+
+    return wrap
+
+
+def _route_params(route: APIRoute) -> list[str]:
+    return _PARAM.findall(route.path_format)
+
+
+def _object_of(route: APIRoute) -> str | None:
+    """The object a write acts on: its path up to its last path parameter, when that names an
+    object inside a collection (/{country}/plans/{plan_id}/approve: /{country}/plans/{plan_id})."""
+    head = route.path_format.rsplit("}", 1)[0] + "}" if "}" in route.path_format else ""
+    return head if head.count("/") >= 3 else None
+
+
+def _declare_links(routes: list[APIRoute]) -> None:
+    by_key = {(m, r.path_format): r for r in routes for m in r.methods}
+    gets = {r.path_format: r for r in routes if "GET" in r.methods}
+    for source in routes:
+        location, feeds = getattr(source.endpoint, "__wecare_location__", (None, ()))
+        writes = bool(source.methods & {"POST", "PUT", "PATCH", "DELETE"})
+        obj = location or (_object_of(source) if writes else None)
+        if obj is None:
+            continue
+        own = set(_route_params(source))
+        known = {n: f"$request.path.{n}" if n in own else f"$response.body#/{n}" for n in _PARAM.findall(obj)}
+        links: dict[str, Any] = {}
+        targets = [r for r in routes if r is not source
+                   and (r.path_format == obj or r.path_format.startswith(obj + "/"))]
+        if obj not in gets:  # no read of its own: the nearest read that shows it, and what acts on
+            above = [p for p in gets if obj.startswith(p + "/") and _PARAM.search(p)]  # that object
+            parent = max(above, key=len) if above else None
+            if parent is not None:
+                targets += [gets[parent], *(r for r in routes if r is not source and r not in targets and location
+                                             and parent.endswith("}") and r.path_format.startswith(parent + "/"))]
+        for target in [*targets, *(by_key[tuple(f.split(" ", 1))] for f in feeds)]:
+            link: dict[str, Any] = {"operationId": target.unique_id, "parameters": {
+                n: known[n] for n in _route_params(target) if n in known}}
+            model = target.body_field.field_info.annotation if target.body_field is not None else None
+            body = {n: e for n, e in known.items()
+                    if n in getattr(model, "model_fields", {}) and n not in link["parameters"]}
+            if body:  # merged into the body the client (or the fuzzer) writes
+                link["requestBody"] = body
+            links.setdefault(target.name, link)
+        response = source.responses.setdefault(201 if location else (source.status_code or 200), {})
+        if location:
+            response.setdefault("description", "Created")
+            response.setdefault("headers", {})["Location"] = {
+                "description": "the created object's URL", "schema": {"type": "string", "format": "uri-reference"}}
+        if links:
+            response.setdefault("links", {}).update({k: v for k, v in links.items()
+                                                     if k not in response.get("links", {})})
+
+
 # -- the errors a route answers, in its OpenAPI ---------------------------------------------
 # What shared/http.py answers for every refusal: {error, message, correlation_id, and
 # for invalid input the fields named}. Declared on every route (declare_errors), so a
@@ -212,7 +313,9 @@ def declare_errors(*routers: APIRouter) -> None:
     """Declare on each route of the routers (call it once they hold their routes, before
     the app includes them) the errors it can answer: 401 and 403 everywhere, 422 on a
     route with any parameter, 404 with a path parameter, and on a write 409, 413 and
-    (with a body) 400. A route's own declaration wins."""
+    (with a body) 400. A route's own declaration wins. Then the Location of each create
+    (`located`) and the links from each write to what acts on the object it wrote."""
+    _declare_links([r for router in routers for r in router.routes if isinstance(r, APIRoute)])
     for router in routers:
         for route in router.routes:
             if not isinstance(route, APIRoute):

@@ -31,6 +31,7 @@ from shared.api import (
     command_context,
     declare_errors,
     json_columns,
+    located,
     one_in_country,
     served_country,
 )
@@ -62,6 +63,7 @@ def _service(request: Request):  # noqa: ANN202
 
 
 @router.post("/factories", status_code=201)
+@located("/{country}/factories/{factory_id}", "POST /{country}/assessments")
 async def register_factory(request: Request, body: RegisterFactory,
                            ctx: CommandContext = Depends(command_context)) -> dict[str, Any]:
     """A factory id is global: one taken in any country answers 422 `unique`,
@@ -114,6 +116,7 @@ async def get_factory(request: Request, factory_id: str, country: str = Depends(
 
 
 @router.post("/assessments", status_code=201)
+@located("/{country}/assessments/{assessment_id}")
 async def schedule_assessment(request: Request, body: ScheduleAssessment,
                               ctx: CommandContext = Depends(command_context)) -> dict[str, Any]:
     """For a factory of this country in your scope (another answers like an unknown one)."""
@@ -140,6 +143,7 @@ async def record_findings(request: Request, body: FindingsBody, assessment_id: A
 
 
 @router.post("/assessments/{assessment_id}/survey-responses", status_code=201)
+@located("/{country}/assessments/{assessment_id}/survey-responses/{response_id}")
 async def record_response(request: Request, body: SurveyResponseBody, assessment_id: AssessmentId,
                           ctx: CommandContext = Depends(command_context)) -> dict[str, Any]:
     return await _service(request).handle(RecordSurveyResponse(**body.model_dump(), assessment_id=assessment_id),
@@ -147,6 +151,7 @@ async def record_response(request: Request, body: SurveyResponseBody, assessment
 
 
 @router.post("/assessments/{assessment_id}/survey-responses/batch", status_code=201)
+@located("/{country}/assessments/{assessment_id}")  # many responses: the assessment holding them
 async def record_responses(request: Request, body: SurveyBatchBody, assessment_id: AssessmentId,
                            ctx: CommandContext = Depends(command_context)) -> dict[str, Any]:
     """Responses captured offline, sent together (up to 500). Sending the same

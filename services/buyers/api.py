@@ -26,6 +26,7 @@ from shared.api import (
     caller,
     caller_context,
     declare_errors,
+    located,
     scope_countries,
 )
 from shared.application import CommandContext
@@ -156,6 +157,7 @@ def manages_buyer(request: Request, buyer: str) -> None:
 
 
 @router.post("/webhooks", status_code=201, dependencies=[Depends(manages_buyer)], openapi_extra=BUYER_WRITE)
+@located("/buyers/{buyer}/webhooks/{endpoint_id}")
 async def register_endpoint(request: Request, buyer: str, body: RegisterBody,
                             ctx: CommandContext = Depends(caller_context)) -> dict[str, Any]:
     """Register an endpoint. The answer holds its signing secret: it is shown

@@ -27,7 +27,7 @@ from services.delivery.commands import (
 from services.delivery.domain.delivery import Delivery
 from services.delivery.projections import cases, facilities, facility_months, sessions, trainers, work_plans
 from shared.aggregate import NotFound
-from shared.api import Page, body_of, command_context, declare_errors, json_columns, served_country
+from shared.api import Page, body_of, command_context, declare_errors, json_columns, located, served_country
 from shared.application import CommandContext
 from shared.contracts.delivery import reached
 
@@ -55,6 +55,7 @@ def _service(request: Request):  # noqa: ANN202
 
 
 @router.post("/deliveries/{plan_id}/sessions", status_code=201)
+@located("/{country}/deliveries/{plan_id}/sessions/{session_id}")
 async def schedule_session(request: Request, plan_id: str, body: ScheduleBody,
                            ctx: CommandContext = Depends(command_context)) -> dict:
     return await _service(request).handle(ScheduleSession(**body.model_dump(), plan_id=plan_id), ctx)
@@ -109,6 +110,7 @@ async def reach_milestone(request: Request, plan_id: str, body: ReachBody,
 
 
 @router.post("/deliveries/{plan_id}/facilities", status_code=201)
+@located("/{country}/deliveries/{plan_id}/facilities/{facility_id}")
 async def open_facility(request: Request, plan_id: str, body: FacilityBody,
                         ctx: CommandContext = Depends(command_context)) -> dict:
     return await _service(request).handle(OpenFacility(**body.model_dump(), plan_id=plan_id), ctx)
@@ -122,6 +124,7 @@ async def facility_month(request: Request, plan_id: str, facility_id: str, body:
 
 
 @router.post("/deliveries/{plan_id}/consulting-cases", status_code=201)
+@located("/{country}/deliveries/{plan_id}/consulting-cases/{case_id}")
 async def open_case(request: Request, plan_id: str, body: CaseBody,
                     ctx: CommandContext = Depends(command_context)) -> dict:
     """A consulting case: only its category and date leave the service."""

@@ -33,6 +33,7 @@ from shared.api import (
     buyer_scope,
     command_context,
     declare_errors,
+    located,
     scope_countries,
     served_country,
 )
@@ -96,6 +97,7 @@ async def close(request: Request, body: CloseBody, plan_id: PlanId,
 
 
 @router.post("/assets", status_code=201)
+@located("/{country}/assets/{asset_id}")
 async def add_asset(request: Request, body: AddAsset, ctx: CommandContext = Depends(command_context)) -> dict:
     return await _service(request).handle(body, ctx)
 

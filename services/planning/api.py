@@ -31,6 +31,7 @@ from shared.api import (
     command_context,
     declare_errors,
     json_columns,
+    located,
     one_in_country,
     served_country,
 )
@@ -82,6 +83,7 @@ async def country_catalogue(country: str = Depends(served_country),
 
 
 @router.post("/programmes", status_code=201)
+@located("/{country}/programmes/{programme_id}", "POST /{country}/plans")
 async def create_programme(request: Request, body: CreateProgramme,
                            ctx: CommandContext = Depends(command_context)) -> dict:
     """A buyer's programme for factories in one or more countries (all in your
@@ -141,6 +143,7 @@ async def suggestion(request: Request, programme_id: str, factory_id: str,
 
 
 @router.post("/plans", status_code=201)
+@located("/{country}/plans/{plan_id}")
 async def draft_plan(request: Request, body: DraftPlan, ctx: CommandContext = Depends(command_context)) -> dict:
     """A plan written by the country team (when no suggested draft exists)."""
     return await _service(request).handle(body, ctx)
