@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.assessment.builders import factory
+from tests.assessment.builders import factory, response
 
 pytestmark = pytest.mark.unit
 
@@ -36,16 +36,18 @@ def read_by(spec: dict, url: str) -> str | None:
                  if "get" in ops and re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", path), url)), None)
 
 
-async def test_an_id_the_handler_does_not_answer_is_added_from_the_body(in_process) -> None:  # noqa: ANN001
+async def test_a_survey_response_is_located_under_its_assessment(in_process) -> None:  # noqa: ANN001
     _, c = await in_process("assessment")
     await c.post("/bd/factories", json=factory("f1"))
     await c.post("/bd/assessments", json={"assessment_id": "a1", "factory_id": "f1",
                                           "scheduled_date": "2026-03-10", "assessors": ["x"]})
-    r = await c.post("/bd/assessments/a1/survey-responses",
-                     json={"response_id": "r-1", "language": "en", "answers": {}})
-    if r.status_code == 201:  # (an empty answer may be refused by the instrument: then no Location)
-        assert r.headers["location"] == "/bd/assessments/a1/survey-responses/r-1"
-        assert r.json()["response_id"] == "r-1"
+    r = await c.post("/bd/assessments/a1/survey-responses", json=response(1))
+    assert r.status_code == 201, r.text  # the handler answers response_id; a session's id comes from the body
+    assert r.headers["location"] == "/bd/assessments/a1/survey-responses/r1"
+    assert r.json()["response_id"] == "r1"
+    r = await c.post("/bd/assessments/a1/survey-responses/batch", json={"responses": [response(2), response(3)]})
+    assert r.status_code == 201, r.text  # many: the assessment that holds them
+    assert r.headers["location"] == "/bd/assessments/a1"
 
 
 async def test_a_location_quotes_a_buyer_named_in_any_script(in_process) -> None:  # noqa: ANN001
@@ -76,8 +78,8 @@ async def test_the_openapi_declares_location_and_links_create_read_update_act(in
     operation_ids = {op["operationId"] for ops in spec["paths"].values() for op in ops.values()}
     for ops in spec["paths"].values():  # every link names an operation of this document
         for op in ops.values():
-            for response in op["responses"].values():
-                assert {link["operationId"] for link in response.get("links", {}).values()} <= operation_ids
+            for answer in op["responses"].values():
+                assert {link["operationId"] for link in answer.get("links", {}).values()} <= operation_ids
 
     _, c = await in_process("planning")
     spec = (await c.get("/openapi.json")).json()
