@@ -101,7 +101,8 @@ class ServiceProcess:
 
     def terminate(self, timeout: float = 30.0) -> int:
         """Graceful: in-flight messages are finished and the outbox is flushed."""
-        assert self.proc
+        if self.proc is None:  # never started
+            return 0
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -200,9 +201,11 @@ class Launcher:
             if self.nats is not None:
                 self.nats.start()
             for name in self.names:
+                # known before it starts: one that misses its start is stopped with the others
                 self.services[name] = ServiceProcess(name, self._env(name), port=self.ports.get(name),
                                                      log_path=self.data_dir / "logs" / f"{name}.log",
-                                                     echo=self.echo).start()
+                                                     echo=self.echo)
+                self.services[name].start(timeout)
             for s in self.services.values():
                 s.wait_ready(timeout)
         except BaseException:

@@ -94,3 +94,16 @@ def test_up_demo_status_replay_ctrl_c_and_resume(tmp_path):
 def test_status_without_a_stack_says_so(tmp_path):
     r = _wecare("status", "--data-dir", str(tmp_path))
     assert r.returncode == 1 and "no running stack" in r.stderr
+
+
+def test_a_service_that_misses_its_start_is_stopped_with_the_stack(tmp_path, nats_server):
+    """A service that did not answer /health in time was never stopped: on a
+    loaded machine each failed start left a service process running."""
+    from wecare.launcher import Launcher
+
+    launcher = Launcher(tmp_path / "stack", countries="bd", nats_url=nats_server.url, services=("assessment",),
+                        env={"WECARE_LOG_LEVEL": "ERROR"})
+    with pytest.raises(TimeoutError):
+        launcher.start(timeout=0.01)
+    proc = launcher.services["assessment"].proc
+    assert proc is not None and proc.poll() is not None and not pid_alive(proc.pid)
