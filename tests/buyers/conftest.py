@@ -114,6 +114,12 @@ class BuyersStack(Stack):
     def as_buyer(self, buyer: str) -> dict[str, str]:
         return auth("buyer", buyer=buyer, subject=f"{buyer} compliance")
 
+    async def deliveries(self, buyer: str, endpoint_id: str, **params: object) -> list[dict]:
+        """An endpoint's delivery log, as its buyer reads it."""
+        r = await self.buyers.get(f"/buyers/{buyer}/webhooks/{endpoint_id}/deliveries",
+                                  params={"limit": 1000, **params}, headers=self.as_buyer(buyer))
+        return r.json()["items"]
+
     async def register(self, buyer: str, url: str, **body: object) -> dict:
         r = await self.buyers.post(f"/buyers/{buyer}/webhooks", json={"url": url, **body},
                                    headers=self.as_buyer(buyer))

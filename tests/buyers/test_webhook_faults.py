@@ -13,9 +13,7 @@ from tests.harness import auth
 
 
 async def _log(s: BuyersStack, endpoint_id: str, **params: object) -> list[dict]:
-    r = await s.buyers.get(f"/buyers/{OTTO}/webhooks/{endpoint_id}/deliveries", params={"limit": 1000, **params},
-                           headers=s.as_buyer(OTTO))
-    return r.json()["items"]
+    return await s.deliveries(OTTO, endpoint_id, **params)
 
 
 async def test_a_failing_factory_is_parked_alone_and_an_operator_redrives_it_in_order(

@@ -20,12 +20,6 @@ from tests.conftest import eventually
 BAD_URLS = ["http://example.org:abc/hook", "http://127.0.0.1:99999/hook"]
 
 
-async def _deliveries(s: BuyersStack, buyer: str, endpoint_id: str) -> list[dict]:
-    r = await s.buyers.get(f"/buyers/{buyer}/webhooks/{endpoint_id}/deliveries", params={"limit": 1000},
-                           headers=s.as_buyer(buyer))
-    return r.json()["items"]
-
-
 async def test_an_endpoint_url_the_client_cannot_use_parks_its_deliveries_and_other_buyers_get_theirs(
         buyers_stack: BuyersStack, receiver: Receiver) -> None:
     s = buyers_stack
@@ -55,7 +49,7 @@ async def test_an_endpoint_url_the_client_cannot_use_parks_its_deliveries_and_ot
     assert errors[bad[0]["endpoint_id"]].startswith("invalid_url: InvalidURL")
     assert errors[bad[1]["endpoint_id"]].startswith("internal: ")
     for ep in bad:  # the head of the factory's queue is parked, the rest wait behind it, never sent
-        log = await _deliveries(s, HASBRO, ep["endpoint_id"])
+        log = await s.deliveries(HASBRO, ep["endpoint_id"])
         assert log[0]["status"] == "parked" and len(log[0]["log"]) == 3
         assert all(i["status"] == "pending" and i["log"] == [] for i in log[1:])
     lines = [e for e in logs if e["event"] == "webhooks.parked"]
