@@ -28,11 +28,6 @@ from shared.logging import current_correlation
 C = TypeVar("C", bound=Command)
 E = TypeVar("E", bound=Callable[..., Awaitable[Any]])
 
-# The largest integer a query, a path or a header may carry: the largest every JSON
-# reader keeps exact, and far above any count, offset, position or version here. A
-# larger one answers 422 naming the parameter (unbounded, 2**63 overflowed the
-# database's integer and answered 500).
-
 
 def _iso_day(v: object) -> object:
     """A day in a query is written YYYY-MM-DD (pydantic alone reads `0` as 1970-01-01)."""
@@ -162,8 +157,6 @@ def attachment(stem: str, ext: str) -> str:
     """A Content-Disposition for a download named after anything (a buyer's name in any
     script): HTTP writes headers in Latin-1, so the plain filename keeps ASCII letters and
     digits, and filename* (RFC 6266) carries the name in UTF-8."""
-    from urllib.parse import quote
-
     safe = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in stem.lower())
     safe = "-".join(filter(None, safe.split("-"))) or "download"
     full = "-".join(stem.lower().split()) or "download"

@@ -25,7 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 MAX_TEXT = 4096  # characters of a string that declares no bound (test_values wants each to declare one)
-MAX_INT = 2**53 - 1  # I-JSON (RFC 7493): integers every JSON reader holds exactly
+MAX_INT = 2**53 - 1  # I-JSON (RFC 7493): integers every JSON reader holds exactly; the bound of any
+# integer in a query, a path or a header too (2**63 overflowed the database's integer: 500)
 MAX_AMOUNT = 1e12  # the magnitude of any measured or target value
 
 # A measured value, a target or a baseline: finite and within ±MAX_AMOUNT.
