@@ -47,8 +47,7 @@ from shared.messaging.jetstream import (
 from shared.messaging.relay import LOOP as RELAY
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.replay import replay
-from shared.privacy import Vault
-from shared.privacy import metadata as privacy_metadata
+from shared.privacy import SqlKeyStore, Vault, forgotten_in, move_old_keys
 from shared.projections import ParkedMessage, Projection, ProjectionRunner
 from shared.settings import Settings
 from shared.store.database import Database
@@ -146,7 +145,9 @@ class Service:
         self.verifier = None if s.auth == "off" else Verifier(s.resolved_jwks_file(), issuer=s.auth_issuer,
                                                                  audience=s.auth_audience)
         self.store = EventStore(self.db, context)
-        self.vault = Vault(self.db)  # personal data, a key per person
+        # personal data, a key per person, in a key store of its own (never the event database)
+        self.vault = Vault(SqlKeyStore(s.resolved_keystore_url()))
+        self.store.vault = self.vault  # type: ignore[attr-defined] - what handlers seal with (privacy.vault_of)
         # the service's commands: every entry point (HTTP, console, imports, reactions) goes through them
         self.application = Application(self.store, handlers or {}, served=s.countries,
                                        key_ttl=timedelta(seconds=s.idempotency_key_ttl_s))
@@ -250,12 +251,43 @@ class Service:
     # -- life cycle ----------------------------------------------------------
 
     async def start(self) -> None:
-        await self.db.create_all(*self.metadata, privacy_metadata)
+        await self.db.create_all(*self.metadata)
+        await self.reapply_forgets()
         for hook in self.on_start:
             hook()
         for name, (run, _) in self.background.items():
             self.supervisor.start(name, run)
         self.supervisor.start("messaging-start", self._start_messaging, once=True)
+
+    async def reapply_forgets(self) -> list[str]:
+        """Erasure survives a restore: keys an older version kept in the event
+        database move to the key store, and every forget (the key store's
+        tombstones, the forget events of the event store) deletes its key
+        again, whichever store came back from an older backup."""
+        await self.vault.keys.prepare()
+        moved = await move_old_keys(self.db, self.vault)
+        gone = await self.vault.reapply(await forgotten_in(self.store))
+        if moved or gone:
+            log.info("privacy.keys", moved_from_event_db=moved, forgotten_again=len(gone))
+        return gone
+
+    async def reapply_published_forgets(self, js: JetStreamContext) -> list[str]:
+        """The forgets JetStream holds (the published forget events of this
+        service's context), re-applied to the key store: the copy that is
+        left when both the event database and the key store were restored
+        from before a forget."""
+        forgotten: dict[str, Any] = {}
+        for t in registry.types(self.context):
+            field = getattr(t, "forgets", None)
+            if field is None or t.private:
+                continue
+            async for env in replay(js, self.context, self.settings.countries, only=t.subject_name()):
+                p = getattr(env.event(), field)
+                forgotten[p] = max(forgotten.get(p, env.occurred_at), env.occurred_at)
+        gone = await self.vault.reapply(forgotten) if forgotten else []
+        if gone:
+            log.info("privacy.keys", forgotten_again_from_jetstream=len(gone))
+        return gone
 
     async def _start_messaging(self) -> None:
         attempt = 0
@@ -267,6 +299,7 @@ class Service:
                 for r in self.runners.values():
                     contexts |= set(r.projection.sources())
                 await ensure_streams(self._js, self.settings, sorted(contexts))
+                await self.reapply_published_forgets(self._js)  # before anything is served from NATS
                 await self.broker.start()
                 break
             except Exception as e:  # noqa: BLE001 - NATS not there yet: keep trying
@@ -295,6 +328,7 @@ class Service:
         for hook in self.on_stop:
             await hook()
         await self.db.dispose()
+        await self.vault.close()
         log.info("service.stopped")
 
     async def _drain_runners(self) -> None:

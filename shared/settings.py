@@ -15,6 +15,8 @@ class Settings(BaseSettings):
 
     service: str = "kernel"
     database_url: str = ""  # empty: sqlite file <data_dir>/<service>.db
+    # person keys, in a store of their own (shared/privacy.py); empty: sqlite file <data_dir>/<service>-keys.db
+    keystore_url: str = ""
     data_dir: str = "./data"
     nats_url: str = "nats://127.0.0.1:4222"
     nats_user: str | None = None
@@ -82,3 +84,9 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir}/{self.service}.db"
+
+    def resolved_keystore_url(self) -> str:
+        """Never the event database: a restored backup of it must not bring keys back."""
+        if self.keystore_url:
+            return self.keystore_url
+        return f"sqlite+aiosqlite:///{self.data_dir}/{self.service}-keys.db"

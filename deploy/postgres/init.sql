@@ -4,3 +4,6 @@ CREATE DATABASE planning;
 CREATE DATABASE delivery;
 CREATE DATABASE evaluation;
 CREATE DATABASE buyers;
+-- Person keys, apart from the events they open (a restored events database brings no key back).
+CREATE DATABASE delivery_keys;
+CREATE DATABASE evaluation_keys;

@@ -29,7 +29,7 @@ from services.evaluation.projections import baselines, plans, programmes
 from shared.aggregate import DomainError, NotFound
 from shared.application import UnitOfWork
 from shared.contracts.evaluation import AssetRecorded
-from shared.privacy import PersonOfAnotherCountry, Vault
+from shared.privacy import PersonOfAnotherCountry, vault_of
 
 # -- what a command reads: the approved plan, the baseline, the programme ---------------
 
@@ -129,31 +129,34 @@ async def close_cycle(cmd: CloseCycle, uow: UnitOfWork) -> dict[str, Any]:
 
 
 async def add_asset(cmd: AddAsset, uow: UnitOfWork) -> dict[str, Any]:
-    """The asset and its consent; the names are sealed with the person's key
-    (owned by the plan's country), in the same transaction as the events."""
+    """The asset and its consent; every personal field (title, uri, caption,
+    who consented) is sealed with the person's key (owned by the plan's
+    country), and the events name the person by their pseudonym only. A new
+    key is stored in the key store once the rules have passed, before the
+    events commit (an orphan key of a failed commit opens nothing)."""
     plan = await approved_plan(uow, cmd.plan_id)
     country = plan["country"]
     if uow.replayed is not None:  # a retry under its key: the first answer
         return {"asset_id": cmd.asset_id, "version": uow.replayed.version}
     today = datetime.now(UTC).date()
-    vault = Vault(uow.store.db)
+    vault = vault_of(uow.store)
+    refused = DomainError(f"person_id {cmd.person_id} cannot be used here: choose another pseudonymous id",
+                          field="person_id", rule="person_in_country", items=[cmd.person_id])
     async with uow.transaction() as tx:
         known, owner = await _owner(tx, cmd.person_id)
         if known and owner != country:  # another country's person (or of no one country): not theirs to seal
-            raise DomainError(f"person_id {cmd.person_id} cannot be used here: choose another pseudonymous id",
-                              field="person_id", rule="person_in_country", items=[cmd.person_id])
+            raise refused
         try:
-            sealed = {"consented_by": await vault.seal(cmd.person_id, cmd.consented_by, conn=tx.conn, country=country),
-                      "guardian": await vault.seal(cmd.person_id, cmd.guardian, conn=tx.conn, country=country)
-                      if cmd.guardian else None,
-                      "caption": await vault.seal(cmd.person_id, cmd.caption, conn=tx.conn, country=country)}
+            sealer = await vault.sealer(cmd.person_id, country)
         except PersonOfAnotherCountry:
-            raise DomainError(f"person_id {cmd.person_id} cannot be used here: choose another pseudonymous id",
-                              field="person_id", rule="person_in_country", items=[cmd.person_id]) from None
-        fields = cmd.model_dump(exclude={"asset_id", "consented_by", "guardian", "caption"})
+            raise refused from None
+        sealed = {f: sealer.seal(getattr(cmd, f)) for f in ("title", "uri", "consented_by", "caption")}
+        sealed["guardian"] = sealer.seal(cmd.guardian) if cmd.guardian else None
+        fields = cmd.model_dump(exclude={"asset_id", "person_id", *sealed})
         _, res = await tx.execute(Asset, cmd.asset_id, lambda a: a.add(factory_id=plan["factory_id"], today=today,
-                                                                        **fields, **sealed),
+                                                                        person=sealer.pseudonym, **fields, **sealed),
                                   create=True, country=country)
+        await sealer.keep()  # the rules passed: the key is stored (committed) before the events
     return {"asset_id": cmd.asset_id, "version": res.version}
 
 
@@ -165,33 +168,40 @@ async def withdraw_consent(cmd: WithdrawConsent, uow: UnitOfWork) -> dict[str, A
 async def _owner(uow: UnitOfWork, person_id: str) -> tuple[bool, str | None]:
     """Whether the service knows the person, and the country that owns them:
     their key's; for a key made before keys kept one, the one country of the
-    person's assets (none, or several: no country may act on them alone)."""
-    known, country = await Vault(uow.store.db).owner(person_id, conn=uow.conn)
+    person's assets (none, or several: no country may act on them alone),
+    named by the person's id (v1 events) or pseudonym."""
+    vault = vault_of(uow.store)
+    known, country = await vault.owner(person_id)
     if known and country is None:
-        found = {env.country for env in await uow.store.find(AssetRecorded.event_type, conn=uow.conn,
-                                                             containing=f'"person_id":"{person_id}"')}
+        pseudonym = await vault.pseudonym(person_id)
+        found = {env.country for text in {f'"person_id":"{person_id}"', f'"person":"{pseudonym}"'}
+                 for env in await uow.store.find(AssetRecorded.event_type, conn=uow.conn, containing=text)}
         country = found.pop() if len(found) == 1 else None
     return known, country
 
 
 async def forget_person(cmd: ForgetPerson, uow: UnitOfWork) -> dict[str, Any]:
-    """Forget a person: their key is deleted, so their names in the event store
-    cannot be read again, and every list, report and rebuild goes without them.
-    Only the country that owns the person may, and the forget is recorded in
-    that country; to anyone else the person does not exist (nothing is
-    forgotten, nothing recorded)."""
+    """Forget a person: their key is deleted, so their data in the event store
+    and in JetStream cannot be read again, and every list, report and rebuild
+    goes without them. Only the country that owns the person may, and the
+    forget is recorded in that country, under the person's pseudonym; to
+    anyone else the person does not exist (nothing is forgotten, nothing
+    recorded). The event commits first, then the key goes: a crash in
+    between leaves a PersonForgotten that the next start re-applies."""
     if uow.replayed is not None:  # a retry under its key: the first answer
         return {"person_id": cmd.person_id, "forgotten": True, "version": uow.replayed.version}
+    vault = vault_of(uow.store)
     async with uow.transaction() as tx:
         known, country = await _owner(tx, cmd.person_id)
         if known and country is None and _everywhere(tx):  # a key older than owners, of no one country
             country = tx.ctx.country
-        if not known or not tx.reaches(country):
+        pseudonym = await vault.pseudonym(cmd.person_id)
+        if not known or not tx.reaches(country) or pseudonym is None:
             raise NotFound("person", cmd.person_id)
         assert country is not None
-        await Vault(tx.store.db).forget(cmd.person_id, country, conn=tx.conn)
         today = datetime.now(UTC).date()
-        _, res = await tx.execute(Person, cmd.person_id, lambda p: p.forget(today), create=True, country=country)
+        _, res = await tx.execute(Person, pseudonym, lambda p: p.forget(today), create=True, country=country)
+    await vault.forget_key(cmd.person_id, country)
     return {"person_id": cmd.person_id, "forgotten": True, "version": res.version}
 
 

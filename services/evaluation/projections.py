@@ -133,13 +133,13 @@ assets = Table(
     Column("plan_id", String(PLAN_ID), nullable=False, index=True),
     Column("factory_id", String(100), nullable=False),
     Column("kind", String(10), nullable=False),
-    Column("title", String(300), nullable=False),
-    Column("uri", String(1000), nullable=False),
+    Column("title", String(2000), nullable=False),  # sealed (v1 events: in the clear), opened when read
+    Column("uri", String(2000), nullable=False),  # sealed likewise
     Column("scope", Text, nullable=False),
     Column("expires_on", Date, nullable=False),
     Column("minor", Integer, nullable=False),
-    Column("person_id", String(100), nullable=False, index=True),
-    Column("caption", Text, nullable=False),  # opened with the person's key: gone when they are forgotten
+    Column("person_id", String(100), nullable=False, index=True),  # the person's pseudonym (v1 events: their id)
+    Column("caption", Text, nullable=False),  # sealed: opened with the person's key when read, gone once forgotten
     Column("event_id", String(36), nullable=False),
 )
 
@@ -260,7 +260,10 @@ class Results(Projection):
 class Assets(Projection):
     """The communications package within consent and within memory: an asset
     whose person was forgotten, or whose consent was withdrawn, has no row
-    (and a rebuild cannot bring it back: its caption no longer opens)."""
+    (and a rebuild cannot bring it back: its caption no longer opens). Rows
+    keep the personal fields sealed, as the events have them: the read model
+    holds no plain text of a person, and whoever shows a row opens it through
+    the vault (services/evaluation/api.py)."""
 
     name = "eval_assets"
     tables = (assets,)
@@ -270,10 +273,9 @@ class Assets(Projection):
 
     @on(AssetRecorded)
     async def recorded(self, conn: AsyncConnection, env: Envelope, e: AssetRecorded) -> None:
-        caption = await self.vault.open(e.caption, conn=conn) if is_sealed(e.caption) else e.caption
-        if caption is None:
+        if is_sealed(e.caption) and await self.vault.open(e.caption) is None:
             return  # the person was forgotten
-        await upsert(conn, assets, {"person_id": e.person_id, "caption": caption,
+        await upsert(conn, assets, {"person_id": e.person, "caption": e.caption,
             "asset_id": e.asset_id, "country": env.country, "plan_id": e.plan_id, "factory_id": e.factory_id,
             "kind": e.kind, "title": e.title, "uri": e.uri, "scope": dumps(e.consent.scope),
             "expires_on": e.consent.expires_on, "minor": int(e.consent.minor), "event_id": str(env.event_id)},
@@ -285,7 +287,7 @@ class Assets(Projection):
 
     @on(PersonForgotten)
     async def forgotten(self, conn: AsyncConnection, env: Envelope, e: PersonForgotten) -> None:
-        await conn.execute(delete(assets).where(assets.c.person_id == e.person_id))
+        await conn.execute(delete(assets).where(assets.c.person_id == e.person))
 
 
 STEPS: dict[str, tuple[str, Any]] = {  # event type -> (journey step, summary)

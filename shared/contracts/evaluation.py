@@ -7,7 +7,7 @@ consumer drops the asset)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -125,7 +125,7 @@ class ProgrammeClosed(DomainEvent):
     closed_on: date
 
 
-@event(CONTEXT)
+@event(CONTEXT, version=2)
 class AssetRecorded(DomainEvent):
     """A story, photo or video of the communications package, usable within its consent."""
 
@@ -133,20 +133,38 @@ class AssetRecorded(DomainEvent):
     plan_id: str
     factory_id: str
     kind: Literal["story", "photo", "video"]
-    title: str
-    uri: str
+    title: str  # sealed with the person's key (shared/privacy.py), like the caption
+    uri: str  # sealed too: a file name can name a person
     consent: Consent
-    person_id: str  # pseudonymous: the person the asset is about, whose consent it is
-    caption: str  # may name people: sealed with the person's key (shared/privacy.py)
+    # the person the asset is about, whose consent it is: their pseudonym (random, kept with
+    # their key and deleted with it), never their id; it links the asset to their PersonForgotten only
+    person: str
+    caption: str  # may name people: sealed with the person's key
 
 
-@event(CONTEXT)
+@registry.upcaster(CONTEXT, "AssetRecorded", from_version=1)
+def _asset_v1(p: dict[str, Any]) -> dict[str, Any]:
+    """v1 named the person by their id, and had the title and uri in the clear (as
+    recorded: a key moved from v1 has that id as its pseudonym, so forgets still match)."""
+    p["person"] = p.pop("person_id")
+    return p
+
+
+@event(CONTEXT, version=2)
 class PersonForgotten(DomainEvent):
     """A person asked to be forgotten: their key is deleted, so nothing sealed
-    with it can be read again, and every read model drops them."""
+    with it can be read again, and every read model drops them. A tombstone:
+    every start re-applies it to the key store (shared/privacy.py)."""
 
-    person_id: str
+    forgets: ClassVar[str] = "person"  # the field naming the pseudonym whose key a forget deletes
+    person: str  # the pseudonym (as in AssetRecorded), never the person's id
     forgotten_on: date
+
+
+@registry.upcaster(CONTEXT, "PersonForgotten", from_version=1)
+def _forgotten_v1(p: dict[str, Any]) -> dict[str, Any]:
+    p["person"] = p.pop("person_id")
+    return p
 
 
 @event(CONTEXT)

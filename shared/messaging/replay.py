@@ -22,9 +22,10 @@ log = get_logger("replay")
 
 
 async def replay(js: JetStreamContext, context: str, countries: Sequence[str], *, batch: int = 500,
-                 timeout_s: float = 2.0) -> AsyncIterator[Envelope]:
+                 timeout_s: float = 2.0, only: str = ">") -> AsyncIterator[Envelope]:
+    """`only`: the events of one subject name (e.g. "person_forgotten"), not all of them."""
     for country in countries:
-        subject = f"{SUBJECT_ROOT}.{country}.{context}.>"
+        subject = f"{SUBJECT_ROOT}.{country}.{context}.{only}"
         sub = await js.pull_subscribe(subject, stream=stream_name(context), config=ConsumerConfig(
             deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, inactive_threshold=60.0))
         try:

@@ -46,8 +46,7 @@ from shared.contracts.evaluation import (
     SustainabilityPlanAgreed,
 )
 from shared.contracts.planning import Kpi, PlanApproved, PlanContent, ProgrammeCreated
-from shared.privacy import Vault
-from shared.privacy import metadata as privacy_metadata
+from shared.privacy import person_keys, vault_of
 from shared.store.eventstore import ConcurrencyError
 from tests.given import Scenario, admin, ctx, team
 
@@ -88,17 +87,19 @@ def programme(country: str, *fids: str) -> ProgrammeCreated:
 
 @pytest.fixture
 async def app(tmp_path):
-    s = await Scenario.start(tmp_path, "evaluation", HANDLERS, metadata, privacy_metadata,
+    s = await Scenario.start(tmp_path, "evaluation", HANDLERS, metadata,
                              projections=projections(), served=("bd", "vn", "cn", "tr"),
                              bind=SimpleNamespace(vault=None))
     for p in s.projections:  # the assets projection opens captions with the service's vault
-        p.bind(SimpleNamespace(vault=Vault(s.db)))
+        p.bind(SimpleNamespace(vault=vault_of(s.store)))
+    await vault_of(s.store).keys.prepare()
     for cc, fid in (("bd", "F1"), ("cn", "C1")):
         await s.given(f"assessment-a-{fid}", cc, assessed(fid, f"a-{fid}", date(2026, 2, 5)))
         await s.given(f"programme-otto.{cc}", cc, programme(cc, fid))
         await s.given(f"plan-otto.{fid}", cc, approved(f"otto.{fid}", fid))
     yield s
     await s.close()
+    await vault_of(s.store).close()
 
 
 def endline(plan_id: str = "otto.F1", **kw: Any) -> RecordEndline:
@@ -301,10 +302,13 @@ async def test_people_reached_has_one_definition(app: Scenario):
 # -- consent and people ----------------------------------------------------------------------
 
 
-async def _keys(app: Scenario) -> list[tuple[str, str | None]]:
-    from shared.privacy import person_keys
+def _keydb(app: Scenario):  # noqa: ANN202
+    """The key store's database (a file of its own beside the event store's)."""
+    return vault_of(app.store).keys.db
 
-    async with app.db.read() as conn:
+
+async def _keys(app: Scenario) -> list[tuple[str, str | None]]:
+    async with _keydb(app).read() as conn:
         return [tuple(r) for r in await conn.execute(select(person_keys.c.person_id, person_keys.c.country)
                                                       .order_by(person_keys.c.person_id))]
 
@@ -340,8 +344,11 @@ async def test_a_team_forgets_a_person_of_its_own_country(app: Scenario):
     out = await app.when(ForgetPerson(person_id="p-cn"), ctx(team("cn", subject="cn-officer")))
     assert out == {"person_id": "p-cn", "forgotten": True, "version": 1}
     [env] = await app.then_envelopes()
-    assert isinstance(env.event(), PersonForgotten) and env.event().person_id == "p-cn"
-    assert (env.country, env.actor, env.stream_id) == ("cn", "cn-officer", "person-p-cn")
+    [recorded] = [e.event() async for e in app.store.read_all() if e.event_type == "AssetRecorded"]
+    # recorded under the person's pseudonym (the one their asset carries), never their id
+    assert isinstance(env.event(), PersonForgotten) and env.event().person == recorded.person != "p-cn"
+    assert (env.country, env.actor, env.stream_id) == ("cn", "cn-officer", f"person-{recorded.person}")
+    assert "p-cn" not in env.to_wire().decode()
     assert await _keys(app) == []
     await _project(app)
     assert await _asset_ids(app) == []
@@ -368,7 +375,7 @@ async def test_a_team_cannot_forget_a_person_of_another_country(app: Scenario):
         assert await app.then() == []
     assert await _keys(app) == [("p-cn", "cn")]
     assert await _asset_ids(app) == ["story-cn"]  # the Chinese asset is still there, and opens
-    vault = Vault(app.db)
+    vault = vault_of(app.store)
     [recorded] = [env.event() async for env in app.store.read_all() if env.event_type == "AssetRecorded"]
     assert await vault.open(recorded.caption) == "Nadia, Rahima Akter's daughter"
     with pytest.raises(PermissionError):  # a read-only role never reaches the handler
@@ -382,10 +389,8 @@ async def test_a_person_whose_key_has_no_country_belongs_to_their_assets_country
     """A key made before keys kept their country: the person's assets tell."""
     from sqlalchemy import update
 
-    from shared.privacy import person_keys
-
     await app.when(asset("story-cn", "otto.C1", "p-old"), ctx(CN))
-    async with app.db.write() as conn:
+    async with _keydb(app).write() as conn:
         await conn.execute(update(person_keys).values(country=None))
     with pytest.raises(NotFound):
         await app.when(ForgetPerson(person_id="p-old"), ctx(BD))
@@ -395,7 +400,7 @@ async def test_a_person_whose_key_has_no_country_belongs_to_their_assets_country
 
 
 async def test_the_vault_leaves_another_countrys_key_alone(app: Scenario):
-    vault = Vault(app.db)
+    vault = vault_of(app.store)
     sealed = await vault.seal("p-v", "Name", country="cn")
     assert await vault.forget("p-v", "bd") is False and await vault.open(sealed) == "Name"
     assert await vault.owner("p-v") == (True, "cn")
@@ -457,9 +462,7 @@ async def test_a_key_is_the_callers_and_the_commands(app: Scenario):
 
 
 async def _key_owners(app: Scenario) -> dict[str, str | None]:
-    from shared.privacy import person_keys
-
-    async with app.db.read() as conn:
+    async with _keydb(app).read() as conn:
         return {r.person_id: r.country for r in await conn.execute(select(person_keys))}
 
 
@@ -467,9 +470,7 @@ async def _forget_owners(app: Scenario) -> None:
     """Keys as they were made before keys kept their country."""
     from sqlalchemy import update
 
-    from shared.privacy import person_keys
-
-    async with app.db.write() as conn:
+    async with _keydb(app).write() as conn:
         await conn.execute(update(person_keys).values(country=None))
 
 

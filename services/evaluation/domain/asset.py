@@ -20,9 +20,10 @@ class Asset(Aggregate):
         self.withdrawn_on: date | None = None
 
     def add(self, *, plan_id: str, factory_id: str, kind: str, title: str, uri: str, consented_by: str,
-            guardian: str | None, minor: bool, scope: list[str], expires_on: date, today: date, person_id: str,
+            guardian: str | None, minor: bool, scope: list[str], expires_on: date, today: date, person: str,
             caption: str) -> None:
-        """`consented_by`, `guardian` and `caption` come sealed (shared/privacy.py)."""
+        """`title`, `uri`, `consented_by`, `guardian` and `caption` come sealed, and
+        `person` is the person's pseudonym (shared/privacy.py)."""
         if self.exists:
             raise DomainError(f"asset {self.id} exists", field="asset_id", rule="unique", items=[self.id])
         if minor and not (guardian or "").strip():
@@ -33,7 +34,7 @@ class Asset(Aggregate):
         self.record(AssetRecorded(asset_id=self.id, plan_id=plan_id, factory_id=factory_id, kind=kind,  # type: ignore[arg-type]
                                   title=title, uri=uri, consent=Consent(scope=scope, expires_on=expires_on,  # type: ignore[arg-type]
                                                                         minor=minor),
-                                  person_id=person_id, caption=caption))
+                                  person=person, caption=caption))
         self.record(ConsentGiven(asset_id=self.id, consented_by=consented_by, guardian=guardian))
 
     def withdraw(self, withdrawn_on: date) -> None:
@@ -52,12 +53,13 @@ class Asset(Aggregate):
 
 
 class Person(Aggregate):
-    """A person whose data the service holds sealed; forgetting is recorded here."""
+    """A person whose data the service holds sealed; forgetting is recorded here,
+    in the stream of their pseudonym (a stream id is published too)."""
 
     stream_prefix = "person"
 
     def forget(self, on: date) -> None:
-        self.record(PersonForgotten(person_id=self.id, forgotten_on=on))
+        self.record(PersonForgotten(person=self.id, forgotten_on=on))
 
     def on_person_forgotten(self, e: PersonForgotten) -> None:
         pass
