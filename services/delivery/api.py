@@ -15,6 +15,7 @@ from sqlalchemy import select
 from services.delivery.commands import (
     CancelSession,
     CompleteActivity,
+    ForgetConsultingCase,
     OpenConsultingCase,
     OpenFacility,
     ReachMilestone,
@@ -30,6 +31,7 @@ from shared.aggregate import NotFound
 from shared.api import Page, body_of, command_context, declare_errors, json_columns, located, served_country
 from shared.application import CommandContext
 from shared.contracts.delivery import reached
+from shared.privacy import FORGOTTEN
 
 router = APIRouter(prefix="/{country}", tags=["delivery"])
 
@@ -140,8 +142,19 @@ async def get_case(request: Request, plan_id: str, case_id: str, country: str = 
     if "ConsultingCaseOpened" not in found:
         raise NotFound("consulting case", case_id)
     opened = found["ConsultingCaseOpened"]
+    details = found.get("ConsultingCaseNoted", {}).get("details")
+    # sealed with the case's key: FORGOTTEN once the case is forgotten (a case noted in the clear too)
+    details = FORGOTTEN if "ConsultingCaseForgotten" in found else await _service(request).vault.show(details)
     return {"case_id": case_id, "category": opened["category"], "opened_on": opened["opened_on"],
-            "details": found.get("ConsultingCaseNoted", {}).get("details")}
+            "details": details, "forgotten": details == FORGOTTEN}
+
+
+@router.post("/deliveries/{plan_id}/consulting-cases/{case_id}/forget")
+async def forget_case(request: Request, plan_id: str, case_id: str, ctx: CommandContext = Depends(command_context)
+                      ) -> dict:
+    """Erase a consulting case's details for good: its key is deleted (the
+    category and date stay). A case of another country is not found here."""
+    return await _service(request).handle(ForgetConsultingCase(plan_id=plan_id, case_id=case_id), ctx)
 
 
 # -- reading ----------------------------------------------------------------------------------

@@ -154,4 +154,11 @@ class OpenConsultingCase(OnPlan):
     case_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
     category: Literal["financial", "psychological", "legal", "emergency", "other"]
     opened_on: date
-    details: str = Field(min_length=1, max_length=10_000, description="confidential to the country team")
+    details: str = Field(min_length=1, max_length=10_000,
+                         description="confidential to the country team: stored sealed with the case's own key")
+
+
+class ForgetConsultingCase(OnPlan):
+    """Erase a case's details: its key is deleted (the category and date stay)."""
+
+    case_id: str = Field(min_length=1, max_length=100, pattern=IDENT)

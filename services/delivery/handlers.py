@@ -9,14 +9,16 @@ deciding again on the newer state never records anything twice."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from services.delivery.commands import (
     Attendance,
     CancelSession,
     CompleteActivity,
+    ForgetConsultingCase,
     OpenConsultingCase,
     OpenFacility,
     ReachMilestone,
@@ -36,6 +38,7 @@ from shared.contracts.delivery import PlannedMilestone, ScheduledActivity
 from shared.contracts.planning import PlannedActivity
 from shared.countries import country as country_info
 from shared.menu import menu
+from shared.privacy import is_sealed, vault_of
 
 COHORT_ROLES = {"parent": "parent_worker", "child": "child"}  # the menu's cohort roles as attendance roles
 
@@ -162,10 +165,54 @@ async def record_facility_month(cmd: RecordFacilityMonth, uow: UnitOfWork) -> di
     return await _on_plan(uow, cmd.plan_id, decide)
 
 
+def case_key(plan_id: str, case_id: str) -> str:
+    """The id of a case's own key in the key store (a plan id may be longer than a key id)."""
+    return "case-" + hashlib.sha256(f"{plan_id}\n{case_id}".encode()).hexdigest()[:40]
+
+
+async def recorded_case_details(uow: UnitOfWork, plan_id: str, case_id: str) -> str | None:
+    """A case's details as recorded (sealed, or in the clear for a case noted before keys)."""
+    found = None
+    for env in await uow.store.load(Delivery.stream_id(plan_id), conn=uow.conn):
+        if env.event_type == "ConsultingCaseNoted" and env.payload.get("case_id") == case_id:
+            found = env.payload.get("details")
+    return found
+
+
 async def open_consulting_case(cmd: OpenConsultingCase, uow: UnitOfWork) -> dict[str, Any]:
-    """Only its category and date leave the service; the details stay in a private event."""
-    return await _on_plan(uow, cmd.plan_id, lambda d: d.open_case(
-        case_id=cmd.case_id, category=cmd.category, opened_on=cmd.opened_on, details=cmd.details))
+    """Only its category and date leave the service; the details stay in a
+    private event, sealed with the case's own key (owned by the plan's
+    country), stored once the rules have passed and before the events commit
+    (an orphan key of a failed commit opens nothing)."""
+    vault = vault_of(uow.store)
+    async with uow.transaction() as tx:
+        recorded = await recorded_case_details(tx, cmd.plan_id, cmd.case_id)
+        if recorded is not None and is_sealed(recorded):
+            recorded = await vault.open(recorded)
+        plan = await tx.get(Delivery, cmd.plan_id)  # out of reach: not found, before any key is made
+        sealer = await vault.sealer(case_key(cmd.plan_id, cmd.case_id), plan.country)
+        sealed = sealer.seal(cmd.details)
+        _, res = await tx.execute(Delivery, cmd.plan_id, lambda d: d.open_case(
+            case_id=cmd.case_id, category=cmd.category, opened_on=cmd.opened_on, details=sealed,
+            same_details=recorded == cmd.details))
+        if res.event_ids:
+            await sealer.keep()
+    return {"plan_id": cmd.plan_id, "version": res.version, "recorded": len(res.event_ids)}
+
+
+async def forget_consulting_case(cmd: ForgetConsultingCase, uow: UnitOfWork) -> dict[str, Any]:
+    """Erase a case's details: the forget is recorded (a tombstone every start
+    re-applies), then the case's key is deleted. A case of another country,
+    unknown or forgotten already is not found."""
+    vault = vault_of(uow.store)
+    key_id = case_key(cmd.plan_id, cmd.case_id)
+    pseudonym = await vault.pseudonym(key_id)
+    today = datetime.now(UTC).date()
+    async with uow.transaction() as tx:
+        plan, res = await tx.execute(Delivery, cmd.plan_id, lambda d: d.forget_case(case_id=cmd.case_id,
+                                                                                     key=pseudonym, on=today))
+    await vault.forget_key(key_id, plan.country)
+    return {"plan_id": cmd.plan_id, "case_id": cmd.case_id, "forgotten": True, "version": res.version}
 
 
 HANDLERS = {
@@ -180,4 +227,5 @@ HANDLERS = {
     OpenFacility: open_facility,
     RecordFacilityMonth: record_facility_month,
     OpenConsultingCase: open_consulting_case,
+    ForgetConsultingCase: forget_consulting_case,
 }

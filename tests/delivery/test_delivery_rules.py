@@ -210,11 +210,37 @@ async def test_facilities_and_confidential_consulting_cases(stack: Stack):
     assert fac["facilities"][0]["days_open"] == 23 and fac["consulting_cases"] == {"emergency": 1}
     case = (await d.get(f"/vn/deliveries/{plan}/consulting-cases/c1")).json()
     assert case["details"].startswith("worker's child")
-    # the details are only in a private event: never published
+    # the details are only in a private event (never published), sealed with the case's own key
     from shared.contracts.registry import registry
+    from shared.privacy import FORGOTTEN, is_sealed
 
-    holding = {e.event_type async for e in stack.delivery_service.store.read_all() if "hospital" in str(e.payload)}
-    assert holding == {"ConsultingCaseNoted"} and registry.get("delivery", "ConsultingCaseNoted").private
+    envs = [e async for e in stack.delivery_service.store.read_all()]
+    assert not [e for e in envs if "hospital" in str(e.payload)]
+    [noted] = [e for e in envs if e.event_type == "ConsultingCaseNoted"]
+    assert is_sealed(noted.payload["details"]) and registry.get("delivery", "ConsultingCaseNoted").private
+    # sent again, the same case records nothing; with other details it is refused
+    case_body = {"case_id": "c1", "category": "emergency", "opened_on": "2026-07-03",
+                 "details": "worker's child in hospital; advance on wages arranged"}
+    r = await d.post(f"/vn/deliveries/{plan}/consulting-cases", json=case_body)
+    assert r.status_code == 201 and r.json()["recorded"] == 0, r.text
+    r = await d.post(f"/vn/deliveries/{plan}/consulting-cases", json={**case_body, "details": "other"})
+    assert r.status_code == 422 and r.json()["rule"] == "case_id_unique"
+    # finding: the details (up to 10 KB of free text) could not be erased. A case is forgotten by its
+    # own country only (another country's team: not found), and its details never open again
+    from tests.harness import auth
+
+    r = await d.post(f"/vn/deliveries/{plan}/consulting-cases/c1/forget",
+                     headers=auth("country_team", countries=["bd"]))
+    assert r.status_code == 404
+    r = await d.post(f"/bd/deliveries/{plan}/consulting-cases/c1/forget")
+    assert r.status_code == 404
+    assert (await d.get(f"/vn/deliveries/{plan}/consulting-cases/c1")).json()["details"].startswith("worker's")
+    r = await d.post(f"/vn/deliveries/{plan}/consulting-cases/c1/forget")
+    assert r.status_code == 200 and r.json()["forgotten"] is True, r.text
+    case = (await d.get(f"/vn/deliveries/{plan}/consulting-cases/c1")).json()
+    assert (case["details"], case["forgotten"], case["category"]) == (FORGOTTEN, True, "emergency")
+    assert await stack.delivery_service.vault.open(noted.payload["details"]) is None
+    assert (await d.post(f"/vn/deliveries/{plan}/consulting-cases/c1/forget")).status_code == 404
     r = await d.post(f"/vn/deliveries/{plan}/activities/child_friendly_space/complete",
                      json={"completed_on": "2026-12-20"})
     assert r.status_code == 200, r.text

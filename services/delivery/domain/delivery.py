@@ -18,8 +18,13 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from services.delivery.domain.events import AttendanceRecorded, ConsultingCaseNoted, Participant
-from shared.aggregate import Aggregate, DomainError
+from services.delivery.domain.events import (
+    AttendanceRecorded,
+    ConsultingCaseForgotten,
+    ConsultingCaseNoted,
+    Participant,
+)
+from shared.aggregate import Aggregate, DomainError, NotFound
 from shared.contracts.delivery import (
     ActivityCompleted,
     AttendanceSummary,
@@ -93,7 +98,8 @@ class Delivery(Aggregate):
         self.trainers: set[str] = set()
         self.completed: dict[str, date] = {}
         self.facilities: dict[str, Facility] = {}
-        self.cases: dict[str, str] = {}
+        self.cases: dict[str, str] = {}  # case -> fingerprint of its category and date
+        self.forgotten_cases: set[str] = set()
 
     # -- the plan --------------------------------------------------------------
 
@@ -341,10 +347,13 @@ class Delivery(Aggregate):
         self.record(FacilityMonthRecorded(plan_id=self.id, facility_id=facility_id, month=month, days_open=days_open,
                                           children_served=children_served), key=f"facility-{facility_id}-{month}")
 
-    def open_case(self, *, case_id: str, category: str, opened_on: date, details: str) -> None:
-        print_ = fingerprint(category, opened_on, details)
+    def open_case(self, *, case_id: str, category: str, opened_on: date, details: str, same_details: bool) -> None:
+        """`details` come sealed; `same_details`: the case's recorded details are
+        the ones sent (the handler opens them), so the same case sent again
+        records nothing."""
+        print_ = fingerprint(category, opened_on)
         if case_id in self.cases:
-            if self.cases[case_id] == print_:
+            if self.cases[case_id] == print_ and same_details and case_id not in self.forgotten_cases:
                 return
             raise DomainError(f"case {case_id} exists with other details", field="case_id", rule="case_id_unique",
                               items=[case_id])
@@ -353,6 +362,13 @@ class Delivery(Aggregate):
                     key=f"case-{case_id}")
         self.record(ConsultingCaseNoted(plan_id=self.id, case_id=case_id, details=details),
                     key=f"case-{case_id}-details")
+
+    def forget_case(self, *, case_id: str, key: str | None, on: date) -> None:
+        """Erase a case's details (its key goes; the category and date stay)."""
+        if case_id not in self.cases or case_id in self.forgotten_cases:
+            raise NotFound("consulting case", case_id)
+        self.record(ConsultingCaseForgotten(plan_id=self.id, case_id=case_id, key=key, forgotten_on=on),
+                    key=f"case-{case_id}-forgotten")
 
     # -- state ------------------------------------------------------------------------------
 
@@ -404,7 +420,10 @@ class Delivery(Aggregate):
         self.facilities[e.facility_id].months[e.month] = fingerprint(e.days_open, e.children_served)
 
     def on_consulting_case_opened(self, e: ConsultingCaseOpened) -> None:
-        self._case = (e.category, e.opened_on)
+        self.cases[e.case_id] = fingerprint(e.category, e.opened_on)
 
     def on_consulting_case_noted(self, e: ConsultingCaseNoted) -> None:
-        self.cases[e.case_id] = fingerprint(*self._case, e.details)
+        pass
+
+    def on_consulting_case_forgotten(self, e: ConsultingCaseForgotten) -> None:
+        self.forgotten_cases.add(e.case_id)

@@ -1,8 +1,10 @@
 """Private events of the delivery context: who attended (pseudonymous ids)
-and what a consulting case is about. Stored, never published."""
+and what a consulting case is about (sealed with the case's own key, which
+a forget of the case deletes). Stored, never published."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -39,4 +41,17 @@ class ConsultingCaseNoted(DomainEvent):
     private: ClassVar[bool] = True
     plan_id: str
     case_id: str
-    details: str
+    details: str  # sealed with the case's key (shared/privacy.py; cases noted before: in the clear)
+
+
+@event(CONTEXT)
+class ConsultingCaseForgotten(DomainEvent):
+    """A case's details were erased: its key is deleted, so they cannot be read
+    again. A tombstone: every start re-applies it to the key store."""
+
+    private: ClassVar[bool] = True
+    forgets: ClassVar[str] = "key"  # the field naming the pseudonym of the key a forget deletes
+    plan_id: str
+    case_id: str
+    key: str | None  # the pseudonym of the case's key (None: a case noted before keys, in the clear)
+    forgotten_on: date
