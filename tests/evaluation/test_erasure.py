@@ -24,6 +24,8 @@ from tests.evaluation.conftest import Stack
 from tests.harness import serve_services, serving, settings_for
 
 PLAIN = ("Karim Hossain", "Karim", "A father's routine at Rahman", "karim-hossain-twins")  # what must vanish
+CASE = {"case_id": "c-karim", "category": "financial", "opened_on": "2026-07-03",
+        "details": "Karim Hossain: debts after his wife's surgery; advance on wages arranged"}
 STORY = {"asset_id": "story-2", "kind": "story", "title": "A father's routine at Rahman Knitwear",
          "uri": "assets/karim-hossain-twins.md", "person_id": "p-42",
          "caption": "Mr Karim Hossain with his twins", "consented_by": "Karim Hossain",
@@ -146,8 +148,9 @@ async def test_a_forget_survives_a_restore_from_before_it(nats_server, tmp_path,
 
 async def test_after_a_forget_no_store_stream_or_report_holds_the_person(nats_server, tmp_path):
     """Finding: the asset's title, uri and person id were published in the
-    clear and kept for ever in the store and in NATS, and a forgotten key
-    stayed in the -wal file. After a forget, the person's plain text is in no
+    clear and kept for ever in the store and in NATS, a forgotten key stayed
+    in the -wal file, and a consulting case's details could not be erased.
+    After a forget (of the person, and of their case), their plain text is in no
     file of any service (databases, -wal, -shm, key stores), in no message
     of any stream (nor the server's files), in no report or list; the key's
     bytes are in no file."""
@@ -162,8 +165,14 @@ async def test_after_a_forget_no_store_stream_or_report_holds_the_person(nats_se
             assert "Karim Hossain" in report and "Rahman Knitwear" in report  # opened for the country team
             assert await _in_jetstream(nats_server.url, nats_server.store_dir) == []  # never published
             key = (await ev[0].vault.keys.get("p-42")).key  # type: ignore[union-attr]
+            # the same person's consulting case, in the delivery service
+            d, cases = stack.delivery, f"/bd/deliveries/{plan}/consulting-cases"
+            assert (await d.post(cases, json=CASE)).status_code == 201
+            assert (await d.get(f"{cases}/c-karim")).json()["details"] == CASE["details"]
             assert (await ev[1].post("/bd/people/p-42/forget")).status_code == 200
+            assert (await d.post(f"{cases}/c-karim/forget")).status_code == 200
             await stack.settled()
+            assert (await d.get(f"{cases}/c-karim")).json()["details"] == "[forgotten]"
             assert await _plain_anywhere(ev[1], ev[0]) == []
             assert _forgotten_in_files(data, key) == []
             assert await _in_jetstream(nats_server.url, nats_server.store_dir) == []
