@@ -45,6 +45,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.store.database import Database
+from shared.store.eventstore import ConcurrencyError
 
 if TYPE_CHECKING:
     from shared.store.eventstore import EventStore
@@ -85,11 +86,13 @@ class PersonOfAnotherCountry(ValueError):
         self.person_id = person_id
 
 
-class KeyRaced(RuntimeError):
-    """Two commands made the first key of one person at once: the later one is refused (retry it)."""
+class KeyRaced(ConcurrencyError):
+    """Two commands made the first key of one person at once: the later one is
+    refused as a conflict (409, and retried by the commands that retry conflicts),
+    so that nothing is sealed with a key that was not kept."""
 
     def __init__(self, person_id: str) -> None:
-        super().__init__(f"the key of person {person_id} was made by another command at the same time: retry")
+        super().__init__(f"key-of-{person_id}", 0, 1)
 
 
 @dataclass(frozen=True)
