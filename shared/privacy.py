@@ -431,6 +431,8 @@ async def move_old_keys(event_db: Database, vault: Vault) -> int:
         found = inspect(sync_conn)
         return {c["name"] for c in found.get_columns("person_keys")} if found.has_table("person_keys") else set()
 
+    if isinstance(vault.keys, SqlKeyStore) and vault.keys.db.url == event_db.url:
+        raise ValueError("the key store is the event database: set WECARE_KEYSTORE_URL to a database of its own")
     async with event_db.read() as c:
         have = await c.run_sync(columns)
     if not have:

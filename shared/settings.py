@@ -88,5 +88,7 @@ class Settings(BaseSettings):
     def resolved_keystore_url(self) -> str:
         """Never the event database: a restored backup of it must not bring keys back."""
         if self.keystore_url:
+            if self.keystore_url == self.resolved_database_url():
+                raise ValueError("WECARE_KEYSTORE_URL must name a database of its own, not the service's")
             return self.keystore_url
         return f"sqlite+aiosqlite:///{self.data_dir}/{self.service}-keys.db"

@@ -41,3 +41,15 @@ async def test_the_key_store_on_both_backends(db_url):
         assert await vault.open(kept) == "kept"
     finally:
         await vault.close()
+
+
+def test_the_key_store_is_never_the_event_database():
+    """Keys beside the events they open come back with every restore of the events (and the start-up
+    move of old keys out of the event database would delete them all)."""
+    from shared.settings import Settings
+
+    url = "postgresql+asyncpg://wecare@postgres:5432/evaluation"
+    with pytest.raises(ValueError, match="KEYSTORE_URL"):
+        Settings(service="evaluation", database_url=url, keystore_url=url).resolved_keystore_url()
+    assert Settings(service="evaluation", data_dir="/d").resolved_keystore_url() == \
+        "sqlite+aiosqlite:////d/evaluation-keys.db"
