@@ -404,6 +404,13 @@ def vault_of(store: EventStore) -> Vault:
     return v
 
 
+async def release(store: EventStore) -> None:
+    """Close the key store `vault_of` made for a store with none (a handler test's)."""
+    v = _beside.pop(store, None)
+    if v is not None:
+        await v.close()
+
+
 def forget_events(context: str) -> list[tuple[str, str]]:
     """(event type, field naming the key's pseudonym) of a context's forget events."""
     from shared.contracts.registry import registry

@@ -64,7 +64,10 @@ class Scenario:
         return scenario
 
     async def close(self) -> None:
+        from shared.privacy import release
+
         await self.db.dispose()
+        await release(self.store)  # the key store beside the file, if a handler sealed anything
 
     # -- given ----------------------------------------------------------------------
 

@@ -99,7 +99,6 @@ async def app(tmp_path):
         await s.given(f"plan-otto.{fid}", cc, approved(f"otto.{fid}", fid))
     yield s
     await s.close()
-    await vault_of(s.store).close()
 
 
 def endline(plan_id: str = "otto.F1", **kw: Any) -> RecordEndline:
