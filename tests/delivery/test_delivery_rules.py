@@ -241,6 +241,8 @@ async def test_facilities_and_confidential_consulting_cases(stack: Stack):
     assert (case["details"], case["forgotten"], case["category"]) == (FORGOTTEN, True, "emergency")
     assert await stack.delivery_service.vault.open(noted.payload["details"]) is None
     assert (await d.post(f"/vn/deliveries/{plan}/consulting-cases/c1/forget")).status_code == 404
+    r = await d.post(f"/vn/deliveries/{plan}/consulting-cases/c%201/forget")  # not an id: refused, naming it
+    assert r.status_code == 422 and r.json()["fields"][0]["field"] == "case_id", r.text
     r = await d.post(f"/vn/deliveries/{plan}/activities/child_friendly_space/complete",
                      json={"completed_on": "2026-12-20"})
     assert r.status_code == 200, r.text
