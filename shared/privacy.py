@@ -123,6 +123,9 @@ class KeyStore(Protocol):
         """Delete a key the pseudonym names, made before `at`, and keep the tombstone: whether a key went."""
         ...
     async def tombstones(self) -> dict[str, datetime]: ...
+    async def pseudonyms(self) -> set[str]:
+        """The pseudonyms of the keys there are."""
+        ...
     async def close(self) -> None: ...
 
 
@@ -228,6 +231,12 @@ class SqlKeyStore:
         await self.prepare()
         async with self.db.read() as c:
             return {r.pseudonym: _aware(r.forgotten_at) for r in await c.execute(select(tombstones))}
+
+    async def pseudonyms(self) -> set[str]:
+        await self.prepare()
+        async with self.db.read() as c:
+            return {r.pseudonym or r.person_id for r in await c.execute(
+                select(person_keys.c.pseudonym, person_keys.c.person_id))}
 
     async def checkpoint(self) -> None:
         await checkpoint(self.db)
@@ -370,10 +379,14 @@ class Vault:
         """Delete again every key a tombstone names: the key store's own and
         `forgotten` (pseudonym -> when, from forget events of the event store
         or JetStream). The pseudonyms whose key was found and deleted."""
-        marks = await self.keys.tombstones()
+        kept = await self.keys.tombstones()
+        marks = dict(kept)
         for p, at in (forgotten or {}).items():
-            marks[p] = max(marks.get(p, at), _aware(at))
-        return [p for p, at in sorted(marks.items()) if await self.keys.tombstone(p, at)]
+            marks[p] = max(marks.get(p, _aware(at)), _aware(at))
+        alive = await self.keys.pseudonyms()
+        # a write only where a key is there to delete or a tombstone is missing or older
+        todo = sorted(p for p, at in marks.items() if p in alive or kept.get(p) != at)
+        return [p for p in todo if await self.keys.tombstone(p, marks[p])]
 
     async def close(self) -> None:
         await self.keys.close()
