@@ -283,7 +283,8 @@ class Service:
                 continue
             async for env in replay(js, self.context, self.settings.countries, only=t.subject_name()):
                 p = getattr(env.event(), field)
-                forgotten[p] = max(forgotten.get(p, env.occurred_at), env.occurred_at)
+                if p:
+                    forgotten[p] = max(forgotten.get(p, env.occurred_at), env.occurred_at)
         gone = await self.vault.reapply(forgotten) if forgotten else []
         if gone:
             log.info("privacy.keys", forgotten_again_from_jetstream=len(gone))

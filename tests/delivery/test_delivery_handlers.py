@@ -393,3 +393,26 @@ def test_every_decision_on_a_plan_takes_the_retry_policy():
 def test_the_service_no_longer_uses_the_repository_bridge():
     root = Path(api.__file__).parent
     assert not [p.name for p in root.rglob("*.py") if "Repository" in p.read_text()]
+
+
+async def test_a_case_noted_before_keys_can_be_forgotten(app: Scenario):
+    """A case whose details were recorded in the clear (before they were
+    sealed): its forget is recorded with no key (nothing to delete; the log
+    keeps the old text, deploy/OPERATIONS.md says so), the case answers as
+    forgotten, and every start's re-apply of the forgets skips it."""
+    from services.delivery.domain.events import ConsultingCaseForgotten
+    from shared.privacy import forgotten_in, vault_of
+
+    await app.given(f"delivery-{PLAN}", "bd", ConsultingCaseOpened(
+        plan_id=PLAN, factory_id="F1", case_id="c-old", category="legal", opened_on=date(2026, 7, 1)),
+        ConsultingCaseNoted(plan_id=PLAN, case_id="c-old", details="an old dispute"))
+    with pytest.raises(NotFound):  # another country's team: no such case
+        await app.when(c.ForgetConsultingCase(plan_id=PLAN, case_id="c-old"), ctx(team("vn"), "bd"))
+    out = await app.when(c.ForgetConsultingCase(plan_id=PLAN, case_id="c-old"), ctx(BD))
+    assert out["forgotten"] is True
+    [e] = await app.then()
+    assert isinstance(e, ConsultingCaseForgotten) and e.key is None
+    assert await forgotten_in(app.store) == {}
+    assert await vault_of(app.store).reapply(await forgotten_in(app.store)) == []
+    with pytest.raises(NotFound):
+        await app.when(c.ForgetConsultingCase(plan_id=PLAN, case_id="c-old"), ctx(BD))
