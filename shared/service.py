@@ -264,6 +264,9 @@ class Service:
         database move to the key store, and every forget (the key store's
         tombstones, the forget events of the event store) deletes its key
         again, whichever store came back from an older backup."""
+        if not self.settings.keystore_url and not self.db.is_sqlite:
+            log.warning("privacy.keystore_beside_data_dir", keystore=self.settings.resolved_keystore_url(),
+                        hint="set WECARE_KEYSTORE_URL to a database of its own (deploy/OPERATIONS.md, Backups)")
         await self.vault.keys.prepare()
         moved = await move_old_keys(self.db, self.vault)
         gone = await self.vault.reapply(await forgotten_in(self.store))
