@@ -50,7 +50,8 @@ async def _stack(nats_url: str, data: Path) -> AsyncIterator[tuple[AsyncExitStac
 
 def _with(clients: dict, evaluation: tuple[Service, object]) -> Stack:
     svc, e = evaluation
-    return Stack(clients["assessment"][1], clients["planning"][1], clients["delivery"][1], e, svc)  # type: ignore[arg-type]
+    return Stack(assessment=clients["assessment"][1], planning=clients["planning"][1],
+                 delivery=clients["delivery"][1], evaluation=e, evaluation_service=svc)  # type: ignore[arg-type]
 
 
 def _backup(data: Path, to: Path) -> None:
