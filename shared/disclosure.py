@@ -1,0 +1,155 @@
+"""Disclosure control: the one way a count of people leaves a country team.
+
+The promise to workers is that no one outside the country team can learn a
+figure about fewer than five of them, by reading it or by arithmetic. Every
+output for buyers (the feed and its webhooks, the portfolio and its exports,
+impact figures, reports and their journey) takes its people figures from
+here.
+
+The method is cell suppression on the finest table anyone outside sees, the
+delivered session, with pooling over released cells only:
+
+1. **The session is the unit of release.** A session's cells are its
+   attendances, their splits (by sex, by role, by age band), the people it
+   reached for the first time and their split by sex. A cell under
+   MIN_PEOPLE is hidden (primary suppression).
+2. **Complementary suppression inside each split.** A split's released cells
+   and its released total must not give a hidden cell by subtraction, so
+   more cells are hidden (the smallest first) until every hidden cell keeps
+   at least two possible values, even for an attacker who knows which
+   hidden cells are the small ones (at most 4) and which were hidden to
+   protect them (at least 5). When no choice of cells can do that, the
+   split's total is hidden too, and with it the whole split.
+3. **Pooled figures add released cells only.** A factory's row, a programme,
+   a portfolio, a country: each figure is the sum of the released cells of
+   its sessions, so a hidden cell enters no published number. Margins,
+   pooled-minus-rows, two overlapping selections or two successive readings
+   of a growing total all give sums of released cells, which are published
+   anyway. The price is honest: a pooled figure leaves out the people of
+   hidden cells, and says so (`FiguresOf.hidden` counts the cells left out).
+
+Why not rounding or noise: conventional rounding to base 5 of every figure,
+cumulative ones included, still lets an attacker pin small cells from a
+series of successive totals (four sessions of 4 people, read after each,
+give intervals that close on the exact values); noise (the cell-key method)
+needs a noise budget and an audit of its own. No maintained Python library
+does session-level cell suppression for a live feed (sdcMicro and tau-Argus
+are R and Java tools for a finished table; anjana does k-anonymity of
+microdata), and the rule above is short enough to be proved by a test that
+searches for a pinned value (tests/privacy/test_disclosure_attacker.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+MIN_PEOPLE = 5
+SMALL = MIN_PEOPLE - 1  # the largest value a primary-suppressed cell can hold
+
+
+def too_few(people: int | None) -> bool:
+    """Whether a count of people is too small to leave a country team."""
+    return people is not None and people < MIN_PEOPLE
+
+
+def _safe(cells: Mapping[str, int], hidden: set[str], caps: Mapping[str, int]) -> bool:
+    """Whether every hidden cell keeps two possible values, given the sum of
+    the hidden cells (what the released total minus the released cells
+    gives), for an attacker who knows that a small cell holds 0-4, and that
+    a complementary one holds at least 5 and at most the smallest cell
+    shown (complements are chosen smallest first, and the attacker may know
+    the rule), and no more than its cap (what another released figure
+    bounds it by: the women reached are among the women shown to attend)."""
+    if len(hidden) < 2:
+        return False
+    total = sum(cells[k] for k in hidden)
+    ceiling = min([total, *(v for k, v in cells.items() if k not in hidden)])
+    bounds = {k: (0, min(SMALL, caps.get(k, SMALL))) if cells[k] < MIN_PEOPLE
+              else (MIN_PEOPLE, min(ceiling, caps.get(k, ceiling))) for k in hidden}
+    lo_all = sum(lo for lo, _ in bounds.values())
+    hi_all = sum(hi for _, hi in bounds.values())
+    for lo, hi in bounds.values():
+        least = max(lo, total - (hi_all - hi))
+        most = min(hi, total - (lo_all - lo))
+        if most <= least:
+            return False
+    return True
+
+
+def hidden_cells(total: int, cells: Mapping[str, int], caps: Mapping[str, int] | None = None) -> set[str] | None:
+    """The cells of a split of a released `total` to hide: the small ones and
+    their complements. None: the total itself must be hidden. Cells that do
+    not add up to the total are completed by an unnamed remainder (people
+    the split does not place): never printed, but the total minus the cells
+    shown gives it, so it is protected like any other cell."""
+    full = dict(cells)
+    rest = total - sum(cells.values())
+    if rest > 0:
+        full[""] = rest
+    hidden = {k for k, v in full.items() if v < MIN_PEOPLE}
+    if not hidden:
+        return set()
+    while not _safe(full, hidden, caps or {}):
+        shown = sorted((v, k) for k, v in full.items() if k not in hidden)
+        if not shown:
+            return None
+        hidden.add(shown[0][1])
+    hidden.discard("")
+    return hidden
+
+
+Released = dict[str, dict[str, int | None]]  # split -> cell -> value (None: hidden)
+
+
+def release_split(total: int, splits: Mapping[str, Mapping[str, int]],
+                  caps: Mapping[str, Mapping[str, int]] | None = None) -> tuple[int | None, Released]:
+    """A total and its splits as they may leave: (total or None, split -> cell -> value or None)."""
+    if total < MIN_PEOPLE:
+        return None, {s: dict.fromkeys(cells) for s, cells in splits.items()}
+    hide = {s: hidden_cells(total, cells, (caps or {}).get(s)) for s, cells in splits.items()}
+    if any(h is None for h in hide.values()):
+        return None, {s: dict.fromkeys(cells) for s, cells in splits.items()}
+    return total, {s: {k: (None if k in (hide[s] or ()) else v) for k, v in cells.items()}
+                   for s, cells in splits.items()}
+
+
+def session_cells(*, total: int, female: int, by_role: Mapping[str, int], by_age_band: Mapping[str, int],
+                  reached: int, reached_female: int) -> dict[str, int | None]:
+    """A delivered session's people figures as they may leave the country
+    team, flat: "attendances", "attendances.female", "attendances.male",
+    "by_role.<role>", "by_age_band.<band>", "reached", "reached.female",
+    "reached.male". None: hidden."""
+    att, split = release_split(total, {"by_sex": {"female": female, "male": total - female},
+                                       "by_role": by_role, "by_age_band": by_age_band})
+    out: dict[str, int | None] = {"attendances": att,
+                                  "attendances.female": split["by_sex"]["female"],
+                                  "attendances.male": split["by_sex"]["male"]}
+    out |= {f"by_role.{k}": v for k, v in split["by_role"].items()}
+    out |= {f"by_age_band.{k}": v for k, v in split["by_age_band"].items()}
+    if att is None:  # people reached are among those who attended: a hidden attendance hides its reach
+        return {**out, "reached": None, "reached.female": None, "reached.male": None}
+    # the women (men) reached are among the women (men) who attended: a shown attendance caps them
+    caps = {k: v for k, v in split["by_sex"].items() if v is not None}
+    reach, rsplit = release_split(reached, {"by_sex": {"female": reached_female, "male": reached - reached_female}},
+                                  {"by_sex": caps})
+    out |= {"reached": reach, "reached.female": rsplit["by_sex"]["female"], "reached.male": rsplit["by_sex"]["male"]}
+    return out
+
+
+def pooled(sessions: Iterable[Mapping[str, int | None]]) -> dict[str, int | None]:
+    """Released cells added up, key by key: a key no session released is None
+    (no figure), never 0 (which would be a figure about fewer than 5)."""
+    out: dict[str, int | None] = {}
+    for cells in sessions:
+        for k, v in cells.items():
+            if v is not None:
+                out[k] = (out.get(k) or 0) + v
+            else:
+                out.setdefault(k, None)
+    return out
+
+
+def release(people: int | None) -> int | None:
+    """A single count of people with no split and in no pool (a kick-off's
+    participants): itself, or None under MIN_PEOPLE."""
+    return None if too_few(people) else people
+
