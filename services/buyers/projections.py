@@ -22,7 +22,10 @@ webhooks.py reads the feed, and this module does not know webhooks.
 
 `buyers_portfolio` has one row per (buyer, programme, country, factory)
 with the figures of shared/contracts/figures.py, recomputed from the facts
-whenever one of them changes, so it does not depend on arrival order."""
+whenever one of them changes, so it does not depend on arrival order. Its
+people figures add up the sessions' released counts (shared.disclosure):
+a count hidden in a session's record is in no row, so no sum or difference
+of rows, exports or portfolios gives it back."""
 
 from __future__ import annotations
 
@@ -65,7 +68,7 @@ from shared.contracts.feed import (
     schema_uri,
     sequence,
 )
-from shared.contracts.figures import suppress, too_few
+from shared.contracts.figures import PEOPLE, figures_of
 from shared.contracts.planning import PlanApproved, ProgrammeCreated
 from shared.menu import is_training
 from shared.projections import Projection, json_text, on
@@ -129,7 +132,7 @@ portfolio = Table(
     Column("closed_on", Date),
     Column("sessions_delivered", Integer, nullable=False),
     Column("trainings_delivered", Integer, nullable=False),
-    Column("workers_reached", Integer, nullable=False),  # unsuppressed: suppressed on the way out
+    Column("workers_reached", Integer, nullable=False),  # sums of released counts (0: none released)
     Column("workers_reached_female", Integer, nullable=False),
     Column("workers_reached_male", Integer, nullable=False),
     Column("retention_baseline", Float),
@@ -220,20 +223,11 @@ class BuyerFeed(Projection):
 
     @on(SessionDelivered)
     async def session(self, conn: AsyncConnection, env: Envelope, e: SessionDelivered) -> None:
-        a = e.attendance
-        reached = a.people_reached
-        female = a.reached_by_sex.get("female", 0)
-        counts, hidden = suppress({"workers_reached": reached, "workers_reached_female": female,
-                                   "workers_reached_male": reached - female})
-        attendances = None if too_few(a.total) else a.total
-        if attendances is None:
-            hidden = ["attendances", *hidden]
+        counts = figures_of(e.attendance)
         await self._fact(conn, env, e.programme_id, e.factory_id, SessionDeliveredData, {
             "plan_id": e.plan_id, "session_id": e.session_id, "activity": e.activity,
             "training": is_training(e.activity), "delivered_on": e.delivered_at.date(), "online": e.online,
-            "attendances": attendances, **counts, "suppressed": hidden},
-            raw={"workers_reached": reached, "workers_reached_female": female,
-                 "workers_reached_male": reached - female})
+            **counts, "suppressed": [k for k, v in counts.items() if v is None]})
 
     @on(ImpactEvaluated)
     async def evaluated(self, conn: AsyncConnection, env: Envelope, e: ImpactEvaluated) -> None:
@@ -254,13 +248,11 @@ class BuyerFeed(Projection):
     # -- facts, records and rows ---------------------------------------------------
 
     async def _fact(self, conn: AsyncConnection, env: Envelope, programme_id: str | None, factory_id: str,
-                    model: type[Data], data: dict[str, Any], raw: dict[str, Any] | None = None) -> None:
+                    model: type[Data], data: dict[str, Any]) -> None:
         # validated against the record's contract before it is stored
         model.model_validate({**data, "programme_id": programme_id or "", "country": env.country,
                               "factory_id": factory_id})
         stored = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
-        if raw:
-            stored["_raw"] = raw  # unsuppressed counts, for the pooled figures only: never sent
         row = {"event_id": str(env.event_id), "type": TYPE_OF[model], "source": f"/wecare/{env.country}/{env.context}",
                "country": env.country, "factory_id": factory_id, "programme_id": programme_id,
                "occurred_at": env.occurred_at, "data": json_text(stored)}
@@ -275,7 +267,7 @@ class BuyerFeed(Projection):
 
     async def _append(self, conn: AsyncConnection, buyer: str, programme_id: str, fact: Any) -> None:
         data = orjson.loads(fact.data)
-        data.pop("_raw", None)
+        data.pop("_raw", None)  # facts stored before shared.disclosure kept unsuppressed counts: never sent
         ce = CloudEvent(id=fact.event_id, source=fact.source, type=fact.type, subject=f"factories/{fact.factory_id}",
                         time=fact.occurred_at, dataschema=schema_uri(fact.type), sequence="0",
                         data={**data, "programme_id": programme_id, "country": fact.country,
@@ -299,30 +291,34 @@ class BuyerFeed(Projection):
             .order_by(facts.c.occurred_at, facts.c.event_id))).all()
         name = await conn.scalar(select(factories.c.name).where(factories.c.factory_id == factory_id,
                                                                  factories.c.country == country))
-        row: dict[str, Any] = {"buyer": buyer, "country": country, "factory_id": factory_id,
-                               "programme_id": programme_id, "factory_name": name, "assessed_on": None,
-                               "plan_approved_on": None, "closed_on": None, "sessions_delivered": 0,
-                               "trainings_delivered": 0, "workers_reached": 0, "workers_reached_female": 0,
-                               "workers_reached_male": 0, "retention_baseline": None, "retention_endline": None,
-                               "retention_change": None}
-        for t, text in rows:
-            d = orjson.loads(text)
-            kind = t.split(".")[2] + "." + t.split(".")[3]
-            if kind == "assessment.completed":
-                row["assessed_on"] = date.fromisoformat(d["completed_on"])
-            elif kind == "plan.approved" and row["plan_approved_on"] is None:
-                row["plan_approved_on"] = date.fromisoformat(d["approved_on"])
-            elif kind == "session.delivered":
-                row["sessions_delivered"] += 1
-                row["trainings_delivered"] += int(d["training"])
-                for k, v in d["_raw"].items():
-                    row[k] += v
-            elif kind == "impact.evaluated":
-                for k in ("retention_baseline", "retention_endline", "retention_change"):
-                    row[k] = d[k]
-            elif kind == "programme.closed":
-                row["closed_on"] = date.fromisoformat(d["closed_on"])
+        row = {"buyer": buyer, "country": country, "factory_id": factory_id, "programme_id": programme_id,
+               "factory_name": name, **portfolio_figures([(t, orjson.loads(text)) for t, text in rows])}
         await upsert(conn, portfolio, row, keys=["buyer", "country", "factory_id", "programme_id"])
+
+
+def portfolio_figures(facts: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """A portfolio row's figures from the facts of its factory and programme
+    (record type, record data), in the order they happened."""
+    row: dict[str, Any] = {"assessed_on": None, "plan_approved_on": None, "closed_on": None, "sessions_delivered": 0,
+                           "trainings_delivered": 0, **dict.fromkeys(PEOPLE, 0), "retention_baseline": None,
+                           "retention_endline": None, "retention_change": None}
+    for t, d in facts:
+        kind = t.split(".")[2] + "." + t.split(".")[3]
+        if kind == "assessment.completed":
+            row["assessed_on"] = date.fromisoformat(d["completed_on"])
+        elif kind == "plan.approved" and row["plan_approved_on"] is None:
+            row["plan_approved_on"] = date.fromisoformat(d["approved_on"])
+        elif kind == "session.delivered":
+            row["sessions_delivered"] += 1
+            row["trainings_delivered"] += int(d["training"])
+            for k in PEOPLE:  # released counts only (shared.disclosure): a hidden one is in no sum
+                row[k] += d.get(k) or 0
+        elif kind == "impact.evaluated":
+            for k in ("retention_baseline", "retention_endline", "retention_change"):
+                row[k] = d[k]
+        elif kind == "programme.closed":
+            row["closed_on"] = date.fromisoformat(d["closed_on"])
+    return row
 
 
 def projections(on_record: OnRecord) -> list[Projection]:

@@ -1,9 +1,10 @@
 """Impact figures: per factory, and pooled over many factories (a programme,
 a buyer's portfolio, a country), with the delivery figures beside them.
 
-Every figure carries the ids of the events it comes from. Every figure over
-fewer than 5 people is suppressed: it keeps its name and its sources, but
-has no value."""
+Every figure carries the ids of the events it comes from. People figures
+are sums of the sessions' released counts (shared.disclosure): a hidden
+count is in no sum, and a figure no session released keeps its name and its
+sources, but has no value."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation.domain.reach import pooled_reach
 from services.evaluation.projections import baselines, factories, plans, programmes, results, sessions
 from shared.contracts.evaluation import METRICS
 from shared.contracts.figures import FIGURES, MIN_PEOPLE, PEOPLE, Pool
+from shared.disclosure import pooled, session_cells
 from shared.menu import is_training
 
 
@@ -27,30 +28,39 @@ def figure(key: str, label: str, value: float | int | None, sources: list[str], 
             "suppressed": suppressed, "sources": sorted(set(sources))}
 
 
+def released(key: str, label: str, value: float | int | None, sources: list[str], unit: str = "") -> dict[str, Any]:
+    """A figure over people from shared.disclosure's released counts: None when no session released them."""
+    return {"key": key, "label": label, "value": value, "unit": unit, "suppressed": value is None,
+            "sources": sorted(set(sources))}
+
+
 def _loads(v: str | None, default: Any) -> Any:
     return orjson.loads(v) if v else default
 
 
+def session_figures(row: dict) -> dict[str, int | None]:
+    """A session's counts (an eval_sessions row) as they may leave the country team."""
+    return session_cells(total=row["total"], female=row["female"], by_role=_loads(row["by_role"], {}),
+                         by_age_band=_loads(row["by_age_band"], {}), reached=int(row["reached"]),
+                         reached_female=row["reached_female"])
+
+
 def delivery_figures(rows: list[dict], prefix: str = "delivery") -> list[dict[str, Any]]:
-    """People reached, attendances, share female, and every disaggregation."""
+    """People reached, attendances, share female, and every disaggregation:
+    each the sum of the sessions' released counts (shared.disclosure)."""
     src = [r["event_id"] for r in rows]
-    reached = pooled_reach(rows)
-    attended = sum(r["total"] for r in rows)
-    female = sum(r["female"] for r in rows)
+    cells = pooled(session_figures(r) for r in rows)
+    female, male = cells.get("attendances.female"), cells.get("attendances.male")
+    share = round(female / (female + male), 4) if female is not None and male is not None else None
     out = [figure(f"{prefix}.sessions", "Sessions delivered", len(rows), src),
-           figure(f"{prefix}.attendances", "Attendances", attended, src, people=attended),
-           figure(f"{prefix}.people_reached", "People reached", reached, src, people=reached),
-           figure(f"{prefix}.share_female", "Share female", round(female / attended, 4) if attended else None, src,
-                  people=attended, unit="share")]
-    out += [figure(f"{prefix}.by_sex.{sex}", f"Attendances, {sex}", n, src, people=n)
-            for sex, n in (("female", female), ("male", attended - female))]
+           released(f"{prefix}.attendances", "Attendances", cells.get("attendances"), src),
+           released(f"{prefix}.people_reached", "People reached", cells.get("reached"), src),
+           released(f"{prefix}.share_female", "Share female", share, src, unit="share")]
+    out += [released(f"{prefix}.by_sex.{sex}", f"Attendances, {sex}", n, src)
+            for sex, n in (("female", female), ("male", male))]
     for field_, label in (("by_role", "role"), ("by_age_band", "age band")):
-        pooled: dict[str, int] = {}
-        for r in rows:
-            for k, n in _loads(r[field_], {}).items():
-                pooled[k] = pooled.get(k, 0) + n
-        out += [figure(f"{prefix}.{field_}.{k}", f"Attendances by {label}: {k.replace('_', ' ')}", n, src, people=n)
-                for k, n in sorted(pooled.items())]
+        out += [released(f"{prefix}.{k}", f"Attendances by {label}: {k.split('.', 1)[1].replace('_', ' ')}", n, src)
+                for k, n in sorted(cells.items()) if k.startswith(f"{field_}.")]
     return out
 
 
@@ -169,11 +179,11 @@ def reported_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
             src.append(plan["event_id"])
             ss = [s for s in data["sessions"] if s["plan_id"] == plan["plan_id"]]
             src += [s["event_id"] for s in ss]
-            reached = pooled_reach(ss)
-            female = sum(s["reached_female"] for s in ss)
+            cells = pooled(session_figures(s) for s in ss)
             row |= {"sessions_delivered": len(ss), "trainings_delivered": sum(is_training(s["activity"]) for s in ss),
-                    "workers_reached": reached, "workers_reached_female": female,
-                    "workers_reached_male": reached - female}
+                    "workers_reached": cells.get("reached") or 0,
+                    "workers_reached_female": cells.get("reached.female") or 0,
+                    "workers_reached_male": cells.get("reached.male") or 0}
             result = results_of.get(plan["plan_id"])
             c = next((c for c in _loads(result and result["comparisons"], []) if c["metric"] == "retention_rate"),
                      None)

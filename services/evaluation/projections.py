@@ -36,8 +36,10 @@ from shared.contracts.evaluation import (
     ProgrammeClosed,
     SustainabilityPlanAgreed,
 )
+from shared.contracts.figures import figures_of
 from shared.contracts.planning import KickOffHeld, PlanApproved, ProgrammeCreated
 from shared.contracts.values import PLAN_ID
+from shared.disclosure import release
 from shared.privacy import is_sealed
 from shared.projections import Projection, on
 from shared.projections import json_text as dumps
@@ -290,15 +292,20 @@ class Assets(Projection):
         await conn.execute(delete(assets).where(assets.c.person_id == e.person))
 
 
+def _with(text: str, people: int | None, noun: str, joint: str = " with") -> str:
+    """A journey line with its count of people, when shared.disclosure releases it (the buyer report prints it)."""
+    return f"{text}{joint} {people} {noun}" if people is not None else f"{text} (fewer than 5 people in a group)"
+
+
 STEPS: dict[str, tuple[str, Any]] = {  # event type -> (journey step, summary)
     "FactoryRegistered": ("registered", lambda e: f"{e.name} joined the programme"),
     "AssessmentCompleted": ("assessed", lambda e: "needs assessment completed; high needs: " + (
         ", ".join(n.area.replace("_", " ") for n in e.needs_profile if n.severity == "high") or "none")),
     "PlanApproved": ("planned", lambda e: f"action plan revision {e.revision} approved by {e.approved_by}: "
                      f"{len(e.content.activities)} activities, {e.content.credits_used} credits"),
-    "KickOffHeld": ("kick-off", lambda e: f"kick-off held with {e.participants} participants"),
-    "SessionDelivered": ("delivery", lambda e: f"{e.activity.replace('_', ' ')} delivered to "
-                         f"{e.attendance.total} people"),
+    "KickOffHeld": ("kick-off", lambda e: _with("kick-off held", release(e.participants), "participants")),
+    "SessionDelivered": ("delivery", lambda e: _with(f"{e.activity.replace('_', ' ')} delivered",
+                                                     figures_of(e.attendance)["attendances"], "people", " to")),
     "ActivityCompleted": ("delivery", lambda e: f"{e.activity.replace('_', ' ')} completed"),
     "MilestoneReached": ("milestone", lambda e: f"milestone reached: {e.milestone}"
                          + ("" if e.on_time else " (late)")),

@@ -6,8 +6,9 @@ delivered, and the change in retention. The buyers' feed, the portfolio
 exports (CSV and XLSX) and the evaluation service's portfolio report all
 use these keys, labels and definitions, and pool them with `Pool`.
 
-A figure over fewer than MIN_PEOPLE people is suppressed wherever it
-leaves a country team: it keeps its name but has no value."""
+People figures leave a country team only through shared.disclosure: a
+session's counts are released or hidden there, and every pooled figure adds
+released counts only. A hidden figure keeps its name but has no value."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MIN_PEOPLE = 5
+from shared.disclosure import MIN_PEOPLE, session_cells, too_few
+
+__all__ = ["COUNTS", "FIGURES", "MIN_PEOPLE", "PEOPLE", "FactoryFigures", "Pool", "figures_of", "suppress", "too_few"]
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,20 @@ PEOPLE = ("workers_reached", "workers_reached_female", "workers_reached_male")
 COUNTS = ("sessions_delivered", "trainings_delivered", *PEOPLE)
 
 
-def too_few(people: int | None) -> bool:
-    """Whether a count of people is too small to leave a country team."""
-    return people is not None and people < MIN_PEOPLE
+def figures_of(attendance: Any) -> dict[str, int | None]:
+    """A delivered session's figures as a buyer's record shows them
+    (shared.contracts.delivery.AttendanceSummary in; None: hidden)."""
+    cells = session_cells(total=attendance.total, female=attendance.female, by_role=attendance.by_role,
+                          by_age_band=attendance.by_age_band, reached=attendance.people_reached,
+                          reached_female=attendance.reached_by_sex.get("female", 0))
+    return {"attendances": cells["attendances"], "workers_reached": cells["reached"],
+            "workers_reached_female": cells["reached.female"], "workers_reached_male": cells["reached.male"]}
 
 
 def suppress(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The values with every people figure under MIN_PEOPLE blanked, and the keys blanked."""
+    """The values with every people figure under MIN_PEOPLE blanked, and the
+    keys blanked. Pooled figures add released counts only, so a blank here
+    is a pool in which no count was released (0), never a small sum."""
     out, hidden = dict(values), []
     for k in PEOPLE:
         if too_few(out.get(k)):
@@ -66,7 +76,7 @@ def suppress(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 class FactoryFigures(BaseModel):
     """A factory of a buyer's programme with its figures: a row of the
-    portfolio export (people figures already suppressed below 5)."""
+    portfolio export (people figures: sums of the sessions' released counts)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -94,7 +104,7 @@ class FactoryFigures(BaseModel):
 
 
 class Pool:
-    """Pools factories' unsuppressed figures in one pass with constant memory
+    """Pools factories' figures (sums of released counts) in one pass with constant memory
     (an export of a million rows feeds it as it streams them). Rows are fed
     ordered by (country, factory_id), so that a factory in two programmes
     counts once."""

@@ -34,8 +34,10 @@ class Stack:
         r = await self.assessment.post(f"/{country}/factories", json=b.factory(fid))
         assert r.status_code == 201, r.text
 
-    async def cycle(self, country: str, fid: str, *, buyer: str = "Otto Group", programme: str = "otto") -> str:
-        """Assessed, planned (the suggested plan), approved, kicked off, two sessions delivered."""
+    async def cycle(self, country: str, fid: str, *, buyer: str = "Otto Group", programme: str = "otto",
+                    counts: list[list[dict]] | None = None) -> str:
+        """Assessed, planned (the suggested plan), approved, kicked off, two sessions delivered (or one per
+        item of `counts`, each with those attendance counts)."""
         a, p, d = self.assessment, self.planning, self.delivery
         await self.factory(country, fid)
         aid = f"a-{fid}"
@@ -63,12 +65,13 @@ class Stack:
         await self.settled()
         wp = (await d.get(f"/{country}/deliveries/{plan_id}")).json()
         act = next(x["activity"] for x in wp["activities"] if x["activity"] != "family_day")
+        counts = counts or [[{"role": "parent_worker", "sex": "female", "age_band": "25_34", "count": 20 + i},
+                             {"role": "worker", "sex": "male", "age_band": "18_24", "count": 8},
+                             {"role": "manager", "sex": "male", "age_band": "35_44", "count": 2}] for i in range(2)]
         sessions = [{"session_id": f"s{i}", "activity": act, "local_start": f"2026-04-0{i + 1}T09:00",
                      "trainers": ["wecare:lina"], "capacity": 80, "expected_participants": 40,
-                     "attendance": {"delivered_at": f"2026-04-0{i + 1}T12:00", "counts": [
-                         {"role": "parent_worker", "sex": "female", "age_band": "25_34", "count": 20 + i},
-                         {"role": "worker", "sex": "male", "age_band": "18_24", "count": 8},
-                         {"role": "manager", "sex": "male", "age_band": "35_44", "count": 2}]}} for i in range(2)]
+                     "attendance": {"delivered_at": f"2026-04-0{i + 1}T12:00", "counts": c}}
+                    for i, c in enumerate(counts)]
         r = await d.post(f"/{country}/deliveries/{plan_id}/batch", json={"sessions": sessions})
         assert r.status_code == 200, r.text
         await self.settled()
