@@ -6,7 +6,7 @@ activities completed and milestones reached."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -169,6 +169,20 @@ class ConsultingCaseOpened(DomainEvent):
     case_id: str
     category: Literal["financial", "psychological", "legal", "emergency", "other"]
     opened_on: date
+
+
+@event(CONTEXT)
+class ConsultingCaseForgotten(DomainEvent):
+    """A case's details were erased: the key they were sealed with is deleted.
+    A tombstone with no personal data (the key's pseudonym is random), kept
+    in JetStream too, so that every start of the delivery service deletes the
+    key again whichever of its stores was restored from before the forget."""
+
+    forgets: ClassVar[str] = "key"  # the field naming the pseudonym of the key a forget deletes
+    plan_id: str
+    case_id: str
+    key: str | None  # the pseudonym of the case's key (None: a case noted before keys, in the clear)
+    forgotten_on: date
 
 
 @event(CONTEXT)

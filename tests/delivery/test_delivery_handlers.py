@@ -400,7 +400,7 @@ async def test_a_case_noted_before_keys_can_be_forgotten(app: Scenario):
     sealed): its forget is recorded with no key (nothing to delete; the log
     keeps the old text, deploy/OPERATIONS.md says so), the case answers as
     forgotten, and every start's re-apply of the forgets skips it."""
-    from services.delivery.domain.events import ConsultingCaseForgotten
+    from shared.contracts.delivery import ConsultingCaseForgotten
     from shared.privacy import forgotten_in, vault_of
 
     await app.given(f"delivery-{PLAN}", "bd", ConsultingCaseOpened(

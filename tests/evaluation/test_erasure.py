@@ -34,18 +34,26 @@ REPORTS = ("/bd/reports/factories/F1.html", "/bd/reports/factories/F1.json", "/b
            "/buyers/Otto Group/report.html", "/buyers/Otto Group/report.json", "/bd/assets",
            "/bd/journey/F1")
 STORES = ("evaluation.db", "evaluation-keys.db")
+SERVICES = ("assessment", "planning", "delivery", "evaluation")
+
+
+def _service(name: str, nats_url: str, data: Path) -> Service:
+    import importlib
+
+    from wecare.cli import SERVICES as MODULES
+
+    return importlib.import_module(MODULES[name]).create_service(settings_for(name, nats_url, str(data)))
 
 
 def _evaluation(nats_url: str, data: Path) -> Service:
-    from services.evaluation.service import create_service
-
-    return create_service(settings_for("evaluation", nats_url, str(data)))
+    return _service("evaluation", nats_url, data)
 
 
 @asynccontextmanager
-async def _stack(nats_url: str, data: Path) -> AsyncIterator[tuple[AsyncExitStack, dict]]:
+async def _stack(nats_url: str, data: Path, but: str = "evaluation") -> AsyncIterator[tuple[AsyncExitStack, dict]]:
+    """The services but one (the one the test stops and restores)."""
     async with AsyncExitStack() as es:
-        yield es, await serve_services(es, ["assessment", "planning", "delivery"], nats_url, str(data))
+        yield es, await serve_services(es, [s for s in SERVICES if s != but], nats_url, str(data))
 
 
 def _with(clients: dict, evaluation: tuple[Service, object]) -> Stack:
@@ -54,10 +62,10 @@ def _with(clients: dict, evaluation: tuple[Service, object]) -> Stack:
                  delivery=clients["delivery"][1], evaluation=e, evaluation_service=svc)  # type: ignore[arg-type]
 
 
-def _backup(data: Path, to: Path) -> None:
+def _backup(data: Path, to: Path, stores: tuple[str, ...] = STORES) -> None:
     """What an operator does: `sqlite3 x.db ".backup x.bak"` of each store, while the service runs."""
     to.mkdir()
-    for name in STORES:
+    for name in stores:
         src, dst = sqlite3.connect(data / name), sqlite3.connect(to / name)
         with dst:
             src.backup(dst)
@@ -177,3 +185,26 @@ async def test_after_a_forget_no_store_stream_or_report_holds_the_person(nats_se
             assert await _plain_anywhere(ev[1], ev[0]) == []
             assert _forgotten_in_files(data, key) == []
             assert await _in_jetstream(nats_server.url, nats_server.store_dir) == []
+
+
+async def test_a_case_forget_survives_restoring_the_delivery_stores_from_before_it(nats_server, tmp_path):
+    """The same for a consulting case: its forget is published (no personal
+    data: plan, case and the key's random pseudonym), so with both of the
+    delivery service's stores restored from before it, JetStream still has it."""
+    data, backup = tmp_path / "data", tmp_path / "backup"
+    stores = ("delivery.db", "delivery-keys.db")
+    async with _stack(nats_server.url, data, but="delivery") as (_, clients):
+        async with serving(_service("delivery", nats_url=nats_server.url, data=data)) as (svc, d):
+            stack = Stack(assessment=clients["assessment"][1], planning=clients["planning"][1], delivery=d,
+                          evaluation=clients["evaluation"][1], evaluation_service=clients["evaluation"][0])
+            plan = await stack.cycle("bd", "F1")
+            cases = f"/bd/deliveries/{plan}/consulting-cases"
+            assert (await d.post(cases, json=CASE)).status_code == 201
+            _backup(data, backup, stores)
+            assert (await d.post(f"{cases}/c-karim/forget")).status_code == 200
+            await stack.settled()
+        _restore(backup, data, stores)
+        async with serving(_service("delivery", nats_url=nats_server.url, data=data)) as (svc, d):
+            case = (await d.get(f"{cases}/c-karim")).json()  # the restored log has no forget: the key is gone
+            assert case["details"] == "[forgotten]" and case["category"] == "financial", case
+            assert _holding(data, {"details": b"debts after his wife"}) == []

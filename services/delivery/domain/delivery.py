@@ -18,16 +18,12 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from services.delivery.domain.events import (
-    AttendanceRecorded,
-    ConsultingCaseForgotten,
-    ConsultingCaseNoted,
-    Participant,
-)
+from services.delivery.domain.events import AttendanceRecorded, ConsultingCaseNoted, Participant
 from shared.aggregate import Aggregate, DomainError, NotFound
 from shared.contracts.delivery import (
     ActivityCompleted,
     AttendanceSummary,
+    ConsultingCaseForgotten,
     ConsultingCaseOpened,
     FacilityMonthRecorded,
     FacilityOpened,

@@ -4,7 +4,6 @@ a forget of the case deletes). Stored, never published."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -43,15 +42,3 @@ class ConsultingCaseNoted(DomainEvent):
     case_id: str
     details: str  # sealed with the case's key (shared/privacy.py; cases noted before: in the clear)
 
-
-@event(CONTEXT)
-class ConsultingCaseForgotten(DomainEvent):
-    """A case's details were erased: its key is deleted, so they cannot be read
-    again. A tombstone: every start re-applies it to the key store."""
-
-    private: ClassVar[bool] = True
-    forgets: ClassVar[str] = "key"  # the field naming the pseudonym of the key a forget deletes
-    plan_id: str
-    case_id: str
-    key: str | None  # the pseudonym of the case's key (None: a case noted before keys, in the clear)
-    forgotten_on: date
