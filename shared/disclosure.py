@@ -153,3 +153,10 @@ def release(people: int | None) -> int | None:
     participants): itself, or None under MIN_PEOPLE."""
     return None if too_few(people) else people
 
+
+def workforce(headcount: int, female: int, male: int) -> dict[str, int | None]:
+    """A factory's headcount and its split by sex, as they may leave (a
+    small factory's few men are people too)."""
+    total, split = release_split(headcount, {"by_sex": {"female": female, "male": male}})
+    return {"headcount": total, "headcount_female": split["by_sex"]["female"],
+            "headcount_male": split["by_sex"]["male"]}

@@ -70,6 +70,7 @@ from shared.contracts.feed import (
 )
 from shared.contracts.figures import PEOPLE, figures_of
 from shared.contracts.planning import PlanApproved, ProgrammeCreated
+from shared.disclosure import workforce
 from shared.menu import is_training
 from shared.projections import Projection, json_text, on
 from shared.store.schema import UTCDateTime
@@ -204,7 +205,7 @@ class BuyerFeed(Projection):
         needs = [n.area for n in sorted(e.needs_profile, key=lambda n: (-n.score, n.area)) if n.score > 0]
         await self._fact(conn, env, None, e.factory_id, AssessmentCompletedData, {
             "factory_name": name, "assessment_id": e.assessment_id, "completed_on": e.completed_on,
-            "headcount": d.headcount, "headcount_female": d.female, "headcount_male": d.male, "needs": needs})
+            **workforce(d.headcount, d.female, d.male), "needs": needs})
 
     @on(PlanApproved)
     async def approved(self, conn: AsyncConnection, env: Envelope, e: PlanApproved) -> None:

@@ -31,9 +31,10 @@ class AssessmentCompletedData(Data):
     factory_name: str | None
     assessment_id: str
     completed_on: date
-    headcount: int
-    headcount_female: int
-    headcount_male: int
+    headcount: int | None = Field(description="None: hidden (shared.disclosure: a split by sex with a cell under "
+                                  "5 that no other choice protects)")
+    headcount_female: int | None = Field(description="None: hidden (under 5, or what would give a cell under 5)")
+    headcount_male: int | None = Field(description="None: hidden (under 5, or what would give a cell under 5)")
     needs: list[str] = Field(description="need areas found, most severe first")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.disclosure import hidden_cells, pooled, release_split, session_cells
+from shared.disclosure import hidden_cells, pooled, release_split, session_cells, workforce
 
 
 @pytest.mark.parametrize(("total", "cells", "hidden"), [
@@ -65,3 +65,8 @@ def test_a_pool_adds_released_cells_only_and_shows_no_zero() -> None:
     b = {"attendances": 20, "attendances.male": 10, "by_role.manager": None}
     assert pooled([a, b]) == {"attendances": 32, "attendances.male": 10, "by_role.manager": None}
     assert pooled([]) == {}
+
+
+def test_a_factorys_few_men_leave_with_the_women_hidden_too() -> None:
+    assert workforce(40, 37, 3) == {"headcount": 40, "headcount_female": None, "headcount_male": None}
+    assert workforce(900, 600, 300) == {"headcount": 900, "headcount_female": 600, "headcount_male": 300}
