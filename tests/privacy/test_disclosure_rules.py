@@ -70,3 +70,19 @@ def test_a_pool_adds_released_cells_only_and_shows_no_zero() -> None:
 def test_a_factorys_few_men_leave_with_the_women_hidden_too() -> None:
     assert workforce(40, 37, 3) == {"headcount": 40, "headcount_female": None, "headcount_male": None}
     assert workforce(900, 600, 300) == {"headcount": 900, "headcount_female": 600, "headcount_male": 300}
+
+
+def test_the_assessments_shares_over_fewer_than_five_are_left_out() -> None:
+    """The published demographics gave a buyer a return rate over 2 women (a plan baseline, an impact
+    comparison) and a share of women that, beside the headcount, gave a factory's 3 men."""
+    from services.assessment.domain.needs import summarise
+    from shared.contracts.assessment import Demographics
+
+    few = summarise(Demographics(headcount={"female": {"25_34": 37}, "male": {"25_34": 3}}, migrant_workers=0,
+                                 parent_workers=0, left_behind_children=0, maternity_leave_12m=2,
+                                 returned_after_maternity_12m=1))
+    assert few.maternity_return_rate is None and few.share_female is None
+    many = summarise(Demographics(headcount={"female": {"25_34": 600}, "male": {"25_34": 300}}, migrant_workers=0,
+                                  parent_workers=0, left_behind_children=0, maternity_leave_12m=40,
+                                  returned_after_maternity_12m=32))
+    assert many.maternity_return_rate == 0.8 and many.share_female == round(600 / 900, 4)

@@ -12,21 +12,29 @@ from shared.contracts.assessment import (
     NeedArea,
     PolicyAnswer,
 )
+from shared.disclosure import too_few, workforce
 from shared.menu import menu
 
 SEVERITY = ("none", "low", "medium", "high")
 
 
 def summarise(d: Demographics) -> DemographicsSummary:
+    """The factory's demographics in figures. A share over fewer than 5
+    people, or one that gives such a count back (the share of women beside
+    the headcount, with 3 men), is left out, as survey figures are: the
+    summary is published, and its shares reach buyers as plan baselines and
+    impact comparisons."""
     total = d.total
+    women, men = d.by_sex("female"), d.by_sex("male")
+    split = workforce(total, women, men)
     return DemographicsSummary(
-        headcount=total, female=d.by_sex("female"), male=d.by_sex("male"),
-        share_female=round(d.by_sex("female") / total, 4) if total else None,
+        headcount=total, female=women, male=men,
+        share_female=round(women / total, 4) if total and split["headcount_female"] is not None else None,
         migrant_workers=d.migrant_workers, parent_workers=d.parent_workers,
         left_behind_children=d.left_behind_children, juvenile_workers=d.by_band("16_17"),
         young_workers_18_24=d.by_band("18_24"),
         maternity_return_rate=(round(d.returned_after_maternity_12m / d.maternity_leave_12m, 4)
-                               if d.maternity_leave_12m else None),
+                               if not too_few(d.maternity_leave_12m) and d.maternity_leave_12m else None),
     )
 
 
