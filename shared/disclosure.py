@@ -32,11 +32,13 @@ Why not rounding or noise: conventional rounding to base 5 of every figure,
 cumulative ones included, still lets an attacker pin small cells from a
 series of successive totals (four sessions of 4 people, read after each,
 give intervals that close on the exact values); noise (the cell-key method)
-needs a noise budget and an audit of its own. No maintained Python library
-does session-level cell suppression for a live feed (sdcMicro and tau-Argus
-are R and Java tools for a finished table; anjana does k-anonymity of
-microdata), and the rule above is short enough to be proved by a test that
-searches for a pinned value (tests/privacy/test_disclosure_attacker.py)."""
+needs a noise budget and an audit of its own (diffprivlib and OpenDP add
+noise to answers, not to a live feed that must add up). The maintained
+suppression tools are R and Java for a finished table (sdcTable, Statistics
+Norway's GaussSuppression, tau-Argus); no Python library does it, and anjana
+does k-anonymity of microdata. The rule above is short, runs per session,
+and is checked by a test that searches for a pinned value
+(tests/privacy/test_disclosure_attacker.py)."""
 
 from __future__ import annotations
 

@@ -126,6 +126,15 @@ async def _in_jetstream(nats_url: str, store_dir: Path) -> list[str]:
     return out + _holding(store_dir, {p: p.encode() for p in (*PLAIN, "p-42")}, skip=(".log",))
 
 
+async def _story(clients: dict, ev: tuple) -> tuple[Stack, str]:
+    """A factory's cycle, and Karim's story with his consent."""
+    stack = _with(clients, ev)
+    plan = await stack.cycle("bd", "F1")
+    assert (await ev[1].post("/bd/assets", json={**STORY, "plan_id": plan})).status_code == 201
+    await stack.settled()
+    return stack, plan
+
+
 @pytest.mark.parametrize("restored", [STORES, ("evaluation-keys.db",), ("evaluation.db",)],
                          ids=["both stores", "the key store only", "the event store only"])
 async def test_a_forget_survives_a_restore_from_before_it(nats_server, tmp_path, restored):
@@ -136,10 +145,7 @@ async def test_a_forget_survives_a_restore_from_before_it(nats_server, tmp_path,
     data, backup = tmp_path / "data", tmp_path / "backup"
     async with _stack(nats_server.url, data) as (_, clients):
         async with serving(_evaluation(nats_server.url, data)) as ev:
-            stack = _with(clients, ev)
-            plan = await stack.cycle("bd", "F1")
-            assert (await ev[1].post("/bd/assets", json={**STORY, "plan_id": plan})).status_code == 201
-            await stack.settled()
+            stack, _ = await _story(clients, ev)
             assert "Karim Hossain" in (await ev[1].get("/bd/reports/factories/F1.html")).text
             _backup(data, backup)
             r = await ev[1].post("/bd/people/p-42/forget")
@@ -166,10 +172,7 @@ async def test_after_a_forget_no_store_stream_or_report_holds_the_person(nats_se
     data = tmp_path / "data"
     async with _stack(nats_server.url, data) as (_, clients):
         async with serving(_evaluation(nats_server.url, data)) as ev:
-            stack = _with(clients, ev)
-            plan = await stack.cycle("bd", "F1")
-            assert (await ev[1].post("/bd/assets", json={**STORY, "plan_id": plan})).status_code == 201
-            await stack.settled()
+            stack, plan = await _story(clients, ev)
             report = (await ev[1].get("/bd/reports/factories/F1.html")).text
             assert "Karim Hossain" in report and "Rahman Knitwear" in report  # opened for the country team
             assert await _in_jetstream(nats_server.url, nats_server.store_dir) == []  # never published

@@ -100,9 +100,18 @@ def test_the_service_image_holds_no_tools():
         assert not re.search(r"^\s*(from|import) wecare\b", main, re.M), name
 
 
-def test_postgres_gets_one_database_per_service():
+def test_postgres_gets_one_database_per_service_and_one_per_key_store():
+    """Each service's database, and a database of its own for each service that keeps person keys (a key
+    store beside the events a backup would restore with them is what issue 18 found); no database the
+    compose files do not use."""
     sql = (ROOT / "deploy" / "postgres" / "init.sql").read_text(encoding="utf-8")
-    assert set(re.findall(r"CREATE DATABASE (\w+);", sql)) == set(SERVICES)
+    for compose in (ROOT / "docker-compose.yml", ROOT / "deploy" / "docker-compose.cluster.yml"):
+        services = yaml.safe_load(compose.read_text(encoding="utf-8"))["services"]
+        env = {name: svc.get("environment", {}) for name, svc in services.items()}
+        events = {e["WECARE_DATABASE_URL"].rsplit("/", 1)[1] for e in env.values() if "WECARE_DATABASE_URL" in e}
+        keys = {e["WECARE_KEYSTORE_URL"].rsplit("/", 1)[1] for e in env.values() if "WECARE_KEYSTORE_URL" in e}
+        assert events == set(SERVICES) and keys == {"delivery_keys", "evaluation_keys"} and not events & keys
+        assert set(re.findall(r"CREATE DATABASE (\w+);", sql)) == events | keys
 
 
 SERVER_CONFS = [p for p in sorted((ROOT / "deploy" / "nats").rglob("*.conf")) if p.name != "users.conf"]
