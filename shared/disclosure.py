@@ -10,9 +10,10 @@ The method is cell suppression on the finest table anyone outside sees, the
 delivered session, with pooling over released cells only:
 
 1. **The session is the unit of release.** A session's cells are its
-   attendances, their splits (by sex, by role, by age band), the people it
-   reached for the first time and their split by sex. A cell under
-   MIN_PEOPLE is hidden (primary suppression).
+   attendances, their splits (by sex, by role, by age band: every role and
+   band listed, empty ones as 0), the people it reached for the first time
+   and their split by sex. A session under MIN_PEOPLE shows no count; a
+   cell of 1 to 4 people is hidden (primary suppression).
 2. **Complementary suppression inside each split.** A split's released cells
    and its released total must not give a hidden cell by subtraction, so
    more cells are hidden (the smallest first) until every hidden cell keeps
@@ -53,20 +54,34 @@ def too_few(people: int | None) -> bool:
     return people is not None and people < MIN_PEOPLE
 
 
-def _safe(cells: Mapping[str, int], hidden: set[str], caps: Mapping[str, int]) -> bool:
+def small(people: int) -> bool:
+    """A cell of a split to hide: 1 to 4 people. An empty cell is shown as
+    0: it describes no one, and hiding it would tell nothing an attacker
+    could not guess (the delivery service names only the roles and age
+    bands someone is in, so a hidden cell would be known to hold 1 or more)."""
+    return 0 < people < MIN_PEOPLE
+
+
+Limits = Mapping[str, tuple[int, int]]  # cell -> (least, most) that other released figures bound it by
+
+
+def _safe(cells: Mapping[str, int], hidden: set[str], limits: Limits) -> bool:
     """Whether every hidden cell keeps two possible values, given the sum of
     the hidden cells (what the released total minus the released cells
-    gives), for an attacker who knows that a small cell holds 0-4, and that
+    gives), for an attacker who knows that a small cell holds 1-4, and that
     a complementary one holds at least 5 and at most the smallest cell
     shown (complements are chosen smallest first, and the attacker may know
-    the rule), and no more than its cap (what another released figure
-    bounds it by: the women reached are among the women shown to attend)."""
+    the rule), and within the limits other figures set (the women reached
+    are among the women who attended: each bounds the other)."""
     if len(hidden) < 2:
         return False
     total = sum(cells[k] for k in hidden)
-    ceiling = min([total, *(v for k, v in cells.items() if k not in hidden)])
-    bounds = {k: (0, min(SMALL, caps.get(k, SMALL))) if cells[k] < MIN_PEOPLE
-              else (MIN_PEOPLE, min(ceiling, caps.get(k, ceiling))) for k in hidden}
+    ceiling = min([total, *(v for k, v in cells.items() if k not in hidden and v)])
+    bounds = {}
+    for k in hidden:
+        lo, hi = (1, SMALL) if small(cells[k]) else (MIN_PEOPLE, ceiling)
+        least, most = limits.get(k, (lo, hi))
+        bounds[k] = (max(lo, least), min(hi, most))
     lo_all = sum(lo for lo, _ in bounds.values())
     hi_all = sum(hi for _, hi in bounds.values())
     for lo, hi in bounds.values():
@@ -77,7 +92,7 @@ def _safe(cells: Mapping[str, int], hidden: set[str], caps: Mapping[str, int]) -
     return True
 
 
-def hidden_cells(total: int, cells: Mapping[str, int], caps: Mapping[str, int] | None = None) -> set[str] | None:
+def hidden_cells(total: int, cells: Mapping[str, int], limits: Limits | None = None) -> set[str] | None:
     """The cells of a split of a released `total` to hide: the small ones and
     their complements. None: the total itself must be hidden. Cells that do
     not add up to the total are completed by an unnamed remainder (people
@@ -87,11 +102,11 @@ def hidden_cells(total: int, cells: Mapping[str, int], caps: Mapping[str, int] |
     rest = total - sum(cells.values())
     if rest > 0:
         full[""] = rest
-    hidden = {k for k, v in full.items() if v < MIN_PEOPLE}
+    hidden = {k for k, v in full.items() if small(v)}
     if not hidden:
         return set()
-    while not _safe(full, hidden, caps or {}):
-        shown = sorted((v, k) for k, v in full.items() if k not in hidden)
+    while not _safe(full, hidden, limits or {}):
+        shown = sorted((v, k) for k, v in full.items() if k not in hidden and v)  # an empty cell is shown
         if not shown:
             return None
         hidden.add(shown[0][1])
@@ -103,11 +118,11 @@ Released = dict[str, dict[str, int | None]]  # split -> cell -> value (None: hid
 
 
 def release_split(total: int, splits: Mapping[str, Mapping[str, int]],
-                  caps: Mapping[str, Mapping[str, int]] | None = None) -> tuple[int | None, Released]:
+                  limits: Mapping[str, Limits] | None = None) -> tuple[int | None, Released]:
     """A total and its splits as they may leave: (total or None, split -> cell -> value or None)."""
     if total < MIN_PEOPLE:
         return None, {s: dict.fromkeys(cells) for s, cells in splits.items()}
-    hide = {s: hidden_cells(total, cells, (caps or {}).get(s)) for s, cells in splits.items()}
+    hide = {s: hidden_cells(total, cells, (limits or {}).get(s)) for s, cells in splits.items()}
     if any(h is None for h in hide.values()):
         return None, {s: dict.fromkeys(cells) for s, cells in splits.items()}
     return total, {s: {k: (None if k in (hide[s] or ()) else v) for k, v in cells.items()}
@@ -120,8 +135,9 @@ def session_cells(*, total: int, female: int, by_role: Mapping[str, int], by_age
     team, flat: "attendances", "attendances.female", "attendances.male",
     "by_role.<role>", "by_age_band.<band>", "reached", "reached.female",
     "reached.male". None: hidden."""
-    att, split = release_split(total, {"by_sex": {"female": female, "male": total - female},
-                                       "by_role": by_role, "by_age_band": by_age_band})
+    sexes = {"female": female, "male": total - female}
+    reached_by_sex = {"female": reached_female, "male": reached - reached_female}
+    att, split = release_split(total, {"by_sex": sexes, "by_role": by_role, "by_age_band": by_age_band})
     out: dict[str, int | None] = {"attendances": att,
                                   "attendances.female": split["by_sex"]["female"],
                                   "attendances.male": split["by_sex"]["male"]}
@@ -129,11 +145,18 @@ def session_cells(*, total: int, female: int, by_role: Mapping[str, int], by_age
     out |= {f"by_age_band.{k}": v for k, v in split["by_age_band"].items()}
     if att is None:  # people reached are among those who attended: a hidden attendance hides its reach
         return {**out, "reached": None, "reached.female": None, "reached.male": None}
-    # the women (men) reached are among the women (men) who attended: a shown attendance caps them
-    caps = {k: v for k, v in split["by_sex"].items() if v is not None}
-    reach, rsplit = release_split(reached, {"by_sex": {"female": reached_female, "male": reached - reached_female}},
-                                  {"by_sex": caps})
-    out |= {"reached": reach, "reached.female": rsplit["by_sex"]["female"], "reached.male": rsplit["by_sex"]["male"]}
+    # the women (men) reached are among the women (men) who attended: each figure bounds the other. An
+    # attendance cell shown is the most of its reach cell; a reach cell shown is the least of its attendance
+    # cell, and when that would give a hidden attendance cell away, the reach split is hidden
+    reach, rsplit = release_split(reached, {"by_sex": reached_by_sex},
+                                  {"by_sex": {k: (0, n) for k, n in split["by_sex"].items() if n is not None}})
+    least = {k: (n, total) for k, n in rsplit["by_sex"].items() if n is not None}
+    hidden = {k for k, n in split["by_sex"].items() if n is None}
+    if hidden and least and not _safe(sexes, hidden, least):
+        rsplit = {"by_sex": dict.fromkeys(reached_by_sex)}
+    # none attended (a 0 shown): none reached, whatever else is hidden
+    shown = {k: 0 if split["by_sex"][k] == 0 else v for k, v in rsplit["by_sex"].items()}
+    out |= {"reached": reach, "reached.female": shown["female"], "reached.male": shown["male"]}
     return out
 
 

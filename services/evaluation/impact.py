@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.projections import baselines, factories, plans, programmes, results, sessions
 from shared.contracts.evaluation import METRICS
-from shared.contracts.figures import FIGURES, MIN_PEOPLE, PEOPLE, Pool
-from shared.disclosure import pooled, session_cells
+from shared.contracts.figures import FIGURES, MIN_PEOPLE, PEOPLE, Pool, counts_of
+from shared.disclosure import pooled
 from shared.menu import is_training
 
 
@@ -40,9 +40,9 @@ def _loads(v: str | None, default: Any) -> Any:
 
 def session_figures(row: dict) -> dict[str, int | None]:
     """A session's counts (an eval_sessions row) as they may leave the country team."""
-    return session_cells(total=row["total"], female=row["female"], by_role=_loads(row["by_role"], {}),
-                         by_age_band=_loads(row["by_age_band"], {}), reached=int(row["reached"]),
-                         reached_female=row["reached_female"])
+    return counts_of(total=row["total"], female=row["female"], by_role=_loads(row["by_role"], {}),
+                     by_age_band=_loads(row["by_age_band"], {}), reached=int(row["reached"]),
+                     reached_female=row["reached_female"])
 
 
 def delivery_figures(rows: list[dict], prefix: str = "delivery") -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ activities completed and milestones reached."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from pydantic import Field
 
@@ -20,6 +20,7 @@ Role = Literal["manager", "supervisor", "worker", "parent_worker", "child"]
 Sex = Literal["female", "male"]
 AgeBand = Literal["under_16", "16_17", "18_24", "25_34", "35_44", "45_plus"]
 ROLES: tuple[str, ...] = ("manager", "supervisor", "worker", "parent_worker", "child")
+AGE_BANDS: tuple[str, ...] = get_args(AgeBand)
 
 
 class ScheduledActivity(Strict):

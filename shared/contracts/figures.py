@@ -19,9 +19,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.contracts.delivery import AGE_BANDS, ROLES
 from shared.disclosure import MIN_PEOPLE, session_cells, too_few
 
-__all__ = ["COUNTS", "FIGURES", "MIN_PEOPLE", "PEOPLE", "FactoryFigures", "Pool", "figures_of", "suppress", "too_few"]
+__all__ = ["COUNTS", "FIGURES", "MIN_PEOPLE", "PEOPLE", "FactoryFigures", "Pool", "counts_of", "figures_of", "suppress",
+           "too_few"]
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,23 @@ PEOPLE = ("workers_reached", "workers_reached_female", "workers_reached_male")
 COUNTS = ("sessions_delivered", "trainings_delivered", *PEOPLE)
 
 
+def counts_of(*, total: int, female: int, by_role: Mapping[str, int], by_age_band: Mapping[str, int], reached: int,
+              reached_female: int) -> dict[str, int | None]:
+    """A delivered session's counts as they may leave the country team
+    (shared.disclosure.session_cells). Every role and age band is listed,
+    zeros included: the delivery service names only those someone is in, so
+    a listed key would say that a hidden cell holds at least one person."""
+    return session_cells(total=total, female=female, by_role={**dict.fromkeys(ROLES, 0), **by_role},
+                         by_age_band={**dict.fromkeys(AGE_BANDS, 0), **by_age_band}, reached=reached,
+                         reached_female=reached_female)
+
+
 def figures_of(attendance: Any) -> dict[str, int | None]:
     """A delivered session's figures as a buyer's record shows them
     (shared.contracts.delivery.AttendanceSummary in; None: hidden)."""
-    cells = session_cells(total=attendance.total, female=attendance.female, by_role=attendance.by_role,
-                          by_age_band=attendance.by_age_band, reached=attendance.people_reached,
-                          reached_female=attendance.reached_by_sex.get("female", 0))
+    cells = counts_of(total=attendance.total, female=attendance.female, by_role=attendance.by_role,
+                      by_age_band=attendance.by_age_band, reached=attendance.people_reached,
+                      reached_female=attendance.reached_by_sex.get("female", 0))
     return {"attendances": cells["attendances"], "workers_reached": cells["reached"],
             "workers_reached_female": cells["reached.female"], "workers_reached_male": cells["reached.male"]}
 

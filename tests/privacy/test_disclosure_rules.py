@@ -21,9 +21,10 @@ from shared.disclosure import hidden_cells, pooled, release_split, session_cells
     # two small cells of 4 and 4: their sum, 8, pins both at 4 (neither can hold more); the smallest
     # other cell goes too
     (28, {"worker": 20, "manager": 4, "supervisor": 4}, {"worker", "manager", "supervisor"}),
-    # two zeros: their sum, 0, pins both; the third cell goes too (and then 12 = 12 + 0 + 0 leaves
-    # each zero anything from 0 to 4)
-    (12, {"worker": 12, "manager": 0, "supervisor": 0}, {"worker", "manager", "supervisor"}),
+    # empty cells are shown as 0: they describe no one
+    (12, {"worker": 12, "manager": 0, "supervisor": 0}, set()),
+    # one small cell beside an empty one: the empty one cannot protect it (it is shown), the worker goes
+    (13, {"worker": 12, "manager": 1, "supervisor": 0}, {"worker", "manager"}),
     # cells that do not add up: the remainder (12 - 10 = 2) is small and unnamed; with the one small
     # named cell (1) it is a pair
     (12, {"worker": 9, "manager": 1}, {"manager"}),
@@ -35,10 +36,10 @@ def test_a_split_hides_its_small_cells_and_what_would_give_them_back(total: int,
 
 
 @pytest.mark.parametrize(("total", "cells"), [
-    # 5 = 5 + 0: an attacker who knows the small cell holds 0-4 and its complement at least 5 pins
-    # both (5 and 0); no other cell can help, so the total goes
-    (5, {"female": 5, "male": 0}),
-    (5, {"worker": 5, "manager": 0, "supervisor": 0}),
+    # 6 = 5 + 1: an attacker who knows the small cell holds 1-4 and its complement at least 5 pins
+    # both (5 and 1); no other cell can help (an empty one is shown), so the total goes
+    (6, {"female": 5, "male": 1}),
+    (6, {"worker": 5, "manager": 1, "supervisor": 0}),
 ])
 def test_a_split_no_choice_can_protect_hides_its_total(total: int, cells: dict) -> None:
     assert hidden_cells(total, cells) is None
