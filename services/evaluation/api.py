@@ -153,12 +153,22 @@ async def list_assets(request: Request, country: str = Depends(served_country), 
 # -- journey, impact and reports --------------------------------------------------------------
 
 
-async def _journey(request: Request, factory_ids: list[str], country: str | None) -> list[dict]:
+async def _journey(request: Request, factory_ids: list[str], country: str | None,
+                   plans: list[dict] | None = None) -> list[dict]:
+    """The steps of the factories' journeys; with `plans` (a report's
+    factories), only the steps of those plans and the factories' own steps
+    (registered, assessed): a factory in two buyers' programmes shows each
+    buyer its own sessions, kick-off and results, not the other's."""
     q = select(journey).where(journey.c.factory_id.in_(factory_ids))
     if country:
         q = q.where(journey.c.country == country)
     async with _service(request).db.read() as conn:
         rows = [dict(r._mapping) for r in await conn.execute(q)]
+    if plans is not None:
+        mine = {(p["country"], p["plan_id"]) for p in plans}
+        theirs = {(p["country"], p["factory_id"]) for p in plans}
+        rows = [r for r in rows if (r["country"], r["factory_id"]) in theirs
+                and (r["plan_id"] is None or (r["country"], r["plan_id"]) in mine)]
     return sorted(rows, key=lambda r: (r["occurred_at"], r["context"], r["event_type"], r["event_id"]))
 
 
@@ -213,7 +223,7 @@ async def _render(request: Request, data: dict[str, Any], fmt: str, *, title: st
                         headers={"Content-Disposition": attachment(name, "csv")})
     plan_ids = [f["plan_id"] for f in data["factories"]]
     page = reports.html(data, title=title, subtitle=subtitle, names=await _names(request),
-                        journey=await _journey(request, factory_ids, country),
+                        journey=await _journey(request, factory_ids, country, data["factories"]),
                         assets=await _assets(request, plan_ids=plan_ids, scope="buyer_reports"))
     if fmt == "html":
         return HTMLResponse(page)

@@ -155,6 +155,7 @@ journey = Table(
     Column("event_type", String(100), nullable=False),
     Column("step", String(30), nullable=False),
     Column("summary", Text, nullable=False),
+    Column("plan_id", String(PLAN_ID)),  # the plan (so the programme) a step belongs to; None: the factory's own
 )
 
 
@@ -330,7 +331,7 @@ class Journey(Projection):
         await upsert(conn, journey, {
             "factory_id": e.factory_id, "event_id": str(env.event_id), "country": env.country,
             "occurred_at": env.occurred_at, "context": env.context, "event_type": env.event_type, "step": step,
-            "summary": summary(e)}, keys=["factory_id", "event_id"])
+            "summary": summary(e), "plan_id": getattr(e, "plan_id", None)}, keys=["factory_id", "event_id"])
 
 
 def projections() -> list[Projection]:

@@ -15,7 +15,7 @@ import re
 
 import orjson
 
-from tests.buyers.conftest import OTTO, BuyersStack
+from tests.buyers.conftest import HASBRO, OTTO, BuyersStack
 
 A = [[{"role": "worker", "sex": "female", "age_band": "25_34", "count": 7},
       {"role": "manager", "sex": "female", "age_band": "35_44", "count": 2},
@@ -120,3 +120,33 @@ async def test_the_buyer_reports_journey_gives_no_count_under_five(buyers_stack:
     counts = [int(n) for n in re.findall(r"delivered to (\d+) people", html)]
     assert counts and all(n >= 5 for n in counts), counts
     assert "delivered (fewer than 5 people in a group)" in html
+
+
+async def test_a_factory_in_two_programmes_shows_each_buyer_only_its_own_journey(buyers_stack: BuyersStack) -> None:
+    """Review finding: the buyer report's journey was chosen by factory only, so a factory in Otto's and
+    Hasbro's programmes printed Hasbro's kick-off and sessions in Otto's report."""
+    s = buyers_stack
+    await s.cycle("bd", "F1", buyer=OTTO, programme="otto")
+    r = await s.planning.post("/bd/programmes", json={"programme_id": "hasbro", "name": "WeCare", "buyer": HASBRO,
+                                                      "factories": ["F1"], "starts_on": "2026-03-01"})
+    assert r.status_code == 201, r.text
+    assert (await s.planning.post("/bd/plans/hasbro.F1/approve", json={
+        "approved_by": "GM", "approved_on": "2026-03-10"})).status_code == 200
+    assert (await s.planning.post("/bd/plans/hasbro.F1/kick-off", json={
+        "held_on": "2026-03-21", "participants": 17, "facilitators": ["Lina"]})).status_code == 200
+    await s.settled()
+    wp = (await s.delivery.get("/bd/deliveries/hasbro.F1")).json()
+    act = next(x["activity"] for x in wp["activities"] if x["activity"] != "family_day")
+    r = await s.delivery.post("/bd/deliveries/hasbro.F1/batch", json={"sessions": [{
+        "session_id": "h1", "activity": act, "local_start": "2026-04-09T09:00", "trainers": ["wecare:lina"],
+        "capacity": 80, "expected_participants": 40, "attendance": {"delivered_at": "2026-04-09T12:00", "counts": [
+            {"role": "worker", "sex": "female", "age_band": "25_34", "count": 13},
+            {"role": "worker", "sex": "male", "age_band": "25_34", "count": 10}]}}]})
+    assert r.status_code == 200, r.text
+    await s.settled()
+    otto = (await s.evaluation.get(f"/buyers/{OTTO}/report.html", headers=s.as_buyer(OTTO))).text
+    hasbro = (await s.evaluation.get(f"/buyers/{HASBRO}/report.html", headers=s.as_buyer(HASBRO))).text
+    assert "kick-off held with 17 participants" in hasbro and "delivered to 23 people" in hasbro
+    assert "17 participants" not in otto and "23 people" not in otto
+    assert "kick-off held with 30 participants" in otto and "30 participants" not in hasbro
+    assert "F1 Garments joined the programme" in otto and "F1 Garments joined the programme" in hasbro
