@@ -273,14 +273,19 @@ class BuyerFeed(Projection):
                         time=fact.occurred_at, dataschema=schema_uri(fact.type), sequence="0",
                         data={**data, "programme_id": programme_id, "country": fact.country,
                               "factory_id": fact.factory_id})
-        record = ce.model_dump(mode="json", exclude={"sequence"})
+        record = json_text(ce.model_dump(mode="json", exclude={"sequence"}))
         await self.db.lock_appends(conn)  # positions commit in order
-        exists = await conn.scalar(select(feed.c.position).where(feed.c.buyer == buyer, feed.c.ce_id == fact.event_id))
+        exists = (await conn.execute(select(feed.c.position, feed.c.record).where(
+            feed.c.buyer == buyer, feed.c.ce_id == fact.event_id))).first()
         if exists is not None:
+            # a rebuild derives the record again: one a version before wrote otherwise (a count it showed that
+            # shared.disclosure hides now) is served as derived from here on, at its place in the feed
+            if exists.record != record:
+                await conn.execute(feed.update().where(feed.c.position == exists.position).values(record=record))
             return
         res = await conn.execute(feed.insert().values(
             buyer=buyer, ce_id=fact.event_id, type=fact.type, country=fact.country, factory_id=fact.factory_id,
-            programme_id=programme_id, record=json_text(record)))
+            programme_id=programme_id, record=record))
         await self.on_record(conn, buyer, res.inserted_primary_key[0], fact.type, f"{fact.country}/{fact.factory_id}")
 
     async def _refresh(self, conn: AsyncConnection, buyer: str, programme_id: str, country: str,

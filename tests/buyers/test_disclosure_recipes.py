@@ -150,3 +150,30 @@ async def test_a_factory_in_two_programmes_shows_each_buyer_only_its_own_journey
     assert "17 participants" not in otto and "23 people" not in otto
     assert "kick-off held with 30 participants" in otto and "30 participants" not in hasbro
     assert "F1 Garments joined the programme" in otto and "F1 Garments joined the programme" in hasbro
+
+
+async def test_a_rebuild_serves_a_record_written_before_as_it_is_derived_now(buyers_stack: BuyersStack) -> None:
+    """Review finding: a rebuild appended the missing records only, so a record an older version wrote
+    (reached 12, female 9, male -) stayed in the feed for ever. The rebuild rewrites it in place."""
+    from sqlalchemy import select, update
+
+    from services.buyers.projections import feed
+
+    s = buyers_stack
+    await _two_factories(s)
+    db = s.buyers_service.db
+    async with db.read() as conn:
+        position, text = (await conn.execute(select(feed.c.position, feed.c.record).where(
+            feed.c.record.contains('"session_id":"s0"'), feed.c.factory_id == "A"))).one()
+    old = orjson.loads(text)
+    old["data"] |= {"workers_reached_female": 9, "suppressed": ["workers_reached_male"]}  # as written before
+    async with db.write() as conn:
+        await conn.execute(update(feed).where(feed.c.position == position).values(record=orjson.dumps(old).decode()))
+    served = [orjson.loads(b)["data"] for b in await s.feed(OTTO, limit=50)]
+    assert any(d.get("workers_reached_female") == 9 for d in served)
+    r = await s.buyers.post("/ops/projections/buyers_feed/rebuild")
+    assert r.status_code == 200, r.text
+    after = [orjson.loads(b) for b in await s.feed(OTTO, limit=50)]
+    s0 = next(x for x in after if x["data"].get("session_id") == "s0" and x["data"]["factory_id"] == "A")
+    assert s0["data"]["workers_reached_female"] is None and s0["data"]["workers_reached_male"] is None
+    assert int(s0["sequence"]) == position and len(after) == len(served)  # in place, nothing appended
