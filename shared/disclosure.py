@@ -185,3 +185,10 @@ def workforce(headcount: int, female: int, male: int) -> dict[str, int | None]:
     total, split = release_split(headcount, {"by_sex": {"female": female, "male": male}})
     return {"headcount": total, "headcount_female": split["by_sex"]["female"],
             "headcount_male": split["by_sex"]["male"]}
+
+
+def share_releasable(part: int, whole: int) -> bool:
+    """Whether a share (part of whole) may leave: over at least MIN_PEOPLE,
+    and neither the part nor the rest 1 to 4 people (83% of 6 respondents
+    satisfied is one who is not)."""
+    return whole >= MIN_PEOPLE and not small(part) and not small(whole - part)

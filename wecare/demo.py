@@ -364,7 +364,7 @@ async def play_evaluation(p: httpx.AsyncClient, ev: httpx.AsyncClient, data_dir:
         await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/endline", json={
             "measured_on": "2027-03-15", "respondents": 36, "retention_rate": retention,
             "turnover_rate": 100 - retention,
-            "absenteeism_rate": 3.2, "maternity_return_rate": 91.0, "worker_satisfaction": 78.0,
+            "absenteeism_rate": 3.2, "maternity_return_rate": 91.0, "maternity_leave": 60, "worker_satisfaction": 78.0,
             "parenting_confidence": 3.8, "recruitment_cost_per_hire": 88.0, "kpis": kpis,
             "baseline_records": {"retention_rate": before, "turnover_rate": 100 - before, "absenteeism_rate": 4.1,
                                  "recruitment_cost_per_hire": 120.0}}))

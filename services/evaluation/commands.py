@@ -35,6 +35,9 @@ class RecordEndline(Command):
     turnover_rate: float | None = Rate
     absenteeism_rate: float | None = Rate
     maternity_return_rate: float | None = Rate
+    maternity_leave: int | None = Field(None, ge=0, le=1_000_000, description=(
+        "women whose return the maternity_return_rate measures; without it, or when the rate describes 1-4 "
+        "women (returned or not), the rate is kept for the country team but not reported"))
     recruitment_cost_per_hire: float | None = Field(None, ge=0, le=1_000_000)
     measured_on: date
     respondents: int = Field(ge=0, le=100_000, description="of the follow-up survey")

@@ -103,7 +103,7 @@ async def app(tmp_path):
 def endline(plan_id: str = "otto.F1", **kw: Any) -> RecordEndline:
     body: dict[str, Any] = {
         "plan_id": plan_id, "measured_on": date(2027, 2, 10), "respondents": 12, "retention_rate": 88.5,
-        "turnover_rate": 14.0, "maternity_return_rate": 92.0, "parenting_confidence": 3.9,
+        "turnover_rate": 14.0, "maternity_return_rate": 92.0, "maternity_leave": 100, "parenting_confidence": 3.9,
         "kpis": {"share_parents_reached": 0.55},
         "baseline_records": {"retention_rate": 79.0, "turnover_rate": 24.0}}
     return RecordEndline(**{**body, **kw})
@@ -142,12 +142,30 @@ async def _project(app: Scenario) -> None:
 # -- the end of the cycle ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("endline_kw", "hidden"), [
+    # review finding: 83.33% of 6 respondents satisfied is 1 who is not
+    ({"respondents": 6, "worker_satisfaction": 83.33}, "worker_satisfaction"),
+    # a return rate over 2 women (the assessment's baseline was fixed; the endline's had no denominator)
+    ({"maternity_return_rate": 50.0, "maternity_leave": 2}, "maternity_return_rate"),
+    ({"maternity_return_rate": 92.0, "maternity_leave": None}, "maternity_return_rate"),
+    ({"maternity_return_rate": 92.0, "maternity_leave": 25}, "maternity_return_rate"),  # 2 did not return
+])
+async def test_an_endline_share_about_fewer_than_five_is_not_reported(app: Scenario, endline_kw: dict,
+                                                                       hidden: str) -> None:
+    await app.when(endline(**{"worker_satisfaction": 80.0, "respondents": 40, **endline_kw}), ctx(BD))
+    await app.then()
+    await app.when(EvaluateImpact(plan_id="otto.F1"), ctx(BD))
+    [impact] = await app.then()
+    reported = {c.metric for c in impact.comparisons}
+    assert hidden not in reported and {"worker_satisfaction", "maternity_return_rate"} - {hidden} <= reported
+
+
 async def test_a_whole_cycle(app: Scenario):
     out = await app.when(endline(), ctx(BD))
     assert out == {"plan_id": "otto.F1", "version": 1}
     [e] = await app.then()
     assert isinstance(e, EndlineRecorded) and e.metrics == {"retention_rate": 88.5, "turnover_rate": 14.0,
-                                                             "maternity_return_rate": 92.0,
+                                                             "maternity_return_rate": 92.0, "maternity_leave": 100,
                                                              "parenting_confidence": 3.9}
     await app.when(EvaluateImpact(plan_id="otto.F1"), ctx(BD))
     [impact] = await app.then()

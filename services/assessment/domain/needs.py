@@ -12,7 +12,7 @@ from shared.contracts.assessment import (
     NeedArea,
     PolicyAnswer,
 )
-from shared.disclosure import too_few, workforce
+from shared.disclosure import share_releasable, workforce
 from shared.menu import menu
 
 SEVERITY = ("none", "low", "medium", "high")
@@ -34,7 +34,7 @@ def summarise(d: Demographics) -> DemographicsSummary:
         left_behind_children=d.left_behind_children, juvenile_workers=d.by_band("16_17"),
         young_workers_18_24=d.by_band("18_24"),
         maternity_return_rate=(round(d.returned_after_maternity_12m / d.maternity_leave_12m, 4)
-                               if not too_few(d.maternity_leave_12m) and d.maternity_leave_12m else None),
+                               if share_releasable(d.returned_after_maternity_12m, d.maternity_leave_12m) else None),
     )
 
 

@@ -27,6 +27,7 @@ from shared.contracts.evaluation import (
     ProgrammeClosed,
     SustainabilityPlanAgreed,
 )
+from shared.disclosure import share_releasable
 
 MIN_RESPONDENTS = 5
 
@@ -78,6 +79,8 @@ def comparisons(baseline: Baseline, records: dict[str, float], endline: dict[str
             continue
         if metric in ("worker_satisfaction", "parenting_confidence") and respondents < MIN_RESPONDENTS:
             continue  # survey figures over fewer than 5 people are not reported
+        if not _reportable(metric, endline, respondents):
+            continue
         if metric in baseline.figures:
             base, source = baseline.figures[metric], "assessment"
         elif metric in records:
@@ -90,6 +93,19 @@ def comparisons(baseline: Baseline, records: dict[str, float], endline: dict[str
         out.append(Comparison(metric=metric, baseline=base, baseline_source=source, endline=end, change=change,
                               improved=improved))
     return out
+
+
+def _reportable(metric: str, endline: dict[str, float], respondents: int) -> bool:
+    """Whether a share the endline measures may leave (shared.disclosure):
+    worker satisfaction is a share of the respondents, the maternity return
+    rate one of the women on leave (`maternity_leave`, which the endline must
+    give for the rate to be reported)."""
+    if metric == "worker_satisfaction":
+        return share_releasable(round(endline[metric] / 100 * respondents), respondents)
+    if metric == "maternity_return_rate":
+        women = endline.get("maternity_leave")
+        return women is not None and share_releasable(round(endline[metric] / 100 * women), int(women))
+    return True
 
 
 def kpi_results(targets: list[dict], values: dict[str, float]) -> list[KpiResult]:
@@ -131,7 +147,7 @@ class Evaluation(Aggregate):
         if measured_on <= baseline.completed_on:
             raise DomainError(f"the endline ({measured_on}) must come after the baseline assessment "
                               f"({baseline.completed_on})", field="measured_on", rule="endline_after_baseline")
-        if not metrics:
+        if not set(metrics) & set(METRICS):  # maternity_leave is the rate's denominator, not a measure
             raise DomainError("the endline measures nothing", field="metrics", rule="endline_measures")
         self.record(EndlineRecorded(plan_id=self.id, factory_id=factory_id, measured_on=measured_on,
                                     respondents=respondents, metrics=metrics, kpi_values=kpi_values,
