@@ -254,8 +254,13 @@ class Dispatcher:
                 except TimeoutError:
                     pass
         finally:
-            for t in list(self._inflight.values()):
+            inflight = list(self._inflight.values())
+            for t in inflight:
                 t.cancel()
+            # and wait for them to unwind (roll back, give back their connection and the write lock): a stop
+            # that returned at once left attempts holding them, and the database's dispose then waited for ever
+            # (a full suite's run hung 180 s there once)
+            await asyncio.gather(*inflight, return_exceptions=True)
 
     def _done(self, delivery_id: int) -> None:
         self._inflight.pop(delivery_id, None)
