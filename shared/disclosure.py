@@ -18,16 +18,18 @@ delivered session, with pooling over released cells only:
    and its released total must not give a hidden cell by subtraction, so
    more cells are hidden (the smallest first) until every hidden cell keeps
    at least two possible values, even for an attacker who knows which
-   hidden cells are the small ones (at most 4) and which were hidden to
-   protect them (at least 5). When no choice of cells can do that, the
-   split's total is hidden too, and with it the whole split.
+   hidden cells are the small ones (1 to 4) and which were hidden to
+   protect them (at least 5, and no more than the smallest cell shown), and
+   that the people reached are among those who attended. When no choice of
+   cells can do that, the split's total is hidden too, and with it the
+   whole split.
 3. **Pooled figures add released cells only.** A factory's row, a programme,
    a portfolio, a country: each figure is the sum of the released cells of
    its sessions, so a hidden cell enters no published number. Margins,
    pooled-minus-rows, two overlapping selections or two successive readings
    of a growing total all give sums of released cells, which are published
-   anyway. The price is honest: a pooled figure leaves out the people of
-   hidden cells, and says so (`FiguresOf.hidden` counts the cells left out).
+   anyway. The price: a pooled figure leaves out the people of hidden
+   cells, and one that no session released has no value (never 0).
 
 Why not rounding or noise: conventional rounding to base 5 of every figure,
 cumulative ones included, still lets an attacker pin small cells from a
