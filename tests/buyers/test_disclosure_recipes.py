@@ -14,6 +14,7 @@ import io
 import re
 
 import orjson
+import pytest
 
 from tests.buyers.conftest import HASBRO, OTTO, BuyersStack
 
@@ -152,6 +153,7 @@ async def test_a_factory_in_two_programmes_shows_each_buyer_only_its_own_journey
     assert "F1 Garments joined the programme" in otto and "F1 Garments joined the programme" in hasbro
 
 
+@pytest.mark.parametrize("buyers_stack", ["sqlite", "postgres"], indirect=True)
 async def test_a_rebuild_serves_a_record_written_before_as_it_is_derived_now(buyers_stack: BuyersStack) -> None:
     """Review finding: a rebuild appended the missing records only, so a record an older version wrote
     (reached 12, female 9, male -) stayed in the feed for ever. The rebuild rewrites it in place."""
