@@ -122,10 +122,9 @@ Released = dict[str, dict[str, int | None]]  # split -> cell -> value (None: hid
 def release_split(total: int, splits: Mapping[str, Mapping[str, int]],
                   limits: Mapping[str, Limits] | None = None) -> tuple[int | None, Released]:
     """A total and its splits as they may leave: (total or None, split -> cell -> value or None)."""
-    if total < MIN_PEOPLE:
-        return None, {s: dict.fromkeys(cells) for s, cells in splits.items()}
-    hide = {s: hidden_cells(total, cells, (limits or {}).get(s)) for s, cells in splits.items()}
-    if any(h is None for h in hide.values()):
+    hide = {} if total < MIN_PEOPLE else {s: hidden_cells(total, cells, (limits or {}).get(s))
+                                         for s, cells in splits.items()}
+    if total < MIN_PEOPLE or any(h is None for h in hide.values()):
         return None, {s: dict.fromkeys(cells) for s, cells in splits.items()}
     return total, {s: {k: (None if k in (hide[s] or ()) else v) for k, v in cells.items()}
                    for s, cells in splits.items()}

@@ -16,14 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.projections import baselines, factories, plans, programmes, results, sessions
 from shared.contracts.evaluation import METRICS
-from shared.contracts.figures import FIGURES, MIN_PEOPLE, PEOPLE, Pool, counts_of
+from shared.contracts.figures import FIGURES, PEOPLE, Pool, counts_of, too_few
 from shared.disclosure import pooled
 from shared.menu import is_training
 
 
 def figure(key: str, label: str, value: float | int | None, sources: list[str], *, people: int | None = None,
            unit: str = "") -> dict[str, Any]:
-    suppressed = people is not None and people < MIN_PEOPLE
+    suppressed = too_few(people)
     return {"key": key, "label": label, "value": None if suppressed else value, "unit": unit,
             "suppressed": suppressed, "sources": sorted(set(sources))}
 

@@ -15,8 +15,8 @@ import pygal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pygal.style import Style
 
-from services.evaluation.impact import MIN_PEOPLE
 from shared.contracts.evaluation import METRICS
+from shared.disclosure import MIN_PEOPLE
 
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                          autoescape=select_autoescape(["html"]))
