@@ -15,13 +15,6 @@ from shared.store.database import Database
 from wecare.natsauth import SERVICES, authorization
 from wecare.natsserver import NatsServer
 
-# The suite's heavy callers (fuzz runs, stacks, sizes) measure the services, not their throttle:
-# every service a test starts, in this process or as a process (which inherits the environment),
-# gets limits far above what any test sends. Tests of the limits set their own (tests/kernel/test_rate_limits.py).
-UNTHROTTLED = "1000000/minute"
-os.environ.setdefault("WECARE_RATE_LIMIT_TOKEN", UNTHROTTLED)
-os.environ.setdefault("WECARE_RATE_LIMIT_ADDRESS", UNTHROTTLED)
-
 PG_ADMIN = os.environ.get("WECARE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
