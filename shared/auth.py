@@ -1,9 +1,10 @@
 """Who is asking: bearer JWTs (RS256) verified against a key set. What the
 role and scope they carry allow is decided in shared.access.
 
-Production verifies against the identity provider's JWKS, mounted as a
-file (WECARE_AUTH_JWKS_FILE). The embedded stack makes a local key pair
-under its data folder; `wecare token` issues tokens signed with it."""
+Production verifies against the identity provider's JWKS: fetched from it
+(WECARE_AUTH_OIDC_ISSUER, by discovery, or WECARE_AUTH_JWKS_URL), or a file
+(WECARE_AUTH_JWKS_FILE). The embedded stack makes a local key pair under
+its data folder; `wecare token` issues tokens signed with it."""
 
 from __future__ import annotations
 
