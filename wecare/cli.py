@@ -129,6 +129,13 @@ def _replay(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace) -> int:
     from shared.auth import issue, local_keys
 
+    from shared.settings import Settings
+
+    cap = Settings(service="wecare").auth_max_token_lifetime_s
+    if args.hours * 3600 > cap:  # the services would refuse it: say so now, not at the first request
+        print(f"no token: --hours {args.hours} exceeds the services' token lifetime cap of {cap / 3600:g} h "
+              "(WECARE_AUTH_MAX_TOKEN_LIFETIME_S)", file=sys.stderr)
+        return 2
     private, _ = local_keys(Path(args.data_dir) / "keys")
     try:
         print(issue(private, role=args.role, subject=args.subject,

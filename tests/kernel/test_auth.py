@@ -124,6 +124,8 @@ def test_wecare_token_issues_what_the_stack_accepts(tmp_path):
     assert (p.role, p.countries, p.subject) == ("country_team", ("bd", "vn"), "lina")
     r = subprocess.run([*run, "--role", "country_team"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "names its countries" in r.stderr
+    r = subprocess.run([*run, "--role", "admin", "--hours", "25"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "lifetime cap of 24 h" in r.stderr, r.stderr  # the services would refuse it
 
 
 async def test_the_audit_trail_says_who_did_what_and_when(assessment):
