@@ -29,6 +29,7 @@ from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
 from shared.api import declare_errors
+from shared.apidocs import serve_docs
 from shared.application import Application, Command, Handler
 from shared.auth import Verifier, admin_only, principal
 from shared.contracts.envelope import SUBJECT_ROOT, Envelope
@@ -456,8 +457,9 @@ class Service:
             finally:
                 await self.stop()
 
-        app = FastAPI(title=title, version=version, lifespan=lifespan)
+        app = FastAPI(title=title, version=version, lifespan=lifespan, docs_url=None, redoc_url=None)
         install(app, self.settings.service, max_body_bytes=self.settings.max_body_bytes)
+        serve_docs(app)  # Swagger UI from our own files, no CDN
         app.state.service = self
 
         @app.get("/health", tags=["operations"])
