@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
@@ -35,6 +36,7 @@ from shared.auth import Verifier, admin_only, principal
 from shared.contracts.envelope import SUBJECT_ROOT, Envelope
 from shared.contracts.registry import registry
 from shared.contracts.values import MAX_INT
+from shared.files import PRIVATE_UMASK
 from shared.http import install
 from shared.logging import configure_logging, get_logger
 from shared.messaging.jetstream import (
@@ -557,6 +559,7 @@ class Service:
         return spec.to_specification().to_jsonable()
 
     def serve(self) -> None:
+        os.umask(PRIVATE_UMASK)  # whatever this process makes is its own (shared/files.py)
         config = uvicorn.Config(self.app, host=self.settings.http_host, port=self.settings.http_port,
                                 log_config=None, access_log=False, timeout_graceful_shutdown=20)
         settle_heap()
