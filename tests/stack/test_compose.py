@@ -86,6 +86,8 @@ def test_the_dockerfile_runs_the_service_the_compose_file_names():
     assert 'python -m \\"services.$WECARE_SERVICE\\"' in entrypoint  # services/<name>/__main__.py
     assert all((ROOT / "services" / name / "__main__.py").is_file() for name in SERVICES)
     assert "libpango" in text  # the PDF reports
+    user = re.search(r"^USER (\w+)$", text, re.M)  # not root, and its data its own
+    assert user and user.group(1) != "root" and re.search(rf"chown {user.group(1)} /data && chmod 700 /data", text)
 
 
 def test_the_service_image_holds_no_tools():
