@@ -37,14 +37,16 @@ def private_dir(path: str | Path) -> Path:
 
 
 def narrow(path: str | Path) -> None:
-    """A file of ours that exists, to 0600 if others could read or write it."""
-    with suppress(FileNotFoundError):
-        if stat.S_IMODE(os.stat(path).st_mode) & 0o077:
-            os.chmod(path, 0o600)
+    """A file that exists: what its group and others could do, taken away (the owner's bits stay, so a file
+    made read-only stays so). One we may not change (another user's, a read-only disk) is left as it is."""
+    with suppress(OSError):  # FileNotFoundError, PermissionError, a read-only file system
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & 0o700)
 
 
 def private_file(path: str | Path) -> Path:
-    """`path` made empty with mode 0600 when missing (its folders 0700), or narrowed to 0600."""
+    """`path` made empty with mode 0600 when missing (its folders 0700), or narrowed."""
     path = Path(path)
     private_dir(path.parent)
     try:

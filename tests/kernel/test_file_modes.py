@@ -60,6 +60,9 @@ async def test_a_database_made_readable_before_is_narrowed_when_opened(tmp_path,
         assert all(mode(f) == 0o600 for f in tmp_path.glob("planning.db*"))
     finally:
         await db.dispose()
+    path.chmod(0o444)  # made read-only by an operator: narrowed, and still read-only
+    await Database(f"sqlite+aiosqlite:///{path}").dispose()
+    assert mode(path) == 0o400
 
 
 def test_private_files_and_folders(tmp_path, usual_umask):
