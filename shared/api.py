@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, BeforeValidator, Field, create_model
 
 from shared.application import Command, CommandContext
-from shared.auth import Principal, principal
+from shared.auth import Principal
 from shared.contracts.values import MAX_INT
 from shared.countries import country as lookup_country
 from shared.logging import current_correlation
@@ -40,8 +40,13 @@ IsoDate = Annotated[date, BeforeValidator(_iso_day)]
 
 
 def caller(request: Request) -> Principal:
+    """The verified caller: set by the `principal` dependency, which every router's
+    routes have and which runs before their own parameters. A route without it is
+    refused (deny by default), never served as nobody."""
     p = getattr(request.state, "principal", None)
-    return p if p is not None else principal(request)
+    if p is None:
+        raise HTTPException(401, "a bearer token is needed", headers={"WWW-Authenticate": "Bearer"})
+    return p
 
 
 def served_country(request: Request, country: str = Path(..., description="country code, e.g. bd")) -> str:
@@ -292,19 +297,24 @@ ERRORS: dict[int, str] = {
     409: "The object changed since the version the write is based on (If-Match)",
     413: "The body is too large",
     422: "Invalid input or a broken rule; the fields are named",
+    429: "Too many requests from this caller or client address (the limit is named); Retry-After says when to "
+         "try again",
 }
+
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again",
+                               "schema": {"type": "integer", "minimum": 1}}}
 
 
 def answers(*codes: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route's errors that declare_errors cannot see (a 404 without a
     path parameter, say)."""
-    return {code: {"description": ERRORS[code], "content": {"application/json": {"schema": ERROR_SCHEMA}}}
-            for code in codes}
+    return {code: {"description": ERRORS[code], "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                   **({"headers": RETRY_AFTER} if code == 429 else {})} for code in codes}
 
 
 def declare_errors(*routers: APIRouter) -> None:
     """Declare on each route of the routers (call it once they hold their routes, before
-    the app includes them) the errors it can answer: 401 and 403 everywhere, 422 on a
+    the app includes them) the errors it can answer: 401, 403 and 429 everywhere, 422 on a
     route with any parameter, 404 with a path parameter, and on a write 409, 413 and
     (with a body) 400. A route's own declaration wins. Then the Location of each create
     (`located`) and the links from each write to what acts on the object it wrote."""
@@ -313,7 +323,7 @@ def declare_errors(*routers: APIRouter) -> None:
         for route in router.routes:
             if not isinstance(route, APIRoute):
                 continue
-            codes = {401, 403}
+            codes = {401, 403, 429}
             if get_flat_params(route.dependant) or route.body_field is not None:
                 codes.add(422)
             if route.param_convertors:

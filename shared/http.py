@@ -14,11 +14,13 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shared.aggregate import DomainError, NotFound
 from shared.application import IdempotencyKeyReused
 from shared.countries import UnknownCountry
 from shared.logging import CAUSATION_HEADER, CORRELATION_HEADER, get_logger, new_correlation_id
+from shared.ratelimit import RateLimited, RateLimits
 from shared.store.eventstore import ConcurrencyError
 
 log = get_logger("http")
@@ -35,11 +37,12 @@ def error_body(error: str, message: str, **more: Any) -> dict[str, Any]:
     return body
 
 
-async def answer(send: Any, status: int, body: dict[str, Any]) -> None:
+async def answer(send: Any, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
     """A JSON answer from an ASGI middleware, before any route."""
     data = orjson.dumps(body)
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()),
+                            *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items())]})
     await send({"type": "http.response.body", "body": data})
 
 
@@ -176,10 +179,47 @@ class FiniteJSON:
         await self.app(scope, replaying(body, receive), send)
 
 
-def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20) -> None:
+def too_many(exc: RateLimited) -> tuple[dict[str, Any], dict[str, str]]:
+    """The 429 answer's body (the limit named) and its Retry-After (whole seconds)."""
+    return (error_body("rate_limited", str(exc), limit=exc.limit, per=exc.per, retry_after_s=exc.retry_after_s),
+            {"Retry-After": str(exc.retry_after_s)})
+
+
+UNLIMITED_PATHS = frozenset({"/health", "/ready"})  # probes: never throttled
+
+
+class ClientRateLimit:
+    """Counts every request (but the probes') against its client address and
+    answers 429 with Retry-After over the limit, before anything reads the
+    body. The address is the socket's peer, or, from a trusted proxy only,
+    the one X-Forwarded-For names (install puts uvicorn's ProxyHeadersMiddleware
+    outside this one)."""
+
+    def __init__(self, app: Any, limits: RateLimits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("path") not in UNLIMITED_PATHS:
+            client = scope.get("client")
+            try:
+                await self.limits.address(client[0] if client else "unknown")
+            except RateLimited as e:
+                log.info("http.rate_limited", per=e.per, limit=e.limit, path=scope.get("path"))
+                body, headers = too_many(e)
+                return await answer(send, 429, body, headers)
+        await self.app(scope, receive, send)
+
+
+def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate_limits: RateLimits | None = None,
+            trusted_proxies: tuple[str, ...] = ()) -> None:
     app.add_middleware(FiniteJSON)
     app.add_middleware(TextInURL)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
+    if rate_limits is not None:
+        app.add_middleware(ClientRateLimit, limits=rate_limits)
+    if trusted_proxies:  # only then is X-Forwarded-For believed (uvicorn itself is told not to: Service.serve)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies))
 
     @app.middleware("http")
     async def correlation_middleware(request: Request, call_next):  # noqa: ANN001, ANN202
@@ -239,6 +279,12 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20) -> N
         return JSONResponse(error_body("conflict", str(exc), stream_id=exc.stream_id,
                                        expected_version=exc.expected_version,
                                        current_version=exc.current_version), status_code=409)
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(_: Request, exc: RateLimited) -> JSONResponse:
+        log.info("http.rate_limited", per=exc.per, limit=exc.limit)
+        body, headers = too_many(exc)
+        return JSONResponse(body, status_code=429, headers=headers)
 
     @app.exception_handler(NotFound)
     async def not_found(_: Request, exc: NotFound) -> JSONResponse:

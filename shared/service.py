@@ -52,6 +52,7 @@ from shared.messaging.relay import OutboxRelay
 from shared.messaging.replay import replay
 from shared.privacy import SqlKeyStore, Vault, forgotten_in, move_old_keys
 from shared.projections import ParkedMessage, Projection, ProjectionRunner
+from shared.ratelimit import RateLimits
 from shared.settings import Settings
 from shared.store.database import Database
 from shared.store.eventstore import EventStore, is_private
@@ -145,8 +146,9 @@ class Service:
         s = self.settings
         configure_logging(s.service, s.log_format, s.log_level)
         self.db = Database(s.resolved_database_url())
-        self.verifier = None if s.auth == "off" else Verifier(s.resolved_jwks_file(), issuer=s.auth_issuer,
-                                                                 audience=s.auth_audience)
+        self.verifier = None if s.auth == "off" else Verifier.from_settings(s)
+        self.rate_limits = RateLimits(per_token=s.rate_limit_token, per_address=s.rate_limit_address) \
+            if s.rate_limit_token or s.rate_limit_address else None
         self.store = EventStore(self.db, context)
         # personal data, a key per person, in a key store of its own (never the event database)
         self.vault = Vault(SqlKeyStore(s.resolved_keystore_url()))
@@ -336,6 +338,8 @@ class Service:
             await hook()
         await self.db.dispose()
         await self.vault.close()
+        if self.verifier is not None:
+            await self.verifier.aclose()
         log.info("service.stopped")
 
     async def _drain_runners(self) -> None:
@@ -460,7 +464,8 @@ class Service:
                 await self.stop()
 
         app = FastAPI(title=title, version=version, lifespan=lifespan, docs_url=None, redoc_url=None)
-        install(app, self.settings.service, max_body_bytes=self.settings.max_body_bytes)
+        install(app, self.settings.service, max_body_bytes=self.settings.max_body_bytes,
+                rate_limits=self.rate_limits, trusted_proxies=self.settings.trusted_proxies)
         serve_docs(app)  # Swagger UI from our own files, no CDN
         app.state.service = self
 
@@ -561,6 +566,7 @@ class Service:
     def serve(self) -> None:
         os.umask(PRIVATE_UMASK)  # whatever this process makes is its own (shared/files.py)
         config = uvicorn.Config(self.app, host=self.settings.http_host, port=self.settings.http_port,
-                                log_config=None, access_log=False, timeout_graceful_shutdown=20)
+                                log_config=None, access_log=False, timeout_graceful_shutdown=20,
+                                proxy_headers=False)  # X-Forwarded-For: only from trusted_proxies (shared.http)
         settle_heap()
         uvicorn.Server(config).run()

@@ -29,13 +29,27 @@ class Settings(BaseSettings):
     idempotency_key_ttl_s: float = Field(24 * 3600.0, gt=0, le=90 * 24 * 3600.0)  # how long a key is remembered
     max_body_bytes: int = 5 * 2**20  # a larger request body gets 413 (batches are bounded per endpoint too)
 
-    # access: bearer JWTs (RS256) verified against a JWKS file; empty: the embedded
-    # stack's local key set under <data_dir>/keys (made on first start).
+    # access: bearer JWTs (RS256) verified against the identity provider's key set: an OpenID
+    # issuer (its discovery document names the JWKS), a JWKS URL, or a JWKS file (read again
+    # when it changes); none: the embedded stack's local key set under <data_dir>/keys.
     # "off" is a local development switch: every request acts as an admin.
     auth: Literal["jwt", "off"] = "jwt"
+    auth_oidc_issuer: str = ""  # also the issuer (iss) tokens must name, instead of auth_issuer
+    auth_jwks_url: str = ""
     auth_jwks_file: str = ""
+    auth_jwks_cache_s: float = Field(300.0, gt=0)  # a fetched key set is used this long, then fetched again
+    auth_jwks_cooldown_s: float = Field(10.0, ge=0)  # at most one fetch per this long for unknown key ids
     auth_issuer: str = "wecare"
     auth_audience: str = "wecare"
+    auth_leeway_s: float = Field(60.0, ge=0, le=600)  # clock skew allowed on exp, nbf and iat
+    auth_max_token_lifetime_s: float = Field(24 * 3600.0, gt=0)  # exp - iat (or exp - now without iat)
+
+    # rate limits ("600/minute", "600/minute;50/second"; empty: none), in each process's memory:
+    # per caller (token subject) and per client address (every request but /health and /ready)
+    rate_limit_token: str = "600/minute"
+    rate_limit_address: str = "1200/minute"
+    # proxies (addresses or networks) whose X-Forwarded-For names the client; none: the socket's address
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
 
     # JetStream
     js_replicas: int = 1
@@ -65,6 +79,25 @@ class Settings(BaseSettings):
     webhook_poll_s: float = 1.0
     webhook_secret_grace_s: int = 86400  # a rotated-out secret still signs this long
     webhook_allow_http: bool = False  # plain http endpoints: local stacks and tests only
+
+    @field_validator("rate_limit_token", "rate_limit_address")
+    @classmethod
+    def _limits(cls, v: str) -> str:
+        from shared.ratelimit import parse_limits
+
+        parse_limits(v)  # ValueError names what is wrong
+        return v
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, v: object) -> tuple[str, ...]:
+        import ipaddress
+
+        items = [p.strip() for p in v.split(",")] if isinstance(v, str) else list(v or ())  # type: ignore[call-overload]
+        for p in items:
+            if p:
+                ipaddress.ip_network(p, strict=False)  # ValueError: not an address or network
+        return tuple(p for p in items if p)
 
     @field_validator("countries", mode="before")
     @classmethod

@@ -7,12 +7,20 @@ admins; the actor on every event is the token's subject."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import http.server
+import json
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Awaitable
 
+import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from services.assessment.service import create_service as assessment_service
 from services.evaluation.service import create_service as evaluation_service
@@ -51,7 +59,7 @@ async def test_tokens_that_are_not_valid(assessment, tmp_path):
     private = signing_keys()[0].read_bytes()
     for token in (
         jwt.encode(claims, other_private.read_bytes(), algorithm=ALGORITHM, headers={"kid": KID}),
-        jwt.encode({**claims, "exp": now - 10}, private, algorithm=ALGORITHM, headers={"kid": KID}),
+        jwt.encode({**claims, "exp": now - 90}, private, algorithm=ALGORITHM, headers={"kid": KID}),  # past leeway
         jwt.encode({**claims, "aud": "someone-else"}, private, algorithm=ALGORITHM, headers={"kid": KID}),
         jwt.encode({**claims, "role": "superuser"}, private, algorithm=ALGORITHM, headers={"kid": KID}),
         jwt.encode(claims, "a-shared-secret-that-is-long-enough-for-hs256!", algorithm="HS256",
@@ -112,7 +120,7 @@ def test_wecare_token_issues_what_the_stack_accepts(tmp_path):
     r = subprocess.run([*run, "--role", "country_team", "--countries", "bd,vn", "--subject", "lina"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    p = Verifier(str(local_keys(tmp_path / "keys")[1])).principal(r.stdout.strip())
+    p = asyncio.run(Verifier(str(local_keys(tmp_path / "keys")[1])).principal(r.stdout.strip()))
     assert (p.role, p.countries, p.subject) == ("country_team", ("bd", "vn"), "lina")
     r = subprocess.run([*run, "--role", "country_team"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "names its countries" in r.stderr
@@ -148,3 +156,172 @@ async def test_an_oversized_body_is_refused_and_nothing_is_stored(nats_server, t
         r = await c.post("/bd/factories", content=chunks(), headers={"Content-Type": "application/json"})
         assert r.status_code == 413
         assert await svc.store.count() == 0
+
+
+# -- key sets from the identity provider, rotation, clock skew, lifetime --------------------------
+
+
+class Key:
+    """A signing key of a pretend identity provider: its JWK and the tokens it signs."""
+
+    def __init__(self, kid: str) -> None:
+        self.kid = kid
+        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.private.public_key()))
+        self.jwk = {**public, "kid": kid, "use": "sig", "alg": ALGORITHM}
+
+    def token(self, issuer: str = "wecare", subject: str = "idp-user", **claims: object) -> str:
+        now = int(time.time())
+        body = {"sub": subject, "role": "admin", "iss": issuer, "aud": "wecare", "iat": now, "exp": now + 600,
+                **claims}
+        return jwt.encode({k: v for k, v in body.items() if v is not None}, self.private, algorithm=ALGORITHM,
+                          headers={"kid": self.kid})
+
+
+class IdentityProvider:
+    """A real HTTP server in a thread: its OpenID discovery document, its JWKS
+    (what `keys` holds when asked), a count of the fetches, and a delay."""
+
+    def __init__(self) -> None:
+        self.keys: list[Key] = []
+        self.fetches = 0
+        self.delay_s = 0.0
+        idp = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                if self.path == "/.well-known/openid-configuration":
+                    body = {"issuer": idp.url, "jwks_uri": f"{idp.url}/keys"}
+                elif self.path == "/keys":
+                    idp.fetches += 1
+                    time.sleep(idp.delay_s)
+                    body = {"keys": [k.jwk for k in idp.keys]}
+                else:
+                    self.send_error(404)
+                    return
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:  # unreachable from now on: connections are refused
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def idp():
+    provider = IdentityProvider()
+    yield provider
+    with contextlib.suppress(OSError):
+        provider.stop()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_keys_from_the_providers_discovery_rotate_and_retire_without_a_restart(nats_server, tmp_path, idp):
+    a, b, c = Key("key-a"), Key("key-b"), Key("key-c")
+    idp.keys = [a]
+    settings = settings_for("assessment", nats_server.url, str(tmp_path), auth_oidc_issuer=idp.url,
+                            auth_jwks_cache_s=2.0, auth_jwks_cooldown_s=0)
+    async with serving(assessment_service(settings)) as (_, client):
+        async def status(key: Key) -> int:
+            return (await client.get("/bd/factories", headers=bearer(key.token(issuer=idp.url)))).status_code
+
+        assert await status(a) == 200 and await status(a) == 200
+        assert idp.fetches == 1  # the set is kept (its lifetime), not fetched per request
+        assert (await client.get("/bd/factories", headers=bearer(a.token()))).status_code == 401  # iss: the issuer's
+
+        idp.keys = [a, b]  # the provider adds a key and signs with it: known at once, by its kid
+        assert await status(b) == 200 and await status(a) == 200
+        assert idp.fetches == 2
+
+        idp.keys = [b]  # ... and retires the old one: it works while the set fetched before lives (2 s) ...
+        assert await status(a) == 200
+        await asyncio.sleep(2.1)
+        r = await client.get("/bd/factories", headers=bearer(a.token(issuer=idp.url)))
+        assert r.status_code == 401 and "key-a" in r.json()["message"]  # ... and not after
+        assert await status(b) == 200
+
+        idp.keys = [c]  # a fetch that no longer has a key ends it at once, within the set's lifetime
+        assert await status(c) == 200 and await status(b) == 401
+
+        idp.stop()  # the provider cannot be reached: the keys fetched before keep working,
+        await asyncio.sleep(2.1)  # also past their lifetime,
+        assert await status(c) == 200
+        r = await client.get("/bd/factories", headers=bearer(Key("key-d").token(issuer=idp.url)))
+        assert r.status_code == 401  # a key never seen is refused, saying why (not 500)
+        assert "key-d" in r.json()["message"] and "cannot be reached" in r.json()["message"]
+
+
+async def test_a_jwks_url_is_fetched_off_the_event_loop_and_an_unreachable_one_answers_401(nats_server, tmp_path,
+                                                                                          idp):
+    a = Key("key-a")
+    idp.keys, idp.delay_s = [a], 1.5  # a slow provider
+    settings = settings_for("assessment", nats_server.url, str(tmp_path), auth_jwks_url=f"{idp.url}/keys")
+    async with serving(assessment_service(settings)) as (_, client):
+        authed = asyncio.create_task(client.get("/bd/factories", headers=bearer(a.token())))
+        await eventually(lambda: idp.fetches == 1)  # the key set is being fetched, for 1.5 s
+        assert (await client.get("/health", headers={"Authorization": ""})).status_code == 200
+        assert not authed.done()  # /health answered meanwhile: the fetch does not hold the event loop
+        assert (await authed).status_code == 200
+
+    idp.stop()
+    settings = settings_for("assessment", nats_server.url, str(tmp_path / "2"), auth_jwks_url=f"{idp.url}/keys")
+    async with serving(assessment_service(settings)) as (_, client):  # never reached: no key is known
+        r = await client.get("/bd/factories", headers=bearer(a.token()))
+        assert r.status_code == 401 and "could not be fetched" in r.json()["message"]
+
+
+async def test_a_rotated_key_file_is_read_again_without_a_restart(nats_server, tmp_path):
+    a, b = Key("key-a"), Key("key-b")
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(json.dumps({"keys": [a.jwk]}), encoding="utf-8")
+    settings = settings_for("assessment", nats_server.url, str(tmp_path), auth_jwks_file=str(jwks))
+    async with serving(assessment_service(settings)) as (_, client):
+        assert (await client.get("/bd/factories", headers=bearer(a.token()))).status_code == 200
+        jwks.write_text(json.dumps({"keys": [b.jwk]}), encoding="utf-8")  # the mounted file is replaced
+        assert (await client.get("/bd/factories", headers=bearer(b.token()))).status_code == 200
+        assert (await client.get("/bd/factories", headers=bearer(a.token()))).status_code == 401
+        jwks.write_text("{not json", encoding="utf-8")  # half written: the set read before stays
+        assert (await client.get("/bd/factories", headers=bearer(b.token()))).status_code == 200
+
+
+def signed(c: httpx.AsyncClient, **claims: object) -> Awaitable[httpx.Response]:
+    """GET with a token of these times, signed by the stack's own key."""
+    body = {"sub": "x", "role": "admin", "iss": "wecare", "aud": "wecare", **claims}
+    token = jwt.encode(body, signing_keys()[0].read_bytes(), algorithm=ALGORITHM, headers={"kid": KID})
+    return c.get("/bd/factories", headers=bearer(token))
+
+
+async def test_clock_skew_of_a_minute_is_allowed(assessment):
+    _, c = assessment
+    now = int(time.time())
+    assert (await signed(c, iat=now + 30, exp=now + 600)).status_code == 200  # the issuer's clock runs ahead
+    assert (await signed(c, iat=now - 600, exp=now - 30)).status_code == 200  # ... or behind
+    assert (await signed(c, iat=now + 120, exp=now + 600)).status_code == 401
+    assert (await signed(c, iat=now - 600, exp=now - 90)).status_code == 401
+    assert (await signed(c, nbf=now + 30, exp=now + 600)).status_code == 200
+    assert (await signed(c, nbf=now + 120, exp=now + 600)).status_code == 401
+
+
+async def test_a_token_lives_a_day_at_most(assessment):
+    _, c = assessment
+    now = int(time.time())
+    assert (await signed(c, iat=now, exp=now + 23 * 3600)).status_code == 200
+    assert (await signed(c, exp=now + 3600)).status_code == 200  # no iat: judged by exp - now
+    for claims in ({"iat": now, "exp": now + 10 * 365 * 86400}, {"iat": now - 3600, "exp": now + 23 * 3600 + 60},
+                   {"exp": now + 25 * 3600}):
+        r = await signed(c, **claims)
+        assert r.status_code == 401 and "token lifetime exceeds 86400 s" in r.json()["message"], claims
