@@ -38,7 +38,8 @@ def _up(data: Path) -> subprocess.Popen:
             return proc
         assert proc.poll() is None, "wecare up exited:\n" + log.read_text(errors="replace")[-4000:]
         time.sleep(0.2)
-    raise TimeoutError("wecare up did not get ready")
+    _stop(proc)  # not left running (with its five services and nats-server) after the test
+    raise TimeoutError("wecare up did not get ready:\n" + log.read_text(errors="replace")[-2000:])
 
 
 def _stop(proc: subprocess.Popen) -> int:
