@@ -239,6 +239,7 @@ def _psql(script: str, db: str, *args: str, env: dict[str, str] | None = None) -
 
 
 @pytest.mark.postgres
+@pytest.mark.slow  # seven CREATE DATABASE and DROP DATABASE: 3-15 s
 async def test_init_sql_lets_each_service_role_into_its_own_databases_only():
     """init.sql run by psql as the superuser, as the postgres image runs it, on the local server, for a
     scratch set of databases and roles: each role connects to its own databases and creates tables there,
