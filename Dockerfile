@@ -15,7 +15,8 @@ COPY shared ./shared
 COPY services ./services
 RUN uv sync --frozen --no-dev --no-group bench
 
-RUN useradd --system --uid 10001 wecare && mkdir -p /data && chown wecare /data
+# a user of its own, and its data (SQLite files, key store) readable by it only
+RUN useradd --system --uid 10001 wecare && mkdir -p /data && chown wecare /data && chmod 700 /data
 USER wecare
 ENV WECARE_HTTP_HOST=0.0.0.0 WECARE_HTTP_PORT=8000 WECARE_DATA_DIR=/data WECARE_LOG_FORMAT=json
 EXPOSE 8000

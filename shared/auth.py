@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import HTTPException, Request
 
 from shared.access import ROLES, InvalidScope, Principal
+from shared.files import private_dir
 from shared.logging import get_logger
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class Unauthenticated(Exception):
 def local_keys(folder: Path) -> tuple[Path, Path]:
     """The embedded stack's key pair (made once): the private key that signs
     local tokens and the JWKS the services verify them with."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)  # 0700: the key is private from before its chmod
     private, jwks = folder / "signing-key.pem", folder / "jwks.json"
     if not private.exists():
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
@@ -29,11 +30,13 @@ from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
 from shared.api import declare_errors
+from shared.apidocs import serve_docs
 from shared.application import Application, Command, Handler
 from shared.auth import Verifier, admin_only, principal
 from shared.contracts.envelope import SUBJECT_ROOT, Envelope
 from shared.contracts.registry import registry
 from shared.contracts.values import MAX_INT
+from shared.files import PRIVATE_UMASK
 from shared.http import install
 from shared.logging import configure_logging, get_logger
 from shared.messaging.jetstream import (
@@ -460,9 +463,10 @@ class Service:
             finally:
                 await self.stop()
 
-        app = FastAPI(title=title, version=version, lifespan=lifespan)
+        app = FastAPI(title=title, version=version, lifespan=lifespan, docs_url=None, redoc_url=None)
         install(app, self.settings.service, max_body_bytes=self.settings.max_body_bytes,
                 rate_limits=self.rate_limits, trusted_proxies=self.settings.trusted_proxies)
+        serve_docs(app)  # Swagger UI from our own files, no CDN
         app.state.service = self
 
         @app.get("/health", tags=["operations"])
@@ -560,6 +564,7 @@ class Service:
         return spec.to_specification().to_jsonable()
 
     def serve(self) -> None:
+        os.umask(PRIVATE_UMASK)  # whatever this process makes is its own (shared/files.py)
         config = uvicorn.Config(self.app, host=self.settings.http_host, port=self.settings.http_port,
                                 log_config=None, access_log=False, timeout_graceful_shutdown=20,
                                 proxy_headers=False)  # X-Forwarded-For: only from trusted_proxies (shared.http)

@@ -23,6 +23,7 @@ from typing import IO
 
 import httpx
 
+from shared.files import PRIVATE_UMASK, open_private, private_dir
 from wecare.natsauth import SERVICES, authorization, new_passwords
 from wecare.natsserver import NatsServer, free_port
 
@@ -51,10 +52,10 @@ class ServiceProcess:
         out: int | IO[bytes] = subprocess.PIPE
         if self.echo is None:
             assert self.log_path is not None
-            self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            out = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it
+            out = open_private(self.log_path, "ab")  # the child keeps it
         self.proc = subprocess.Popen([sys.executable, "-m", "wecare.cli", "serve", self.name], env=self.env,
-                                     stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                     stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                     umask=PRIVATE_UMASK)  # what the service makes is its own (shared/files.py)
         if self.echo is not None:
             threading.Thread(target=self._pump, daemon=True, name=f"log-{self.name}").start()
         deadline = time.monotonic() + timeout
@@ -138,7 +139,8 @@ class StackInfo:
         return Path(data_dir) / "stack.json"
 
     def save(self) -> None:
-        self.path(Path(self.data_dir)).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        with open_private(self.path(Path(self.data_dir)), "w") as f:
+            f.write(json.dumps(asdict(self), indent=2))
 
     @classmethod
     def load(cls, data_dir: Path) -> StackInfo | None:
@@ -165,9 +167,8 @@ class Launcher:
         self.nats = None
         if not nats_url:
             conf = self.data_dir / "nats" / "auth.conf"
-            conf.parent.mkdir(parents=True, exist_ok=True)
-            conf.write_text(authorization(self.nats_passwords, self.operator_password), encoding="utf-8")
-            conf.chmod(0o600)
+            with open_private(conf, "w") as f:  # the passwords: 0600 in 0700 folders from the start
+                f.write(authorization(self.nats_passwords, self.operator_password))
             self.nats = NatsServer(port=nats_port, store_dir=self.data_dir / "nats", config_file=conf,
                                    operator=("operator", self.operator_password))
         self.nats_url = nats_url or f"nats://127.0.0.1:{self.nats.port}"  # type: ignore[union-attr]
@@ -196,7 +197,7 @@ class Launcher:
         return self.nats.url if self.nats is not None else self.nats_url
 
     def start(self, timeout: float = 60.0) -> StackInfo:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
         try:
             if self.nats is not None:
                 self.nats.start()

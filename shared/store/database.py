@@ -27,7 +27,6 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, event, inspect, text
@@ -35,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlalchemy.util import await_only
 
+from shared.files import private_sqlite
 from shared.store import sqlite_onehop as onehop
 from shared.store.driver import POSTGRES, SQLITE, Dialect, Driver, SqliteDriver, driver_for
 from shared.store.schema import kernel_metadata
@@ -64,7 +64,7 @@ class Database:
         if self.is_sqlite:
             path = url.split("///", 1)[1] if "///" in url else ""
             if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                private_sqlite(path)  # 0600 in a 0700 folder (shared/files.py)
             url = onehop_url(url)  # each statement one hop to aiosqlite's thread (see sqlite_onehop.py)
             self.writer = create_async_engine(
                 url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60,

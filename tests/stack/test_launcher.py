@@ -38,7 +38,8 @@ def _up(data: Path) -> subprocess.Popen:
             return proc
         assert proc.poll() is None, "wecare up exited:\n" + log.read_text(errors="replace")[-4000:]
         time.sleep(0.2)
-    raise TimeoutError("wecare up did not get ready")
+    _stop(proc)  # not left running (with its five services and nats-server) after the test
+    raise TimeoutError("wecare up did not get ready:\n" + log.read_text(errors="replace")[-2000:])
 
 
 def _stop(proc: subprocess.Popen) -> int:
@@ -107,3 +108,33 @@ def test_a_service_that_misses_its_start_is_stopped_with_the_stack(tmp_path, nat
         launcher.start(timeout=0.01)
     proc = launcher.services["assessment"].proc
     assert proc is not None and proc.poll() is not None and not pid_alive(proc.pid)
+
+
+def test_what_a_launched_stack_writes_is_its_owners_only(tmp_path):
+    """`wecare up`'s stack under the usual umask (022: files 0644, folders 0755): every folder it makes is
+    0700 and every file 0600 (the services' SQLite files and key stores with their -wal and -shm, the
+    signing key, the logs, NATS's passwords and store), but for the public key set, jwks.json."""
+    import os
+    import stat
+
+    from wecare.launcher import Launcher
+
+    old = os.umask(0o022)
+    try:
+        launcher = Launcher(tmp_path / "stack", countries="bd", services=("delivery",),
+                            env={"WECARE_LOG_LEVEL": "ERROR"})
+        with launcher as stack:
+            info = stack.info()
+            r = httpx.get(f"{info.services['delivery']}/ops/status", headers=info.headers())
+            assert r.status_code == 200
+            made = sorted(p for p in (tmp_path / "stack").rglob("*"))
+            modes = {str(p.relative_to(tmp_path)): stat.S_IMODE(p.stat().st_mode) for p in made}
+    finally:
+        os.umask(old)
+    for name in ("delivery.db", "delivery.db-wal", "delivery.db-shm", "delivery-keys.db", "keys/signing-key.pem",
+                 "logs/delivery.log", "nats/auth.conf", "stack.json"):
+        assert f"stack/{name}" in modes, sorted(modes)
+    assert any(m.startswith("stack/nats/jetstream/") for m in modes)
+    wider = {p: oct(m) for p, m in modes.items() if m & 0o077 and not p.endswith("/jwks.json")}
+    assert wider == {}
+    assert stat.S_IMODE((tmp_path / "stack").stat().st_mode) == 0o700
