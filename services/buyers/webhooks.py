@@ -19,10 +19,10 @@ and the dispatcher that makes them.
   refuses, control characters, broken UTF-8, a megabyte of HTML) could make
   the attempt unrecordable. Should recording fail anyway, that delivery is
   held back in memory for a backoff interval: it is never resent in a loop.
-- Fair shares: an endpoint has at most `per_endpoint` deliveries in flight
-  (a quarter of `webhook_concurrency`), and free slots go first to the
-  endpoints with the fewest in flight, so one buyer's many slow or hanging
-  queues never hold every slot while another buyer's records wait."""
+- Each endpoint on its own: an endpoint has a worker of its own with at most
+  `webhook_concurrency` deliveries in flight, and no slot, queue or
+  connection pool is shared between endpoints, so one buyer's slow, hanging
+  or failing receivers never delay another endpoint's records."""
 
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ import random
 import secrets
 import time
 import unicodedata
-from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,7 +48,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    case,
     exists,
     func,
     select,
@@ -193,14 +191,29 @@ def excerpt(text: str | bytes, limit: int = 200) -> str:
     return " ".join(text.split())[:limit]
 
 
+class _Endpoint:
+    """One endpoint's queue in the dispatcher: its worker task (alive while
+    the endpoint has something due or in flight) and its attempts in flight."""
+
+    def __init__(self, endpoint_id: str) -> None:
+        self.endpoint_id = endpoint_id
+        self.wake = asyncio.Event()
+        self.inflight: dict[int, asyncio.Task[None]] = {}  # delivery_id -> its attempt
+        self.worker: asyncio.Task[None] | None = None
+
+
 class Dispatcher:
-    """Sends due deliveries: the head of each (endpoint, factory) queue, many
-    queues at once, one record per queue at a time. Each attempt is a task of
-    its own: a slow or failing receiver holds only its own queue, never the
-    next round of other endpoints' deliveries, and whatever goes wrong while
+    """Sends due deliveries, each endpoint on its own: a worker per endpoint
+    sends the heads of that endpoint's (factory) queues, one record per queue
+    at a time, at most `per_endpoint` at once. Nothing is shared between
+    endpoints but the database and the HTTP client (whose connection pool has
+    no global cap), so one endpoint's slow, hanging or failing receiver changes
+    no other endpoint's delivery time. The loop (`run`, under the service's
+    supervisor) only finds the endpoints with something due, starting or
+    waking their workers; a worker ends when its endpoint has nothing due or
+    in flight. Each attempt is a task of its own, and whatever goes wrong while
     sending one delivery (any exception) is that delivery's failed attempt,
-    retried and parked as usual. The loop itself runs under the service's
-    supervisor (`run`)."""
+    retried and parked as usual."""
 
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
@@ -208,25 +221,38 @@ class Dispatcher:
         self.s = settings
         self._wake = asyncio.Event()
         self._client: httpx.AsyncClient | None = None
-        self._inflight: dict[int, asyncio.Task[None]] = {}
-        self._inflight_ep: dict[int, str] = {}  # delivery_id -> endpoint_id of the attempts in flight
+        self._endpoints: dict[str, _Endpoint] = {}
         # delivery_id -> (monotonic time before which it is not sent, attempts in a row not recorded)
         self._held: dict[int, tuple[float, int]] = {}
-        self.per_endpoint = max(1, settings.webhook_concurrency // 4)
         self.sent = 0
+
+    @property
+    def per_endpoint(self) -> int:
+        """Deliveries of one endpoint in flight at once (its factories' queues served together)."""
+        return max(1, self.s.webhook_concurrency)
 
     def wake(self) -> None:
         self._wake.set()
 
     def open(self) -> None:
+        # no pool-wide cap on connections (httpx's default is 100): a shared cap would let endpoints that hang
+        # hold every connection while the others' deliveries wait for one; each endpoint is capped instead
         self._client = httpx.AsyncClient(timeout=self.s.webhook_timeout_s, follow_redirects=False,
-                                         headers={"user-agent": "WeCare-Webhooks/1"})
+                                         headers={"user-agent": "WeCare-Webhooks/1"},
+                                         limits=httpx.Limits(max_connections=None, max_keepalive_connections=20))
+
+    async def _cancel_all(self) -> None:
+        """Cancel every worker and attempt, and wait for them to unwind (roll back, give back their connection
+        and the write lock): a stop that returned at once left attempts holding them, and the database's
+        dispose then waited for ever (a full suite's run hung 180 s there once)."""
+        tasks = [t for ep in self._endpoints.values() for t in (ep.worker, *ep.inflight.values()) if t]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._endpoints.clear()
 
     async def close(self) -> None:
-        for t in list(self._inflight.values()):
-            t.cancel()
-        if self._inflight:
-            await asyncio.wait(list(self._inflight.values()))
+        await self._cancel_all()
         if self._client:
             await self._client.aclose()
             self._client = None
@@ -237,35 +263,52 @@ class Dispatcher:
         try:
             while True:
                 self._wake.clear()  # before the query: a wake while it runs is not lost
-                free = self.s.webhook_concurrency - len(self._inflight)
-                due: list[Any] = []
-                if free > 0:
-                    try:
-                        due = await self._due(free)
-                    except Exception as e:  # noqa: BLE001 - the database is away: try again soon
-                        log.warning("webhooks.poll_failed", error=str(e) or type(e).__name__)
-                for d in due:
-                    task = asyncio.create_task(self._attempt(d), name=f"webhook-{d.delivery_id}")
-                    self._inflight[d.delivery_id] = task
-                    self._inflight_ep[d.delivery_id] = d.endpoint_id
-                    task.add_done_callback(lambda _, i=d.delivery_id: self._done(i))
+                try:
+                    for endpoint_id in await self._due_endpoints():
+                        self._serve(endpoint_id)
+                except Exception as e:  # noqa: BLE001 - the database is away: try again soon
+                    log.warning("webhooks.poll_failed", error=str(e) or type(e).__name__)
                 try:
                     await asyncio.wait_for(self._wake.wait(), self.s.webhook_poll_s)
                 except TimeoutError:
                     pass
         finally:
-            inflight = list(self._inflight.values())
-            for t in inflight:
-                t.cancel()
-            # and wait for them to unwind (roll back, give back their connection and the write lock): a stop
-            # that returned at once left attempts holding them, and the database's dispose then waited for ever
-            # (a full suite's run hung 180 s there once)
-            await asyncio.gather(*inflight, return_exceptions=True)
+            await self._cancel_all()
 
-    def _done(self, delivery_id: int) -> None:
-        self._inflight.pop(delivery_id, None)
-        self._inflight_ep.pop(delivery_id, None)
-        self._wake.set()  # a queue is free again: its next record may be due
+    def _serve(self, endpoint_id: str) -> None:
+        """Wake the endpoint's worker, or start one."""
+        ep = self._endpoints.get(endpoint_id)
+        if ep is None:
+            ep = self._endpoints[endpoint_id] = _Endpoint(endpoint_id)
+        ep.wake.set()
+        if ep.worker is None or ep.worker.done():
+            ep.worker = asyncio.create_task(self._work(ep), name=f"webhooks-{endpoint_id}")
+
+    async def _work(self, ep: _Endpoint) -> None:
+        """One endpoint's worker: start its due heads while it has free slots; end when nothing is due or in
+        flight (the loop starts it again when something is)."""
+        while True:
+            ep.wake.clear()  # before the query: an attempt's end or a wake while it runs is not lost
+            due: list[Any] = []
+            free = self.per_endpoint - len(ep.inflight)
+            if free > 0:
+                try:
+                    due = await self._due(ep, free)
+                except Exception as e:  # noqa: BLE001 - the database is away: the loop wakes us again
+                    log.warning("webhooks.poll_failed", endpoint_id=ep.endpoint_id, error=str(e) or type(e).__name__)
+            for d in due:
+                task = asyncio.create_task(self._attempt(d), name=f"webhook-{d.delivery_id}")
+                ep.inflight[d.delivery_id] = task
+                task.add_done_callback(lambda _, i=d.delivery_id: self._done(ep, i))
+            if not ep.inflight and not due and not ep.wake.is_set():
+                if self._endpoints.get(ep.endpoint_id) is ep:
+                    del self._endpoints[ep.endpoint_id]
+                return
+            await ep.wake.wait()  # an attempt ended, or the loop found something due
+
+    def _done(self, ep: _Endpoint, delivery_id: int) -> None:
+        ep.inflight.pop(delivery_id, None)
+        ep.wake.set()  # a queue of this endpoint is free again: its next record may be due
 
     async def _attempt(self, d: Any) -> None:
         try:
@@ -281,33 +324,47 @@ class Dispatcher:
         else:
             self._held.pop(d.delivery_id, None)
 
-    async def _due(self, limit: int) -> list[Any]:
-        """Up to `limit` due heads of queues, none in flight or held back, at
-        most `per_endpoint` in flight per endpoint counting those already
-        sent, the least busy endpoints first (then feed order)."""
-        d, e = deliveries, deliveries.alias("earlier")
-        blocked = exists().where(and_(e.c.endpoint_id == d.c.endpoint_id, e.c.ordering_key == d.c.ordering_key,
-                                      e.c.position < d.c.position, e.c.status != "delivered"))
+    def _skipped(self) -> list[int]:
+        """Deliveries not to pick: those in flight and those held back."""
         now = time.monotonic()
         for i in [i for i, (until, _) in self._held.items() if until + self.s.webhook_backoff_max_s < now]:
             del self._held[i]  # long past: a later failure to record starts its backoff afresh
-        skip = list(self._inflight) + [i for i, (until, _) in self._held.items() if until > now]
-        heads = (select(d.c.delivery_id, d.c.endpoint_id, d.c.position, d.c.attempts,
-                        func.row_number().over(partition_by=d.c.endpoint_id, order_by=d.c.position).label("rank"))
-                 .join(endpoints, endpoints.c.endpoint_id == d.c.endpoint_id)
-                 .where(d.c.status == "pending", d.c.next_attempt_at <= utcnow(), endpoints.c.active.is_(True),
-                        ~blocked))
+        return [i for ep in self._endpoints.values() for i in ep.inflight] + [
+            i for i, (until, _) in self._held.items() if until > now]
+
+    def _heads(self) -> Any:
+        """Due heads of the (endpoint, factory) queues: pending, due, of an active endpoint, with no earlier
+        record of their queue undelivered."""
+        d, e = deliveries, deliveries.alias("earlier")
+        blocked = exists().where(and_(e.c.endpoint_id == d.c.endpoint_id, e.c.ordering_key == d.c.ordering_key,
+                                      e.c.position < d.c.position, e.c.status != "delivered"))
+        return (select(d.c.delivery_id, d.c.endpoint_id, d.c.position, d.c.attempts)
+                .join(endpoints, endpoints.c.endpoint_id == d.c.endpoint_id)
+                .where(d.c.status == "pending", d.c.next_attempt_at <= utcnow(), endpoints.c.active.is_(True),
+                       ~blocked))
+
+    async def _due_endpoints(self) -> list[str]:
+        """The endpoints with a due head not in flight or held back."""
+        h = self._heads()
+        skip = self._skipped()
         if skip:
-            heads = heads.where(d.c.delivery_id.notin_(skip))
+            h = h.where(deliveries.c.delivery_id.notin_(skip))
+        h = h.subquery("heads")
+        async with self.db.read() as conn:
+            return list((await conn.scalars(select(h.c.endpoint_id).distinct())).all())
+
+    async def _due(self, ep: _Endpoint, limit: int) -> list[Any]:
+        """Up to `limit` of the endpoint's due heads not in flight or held back, in feed order."""
+        heads = self._heads().where(deliveries.c.endpoint_id == ep.endpoint_id)
+        skip = self._skipped()
+        if skip:
+            heads = heads.where(deliveries.c.delivery_id.notin_(skip))
         h = heads.subquery("heads")
-        busy = Counter(self._inflight_ep.values())
-        load = h.c.rank + case(busy, value=h.c.endpoint_id, else_=0) if busy else h.c.rank
         q = (select(h.c.delivery_id, h.c.endpoint_id, h.c.position, h.c.attempts, endpoints.c.url,
                     endpoints.c.buyer, self.feed.c.record, self.feed.c.ce_id)
              .join(endpoints, endpoints.c.endpoint_id == h.c.endpoint_id)
              .join(self.feed, self.feed.c.position == h.c.position)
-             .where(load <= self.per_endpoint)
-             .order_by(load, h.c.position).limit(limit))
+             .order_by(h.c.position).limit(limit))
         async with self.db.read() as conn:
             return list((await conn.execute(q)).all())
 
