@@ -24,9 +24,17 @@ import orjson
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.buyers.commands import DisableWebhook, RegisterWebhook, RotateWebhookSecret
+from services.buyers.commands import DisableWebhook, RedriveWebhook, RegisterWebhook, RotateWebhookSecret
 from services.buyers.projections import feed
-from services.buyers.webhooks import deliveries, endpoint_out, endpoint_row, endpoints, new_secret, secrets_
+from services.buyers.webhooks import (
+    deliveries,
+    endpoint_out,
+    endpoint_row,
+    endpoints,
+    new_secret,
+    requeue_parked,
+    secrets_,
+)
 from shared.aggregate import DomainError
 from shared.application import Command, Handler, UnitOfWork
 from shared.contracts.envelope import utcnow
@@ -149,12 +157,25 @@ async def disable_webhook(cmd: DisableWebhook, uow: UnitOfWork, hooks: Webhooks)
     return {"endpoint_id": cmd.endpoint_id, "active": False}
 
 
+async def redrive_webhook(cmd: RedriveWebhook, uow: UnitOfWork, hooks: Webhooks) -> dict[str, Any]:
+    """The endpoint's parked deliveries (all, or the one named) go again, in
+    order; another endpoint's delivery id re-drives nothing."""
+    _manages(uow, cmd.buyer)
+    async with uow.transaction() as tx, tx.read() as conn:
+        await endpoint_row(conn, cmd.buyer, cmd.endpoint_id)
+        n = await requeue_parked(conn, endpoint_id=cmd.endpoint_id, delivery_id=cmd.delivery_id)
+        await tx.remember(cmd.endpoint_id)
+    hooks.wake()
+    return {"endpoint_id": cmd.endpoint_id, "redriven": n}
+
+
 def handlers(hooks: Webhooks) -> dict[type[Command], Handler]:
     """The service's handlers, bound to its settings and dispatcher."""
     return {
         RegisterWebhook: partial(register_webhook, hooks=hooks),
         RotateWebhookSecret: partial(rotate_webhook_secret, hooks=hooks),
         DisableWebhook: partial(disable_webhook, hooks=hooks),
+        RedriveWebhook: partial(redrive_webhook, hooks=hooks),
     }
 
 

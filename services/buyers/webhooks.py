@@ -426,13 +426,20 @@ async def parked_counts(db: Database) -> dict[tuple[str, str], int]:
         return {("webhook-dispatcher", buyer): n for buyer, n in (await conn.execute(q)).all()}
 
 
-async def redrive(db: Database, *, endpoint_id: str | None = None, delivery_id: int | None = None) -> int:
-    """Parked deliveries go again, from a fresh count of attempts."""
+async def requeue_parked(conn: AsyncConnection, *, endpoint_id: str | None = None,
+                         delivery_id: int | None = None) -> int:
+    """Parked deliveries go again, from a fresh count of attempts (in order: each is
+    the head of its factory's queue)."""
     q = update(deliveries).where(deliveries.c.status == "parked")
     if endpoint_id:
         q = q.where(deliveries.c.endpoint_id == endpoint_id)
     if delivery_id is not None:
         q = q.where(deliveries.c.delivery_id == delivery_id)
-    async with db.write() as conn:
-        res = await conn.execute(q.values(status="pending", attempts=0, next_attempt_at=utcnow()))
+    res = await conn.execute(q.values(status="pending", attempts=0, next_attempt_at=utcnow()))
     return res.rowcount or 0
+
+
+async def redrive(db: Database, *, endpoint_id: str | None = None, delivery_id: int | None = None) -> int:
+    """Parked deliveries go again (an operator's re-drive, of any buyer's)."""
+    async with db.write() as conn:
+        return await requeue_parked(conn, endpoint_id=endpoint_id, delivery_id=delivery_id)
