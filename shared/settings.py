@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     webhook_concurrency: int = 8  # an endpoint's factories' queues served at once (each endpoint has its own)
     webhook_poll_s: float = 1.0
     webhook_secret_grace_s: int = 86400  # a rotated-out secret still signs this long
+    # Fernet keys sealing the endpoints' signing secrets at rest, comma separated, newest first (rotation:
+    # put a new key first, start, then drop the old); empty: a key made once in <data_dir>/keys
+    webhook_secret_key: str = ""
     webhook_allow_http: bool = False  # plain http endpoints: local stacks and tests only
 
     @field_validator("countries", mode="before")

@@ -7,6 +7,11 @@ and the dispatcher that makes them.
   webhook-signature = "v1,<base64 HMAC-SHA256(secret, id.timestamp.body)>".
   After a rotation the previous secret signs too, for a grace period, so a
   receiver can switch when it likes: the header then holds both signatures.
+- Signing secrets are sealed at rest (`SecretBox`: Fernet under the keys of
+  `webhook_secret_key`, newest first); a database dump or backup holds no
+  secret that signs. Those an older version stored in plain text, or sealed
+  under a key since retired to second place, are sealed anew under the newest
+  key when the dispatcher starts (`seal_stored_secrets`).
 - Every failure is retried with exponential backoff: a refused connection, a
   timeout, any status but 2xx. After `webhook_max_attempts` the delivery is
   parked; an operator re-drives it.
@@ -28,15 +33,19 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import random
 import secrets
 import time
 import unicodedata
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import (
     Boolean,
     Column,
@@ -120,16 +129,106 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+SEALED = "fernet:"  # the stored form of a sealed secret: this prefix, then the Fernet token
+KEY_FILE = "webhook-secret.key"  # under <data_dir>/keys when WECARE_WEBHOOK_SECRET_KEY is not set
+
+
+class SecretBox:
+    """Endpoints' signing secrets sealed at rest with Fernet (AES-128-CBC and
+    HMAC-SHA256, the `cryptography` library's recipe) under the operator's
+    keys, newest first: the newest seals, any of them opens (MultiFernet), so a
+    key is rotated by putting a new one first and dropping the old one after a
+    start (which seals every stored secret anew under the newest)."""
+
+    def __init__(self, keys: list[str]) -> None:
+        if not keys:
+            raise ValueError("WECARE_WEBHOOK_SECRET_KEY names no key")
+        try:
+            self._keys = [Fernet(k) for k in keys]
+        except ValueError:
+            raise ValueError("WECARE_WEBHOOK_SECRET_KEY must be Fernet keys (32 url-safe base64-encoded bytes, e.g. "
+                             "from `python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key()"
+                             ".decode())'`), comma separated, newest first") from None
+        self._box = MultiFernet(self._keys)
+
+    def seal(self, secret: str) -> str:
+        return SEALED + self._box.encrypt(secret.encode()).decode()
+
+    def open(self, stored: str) -> str:
+        """The secret; one stored in plain text by an older version is read as it is (until the start seals it)."""
+        if not stored.startswith(SEALED):
+            return stored
+        try:
+            return self._box.decrypt(stored.removeprefix(SEALED).encode()).decode()
+        except InvalidToken:
+            raise ValueError("a webhook signing secret was sealed under a key WECARE_WEBHOOK_SECRET_KEY no longer "
+                             "lists") from None
+
+    def sealed_by_newest(self, stored: str) -> bool:
+        if not stored.startswith(SEALED):
+            return False
+        try:
+            self._keys[0].decrypt(stored.removeprefix(SEALED).encode())
+        except InvalidToken:
+            return False
+        return True
+
+
+def secret_box(settings: Settings) -> SecretBox:
+    """The box of the service's settings: WECARE_WEBHOOK_SECRET_KEY, else a
+    key made once in the stack's data folder (<data_dir>/keys, 0600), as the
+    local token signing key is."""
+    raw = settings.webhook_secret_key
+    if not raw:
+        raw = _local_key(Path(settings.data_dir) / "keys" / KEY_FILE)
+    return _box(raw)
+
+
+@lru_cache(maxsize=8)
+def _box(raw: str) -> SecretBox:
+    return SecretBox([k.strip() for k in raw.split(",") if k.strip()])
+
+
+def _local_key(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process of the stack made it meanwhile
+            pass
+        else:
+            with os.fdopen(fd, "wb") as f:
+                f.write(Fernet.generate_key())
+            log.info("webhooks.secret_key_made", path=str(path))
+    return path.read_text(encoding="utf-8").strip()
+
+
+async def seal_stored_secrets(db: Database, box: SecretBox) -> int:
+    """Seal under the newest key every stored secret that is not: those an older
+    version stored in plain text, those sealed under an older key. How many."""
+    async with db.read() as conn:
+        rows = (await conn.execute(select(secrets_.c.endpoint_id, secrets_.c.created_at, secrets_.c.secret))).all()
+    stale = [r for r in rows if not box.sealed_by_newest(r.secret)]
+    if stale:
+        async with db.write() as conn:
+            for r in stale:
+                await conn.execute(update(secrets_).where(
+                    secrets_.c.endpoint_id == r.endpoint_id, secrets_.c.created_at == r.created_at,
+                    secrets_.c.secret == r.secret).values(secret=box.seal(box.open(r.secret))))
+        log.info("webhooks.secrets_sealed", count=len(stale))
+    return len(stale)
+
+
 def signature(secret_values: list[str], msg_id: str, at: datetime, body: str) -> str:
     return " ".join(Webhook(s).sign(msg_id, at, body) for s in secret_values)
 
 
-async def active_secrets(conn: AsyncConnection, endpoint_id: str, at: datetime) -> list[str]:
-    """The current secret first, then those in their grace period."""
+async def active_secrets(conn: AsyncConnection, endpoint_id: str, at: datetime, box: SecretBox) -> list[str]:
+    """The current secret first, then those in their grace period (opened)."""
     rows = (await conn.execute(select(secrets_.c.secret, secrets_.c.expires_at)
                                .where(secrets_.c.endpoint_id == endpoint_id)
                                .order_by(secrets_.c.created_at.desc()))).all()
-    return [s for s, exp in rows if exp is None or exp > at]
+    return [box.open(s) for s, exp in rows if exp is None or exp > at]
 
 
 async def enqueue(conn: AsyncConnection, buyer: str, position: int, ce_type: str, key: str) -> None:
@@ -221,6 +320,7 @@ class Dispatcher:
         self.s = settings
         self._wake = asyncio.Event()
         self._client: httpx.AsyncClient | None = None
+        self.box = secret_box(settings)
         self._endpoints: dict[str, _Endpoint] = {}
         # delivery_id -> (monotonic time before which it is not sent, attempts in a row not recorded)
         self._held: dict[int, tuple[float, int]] = {}
@@ -260,6 +360,9 @@ class Dispatcher:
     async def run(self) -> None:
         if self._client is None:
             self.open()
+        # secrets stored in plain text or under a retired key are sealed anew first; a key that opens none of
+        # them ends the loop here, named in its error (the supervisor retries, /health says degraded)
+        await seal_stored_secrets(self.db, self.box)
         try:
             while True:
                 self._wake.clear()  # before the query: a wake while it runs is not lost
@@ -372,7 +475,7 @@ class Dispatcher:
         body = render(d).decode()
         at = utcnow()
         async with self.db.read() as conn:
-            keys = await active_secrets(conn, d.endpoint_id, at)
+            keys = await active_secrets(conn, d.endpoint_id, at, self.box)
         headers = {"content-type": "application/cloudevents+json", "webhook-id": d.ce_id,
                    "webhook-timestamp": str(int(at.timestamp())),
                    "webhook-signature": signature(keys, d.ce_id, at, body)}
