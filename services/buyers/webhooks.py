@@ -362,7 +362,12 @@ class Dispatcher:
             self.open()
         # secrets stored in plain text or under a retired key are sealed anew first; a key that opens none of
         # them ends the loop here, named in its error (the supervisor retries, /health says degraded)
-        await seal_stored_secrets(self.db, self.box)
+        try:
+            await seal_stored_secrets(self.db, self.box)
+        except ValueError:
+            raise
+        except Exception as e:  # noqa: BLE001 - the database is away: they are read as they are, sealed next start
+            log.warning("webhooks.seal_failed", error=excerpt(str(e) or type(e).__name__, 300))
         try:
             while True:
                 self._wake.clear()  # before the query: a wake while it runs is not lost
