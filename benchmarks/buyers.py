@@ -6,12 +6,21 @@ server's resident memory at the first byte and at its peak (sampled from
 same rows read with the sqlite3 driver and written with the csv module to
 nowhere, in one process.
 
+Slow receiver isolation (--isolation): the buyers service as a process sends
+webhooks to a receiver in this process; one buyer's endpoints register with
+its whole feed queued, one after the other, alone and while another buyer's
+endpoints hang until the service's timeout (rounds alternated, so the
+machine's load weighs on both alike). Prints p50/p99 from registration to
+each record's arrival, both ways.
+
     .venv/bin/python -m benchmarks.buyers [--rows 1000000]
+    .venv/bin/python -m benchmarks.buyers --isolation [--hanging 4] [--rounds 10]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import io
 import os
@@ -175,10 +184,172 @@ class ExportStack:
         return self.svc.proc.pid
 
 
+# -- slow receiver isolation ------------------------------------------------------------------
+
+OTHER, HANGING = "Bench Brand", "Hanging Brand"
+
+
+HANG_FACTORIES = 8  # each hanging endpoint holds this many queues (the service's default slots per endpoint)
+
+
+def fill_feed(db_path: Path, factories: int, per_factory: int) -> int:
+    """The buyers service's tables with a feed: OTHER's records over `factories` factories, HANGING's over
+    HANG_FACTORIES."""
+    from services.buyers.projections import metadata
+    from services.buyers.webhooks import metadata as webhook_metadata
+
+    engine = create_engine(f"sqlite:///{db_path}")
+    metadata.create_all(engine)
+    webhook_metadata.create_all(engine)
+    engine.dispose()
+    con = sqlite3.connect(db_path)
+    rows = [(buyer, f"{buyer[:1]}-{f}-{i}", "org.wecare.bench.v1", "bd", f"F{f}", "p", '{"data":{}}')
+            for buyer, fs in ((OTHER, factories), (HANGING, HANG_FACTORIES))
+            for f in range(fs) for i in range(per_factory)]
+    con.executemany("INSERT INTO buyers_feed (buyer, ce_id, type, country, factory_id, programme_id, record) "
+                    "VALUES (?,?,?,?,?,?,?)", rows)
+    con.commit()
+    con.close()
+    return factories * per_factory
+
+
+class Receiver:
+    """POST /<name> on loopback: an arrival time per request, or no answer for `hang_s` on the paths in `hang`."""
+
+    def __init__(self, hang_s: float) -> None:
+        import uvicorn
+        from starlette.applications import Starlette
+        from starlette.responses import Response
+        from starlette.routing import Route
+
+        from wecare.natsserver import free_port
+
+        self.hang: set[str] = set()
+        self.hang_s, self.hanging, self.released = hang_s, 0, 0
+        self.arrived: dict[str, list[float]] = {}
+        self.port = free_port()
+
+        async def handle(request):  # noqa: ANN001, ANN202
+            name = request.path_params["name"]
+            await request.body()
+            if name in self.hang:
+                self.hanging += 1
+                until, released = time.monotonic() + self.hang_s, self.released
+                try:
+                    while time.monotonic() < until and self.released == released:  # noqa: ASYNC110 - set by another thread
+                        await asyncio.sleep(0.02)
+                finally:
+                    self.hanging -= 1
+                return Response(status_code=503)
+            self.arrived.setdefault(name, []).append(time.monotonic())
+            return Response(status_code=204)
+
+        app = Starlette(routes=[Route("/{name}", handle, methods=["POST"])])
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    lifespan="off", timeout_graceful_shutdown=1))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.02)
+        return self
+
+    def release(self) -> None:
+        """Hanging requests answer now (503), and those to come no longer hang."""
+        self.hang = set()
+        self.released += 1
+        wait_for(lambda: self.hanging == 0)
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def wait_for(cond, timeout: float = 60) -> None:  # noqa: ANN001
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise TimeoutError("the deliveries did not arrive in time")
+        time.sleep(0.002)
+
+
+def isolation(rounds: int, hanging: int, factories: int, per_factory: int, timeout_s: float) -> None:
+    with tempfile.TemporaryDirectory() as d, Receiver(hang_s=timeout_s + 1) as rx:
+        data = Path(d)
+        records = fill_feed(data / "buyers.db", factories, per_factory)
+        nats = NatsServer(store_dir=data / "nats")
+        nats.start()
+        key, jwks = local_keys(data / "keys")
+        svc = ServiceProcess("buyers", {"WECARE_DATA_DIR": d, "WECARE_NATS_URL": nats.url,
+                                        "WECARE_AUTH_JWKS_FILE": str(jwks), "WECARE_LOG_LEVEL": "WARNING",
+                                        "WECARE_WEBHOOK_ALLOW_HTTP": "true",
+                                        "WECARE_WEBHOOK_TIMEOUT_S": str(timeout_s)},
+                             log_path=data / "buyers.log").start()
+        try:
+            tokens = {b: {"Authorization": f"Bearer {issue(key, role='buyer', buyer=b, subject='bench')}"}
+                      for b in (OTHER, HANGING)}
+            http = httpx.Client(base_url=svc.url, timeout=30)
+
+            def register(buyer: str, name: str) -> str:
+                r = http.post(f"/buyers/{buyer}/webhooks", headers=tokens[buyer],
+                              json={"url": f"http://127.0.0.1:{rx.port}/{name}", "start": "beginning"})
+                r.raise_for_status()
+                return r.json()["endpoint_id"]
+
+            def disable(buyer: str, eid: str) -> None:
+                http.delete(f"/buyers/{buyer}/webhooks/{eid}", headers=tokens[buyer]).raise_for_status()
+
+            def recorded(eid: str) -> int:
+                """The endpoint's deliveries with an attempt recorded."""
+                r = http.get(f"/buyers/{HANGING}/webhooks/{eid}/deliveries", headers=tokens[HANGING])
+                return sum(1 for i in r.json()["items"] if i["attempts"])
+
+            def one_round(name: str) -> list[float]:
+                t0 = time.monotonic()
+                eid = register(OTHER, name)
+                wait_for(lambda: len(rx.arrived.get(name, [])) >= records)
+                disable(OTHER, eid)
+                return [t - t0 for t in rx.arrived[name]]
+
+            one_round("warm-up")  # connections, caches: in neither figure
+            alone: list[float] = []
+            beside: list[float] = []
+            for k in range(rounds):
+                alone += one_round(f"alone{k}")
+                rx.hang = {f"hang{k}-{i}" for i in range(hanging)}
+                hung = [register(HANGING, n) for n in sorted(rx.hang)]
+                wait_for(lambda: rx.hanging >= hanging * HANG_FACTORIES)
+                beside += one_round(f"beside{k}")
+                for eid in hung:
+                    disable(HANGING, eid)
+                rx.release()
+                wait_for(lambda h=hung: all(recorded(e) >= HANG_FACTORIES for e in h))  # written before the next
+            print(f"slow receiver isolation (buyers service process, SQLite): {OTHER}'s {records} records over "
+                  f"{factories} factories, queued at an endpoint's registration, {rounds} endpoints each way; "
+                  f"{hanging} endpoints of {HANGING} ({HANG_FACTORIES} factories' queues each) at a receiver that "
+                  f"answers nothing until the {timeout_s:g} s timeout")
+            for label, xs in (("alone", alone), (f"beside {hanging} hanging endpoints", beside)):
+                xs.sort()
+                p50, p99 = xs[len(xs) // 2], xs[min(len(xs) - 1, round(0.99 * (len(xs) - 1)))]
+                print(f"  {label:<34} p50 {p50 * 1000:6.0f} ms   p99 {p99 * 1000:6.0f} ms   ({len(xs)} deliveries)")
+        finally:
+            svc.terminate()
+            nats.stop()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--isolation", action="store_true", help="the slow receiver isolation figure instead")
+    ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--hanging", type=int, default=4)
+    ap.add_argument("--timeout", type=float, default=10.0, help="the service's webhook timeout, seconds")
     a = ap.parse_args()
+    if a.isolation:
+        isolation(a.rounds, a.hanging, factories=4, per_factory=5, timeout_s=a.timeout)
+        return
     with tempfile.TemporaryDirectory() as d, ExportStack(a.rows, Path(d)) as st:
         ceiling = raw_ceiling(Path(d) / "buyers.db")
         print(f"portfolio export of {a.rows:,} rows (buyers service process, SQLite), pid {st.pid}")

@@ -75,9 +75,12 @@ class Settings(BaseSettings):
     webhook_backoff_base_s: float = 5.0  # 5 s, 10 s, 20 s, ... capped at webhook_backoff_max_s
     webhook_backoff_max_s: float = 3600.0
     webhook_timeout_s: float = 10.0
-    webhook_concurrency: int = 32  # factories' queues served at once
+    webhook_concurrency: int = 8  # an endpoint's factories' queues served at once (each endpoint has its own)
     webhook_poll_s: float = 1.0
     webhook_secret_grace_s: int = 86400  # a rotated-out secret still signs this long
+    # Fernet keys sealing the endpoints' signing secrets at rest, comma separated, newest first (rotation:
+    # put a new key first, start, then drop the old); empty: a key made once in <data_dir>/keys
+    webhook_secret_key: str = ""
     webhook_allow_http: bool = False  # plain http endpoints: local stacks and tests only
 
     @field_validator("rate_limit_token", "rate_limit_address")

@@ -128,7 +128,6 @@ def _replay(args: argparse.Namespace) -> int:
 
 def _token(args: argparse.Namespace) -> int:
     from shared.auth import issue, local_keys
-
     from shared.settings import Settings
 
     cap = Settings(service="wecare").auth_max_token_lifetime_s

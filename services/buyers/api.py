@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import func, select
 
-from services.buyers.commands import DisableWebhook, RegisterWebhook, RotateWebhookSecret
+from services.buyers.commands import DisableWebhook, RedriveWebhook, RegisterWebhook, RotateWebhookSecret
 from services.buyers.exports import csv_stream, raw_rows, xlsx_stream
 from services.buyers.handlers import known_types
 from services.buyers.projections import feed, render
@@ -188,6 +188,17 @@ async def disable_endpoint(request: Request, buyer: str, endpoint_id: str,
                            ctx: CommandContext = Depends(caller_context)) -> dict[str, Any]:
     """Stop deliveries to the endpoint (its log stays)."""
     return await _service(request).handle(DisableWebhook(buyer=buyer, endpoint_id=endpoint_id), ctx)
+
+
+@router.post("/webhooks/{endpoint_id}/redrive", dependencies=[Depends(manages_buyer)], openapi_extra=BUYER_WRITE)
+async def redrive_endpoint(request: Request, buyer: str, endpoint_id: str,
+                           delivery_id: int | None = Query(None, ge=1, le=MAX_INT, description="one parked "
+                                                           "delivery; absent: all of the endpoint's"),
+                           ctx: CommandContext = Depends(caller_context)) -> dict[str, Any]:
+    """The endpoint's parked deliveries go again, in order, from a fresh count
+    of attempts (see the delivery log's `status=parked`)."""
+    return await _service(request).handle(RedriveWebhook(buyer=buyer, endpoint_id=endpoint_id,
+                                                         delivery_id=delivery_id), ctx)
 
 
 @router.get("/webhooks/{endpoint_id}/deliveries", dependencies=[Depends(manages_buyer)])

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field
 
 from shared.application import Command
-from shared.contracts.values import Code, Name
+from shared.contracts.values import MAX_INT, Code, Name
 
 
 class RegisterWebhook(Command):
@@ -47,3 +47,13 @@ class DisableWebhook(Command):
 
     buyer: Name
     endpoint_id: str = Field(min_length=1, max_length=40)
+
+
+class RedriveWebhook(Command):
+    """The endpoint's parked deliveries (all, or one) go again, in order, from a fresh count of attempts."""
+
+    buyer_writes = True
+
+    buyer: Name
+    endpoint_id: str = Field(min_length=1, max_length=40)
+    delivery_id: int | None = Field(None, ge=1, le=MAX_INT, description="one parked delivery; absent: all")

@@ -24,9 +24,19 @@ import orjson
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.buyers.commands import DisableWebhook, RegisterWebhook, RotateWebhookSecret
+from services.buyers.commands import DisableWebhook, RedriveWebhook, RegisterWebhook, RotateWebhookSecret
 from services.buyers.projections import feed
-from services.buyers.webhooks import deliveries, endpoint_out, endpoint_row, endpoints, new_secret, secrets_
+from services.buyers.webhooks import (
+    SecretBox,
+    deliveries,
+    endpoint_out,
+    endpoint_row,
+    endpoints,
+    new_secret,
+    requeue_parked,
+    secret_box,
+    secrets_,
+)
 from shared.aggregate import DomainError
 from shared.application import Command, Handler, UnitOfWork
 from shared.contracts.envelope import utcnow
@@ -42,6 +52,11 @@ class Webhooks:
 
     settings: Settings = field(default_factory=lambda: Settings(service="buyers"))
     wake: Callable[[], None] = lambda: None
+
+    @property
+    def box(self) -> SecretBox:
+        """What seals the signing secrets at rest (the settings' keys)."""
+        return secret_box(self.settings)
 
 
 def check_url(settings: Settings, url: str) -> str:
@@ -76,7 +91,8 @@ async def register_webhook(cmd: RegisterWebhook, uow: UnitOfWork, hooks: Webhook
     if uow.replayed is not None:  # a retry under its key: the endpoint it made, with its signing secret
         async with uow.read() as conn:
             r = await endpoint_row(conn, cmd.buyer, uow.replayed.stream_id)
-            return {**endpoint_out(r), "secret": await _current_secret(conn, r.endpoint_id), "queued": 0,
+            return {**endpoint_out(r), "secret": await _current_secret(conn, r.endpoint_id, hooks.box),
+                    "queued": 0,
                     "replayed": True}
     url = check_url(hooks.settings, cmd.url)
     types = known_types(cmd.types)
@@ -87,7 +103,8 @@ async def register_webhook(cmd: RegisterWebhook, uow: UnitOfWork, hooks: Webhook
         await conn.execute(endpoints.insert().values(
             endpoint_id=eid, buyer=cmd.buyer, url=url, types=orjson.dumps(types).decode(),
             description=cmd.description, active=True, created_at=at, created_by=uow.ctx.actor))
-        await conn.execute(secrets_.insert().values(endpoint_id=eid, created_at=at, secret=secret, expires_at=None))
+        await conn.execute(secrets_.insert().values(endpoint_id=eid, created_at=at, secret=hooks.box.seal(secret),
+                                                   expires_at=None))
         queued = await _backfill(conn, cmd.buyer, eid, types, at) if cmd.start == "beginning" else 0
         r = await endpoint_row(conn, cmd.buyer, eid)
         await tx.remember(eid)
@@ -95,10 +112,11 @@ async def register_webhook(cmd: RegisterWebhook, uow: UnitOfWork, hooks: Webhook
     return {**endpoint_out(r), "secret": secret, "queued": queued, "replayed": False}
 
 
-async def _current_secret(conn: AsyncConnection, endpoint_id: str) -> str | None:
-    return await conn.scalar(select(secrets_.c.secret).where(secrets_.c.endpoint_id == endpoint_id,
-                                                             secrets_.c.expires_at.is_(None))
-                             .order_by(secrets_.c.created_at.desc()).limit(1))
+async def _current_secret(conn: AsyncConnection, endpoint_id: str, box: SecretBox) -> str | None:
+    stored = await conn.scalar(select(secrets_.c.secret).where(secrets_.c.endpoint_id == endpoint_id,
+                                                               secrets_.c.expires_at.is_(None))
+                               .order_by(secrets_.c.created_at.desc()).limit(1))
+    return None if stored is None else box.open(stored)
 
 
 async def _backfill(conn: AsyncConnection, buyer: str, eid: str, types: list[str], at: Any) -> int:
@@ -123,7 +141,7 @@ async def rotate_webhook_secret(cmd: RotateWebhookSecret, uow: UnitOfWork, hooks
             until = await conn.scalar(select(secrets_.c.expires_at).where(
                 secrets_.c.endpoint_id == cmd.endpoint_id, secrets_.c.expires_at.is_not(None))
                 .order_by(secrets_.c.created_at.desc()).limit(1))
-            return {"endpoint_id": cmd.endpoint_id, "secret": await _current_secret(conn, cmd.endpoint_id),
+            return {"endpoint_id": cmd.endpoint_id, "secret": await _current_secret(conn, cmd.endpoint_id, hooks.box),
                     "previous_valid_until": until}
     grace = cmd.grace_s if cmd.grace_s is not None else hooks.settings.webhook_secret_grace_s
     at = utcnow()
@@ -134,8 +152,8 @@ async def rotate_webhook_secret(cmd: RotateWebhookSecret, uow: UnitOfWork, hooks
         await conn.execute(update(secrets_).where(secrets_.c.endpoint_id == cmd.endpoint_id,
                                                   secrets_.c.expires_at.is_(None))
                            .values(expires_at=at + timedelta(seconds=grace)))
-        await conn.execute(secrets_.insert().values(endpoint_id=cmd.endpoint_id, created_at=at, secret=secret,
-                                                    expires_at=None))
+        await conn.execute(secrets_.insert().values(endpoint_id=cmd.endpoint_id, created_at=at,
+                                                    secret=hooks.box.seal(secret), expires_at=None))
     return {"endpoint_id": cmd.endpoint_id, "secret": secret, "previous_valid_until": at + timedelta(seconds=grace)}
 
 
@@ -149,12 +167,25 @@ async def disable_webhook(cmd: DisableWebhook, uow: UnitOfWork, hooks: Webhooks)
     return {"endpoint_id": cmd.endpoint_id, "active": False}
 
 
+async def redrive_webhook(cmd: RedriveWebhook, uow: UnitOfWork, hooks: Webhooks) -> dict[str, Any]:
+    """The endpoint's parked deliveries (all, or the one named) go again, in
+    order; another endpoint's delivery id re-drives nothing."""
+    _manages(uow, cmd.buyer)
+    async with uow.transaction() as tx, tx.read() as conn:
+        await endpoint_row(conn, cmd.buyer, cmd.endpoint_id)
+        n = await requeue_parked(conn, endpoint_id=cmd.endpoint_id, delivery_id=cmd.delivery_id)
+        await tx.remember(cmd.endpoint_id)
+    hooks.wake()
+    return {"endpoint_id": cmd.endpoint_id, "redriven": n}
+
+
 def handlers(hooks: Webhooks) -> dict[type[Command], Handler]:
     """The service's handlers, bound to its settings and dispatcher."""
     return {
         RegisterWebhook: partial(register_webhook, hooks=hooks),
         RotateWebhookSecret: partial(rotate_webhook_secret, hooks=hooks),
         DisableWebhook: partial(disable_webhook, hooks=hooks),
+        RedriveWebhook: partial(redrive_webhook, hooks=hooks),
     }
 
 

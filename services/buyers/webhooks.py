@@ -7,6 +7,11 @@ and the dispatcher that makes them.
   webhook-signature = "v1,<base64 HMAC-SHA256(secret, id.timestamp.body)>".
   After a rotation the previous secret signs too, for a grace period, so a
   receiver can switch when it likes: the header then holds both signatures.
+- Signing secrets are sealed at rest (`SecretBox`: Fernet under the keys of
+  `webhook_secret_key`, newest first); a database dump or backup holds no
+  secret that signs. Those an older version stored in plain text, or sealed
+  under a key since retired to second place, are sealed anew under the newest
+  key when the dispatcher starts (`seal_stored_secrets`).
 - Every failure is retried with exponential backoff: a refused connection, a
   timeout, any status but 2xx. After `webhook_max_attempts` the delivery is
   parked; an operator re-drives it.
@@ -19,25 +24,28 @@ and the dispatcher that makes them.
   refuses, control characters, broken UTF-8, a megabyte of HTML) could make
   the attempt unrecordable. Should recording fail anyway, that delivery is
   held back in memory for a backoff interval: it is never resent in a loop.
-- Fair shares: an endpoint has at most `per_endpoint` deliveries in flight
-  (a quarter of `webhook_concurrency`), and free slots go first to the
-  endpoints with the fewest in flight, so one buyer's many slow or hanging
-  queues never hold every slot while another buyer's records wait."""
+- Each endpoint on its own: an endpoint has a worker of its own with at most
+  `webhook_concurrency` deliveries in flight, and no slot, queue or
+  connection pool is shared between endpoints, so one buyer's slow, hanging
+  or failing receivers never delay another endpoint's records."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import random
 import secrets
 import time
 import unicodedata
-from collections import Counter
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import (
     Boolean,
     Column,
@@ -49,7 +57,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    case,
     exists,
     func,
     select,
@@ -122,16 +129,106 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+SEALED = "fernet:"  # the stored form of a sealed secret: this prefix, then the Fernet token
+KEY_FILE = "webhook-secret.key"  # under <data_dir>/keys when WECARE_WEBHOOK_SECRET_KEY is not set
+
+
+class SecretBox:
+    """Endpoints' signing secrets sealed at rest with Fernet (AES-128-CBC and
+    HMAC-SHA256, the `cryptography` library's recipe) under the operator's
+    keys, newest first: the newest seals, any of them opens (MultiFernet), so a
+    key is rotated by putting a new one first and dropping the old one after a
+    start (which seals every stored secret anew under the newest)."""
+
+    def __init__(self, keys: list[str]) -> None:
+        if not keys:
+            raise ValueError("WECARE_WEBHOOK_SECRET_KEY names no key")
+        try:
+            self._keys = [Fernet(k) for k in keys]
+        except ValueError:
+            raise ValueError("WECARE_WEBHOOK_SECRET_KEY must be Fernet keys (32 url-safe base64-encoded bytes, e.g. "
+                             "from `python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key()"
+                             ".decode())'`), comma separated, newest first") from None
+        self._box = MultiFernet(self._keys)
+
+    def seal(self, secret: str) -> str:
+        return SEALED + self._box.encrypt(secret.encode()).decode()
+
+    def open(self, stored: str) -> str:
+        """The secret; one stored in plain text by an older version is read as it is (until the start seals it)."""
+        if not stored.startswith(SEALED):
+            return stored
+        try:
+            return self._box.decrypt(stored.removeprefix(SEALED).encode()).decode()
+        except InvalidToken:
+            raise ValueError("a webhook signing secret was sealed under a key WECARE_WEBHOOK_SECRET_KEY no longer "
+                             "lists") from None
+
+    def sealed_by_newest(self, stored: str) -> bool:
+        if not stored.startswith(SEALED):
+            return False
+        try:
+            self._keys[0].decrypt(stored.removeprefix(SEALED).encode())
+        except InvalidToken:
+            return False
+        return True
+
+
+def secret_box(settings: Settings) -> SecretBox:
+    """The box of the service's settings: WECARE_WEBHOOK_SECRET_KEY, else a
+    key made once in the stack's data folder (<data_dir>/keys, 0600), as the
+    local token signing key is."""
+    raw = settings.webhook_secret_key
+    if not raw:
+        raw = _local_key(Path(settings.data_dir) / "keys" / KEY_FILE)
+    return _box(raw)
+
+
+@lru_cache(maxsize=8)
+def _box(raw: str) -> SecretBox:
+    return SecretBox([k.strip() for k in raw.split(",") if k.strip()])
+
+
+def _local_key(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process of the stack made it meanwhile
+            pass
+        else:
+            with os.fdopen(fd, "wb") as f:
+                f.write(Fernet.generate_key())
+            log.info("webhooks.secret_key_made", path=str(path))
+    return path.read_text(encoding="utf-8").strip()
+
+
+async def seal_stored_secrets(db: Database, box: SecretBox) -> int:
+    """Seal under the newest key every stored secret that is not: those an older
+    version stored in plain text, those sealed under an older key. How many."""
+    async with db.read() as conn:
+        rows = (await conn.execute(select(secrets_.c.endpoint_id, secrets_.c.created_at, secrets_.c.secret))).all()
+    stale = [r for r in rows if not box.sealed_by_newest(r.secret)]
+    if stale:
+        async with db.write() as conn:
+            for r in stale:
+                await conn.execute(update(secrets_).where(
+                    secrets_.c.endpoint_id == r.endpoint_id, secrets_.c.created_at == r.created_at,
+                    secrets_.c.secret == r.secret).values(secret=box.seal(box.open(r.secret))))
+        log.info("webhooks.secrets_sealed", count=len(stale))
+    return len(stale)
+
+
 def signature(secret_values: list[str], msg_id: str, at: datetime, body: str) -> str:
     return " ".join(Webhook(s).sign(msg_id, at, body) for s in secret_values)
 
 
-async def active_secrets(conn: AsyncConnection, endpoint_id: str, at: datetime) -> list[str]:
-    """The current secret first, then those in their grace period."""
+async def active_secrets(conn: AsyncConnection, endpoint_id: str, at: datetime, box: SecretBox) -> list[str]:
+    """The current secret first, then those in their grace period (opened)."""
     rows = (await conn.execute(select(secrets_.c.secret, secrets_.c.expires_at)
                                .where(secrets_.c.endpoint_id == endpoint_id)
                                .order_by(secrets_.c.created_at.desc()))).all()
-    return [s for s, exp in rows if exp is None or exp > at]
+    return [box.open(s) for s, exp in rows if exp is None or exp > at]
 
 
 async def enqueue(conn: AsyncConnection, buyer: str, position: int, ce_type: str, key: str) -> None:
@@ -193,14 +290,29 @@ def excerpt(text: str | bytes, limit: int = 200) -> str:
     return " ".join(text.split())[:limit]
 
 
+class _Endpoint:
+    """One endpoint's queue in the dispatcher: its worker task (alive while
+    the endpoint has something due or in flight) and its attempts in flight."""
+
+    def __init__(self, endpoint_id: str) -> None:
+        self.endpoint_id = endpoint_id
+        self.wake = asyncio.Event()
+        self.inflight: dict[int, asyncio.Task[None]] = {}  # delivery_id -> its attempt
+        self.worker: asyncio.Task[None] | None = None
+
+
 class Dispatcher:
-    """Sends due deliveries: the head of each (endpoint, factory) queue, many
-    queues at once, one record per queue at a time. Each attempt is a task of
-    its own: a slow or failing receiver holds only its own queue, never the
-    next round of other endpoints' deliveries, and whatever goes wrong while
+    """Sends due deliveries, each endpoint on its own: a worker per endpoint
+    sends the heads of that endpoint's (factory) queues, one record per queue
+    at a time, at most `per_endpoint` at once. Nothing is shared between
+    endpoints but the database and the HTTP client (whose connection pool has
+    no global cap), so one endpoint's slow, hanging or failing receiver changes
+    no other endpoint's delivery time. The loop (`run`, under the service's
+    supervisor) only finds the endpoints with something due, starting or
+    waking their workers; a worker ends when its endpoint has nothing due or
+    in flight. Each attempt is a task of its own, and whatever goes wrong while
     sending one delivery (any exception) is that delivery's failed attempt,
-    retried and parked as usual. The loop itself runs under the service's
-    supervisor (`run`)."""
+    retried and parked as usual."""
 
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
@@ -208,25 +320,39 @@ class Dispatcher:
         self.s = settings
         self._wake = asyncio.Event()
         self._client: httpx.AsyncClient | None = None
-        self._inflight: dict[int, asyncio.Task[None]] = {}
-        self._inflight_ep: dict[int, str] = {}  # delivery_id -> endpoint_id of the attempts in flight
+        self.box = secret_box(settings)
+        self._endpoints: dict[str, _Endpoint] = {}
         # delivery_id -> (monotonic time before which it is not sent, attempts in a row not recorded)
         self._held: dict[int, tuple[float, int]] = {}
-        self.per_endpoint = max(1, settings.webhook_concurrency // 4)
         self.sent = 0
+
+    @property
+    def per_endpoint(self) -> int:
+        """Deliveries of one endpoint in flight at once (its factories' queues served together)."""
+        return max(1, self.s.webhook_concurrency)
 
     def wake(self) -> None:
         self._wake.set()
 
     def open(self) -> None:
+        # no pool-wide cap on connections (httpx's default is 100): a shared cap would let endpoints that hang
+        # hold every connection while the others' deliveries wait for one; each endpoint is capped instead
         self._client = httpx.AsyncClient(timeout=self.s.webhook_timeout_s, follow_redirects=False,
-                                         headers={"user-agent": "WeCare-Webhooks/1"})
+                                         headers={"user-agent": "WeCare-Webhooks/1"},
+                                         limits=httpx.Limits(max_connections=None, max_keepalive_connections=20))
+
+    async def _cancel_all(self) -> None:
+        """Cancel every worker and attempt, and wait for them to unwind (roll back, give back their connection
+        and the write lock): a stop that returned at once left attempts holding them, and the database's
+        dispose then waited for ever (a full suite's run hung 180 s there once)."""
+        tasks = [t for ep in self._endpoints.values() for t in (ep.worker, *ep.inflight.values()) if t]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._endpoints.clear()
 
     async def close(self) -> None:
-        for t in list(self._inflight.values()):
-            t.cancel()
-        if self._inflight:
-            await asyncio.wait(list(self._inflight.values()))
+        await self._cancel_all()
         if self._client:
             await self._client.aclose()
             self._client = None
@@ -234,38 +360,63 @@ class Dispatcher:
     async def run(self) -> None:
         if self._client is None:
             self.open()
+        # secrets stored in plain text or under a retired key are sealed anew first; a key that opens none of
+        # them ends the loop here, named in its error (the supervisor retries, /health says degraded)
+        try:
+            await seal_stored_secrets(self.db, self.box)
+        except ValueError:
+            raise
+        except Exception as e:  # noqa: BLE001 - the database is away: they are read as they are, sealed next start
+            log.warning("webhooks.seal_failed", error=excerpt(str(e) or type(e).__name__, 300))
         try:
             while True:
                 self._wake.clear()  # before the query: a wake while it runs is not lost
-                free = self.s.webhook_concurrency - len(self._inflight)
-                due: list[Any] = []
-                if free > 0:
-                    try:
-                        due = await self._due(free)
-                    except Exception as e:  # noqa: BLE001 - the database is away: try again soon
-                        log.warning("webhooks.poll_failed", error=str(e) or type(e).__name__)
-                for d in due:
-                    task = asyncio.create_task(self._attempt(d), name=f"webhook-{d.delivery_id}")
-                    self._inflight[d.delivery_id] = task
-                    self._inflight_ep[d.delivery_id] = d.endpoint_id
-                    task.add_done_callback(lambda _, i=d.delivery_id: self._done(i))
+                try:
+                    for endpoint_id in await self._due_endpoints():
+                        self._serve(endpoint_id)
+                except Exception as e:  # noqa: BLE001 - the database is away: try again soon
+                    log.warning("webhooks.poll_failed", error=str(e) or type(e).__name__)
                 try:
                     await asyncio.wait_for(self._wake.wait(), self.s.webhook_poll_s)
                 except TimeoutError:
                     pass
         finally:
-            inflight = list(self._inflight.values())
-            for t in inflight:
-                t.cancel()
-            # and wait for them to unwind (roll back, give back their connection and the write lock): a stop
-            # that returned at once left attempts holding them, and the database's dispose then waited for ever
-            # (a full suite's run hung 180 s there once)
-            await asyncio.gather(*inflight, return_exceptions=True)
+            await self._cancel_all()
 
-    def _done(self, delivery_id: int) -> None:
-        self._inflight.pop(delivery_id, None)
-        self._inflight_ep.pop(delivery_id, None)
-        self._wake.set()  # a queue is free again: its next record may be due
+    def _serve(self, endpoint_id: str) -> None:
+        """Wake the endpoint's worker, or start one."""
+        ep = self._endpoints.get(endpoint_id)
+        if ep is None:
+            ep = self._endpoints[endpoint_id] = _Endpoint(endpoint_id)
+        ep.wake.set()
+        if ep.worker is None or ep.worker.done():
+            ep.worker = asyncio.create_task(self._work(ep), name=f"webhooks-{endpoint_id}")
+
+    async def _work(self, ep: _Endpoint) -> None:
+        """One endpoint's worker: start its due heads while it has free slots; end when nothing is due or in
+        flight (the loop starts it again when something is)."""
+        while True:
+            ep.wake.clear()  # before the query: an attempt's end or a wake while it runs is not lost
+            due: list[Any] = []
+            free = self.per_endpoint - len(ep.inflight)
+            if free > 0:
+                try:
+                    due = await self._due(ep, free)
+                except Exception as e:  # noqa: BLE001 - the database is away: the loop wakes us again
+                    log.warning("webhooks.poll_failed", endpoint_id=ep.endpoint_id, error=str(e) or type(e).__name__)
+            for d in due:
+                task = asyncio.create_task(self._attempt(d), name=f"webhook-{d.delivery_id}")
+                ep.inflight[d.delivery_id] = task
+                task.add_done_callback(lambda _, i=d.delivery_id: self._done(ep, i))
+            if not ep.inflight and not due and not ep.wake.is_set():
+                if self._endpoints.get(ep.endpoint_id) is ep:
+                    del self._endpoints[ep.endpoint_id]
+                return
+            await ep.wake.wait()  # an attempt ended, or the loop found something due
+
+    def _done(self, ep: _Endpoint, delivery_id: int) -> None:
+        ep.inflight.pop(delivery_id, None)
+        ep.wake.set()  # a queue of this endpoint is free again: its next record may be due
 
     async def _attempt(self, d: Any) -> None:
         try:
@@ -281,33 +432,47 @@ class Dispatcher:
         else:
             self._held.pop(d.delivery_id, None)
 
-    async def _due(self, limit: int) -> list[Any]:
-        """Up to `limit` due heads of queues, none in flight or held back, at
-        most `per_endpoint` in flight per endpoint counting those already
-        sent, the least busy endpoints first (then feed order)."""
-        d, e = deliveries, deliveries.alias("earlier")
-        blocked = exists().where(and_(e.c.endpoint_id == d.c.endpoint_id, e.c.ordering_key == d.c.ordering_key,
-                                      e.c.position < d.c.position, e.c.status != "delivered"))
+    def _skipped(self) -> list[int]:
+        """Deliveries not to pick: those in flight and those held back."""
         now = time.monotonic()
         for i in [i for i, (until, _) in self._held.items() if until + self.s.webhook_backoff_max_s < now]:
             del self._held[i]  # long past: a later failure to record starts its backoff afresh
-        skip = list(self._inflight) + [i for i, (until, _) in self._held.items() if until > now]
-        heads = (select(d.c.delivery_id, d.c.endpoint_id, d.c.position, d.c.attempts,
-                        func.row_number().over(partition_by=d.c.endpoint_id, order_by=d.c.position).label("rank"))
-                 .join(endpoints, endpoints.c.endpoint_id == d.c.endpoint_id)
-                 .where(d.c.status == "pending", d.c.next_attempt_at <= utcnow(), endpoints.c.active.is_(True),
-                        ~blocked))
+        return [i for ep in self._endpoints.values() for i in ep.inflight] + [
+            i for i, (until, _) in self._held.items() if until > now]
+
+    def _heads(self) -> Any:
+        """Due heads of the (endpoint, factory) queues: pending, due, of an active endpoint, with no earlier
+        record of their queue undelivered."""
+        d, e = deliveries, deliveries.alias("earlier")
+        blocked = exists().where(and_(e.c.endpoint_id == d.c.endpoint_id, e.c.ordering_key == d.c.ordering_key,
+                                      e.c.position < d.c.position, e.c.status != "delivered"))
+        return (select(d.c.delivery_id, d.c.endpoint_id, d.c.position, d.c.attempts)
+                .join(endpoints, endpoints.c.endpoint_id == d.c.endpoint_id)
+                .where(d.c.status == "pending", d.c.next_attempt_at <= utcnow(), endpoints.c.active.is_(True),
+                       ~blocked))
+
+    async def _due_endpoints(self) -> list[str]:
+        """The endpoints with a due head not in flight or held back."""
+        h = self._heads()
+        skip = self._skipped()
         if skip:
-            heads = heads.where(d.c.delivery_id.notin_(skip))
+            h = h.where(deliveries.c.delivery_id.notin_(skip))
+        h = h.subquery("heads")
+        async with self.db.read() as conn:
+            return list((await conn.scalars(select(h.c.endpoint_id).distinct())).all())
+
+    async def _due(self, ep: _Endpoint, limit: int) -> list[Any]:
+        """Up to `limit` of the endpoint's due heads not in flight or held back, in feed order."""
+        heads = self._heads().where(deliveries.c.endpoint_id == ep.endpoint_id)
+        skip = self._skipped()
+        if skip:
+            heads = heads.where(deliveries.c.delivery_id.notin_(skip))
         h = heads.subquery("heads")
-        busy = Counter(self._inflight_ep.values())
-        load = h.c.rank + case(busy, value=h.c.endpoint_id, else_=0) if busy else h.c.rank
         q = (select(h.c.delivery_id, h.c.endpoint_id, h.c.position, h.c.attempts, endpoints.c.url,
                     endpoints.c.buyer, self.feed.c.record, self.feed.c.ce_id)
              .join(endpoints, endpoints.c.endpoint_id == h.c.endpoint_id)
              .join(self.feed, self.feed.c.position == h.c.position)
-             .where(load <= self.per_endpoint)
-             .order_by(load, h.c.position).limit(limit))
+             .order_by(h.c.position).limit(limit))
         async with self.db.read() as conn:
             return list((await conn.execute(q)).all())
 
@@ -315,7 +480,7 @@ class Dispatcher:
         body = render(d).decode()
         at = utcnow()
         async with self.db.read() as conn:
-            keys = await active_secrets(conn, d.endpoint_id, at)
+            keys = await active_secrets(conn, d.endpoint_id, at, self.box)
         headers = {"content-type": "application/cloudevents+json", "webhook-id": d.ce_id,
                    "webhook-timestamp": str(int(at.timestamp())),
                    "webhook-signature": signature(keys, d.ce_id, at, body)}
@@ -369,13 +534,20 @@ async def parked_counts(db: Database) -> dict[tuple[str, str], int]:
         return {("webhook-dispatcher", buyer): n for buyer, n in (await conn.execute(q)).all()}
 
 
-async def redrive(db: Database, *, endpoint_id: str | None = None, delivery_id: int | None = None) -> int:
-    """Parked deliveries go again, from a fresh count of attempts."""
+async def requeue_parked(conn: AsyncConnection, *, endpoint_id: str | None = None,
+                         delivery_id: int | None = None) -> int:
+    """Parked deliveries go again, from a fresh count of attempts (in order: each is
+    the head of its factory's queue)."""
     q = update(deliveries).where(deliveries.c.status == "parked")
     if endpoint_id:
         q = q.where(deliveries.c.endpoint_id == endpoint_id)
     if delivery_id is not None:
         q = q.where(deliveries.c.delivery_id == delivery_id)
-    async with db.write() as conn:
-        res = await conn.execute(q.values(status="pending", attempts=0, next_attempt_at=utcnow()))
+    res = await conn.execute(q.values(status="pending", attempts=0, next_attempt_at=utcnow()))
     return res.rowcount or 0
+
+
+async def redrive(db: Database, *, endpoint_id: str | None = None, delivery_id: int | None = None) -> int:
+    """Parked deliveries go again (an operator's re-drive, of any buyer's)."""
+    async with db.write() as conn:
+        return await requeue_parked(conn, endpoint_id=endpoint_id, delivery_id=delivery_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 from collections.abc import AsyncIterator
@@ -48,7 +49,12 @@ class Receiver:
     fail_with: int | None = None  # answer this status to every request
     fail_for: set[str] = field(default_factory=set)  # answer 500 to records with these subjects
     stamps: dict[str, list[str]] = field(default_factory=dict)  # path -> webhook-timestamp of each accepted
+    arrived: dict[str, list[float]] = field(default_factory=dict)  # path -> loop time each accepted one arrived
+    hang: set[str] = field(default_factory=set)  # paths whose requests get no answer for hang_s (or until stop)
+    hang_s: float = 30.0
     hits: int = 0
+    hanging: int = 0  # requests waiting for an answer now
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
     _server: uvicorn.Server | None = None
     _task: asyncio.Task | None = None
 
@@ -60,6 +66,14 @@ class Receiver:
         self.hits += 1
         name = request.path_params["name"]
         body = await request.body()
+        if name in self.hang:
+            self.hanging += 1
+            try:
+                with contextlib.suppress(TimeoutError):  # the sender's timeout ends it first
+                    await asyncio.wait_for(self._released.wait(), self.hang_s)
+            finally:
+                self.hanging -= 1
+            return Response("too late", status_code=503)
         if self.fail_with:
             return Response("busy", status_code=self.fail_with)
         if self.fail_for and orjson.loads(body).get("subject") in self.fail_for:
@@ -80,9 +94,11 @@ class Receiver:
             return Response("bad signature", status_code=401)
         self.accepted.setdefault(name, []).append((headers["webhook-id"], body, sigs))
         self.stamps.setdefault(name, []).append(headers["webhook-timestamp"])
+        self.arrived.setdefault(name, []).append(asyncio.get_running_loop().time())
         return Response(status_code=204)
 
     async def start(self) -> None:
+        self._released = asyncio.Event()
         app = Starlette(routes=[Route("/{name}", self._handle, methods=["POST"])])
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
                                                      lifespan="off"))
@@ -90,7 +106,14 @@ class Receiver:
         while not self._server.started:  # noqa: ASYNC110 - uvicorn says so with a flag only
             await asyncio.sleep(0.02)
 
+    async def release(self) -> None:
+        """Hanging requests answer now (503), and those to come no longer hang."""
+        self.hang = set()
+        released, self._released = self._released, asyncio.Event()
+        released.set()
+
     async def stop(self) -> None:
+        self._released.set()  # hanging requests end: uvicorn waits for them before it stops
         if self._server is not None:
             self._server.should_exit = True
             await self._task

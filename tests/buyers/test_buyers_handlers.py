@@ -45,7 +45,8 @@ AUDITOR = Principal(subject="auditor-user", role="auditor")
 @pytest.fixture
 async def app(tmp_path) -> Any:
     woken: list[int] = []
-    hooks = Webhooks(Settings(service="buyers", webhook_allow_http=False, webhook_secret_grace_s=600),
+    hooks = Webhooks(Settings(service="buyers", webhook_allow_http=False, webhook_secret_grace_s=600,
+                              data_dir=str(tmp_path)),
                      wake=lambda: woken.append(1))
     s = await Scenario.start(tmp_path, "buyers", handlers(hooks), feed_metadata, webhook_metadata)
     s.hooks, s.woken = hooks, woken  # type: ignore[attr-defined]
@@ -83,7 +84,8 @@ async def test_a_buyer_registers_its_endpoint_and_sees_its_secret_once(app: Scen
         (row,) = (await conn.execute(select(endpoints))).all()
         (sec,) = (await conn.execute(select(secrets_))).all()
     assert row.buyer == OTTO and orjson.loads(row.types) == sorted({SESSION, ASSESSED})
-    assert sec.secret == out["secret"] and sec.expires_at is None
+    assert app.hooks.box.open(sec.secret) == out["secret"] and sec.expires_at is None  # sealed at rest
+    assert out["secret"] not in sec.secret
     assert await app.then() == []  # tables, not events
     assert app.woken == [1]  # type: ignore[attr-defined]
 
@@ -203,7 +205,7 @@ async def test_a_rotation_keeps_the_old_secret_signing_for_the_grace_period(app:
     assert out["secret"] != first["secret"] and out["endpoint_id"] == first["endpoint_id"]
     assert before + timedelta(seconds=59) <= out["previous_valid_until"] <= utcnow() + timedelta(seconds=61)
     async with app.db.read() as conn:
-        rows = {r.secret: r.expires_at for r in await conn.execute(select(secrets_))}
+        rows = {app.hooks.box.open(r.secret): r.expires_at for r in await conn.execute(select(secrets_))}
     assert rows[out["secret"]] is None and rows[first["secret"]] == out["previous_valid_until"]
     default = await app.when(RotateWebhookSecret(buyer=OTTO, endpoint_id=first["endpoint_id"]), ctx(admin()))
     assert default["previous_valid_until"] >= before + timedelta(seconds=599)  # the service's setting
