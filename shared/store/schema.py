@@ -71,6 +71,19 @@ events = Table(
 )
 Index("ix_events_country_position", events.c.country, events.c.position)
 
+# The hash chain over the event log (shared/store/chain.py): a row per event,
+# written in the event's transaction. `hash` covers the event's stored row
+# and the hash of the event before it (`previous`: its position; NULL for the
+# chain's first record). A table of its own: the event rows are never
+# written twice, and a database from before the chain only gains a table.
+event_chain = Table(
+    "event_chain",
+    kernel_metadata,
+    Column("position", PositionType, primary_key=True, autoincrement=False),
+    Column("previous", BigInteger),
+    Column("hash", String(64), nullable=False),
+)
+
 # A row here = "this event still has to be published". Written in the same
 # transaction as the event; the relay deletes it after JetStream's PubAck.
 outbox = Table(
