@@ -31,6 +31,7 @@ from shared.aggregate import DomainError
 from shared.application import Command, Handler, UnitOfWork
 from shared.contracts.envelope import utcnow
 from shared.contracts.feed import TYPES
+from shared.operator_actions import record as record_action
 from shared.settings import Settings
 
 
@@ -136,6 +137,8 @@ async def rotate_webhook_secret(cmd: RotateWebhookSecret, uow: UnitOfWork, hooks
                            .values(expires_at=at + timedelta(seconds=grace)))
         await conn.execute(secrets_.insert().values(endpoint_id=cmd.endpoint_id, created_at=at, secret=secret,
                                                     expires_at=None))
+        await record_action(uow.store, uow.ctx.principal, "webhook.rotate_secret",
+                            target=f"{cmd.buyer}/{cmd.endpoint_id}", parameters={"grace_s": grace}, conn=conn)
     return {"endpoint_id": cmd.endpoint_id, "secret": secret, "previous_valid_until": at + timedelta(seconds=grace)}
 
 
@@ -146,6 +149,8 @@ async def disable_webhook(cmd: DisableWebhook, uow: UnitOfWork, hooks: Webhooks)
         await endpoint_row(conn, cmd.buyer, cmd.endpoint_id)
         await conn.execute(update(endpoints).where(endpoints.c.endpoint_id == cmd.endpoint_id).values(active=False))
         await tx.remember(cmd.endpoint_id)
+        await record_action(uow.store, uow.ctx.principal, "webhook.disable", target=f"{cmd.buyer}/{cmd.endpoint_id}",
+                            conn=conn)
     return {"endpoint_id": cmd.endpoint_id, "active": False}
 
 

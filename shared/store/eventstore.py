@@ -401,15 +401,14 @@ class EventStore:
                 self._cache.popitem(last=False)
         return list(envs)
 
-    async def load(self, stream_id: str, after_version: int = 0, *,
+    async def load(self, stream_id: str, after_version: int = 0, *, limit: int | None = None,
                    conn: AsyncConnection | None = None) -> list[Envelope]:
+        q = (select(*_COLUMNS).where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
+             .order_by(events.c.stream_version))
+        if limit is not None:
+            q = q.limit(limit)
         async with self._reading(conn) as c:
-            rows = await c.execute(
-                select(*_COLUMNS)
-                .where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
-                .order_by(events.c.stream_version)
-            )
-            return [self._envelope(r) for r in rows]
+            return [self._envelope(r) for r in await c.execute(q)]
 
     async def find(self, event_type: str, *, country: str | None = None, containing: str | None = None,
                    conn: AsyncConnection | None = None) -> list[Envelope]:
