@@ -14,7 +14,10 @@ One statement appends a command's events: it checks the stream's version and
 the command's idempotency key and computes each event's `previous_version`
 (the stream's last *published* version) in the same INSERT, so a command
 costs BEGIN, INSERT ... RETURNING, the outbox INSERT and COMMIT, the same
-shape as a raw insert of the rows with their outbox markers. The relay's
+shape as a raw insert of the rows with their outbox markers. The events'
+links in the hash chain (chain.py) go in with the outbox markers: the same
+statement on PostgreSQL, one more on SQLite (on the event loop's thread,
+under the write lock: no hop). The relay's
 read and its marker removal, and the projections' tracking records, are the
 other statements run this way.
 """
