@@ -44,19 +44,23 @@ from shared.store.schema import event_chain, events
 GENESIS = ""  # the "previous hash" of the chain's first link
 
 
-def _time(v: datetime) -> str:
-    return v.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def time(v: datetime) -> str:
+    """A stored time, canonical: UTC to the microsecond (what both databases keep)."""
+    if v.tzinfo is not UTC:
+        v = v.astimezone(UTC)
+    return v.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
-def record(position: int, event_id: uuid.UUID | str, stream_id: str, stream_version: int,
+def record(position: int, event_id: uuid.UUID, stream_id: str, stream_version: int,
            previous_version: int | None, event_type: str, schema_version: int, country: str,
-           occurred_at: datetime, recorded_at: datetime, correlation_id: str, causation_id: str | None,
+           occurred_at: str, recorded_at: str, correlation_id: str, causation_id: str | None,
            actor: str, payload: str) -> bytes:
-    """An event's stored row, canonical: the same bytes from the values the
-    append wrote and from the row read back, on SQLite and PostgreSQL."""
-    return orjson.dumps([position, str(event_id), stream_id, stream_version, previous_version, event_type,
-                         schema_version, country, _time(occurred_at), _time(recorded_at), correlation_id,
-                         causation_id, actor, payload])
+    """An event's stored row, canonical (times by `time`): the same bytes
+    from the values the append wrote and from the row read back, on SQLite
+    and PostgreSQL."""
+    return orjson.dumps([position, event_id.hex, stream_id, stream_version, previous_version, event_type,
+                         schema_version, country, occurred_at, recorded_at, correlation_id, causation_id, actor,
+                         payload])
 
 
 def link(previous_hash: str, rec: bytes) -> str:
@@ -65,8 +69,8 @@ def link(previous_hash: str, rec: bytes) -> str:
 
 def row_record(r: Any) -> bytes:  # noqa: ANN401 - a row of `events`
     return record(r.position, r.event_id, r.stream_id, r.stream_version, r.previous_version, r.event_type,
-                  r.schema_version, r.country, r.occurred_at, r.recorded_at, r.correlation_id, r.causation_id,
-                  r.actor, r.payload)
+                  r.schema_version, r.country, time(r.occurred_at), time(r.recorded_at), r.correlation_id,
+                  r.causation_id, r.actor, r.payload)
 
 
 @dataclass(frozen=True)

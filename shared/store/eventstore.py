@@ -272,8 +272,9 @@ class EventStore:
             inserted.extend(sorted((p, prev) for p, prev in got))
         positions = [p for p, _ in inserted]
         public = [p for p, e in zip(positions, new_events, strict=True) if e.event_type not in private]
+        at = chain.time(now)
         chained = [(p, chain.record(p, e.event_id, e.stream_id, e.stream_version, prev, e.event_type,
-                                    e.schema_version, e.country, e.occurred_at, now, e.correlation_id,
+                                    e.schema_version, e.country, chain.time(e.occurred_at), at, e.correlation_id,
                                     e.causation_id, e.actor, row[-1]))
                    for (p, prev), e, row in zip(inserted, new_events, rows, strict=True)]
         result = AppendResult(stream_id, expected + len(new_events), positions,
