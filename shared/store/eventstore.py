@@ -297,9 +297,7 @@ class EventStore:
         records = sorted(c for r in results for c in r.chained)
         if public and not sql.outbox_in_chain:
             await driver.execute(sql.outbox(), (sql.array(public),))
-        if not records:
-            if public and sql.outbox_in_chain:
-                await driver.execute(sql.outbox(), (sql.array(public),))
+        if not records:  # nothing new (every public event is a record too)
             return
         head = self._chain_head
         for _ in range(5):  # once under the append lock; more only for a writer that bypasses it
@@ -315,10 +313,6 @@ class EventStore:
     async def _read_chain_head(self, driver: Driver) -> tuple[int, str]:
         got = await driver.fetch(driver.sql.chain_head(), ())
         return (int(got[0][0]), got[0][1]) if got else (0, chain.GENESIS)
-
-    async def chain_head(self) -> tuple[int, str] | None:
-        """The hash chain's last link (position, hash), committed."""
-        return await chain.head(self.db)
 
     async def _explain(self, driver: Driver, req: _Request, expected: int, new_events: Sequence[Envelope],
                        *, nothing: bool = False) -> AppendResult:
