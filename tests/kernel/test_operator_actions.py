@@ -50,3 +50,24 @@ async def test_ops_routes_record_who_did_what(in_process) -> None:  # noqa: ANN0
     assert (await chain.verify(svc.db)).ok
     # only admins and auditors read them
     assert (await c.get("/ops/actions", headers=auth("programme_manager"))).status_code == 403
+
+
+RECORDED = {"/ops/parked/redrive", "/ops/projections/{name}/rebuild", "/ops/relay/republish",
+            "/ops/webhooks/redrive"}
+
+
+def test_every_ops_write_is_one_that_records_its_actor(tmp_path) -> None:
+    """A tripwire: an /ops route that changes something and is not in the list
+    of those that record their actor (with operator_action) fails here."""
+    import importlib
+
+    from tests.harness import settings_for
+    from wecare.cli import SERVICES
+
+    writes = set()
+    for name, module in SERVICES.items():
+        svc = importlib.import_module(module).create_service(
+            settings_for(name, "nats://127.0.0.1:1", str(tmp_path / name), log_level="ERROR"))
+        writes |= {path for path, methods in svc.app.openapi()["paths"].items()
+                   if path.startswith("/ops") and set(methods) - {"get", "head"}}
+    assert writes == RECORDED, "record the new /ops writes with shared.operator_actions.operator_action"
