@@ -1,36 +1,38 @@
 """The event log's hash chain: tamper evidence for each service's events.
 
-Every event the store appends gets a link in `event_chain`, written in the
-same transaction: the SHA-256 of the previous link's hash and of the event's
-stored row in a canonical form (`record`: every column, the payload as the
-text stored, so a sealed payload is hashed as ciphertext and erasure, which
-deletes keys and never rewrites events, leaves the chain intact). The link
-also names the position of the record before it, so a verifier tells a
-changed record (its hash differs) from a deleted one (a link that names a
-predecessor which is not the record before it, or a link without a record).
+Every append writes a link in `event_chain`, in its own transaction (a
+group commit: one link for all its commands): the position and SHA-256 of
+each event's stored row in a canonical form (`record`: every column, the
+payload as the text stored, so a sealed payload is hashed as ciphertext,
+and erasure, which deletes keys and never rewrites events, leaves the chain
+intact), and the SHA-256 of that list with the previous link's hash. A link
+also names the position where the link before it ends. So a verifier names
+a changed record (its digest differs), a deleted one (listed, not there),
+one added past the store (there, not listed), and a deleted link (the next
+one follows a position the chain does not end at).
 
-What it proves: that the log is the one the store wrote, record by record,
-since the chain's first link, unless the whole chain from the changed
-record on was computed again. Whoever can write the database can do that
-(nothing here is secret); an exported head (`wecare audit head`) kept
-elsewhere is what catches such a rewrite, and the removal of the last
-records. Records written before the chain existed (a database from an older
-version: its first link is the first event appended after the upgrade) are
-counted and not covered.
+What it proves: that the log is the one the store wrote since the chain's
+first link, unless the chain from the changed record on was computed again.
+Whoever can write the database can do that (nothing here is secret); an
+exported head (`wecare audit head`) kept elsewhere is what catches such a
+rewrite, and the removal of the last records. Records written before the
+chain existed (a database from an older version: its first link is the
+first append after the upgrade) are counted and not covered.
 
-The append keeps the last link in memory and writes the new links only if
+The append keeps the last link in memory and writes the new one only if
 the chain's last link is still that one (checked in the insert itself,
 under the append lock): another process that appended in between makes it
-read the last link and hash again. On PostgreSQL the links go in the same
+read the last link and hash again. On PostgreSQL the link goes in the same
 statement as the outbox markers (no extra round trip); on SQLite the
-statement runs on the event loop's thread under the write lock.
+statement runs on the event loop's thread under the write lock. One row
+per append, not per event: a command of ten events costs one more row.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -63,8 +65,20 @@ def record(position: int, event_id: uuid.UUID, stream_id: str, stream_version: i
                          payload])
 
 
-def link(previous_hash: str, rec: bytes) -> str:
-    return hashlib.sha256(previous_hash.encode() + b"\n" + rec).hexdigest()
+def digest(rec: bytes) -> str:
+    return hashlib.sha256(rec).hexdigest()
+
+
+def link_hash(previous_hash: str, records: str) -> str:
+    return hashlib.sha256(previous_hash.encode() + b"\n" + records.encode()).hexdigest()
+
+
+def new_link(head: tuple[int, str], records: Sequence[tuple[int, bytes]]) -> tuple[int, int | None, str, str]:
+    """The link (position, previous, records, hash) of `records` ((position,
+    canonical record), in position order) after the link `head` ((position,
+    hash); position 0: the chain's start)."""
+    listed = " ".join(f"{p}:{digest(rec)}" for p, rec in records)
+    return records[-1][0], head[0] or None, listed, link_hash(head[1], listed)
 
 
 def row_record(r: Any) -> bytes:  # noqa: ANN401 - a row of `events`
@@ -115,32 +129,15 @@ async def _paged(db: Database, table: Any, columns: list[Any], page: int) -> Asy
         after = rows[-1].position
 
 
-async def _merged(db: Database, page: int) -> AsyncIterator[tuple[int, Any, Any]]:  # noqa: ANN401
-    """(position, event row or None, chain row or None), in position order."""
-    evs = _paged(db, events, list(events.c), page).__aiter__()
-    links = _paged(db, event_chain, list(event_chain.c), page).__aiter__()
-    e = await anext(evs, None)
-    c = await anext(links, None)
-    while e is not None or c is not None:
-        if c is None or (e is not None and e.position < c.position):
-            yield e.position, e, None
-            e = await anext(evs, None)
-        elif e is None or c.position < e.position:
-            yield c.position, None, c
-            c = await anext(links, None)
-        else:
-            yield e.position, e, c
-            e, c = await anext(evs, None), await anext(links, None)
-
-
 async def verify(db: Database, *, expect_head: tuple[int, str] | None = None, page: int = 2000) -> Report:
-    """Walk the log and its chain in position order; the first break found
-    (None: every record since the chain's start is as written). With
+    """Walk the chain's links and the log in position order; the first break
+    found (None: every record since the chain's start is as written). With
     `expect_head` (a head exported earlier): that link must still be there,
     with that hash."""
+    evs = _paged(db, events, list(events.c), page).__aiter__()
+    ev = await anext(evs, None)
     previous_position: int | None = None
     previous_hash = GENESIS
-    started = False
     checked = before = 0
     head_seen = expect_head is None
 
@@ -148,43 +145,62 @@ async def verify(db: Database, *, expect_head: tuple[int, str] | None = None, pa
         head = (previous_position, previous_hash) if previous_position is not None else None
         return Report(checked, before, head, broken)
 
-    async for pos, ev, ch in _merged(db, page):
-        stream = (ev.stream_id, ev.stream_version) if ev is not None else (None, None)
-        if ch is None:
-            if not started:
-                before += 1
-                continue
-            return report(Break(pos, *stream, "unchained", "the record has no link in the chain: written "
-                                "outside the event store, or its link was deleted"))
-        if ev is None:
-            return report(Break(pos, None, None, "missing", "the chain has a link for this position and the "
-                                "record is gone: deleted"))
-        if not started:
-            started = True
-            if ch.previous is not None:
-                return report(Break(pos, *stream, "link", f"the chain's first link follows position "
-                                    f"{ch.previous}, which has none: the chain's start was deleted"))
-        elif ch.previous != previous_position:
-            return report(Break(pos, *stream, "link", f"the record's link follows position {ch.previous}, the "
-                                f"record before it is at {previous_position}: records in between were deleted "
-                                "or added"))
-        if link(previous_hash, row_record(ev)) != ch.hash:
-            return report(Break(pos, *stream, "content", "the record differs from what was hashed when it "
-                                "was written: changed since"))
-        if expect_head is not None and pos == expect_head[0]:
-            if ch.hash != expect_head[1]:
-                return report(Break(pos, *stream, "head", "the chain was computed again since the head was "
-                                    "exported: its hash at this position is another"))
+    def at(position: int, row: Any, what: str, detail: str) -> Report:  # noqa: ANN401
+        stream = (row.stream_id, row.stream_version) if row is not None else (None, None)
+        return report(Break(position, *stream, what, detail))
+
+    async for lk in _paged(db, event_chain, list(event_chain.c), page):
+        listed = [(int(p), d) for p, _, d in (x.partition(":") for x in lk.records.split())]
+        first = listed[0][0] if listed else lk.position
+        rows: dict[int, Any] = {}  # the log's records up to the link's end
+        while ev is not None and ev.position <= lk.position:
+            if previous_position is None and ev.position < first:
+                before += 1  # before the chain's first link
+            else:
+                rows[ev.position] = ev
+            ev = await anext(evs, None)
+        if lk.previous != previous_position:
+            if previous_position is None:
+                detail = (f"the chain's first link follows position {lk.previous}, and no link ends there: "
+                          "the chain's start was deleted")
+            else:
+                detail = (f"its link follows position {lk.previous}, the link before it ends at "
+                          f"{previous_position}: a link in between was deleted (with its records or not), or "
+                          "one added")
+            return at(first, rows.get(first), "link", detail)
+        digests = dict(listed)
+        for pos in sorted(set(digests) | set(rows)):
+            row = rows.get(pos)
+            if row is None:
+                return at(pos, None, "missing", "its link lists the record and the record is gone: deleted")
+            if pos not in digests:
+                return at(pos, row, "unchained", "no link lists the record: written outside the event store, "
+                          "or its link was changed")
+            if digest(row_record(row)) != digests[pos]:
+                return at(pos, row, "content", "the record differs from what was hashed when it was written: "
+                          "changed since")
+            checked += 1
+        if link_hash(previous_hash, lk.records) != lk.hash:
+            return at(first, rows.get(first), "link", "the link's list of record digests was changed")
+        if expect_head is not None and lk.position == expect_head[0]:
+            if lk.hash != expect_head[1]:
+                return at(lk.position, rows.get(lk.position), "head", "the chain was computed again since the "
+                          "head was exported: its hash at this position is another")
             head_seen = True
-        previous_position, previous_hash = pos, ch.hash
-        checked += 1
-    if not started and before:
+        previous_position, previous_hash = lk.position, lk.hash
+    while ev is not None:
+        if previous_position is not None:
+            return at(ev.position, ev, "unchained", "no link lists the record: written outside the event store, "
+                      "or its link was deleted")
+        before += 1
+        ev = await anext(evs, None)
+    if previous_position is None and before:
         return report(Break(0, None, None, "unchained", f"none of the {before} records is in the chain: a "
                             "database from before it (the chain starts at the next append), or the chain "
                             "was deleted"))
     if not head_seen:
         assert expect_head is not None
-        return report(Break(expect_head[0], None, None, "head", "the exported head's record is gone: the log "
+        return report(Break(expect_head[0], None, None, "head", "the exported head's link is gone: the log "
                             "was cut back since"))
     return report(None)
 

@@ -101,12 +101,11 @@ class Dialect:
         return "SELECT position, hash FROM event_chain ORDER BY position DESC LIMIT 1"
 
     def chain(self) -> str:
-        """Insert links (positions, previous positions, hashes) if the
-        chain's last link is still ?expected: a row per link inserted."""
+        """Insert a link (position, previous, records, hash) if the chain's
+        last link is still the `expected` one: a row if it was inserted."""
         raise NotImplementedError
 
-    def chain_args(self, links: Sequence[tuple[int, int | None, str]], expected: str,
-                   public: Sequence[int]) -> tuple:
+    def chain_args(self, link: tuple[int, int | None, str, str], expected: str, public: Sequence[int]) -> tuple:
         raise NotImplementedError
 
     def published(self) -> str:
@@ -208,14 +207,12 @@ class SqliteDialect(Dialect):
         return projection, orjson.dumps([(s, v, e.hex) for s, v, e in rows]).decode()
 
     def chain(self) -> str:
-        return ("INSERT INTO event_chain (position, previous, hash) SELECT json_extract(value, '$[0]'), "
-                "json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?1) "
-                "WHERE coalesce((SELECT hash FROM event_chain ORDER BY position DESC LIMIT 1), '') = ?2 "
+        return ("INSERT INTO event_chain (position, previous, records, hash) SELECT ?1, ?2, ?3, ?4 "
+                "WHERE coalesce((SELECT hash FROM event_chain ORDER BY position DESC LIMIT 1), '') = ?5 "
                 "RETURNING position")
 
-    def chain_args(self, links: Sequence[tuple[int, int | None, str]], expected: str,
-                   public: Sequence[int]) -> tuple:
-        return orjson.dumps(links).decode(), expected
+    def chain_args(self, link: tuple[int, int | None, str, str], expected: str, public: Sequence[int]) -> tuple:
+        return (*link, expected)
 
     def rows_source(self, n: int, first: int) -> tuple[str, list[str]]:
         k = len(EVENT_COLUMNS)
@@ -240,16 +237,15 @@ class PostgresDialect(Dialect):
     outbox_in_chain = True  # one statement, one round trip: as the outbox insert alone was
 
     def chain(self) -> str:
-        return ("WITH c AS (INSERT INTO event_chain (position, previous, hash) "
-                "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) "
-                "WHERE coalesce((SELECT hash FROM event_chain ORDER BY position DESC LIMIT 1), '') = $4::text "
+        return ("WITH c AS (INSERT INTO event_chain (position, previous, records, hash) "
+                "SELECT $1::bigint, $2::bigint, $3::text, $4::text "
+                "WHERE coalesce((SELECT hash FROM event_chain ORDER BY position DESC LIMIT 1), '') = $5::text "
                 "RETURNING 1), "
-                "o AS (INSERT INTO outbox (position) SELECT unnest($5::bigint[])) "
+                "o AS (INSERT INTO outbox (position) SELECT unnest($6::bigint[])) "
                 "SELECT 1 FROM c")
 
-    def chain_args(self, links: Sequence[tuple[int, int | None, str]], expected: str,
-                   public: Sequence[int]) -> tuple:
-        return [x[0] for x in links], [x[1] for x in links], [x[2] for x in links], expected, list(public)
+    def chain_args(self, link: tuple[int, int | None, str, str], expected: str, public: Sequence[int]) -> tuple:
+        return (*link, expected, list(public))
 
     def track_args(self, projection: str, rows: Sequence[tuple[str, int, uuid.UUID]]) -> tuple:
         return projection, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]

@@ -286,12 +286,12 @@ class EventStore:
         return result
 
     async def _seal(self, driver: Driver, results: Sequence[AppendResult]) -> None:
-        """The transaction's new events: their outbox markers and their links
-        in the hash chain. The links are written only if the chain's last
-        link is the one this store wrote last (checked in the statement,
-        under the append lock); else another writer appended in between (or
-        a transaction of ours rolled back): the last link is read and the
-        links hashed again."""
+        """The transaction's new events: their outbox markers and their link
+        in the hash chain. The link is written only if the chain's last link
+        is the one this store wrote last (checked in the statement, under the
+        append lock); else another writer appended in between (or a
+        transaction of ours rolled back): the last link is read and the new
+        one hashed again."""
         sql = driver.sql
         public = [p for r in results for p in r.public_positions]
         records = sorted(c for r in results for c in r.chained)
@@ -303,9 +303,9 @@ class EventStore:
         for _ in range(5):  # once under the append lock; more only for a writer that bypasses it
             if head is None:
                 head = await self._read_chain_head(driver)
-            links = _links(head, records)
-            if len(await driver.fetch(sql.chain(), sql.chain_args(links, head[1], public))) == len(links):
-                self._chain_head = (links[-1][0], links[-1][2])
+            link = chain.new_link(head, records)
+            if await driver.fetch(sql.chain(), sql.chain_args(link, head[1], public)):
+                self._chain_head = (link[0], link[3])
                 return
             head, public = None, []  # the markers went in with the first try
         raise RuntimeError("the hash chain's last link keeps moving: a writer bypasses the append lock")
@@ -516,14 +516,3 @@ class EventStore:
             res = await conn.execute(insert(outbox).from_select(["position"], q))
             return int(res.rowcount or 0)
 
-
-def _links(head: tuple[int, str], records: Sequence[tuple[int, bytes]]) -> list[tuple[int, int | None, str]]:
-    """(position, previous position, hash) of each record, chained on from
-    `head` (position 0: the chain's start)."""
-    previous, h = head
-    out: list[tuple[int, int | None, str]] = []
-    for position, rec in records:
-        h = chain.link(h, rec)
-        out.append((position, previous or None, h))
-        previous = position
-    return out

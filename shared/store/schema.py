@@ -71,16 +71,18 @@ events = Table(
 )
 Index("ix_events_country_position", events.c.country, events.c.position)
 
-# The hash chain over the event log (shared/store/chain.py): a row per event,
-# written in the event's transaction. `hash` covers the event's stored row
-# and the hash of the event before it (`previous`: its position; NULL for the
-# chain's first record). A table of its own: the event rows are never
+# The hash chain over the event log (shared/store/chain.py): a link per
+# append (a group commit's: one for all its commands), in its transaction. `records` lists the
+# position and SHA-256 of each of its events' stored rows; `hash` covers them
+# and the previous link's hash (`previous`: the position that link ends at;
+# NULL for the chain's first link). A table of its own: event rows are never
 # written twice, and a database from before the chain only gains a table.
 event_chain = Table(
     "event_chain",
     kernel_metadata,
-    Column("position", PositionType, primary_key=True, autoincrement=False),
+    Column("position", PositionType, primary_key=True, autoincrement=False),  # of the link's last event
     Column("previous", BigInteger),
+    Column("records", Text, nullable=False),  # "<position>:<sha256 hex> ..." in position order
     Column("hash", String(64), nullable=False),
 )
 

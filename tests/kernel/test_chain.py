@@ -78,8 +78,8 @@ async def test_a_record_deleted_in_the_middle_is_named(store: EventStore, capsys
         await conn.execute(text("DELETE FROM event_chain WHERE position = :p"), {"p": b1.position})
     code, out = await _verify(store.db, capsys)
     assert code == 1
-    assert f"broken at position {b2.position} (stream visit-b v2): link: the record's link follows position " \
-           f"{b1.position}, the record before it is at {b1.position - 1}" in out
+    assert f"broken at position {b2.position} (stream visit-b v2): link: its link follows position " \
+           f"{b1.position}, the link before it ends at {b1.position - 1}" in out
 
 
 async def test_a_record_added_behind_the_store_is_named(store: EventStore, capsys) -> None:  # noqa: ANN001
@@ -122,10 +122,14 @@ async def test_a_rewritten_chain_passes_alone_and_fails_against_an_exported_head
     assert head is not None
     async with store.db.write() as conn:
         await conn.execute(update(events).where(events.c.position == 1).values(actor="someone else"))
+        rows = {r.position: r for r in (await conn.execute(events.select())).all()}
         previous = chain.GENESIS
-        for r in (await conn.execute(events.select().order_by(events.c.position))).all():
-            previous = chain.link(previous, chain.row_record(r))
-            await conn.execute(update(event_chain).where(event_chain.c.position == r.position).values(hash=previous))
+        for lk in (await conn.execute(event_chain.select().order_by(event_chain.c.position))).all():
+            listed = " ".join(f"{p}:{chain.digest(chain.row_record(rows[int(p)]))}"
+                              for p, _, _ in (x.partition(":") for x in lk.records.split()))
+            previous = chain.link_hash(previous, listed)
+            await conn.execute(update(event_chain).where(event_chain.c.position == lk.position)
+                               .values(records=listed, hash=previous))
     assert (await _verify(store.db, capsys))[0] == 0
     code, out = await _verify(store.db, capsys, "--head", f"{head[0]}:{head[1]}")
     assert code == 1 and f"broken at position {head[0]}" in out and ": head: the chain was computed again" in out
