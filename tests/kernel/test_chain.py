@@ -113,6 +113,23 @@ async def test_replicas_appending_in_turn_keep_one_chain(database: Database, cap
     assert code == 0 and "10 records checked, chain intact" in out, out
 
 
+async def test_group_commits_link_every_command(store: EventStore, capsys) -> None:  # noqa: ANN001
+    """Concurrent commands commit in groups (one link for each group), some
+    of them failing on a stale version: the chain covers exactly what
+    committed."""
+    await store.append("visit-a", 0, [scheduled("visit-a")])
+    outcomes = await asyncio.gather(*(store.append(f"visit-{i}", 0, [scheduled(f"visit-{i}"), noted(f"visit-{i}", 2)])
+                                      for i in range(40)),
+                                    *(store.append("visit-a", 0, [scheduled("visit-a")]) for _ in range(5)),
+                                    return_exceptions=True)
+    assert sum(isinstance(o, Exception) for o in outcomes) == 5
+    async with store.db.read() as conn:
+        links = len((await conn.execute(event_chain.select())).all())
+    code, out = await _verify(store.db, capsys)
+    assert code == 0 and "81 records checked, chain intact" in out, out
+    assert links < 41  # grouped
+
+
 async def test_a_rewritten_chain_passes_alone_and_fails_against_an_exported_head(store: EventStore,
                                                                                     capsys) -> None:  # noqa: ANN001
     """What the chain does not prove: whoever can write the database can hash
