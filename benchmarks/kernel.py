@@ -21,6 +21,8 @@ from second to second.
 - projection catch-up through ProjectionRunner.submit, as the service's
   consumers run it; ceiling: raw nats-py pull fetch + ack, the same batch size
 - peak memory while reading a long log with EventStore.read_all
+- what the hash chain adds to an append: the same store with and without
+  its link, interleaved
 
 The process runs with the services' garbage-collector setting
 (`shared.service.settle_heap`), ours and the ceilings alike.
@@ -291,6 +293,54 @@ async def bench_appends(quick: bool) -> None:
            "p99", "raw p50", "raw p99"])
 
 
+# -- the hash chain ----------------------------------------------------------------------------
+
+class _Unchained(EventStore):
+    """The append as it was before the hash chain: outbox markers only."""
+
+    async def _seal(self, driver: Any, results: Sequence[Any]) -> None:
+        public = [p for r in results for p in r.public_positions]
+        if public:
+            await driver.execute(driver.sql.outbox(), (driver.sql.array(public),))
+
+
+async def bench_chain(quick: bool) -> None:
+    """What the hash chain's link adds to an append (shared/store/chain.py):
+    the same store with and without it, one writer, in alternating chunks of
+    50 commands (so that load from elsewhere falls on both alike)."""
+    chunks = 10 if quick else 30
+    for backend in ("sqlite", "postgres"):
+        for batch in (1, 10):
+            sides: dict[str, tuple[EventStore, list[float]]] = {}
+            names: list[str] = []
+            try:
+                for label, cls in (("unchained", _Unchained), ("chained", EventStore)):
+                    if backend == "sqlite":
+                        db = Database(f"sqlite+aiosqlite:///{tempfile.mkdtemp(dir=SCRATCH)}/{label}.db")
+                    else:
+                        names.append(await pg_create())
+                        db = Database(pg_url(names[-1]))
+                    await db.create_all()
+                    sides[label] = (cls(db, "sample"), [])
+                for i in range(chunks + 1):  # the first round warms up
+                    for label in (("unchained", "chained") if i % 2 else ("chained", "unchained")):
+                        store, times = sides[label]
+                        for _ in range(50):
+                            evs = events_for(0, batch)
+                            t0 = time.perf_counter()
+                            await store.append(evs[0].stream_id, 0, evs)
+                            if i:
+                                times.append(time.perf_counter() - t0)
+            finally:
+                for store, _ in sides.values():
+                    await store.db.dispose()
+                for nm in names:
+                    await pg_drop(nm)
+            u, c = (statistics.median(sides[k][1]) * 1000 for k in ("unchained", "chained"))
+            row(backend, batch, f"{u:.3f}", f"{c:.3f}", f"{c / u:.0%}")
+    flush("hash chain (ms per command, median, one writer)", ["backend", "batch", "unchained", "chained", "ratio"])
+
+
 # -- NATS ----------------------------------------------------------------------------------
 
 async def _filled_store(tmp: Path, n: int) -> tuple[Database, EventStore]:
@@ -503,7 +553,7 @@ def header() -> None:
           f"{ns.stdout.strip()}")
 
 
-SECTIONS = ("appends", "nats", "fsync", "memory")
+SECTIONS = ("appends", "chain", "nats", "fsync", "memory")
 
 
 async def main(quick: bool, log_events: int, only: Sequence[str] = SECTIONS) -> None:
@@ -512,6 +562,8 @@ async def main(quick: bool, log_events: int, only: Sequence[str] = SECTIONS) -> 
     try:
         if "appends" in only:
             await bench_appends(quick)
+        if "chain" in only:
+            await bench_chain(quick)
         if "nats" in only:
             await bench_relay_and_catchup(quick)
         if "fsync" in only:

@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from faststream import Context
 from faststream.middlewares import AckPolicy
@@ -50,6 +50,7 @@ from shared.messaging.jetstream import (
 from shared.messaging.relay import LOOP as RELAY
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.replay import replay
+from shared.operator_actions import action_type, actions, operator_action
 from shared.privacy import SqlKeyStore, Vault, forgotten_in, move_old_keys
 from shared.projections import ParkedMessage, Projection, ProjectionRunner
 from shared.ratelimit import RateLimits
@@ -150,6 +151,7 @@ class Service:
         self.rate_limits = RateLimits(per_token=s.rate_limit_token, per_address=s.rate_limit_address) \
             if s.rate_limit_token or s.rate_limit_address else None
         self.store = EventStore(self.db, context)
+        action_type(context)  # operators' actions are recorded in the service's own log (operator_actions.py)
         # personal data, a key per person, in a key store of its own (never the event database)
         self.vault = Vault(SqlKeyStore(s.resolved_keystore_url()))
         self.store.vault = self.vault  # type: ignore[attr-defined] - what handlers seal with (privacy.vault_of)
@@ -236,6 +238,8 @@ class Service:
             return
         self._publishers_documented = True
         for t in registry.types(self.context):
+            if t.private:  # never published
+                continue
             self.broker.publisher(
                 f"{SUBJECT_ROOT}.{{country}}.{self.context}.{t.subject_name()}",
                 stream=JStream(stream_name(self.context), declare=False),
@@ -496,23 +500,41 @@ class Service:
                 out += [p.__dict__ for p in await r.parked()]
             return out + await self.relay.parked()
 
+        @ops.get("/actions")
+        async def operator_actions(after: int = Query(0, ge=0, le=MAX_INT, description="the `seq` of the last "
+                                                       "action read"),
+                                   limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
+            """Who did what through /ops (and the service's other operator
+            actions), oldest first: actor, role, action, target, parameters,
+            outcome, correlation id. They are events of the service's own log
+            (stream ops-<context>), under its hash chain."""
+            items = await actions(self.store, after=after, limit=limit)
+            return {"items": items, "next": items[-1]["seq"] if items else after}
+
         @ops.post("/parked/redrive")
-        async def redrive(projection: str | None = Query(None)) -> dict[str, Any]:
+        async def redrive(request: Request, projection: str | None = Query(None)) -> dict[str, Any]:
             names = [projection] if projection else list(self.runners)
-            return {n: await self.runners[n].redrive() for n in names if n in self.runners}
+            async with operator_action(request, "parked.redrive", target=projection) as outcome:
+                outcome.update({n: await self.runners[n].redrive() for n in names if n in self.runners})
+            return outcome
 
         @ops.post("/projections/{name}/rebuild")
-        async def rebuild(name: str) -> dict[str, Any]:
+        async def rebuild(request: Request, name: str) -> dict[str, Any]:
             if name not in self.runners:
                 from shared.aggregate import NotFound
                 raise NotFound("projection", name)
-            return await self.rebuild(name)
+            async with operator_action(request, "projection.rebuild", target=name) as outcome:
+                result = await self.rebuild(name)
+                outcome.update(applied=result["applied"], identical=result["identical"])
+            return result
 
         @ops.post("/relay/republish")
-        async def republish(from_position: int = Query(..., ge=1, le=MAX_INT)) -> dict[str, int]:
-            n = await self.store.republish_from(from_position)
+        async def republish(request: Request, from_position: int = Query(..., ge=1, le=MAX_INT)) -> dict[str, int]:
+            async with operator_action(request, "relay.republish", parameters={"from_position": from_position}
+                                       ) as outcome:
+                outcome["marked"] = await self.store.republish_from(from_position)
             self.relay.wake()
-            return {"marked": n}
+            return {"marked": outcome["marked"]}
 
         declare_errors(ops)
         app.include_router(ops)

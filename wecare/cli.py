@@ -126,6 +126,57 @@ def _replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    """The hash chain of a service's event log (shared/store/chain.py), read
+    from its database: the one `wecare serve SERVICE` would open with the
+    same WECARE_* settings (by default <data-dir>/<service>.db)."""
+    from sqlalchemy import inspect
+
+    from shared.settings import Settings
+    from shared.store import chain
+    from shared.store.database import Database
+
+    extra = {"database_url": args.database_url} if args.database_url else {}
+    url = Settings(service=args.service, data_dir=args.data_dir, **extra).resolved_database_url()
+    if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).is_file():
+        print(f"no database of {args.service} at {url.split('///', 1)[-1]}", file=sys.stderr)
+        return 2
+    expect = None
+    if getattr(args, "head", None):
+        position, _, digest = args.head.partition(":")
+        if not position.isdigit() or len(digest) != 64:
+            print("--head takes POSITION:HASH as `wecare audit head` prints it", file=sys.stderr)
+            return 2
+        expect = (int(position), digest)
+
+    async def run() -> int:
+        db = Database(url)
+        try:
+            async with db.read() as conn:
+                if not await conn.run_sync(lambda c: inspect(c).has_table("events")):
+                    print(f"{url}: no event log there", file=sys.stderr)
+                    return 2
+            if args.audit == "head":
+                head = await chain.head(db)
+                if head is None:
+                    print(f"{args.service}: no chain yet", file=sys.stderr)
+                    return 1
+                print(f"{head[0]}:{head[1]}")
+                return 0
+            report = await chain.verify(db, expect_head=expect)
+        finally:
+            await db.dispose()
+        note = f"; {report.before_chain} records before the chain began (not covered)" if report.before_chain else ""
+        if report.broken is not None:
+            print(f"{args.service}: BROKEN after {report.checked} records checked{note}\n  {report.broken}")
+            return 1
+        head = f"{report.head[0]}:{report.head[1]}" if report.head else "none"
+        print(f"{args.service}: {report.checked} records checked, chain intact{note}; head {head}")
+        return 0
+
+    return asyncio.run(run())
+
+
 def _token(args: argparse.Namespace) -> int:
     from shared.auth import issue, local_keys
     from shared.settings import Settings
@@ -188,6 +239,18 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("service", choices=["assessment", "planning", "delivery", "evaluation"])
     rp.add_argument("--data-dir", default="./data/stack")
     rp.set_defaults(fn=_replay)
+
+    au = sub.add_parser("audit", help="the hash chain of a service's event log: verify it, or print its head")
+    au_sub = au.add_subparsers(dest="audit", required=True)
+    for name, text in (("verify", "check every record's link; name the first broken one (exit 1)"),
+                       ("head", "print the chain's last link, POSITION:HASH, to keep elsewhere")):
+        a = au_sub.add_parser(name, help=text)
+        a.add_argument("service", choices=sorted(SERVICES))
+        a.add_argument("--data-dir", default="./data/stack", help="where its SQLite file is (as `wecare up` keeps it)")
+        a.add_argument("--database-url", help="its database (default: WECARE_DATABASE_URL, else the data dir's file)")
+        if name == "verify":
+            a.add_argument("--head", help="a head printed earlier by `wecare audit head`: must still be in the chain")
+        a.set_defaults(fn=_audit)
 
     t = sub.add_parser("token", help="issue a bearer token signed with the embedded stack's local key")
     t.add_argument("--role", required=True, choices=["admin", "programme_manager", "country_team", "buyer", "auditor"])

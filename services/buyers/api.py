@@ -33,6 +33,7 @@ from shared.application import CommandContext
 from shared.auth import BUYER_WRITES, admin_only
 from shared.contracts.feed import TYPES, schemas, sequence
 from shared.contracts.figures import FIGURES, Pool
+from shared.operator_actions import operator_action
 
 router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"], dependencies=[Depends(buyer_scope)])
 docs = APIRouter(prefix="/feed", tags=["buyers"])
@@ -249,9 +250,12 @@ async def redrive_parked(request: Request, endpoint_id: str | None = None,
                          delivery_id: int | None = Query(None, ge=1, le=MAX_INT)) -> dict[str, int]:
     """Parked deliveries go again (all, an endpoint's, or one), in order."""
     svc = _service(request)
-    n = await redrive(svc.db, endpoint_id=endpoint_id, delivery_id=delivery_id)
+    async with operator_action(request, "webhook.redrive", target=endpoint_id,
+                               parameters={"delivery_id": delivery_id} if delivery_id is not None else None
+                               ) as outcome:
+        outcome["redriven"] = await redrive(svc.db, endpoint_id=endpoint_id, delivery_id=delivery_id)
     svc.dispatcher.wake()
-    return {"redriven": n}
+    return {"redriven": outcome["redriven"]}
 
 
 declare_errors(router, docs, ops)

@@ -41,6 +41,7 @@ from shared.aggregate import DomainError
 from shared.application import Command, Handler, UnitOfWork
 from shared.contracts.envelope import utcnow
 from shared.contracts.feed import TYPES
+from shared.operator_actions import record as record_action
 from shared.settings import Settings
 
 
@@ -154,6 +155,8 @@ async def rotate_webhook_secret(cmd: RotateWebhookSecret, uow: UnitOfWork, hooks
                            .values(expires_at=at + timedelta(seconds=grace)))
         await conn.execute(secrets_.insert().values(endpoint_id=cmd.endpoint_id, created_at=at,
                                                     secret=hooks.box.seal(secret), expires_at=None))
+        await record_action(uow.store, uow.ctx.principal, "webhook.rotate_secret",
+                            target=f"{cmd.buyer}/{cmd.endpoint_id}", parameters={"grace_s": grace}, conn=conn)
     return {"endpoint_id": cmd.endpoint_id, "secret": secret, "previous_valid_until": at + timedelta(seconds=grace)}
 
 
@@ -164,6 +167,8 @@ async def disable_webhook(cmd: DisableWebhook, uow: UnitOfWork, hooks: Webhooks)
         await endpoint_row(conn, cmd.buyer, cmd.endpoint_id)
         await conn.execute(update(endpoints).where(endpoints.c.endpoint_id == cmd.endpoint_id).values(active=False))
         await tx.remember(cmd.endpoint_id)
+        await record_action(uow.store, uow.ctx.principal, "webhook.disable", target=f"{cmd.buyer}/{cmd.endpoint_id}",
+                            conn=conn)
     return {"endpoint_id": cmd.endpoint_id, "active": False}
 
 
@@ -175,6 +180,8 @@ async def redrive_webhook(cmd: RedriveWebhook, uow: UnitOfWork, hooks: Webhooks)
         await endpoint_row(conn, cmd.buyer, cmd.endpoint_id)
         n = await requeue_parked(conn, endpoint_id=cmd.endpoint_id, delivery_id=cmd.delivery_id)
         await tx.remember(cmd.endpoint_id)
+        await record_action(uow.store, uow.ctx.principal, "webhook.redrive", target=f"{cmd.buyer}/{cmd.endpoint_id}",
+                            parameters={"delivery_id": cmd.delivery_id, "redriven": n}, conn=conn)
     hooks.wake()
     return {"endpoint_id": cmd.endpoint_id, "redriven": n}
 

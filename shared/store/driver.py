@@ -14,7 +14,10 @@ One statement appends a command's events: it checks the stream's version and
 the command's idempotency key and computes each event's `previous_version`
 (the stream's last *published* version) in the same INSERT, so a command
 costs BEGIN, INSERT ... RETURNING, the outbox INSERT and COMMIT, the same
-shape as a raw insert of the rows with their outbox markers. The relay's
+shape as a raw insert of the rows with their outbox markers. The events'
+links in the hash chain (chain.py) go in with the outbox markers: the same
+statement on PostgreSQL, one more on SQLite (on the event loop's thread,
+under the write lock: no hop). The relay's
 read and its marker removal, and the projections' tracking records, are the
 other statements run this way.
 """
@@ -89,6 +92,21 @@ class Dialect:
 
     def outbox(self) -> str:
         return f"INSERT INTO outbox (position) {self.values(1, 'bigint')}"
+
+    # -- the hash chain (chain.py) ----------------------------------------------
+
+    outbox_in_chain = False  # whether `chain()` inserts the outbox markers too
+
+    def chain_head(self) -> str:
+        return "SELECT position, hash FROM event_chain ORDER BY position DESC LIMIT 1"
+
+    def chain(self) -> str:
+        """Insert a link (position, previous, records, hash) if the chain's
+        last link is still the `expected` one: a row if it was inserted."""
+        raise NotImplementedError
+
+    def chain_args(self, link: tuple[int, int | None, str, str], expected: str, public: Sequence[int]) -> tuple:
+        raise NotImplementedError
 
     def published(self) -> str:
         return f"DELETE FROM outbox WHERE position IN ({self.values(1, 'bigint')})"
@@ -188,6 +206,14 @@ class SqliteDialect(Dialect):
     def track_args(self, projection: str, rows: Sequence[tuple[str, int, uuid.UUID]]) -> tuple:
         return projection, orjson.dumps([(s, v, e.hex) for s, v, e in rows]).decode()
 
+    def chain(self) -> str:
+        return ("INSERT INTO event_chain (position, previous, records, hash) SELECT ?1, ?2, ?3, ?4 "
+                "WHERE coalesce((SELECT hash FROM event_chain ORDER BY position DESC LIMIT 1), '') = ?5 "
+                "RETURNING position")
+
+    def chain_args(self, link: tuple[int, int | None, str, str], expected: str, public: Sequence[int]) -> tuple:
+        return (*link, expected)
+
     def rows_source(self, n: int, first: int) -> tuple[str, list[str]]:
         k = len(EVENT_COLUMNS)
         rows = ",".join("(" + ",".join(f"?{first + r * k + c}" for c in range(k)) + ")" for r in range(n))
@@ -207,6 +233,19 @@ class PostgresDialect(Dialect):
         return f"SELECT unnest(${i}::{pg_type}[])"
 
     tracked_rows = "SELECT $1::text, s, v, e FROM unnest($2::text[], $3::int[], $4::uuid[]) AS t(s, v, e)"
+
+    outbox_in_chain = True  # one statement, one round trip: as the outbox insert alone was
+
+    def chain(self) -> str:
+        return ("WITH c AS (INSERT INTO event_chain (position, previous, records, hash) "
+                "SELECT $1::bigint, $2::bigint, $3::text, $4::text "
+                "WHERE coalesce((SELECT hash FROM event_chain ORDER BY position DESC LIMIT 1), '') = $5::text "
+                "RETURNING 1), "
+                "o AS (INSERT INTO outbox (position) SELECT unnest($6::bigint[])) "
+                "SELECT 1 FROM c")
+
+    def chain_args(self, link: tuple[int, int | None, str, str], expected: str, public: Sequence[int]) -> tuple:
+        return (*link, expected, list(public))
 
     def track_args(self, projection: str, rows: Sequence[tuple[str, int, uuid.UUID]]) -> tuple:
         return projection, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
@@ -247,7 +286,7 @@ def _insert_sql(d: Dialect, n: int, private: frozenset[str]) -> str:
         f"WHERE coalesce((SELECT max(m.stream_version) FROM events m WHERE m.stream_id = {p(1, 'text')}), 0) "
         f"= {p(2, 'int')} "
         f"AND NOT EXISTS (SELECT 1 FROM commands c WHERE c.idempotency_key = {p(3, 'text')}) "
-        f"RETURNING position"
+        f"RETURNING position, previous_version"
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.contracts.envelope import Envelope, subject_for, utcnow, wire
 from shared.contracts.headers import CAUSATION, CORRELATION, MSG_ID
 from shared.contracts.registry import registry
+from shared.store import chain
 from shared.store.database import Database
 from shared.store.driver import INTEGRITY_ERRORS, ROWS_PER_STATEMENT, Driver
 from shared.store.schema import commands, events, outbox
@@ -49,6 +50,8 @@ class AppendResult:
     replayed: bool = False  # True: nothing new was written (same idempotency key or same event ids)
     published: int = 0  # how many of the events were marked for publication (private ones are not)
     public_positions: list[int] = field(default_factory=list, repr=False, compare=False)
+    # (position, canonical record) of each event written: their links in the hash chain (chain.py)
+    chained: list[tuple[int, bytes]] = field(default_factory=list, repr=False, compare=False)
 
     def to_json(self) -> bytes:
         return orjson.dumps(
@@ -112,6 +115,9 @@ class EventStore:
         self._cache_size = cached_streams
         self._queue: list[_Request] = []  # appends waiting for the next group commit
         self._group_lock = asyncio.Lock()
+        # the hash chain's last link as this store last wrote it: (position, hash); None: not known yet.
+        # Only a guess, checked in the statement that writes the next links (chain.py)
+        self._chain_head: tuple[int, str] | None = None
 
     def _envelope(self, row) -> Envelope:  # noqa: ANN001
         return Envelope.model_construct(
@@ -173,7 +179,7 @@ class EventStore:
             except INTEGRITY_ERRORS:
                 # Only reachable if the serialisation were bypassed.
                 raise ConcurrencyError(stream_id, expected_version or 0, -1) from None
-            await self._mark_outbox(driver, [result])
+            await self._seal(driver, [result])
         if not result.replayed and result.published:
             for hook in self.on_append:
                 hook()
@@ -209,7 +215,7 @@ class EventStore:
                         outcomes.append(await self._write(driver, req, now))
                     except ConcurrencyError as e:  # this command's own outcome: the others go on
                         outcomes.append(e)
-                await self._mark_outbox(driver, [o for o in outcomes if isinstance(o, AppendResult)])
+                await self._seal(driver, [o for o in outcomes if isinstance(o, AppendResult)])
         except INTEGRITY_ERRORS as e:
             if len(group) > 1:  # find the one: each alone
                 for req in group:
@@ -254,7 +260,7 @@ class EventStore:
             rows.append(sql.event_row(e, published, recorded_at))
             if e.event_type not in private:
                 published = e.stream_version
-        positions: list[int] = []
+        inserted: list[tuple[int, int | None]] = []  # (position, previous_version), in position order
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start:start + ROWS_PER_STATEMENT]
             args = [stream_id, expected + start, req.key]
@@ -263,19 +269,50 @@ class EventStore:
             got = await driver.fetch(sql.insert(len(chunk), private), args)
             if not got:  # stale version or a command done before: nothing inserted
                 return await self._explain(driver, req, expected, new_events)
-            positions.extend(sorted(p for (p,) in got))
+            inserted.extend(sorted((p, prev) for p, prev in got))
+        positions = [p for p, _ in inserted]
         public = [p for p, e in zip(positions, new_events, strict=True) if e.event_type not in private]
+        at = chain.time(now)
+        chained = [(p, chain.record(p, e.event_id, e.stream_id, e.stream_version, prev, e.event_type,
+                                    e.schema_version, e.country, chain.time(e.occurred_at), at, e.correlation_id,
+                                    e.causation_id, e.actor, row[-1]))
+                   for (p, prev), e, row in zip(inserted, new_events, rows, strict=True)]
         result = AppendResult(stream_id, expected + len(new_events), positions,
-                              [str(e.event_id) for e in new_events], published=len(public), public_positions=public)
+                              [str(e.event_id) for e in new_events], published=len(public), public_positions=public,
+                              chained=chained)
         if req.key is not None:
             await driver.execute(sql.command(), (req.key, stream_id, result.to_json().decode(), req.fingerprint,
                                                  recorded_at))
         return result
 
-    async def _mark_outbox(self, driver: Driver, results: Sequence[AppendResult]) -> None:
+    async def _seal(self, driver: Driver, results: Sequence[AppendResult]) -> None:
+        """The transaction's new events: their outbox markers and their link
+        in the hash chain. The link is written only if the chain's last link
+        is the one this store wrote last (checked in the statement, under the
+        append lock); else another writer appended in between (or a
+        transaction of ours rolled back): the last link is read and the new
+        one hashed again."""
+        sql = driver.sql
         public = [p for r in results for p in r.public_positions]
-        if public:
-            await driver.execute(driver.sql.outbox(), (driver.sql.array(public),))
+        records = sorted(c for r in results for c in r.chained)
+        if public and not sql.outbox_in_chain:
+            await driver.execute(sql.outbox(), (sql.array(public),))
+        if not records:  # nothing new (every public event is a record too)
+            return
+        head = self._chain_head
+        for _ in range(5):  # once under the append lock; more only for a writer that bypasses it
+            if head is None:
+                head = await self._read_chain_head(driver)
+            link = chain.new_link(head, records)
+            if await driver.fetch(sql.chain(), sql.chain_args(link, head[1], public)):
+                self._chain_head = (link[0], link[3])
+                return
+            head, public = None, []  # the markers went in with the first try
+        raise RuntimeError("the hash chain's last link keeps moving: a writer bypasses the append lock")
+
+    async def _read_chain_head(self, driver: Driver) -> tuple[int, str]:
+        got = await driver.fetch(driver.sql.chain_head(), ())
+        return (int(got[0][0]), got[0][1]) if got else (0, chain.GENESIS)
 
     async def _explain(self, driver: Driver, req: _Request, expected: int, new_events: Sequence[Envelope],
                        *, nothing: bool = False) -> AppendResult:
@@ -359,15 +396,14 @@ class EventStore:
                 self._cache.popitem(last=False)
         return list(envs)
 
-    async def load(self, stream_id: str, after_version: int = 0, *,
+    async def load(self, stream_id: str, after_version: int = 0, *, limit: int | None = None,
                    conn: AsyncConnection | None = None) -> list[Envelope]:
+        q = (select(*_COLUMNS).where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
+             .order_by(events.c.stream_version))
+        if limit is not None:
+            q = q.limit(limit)
         async with self._reading(conn) as c:
-            rows = await c.execute(
-                select(*_COLUMNS)
-                .where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
-                .order_by(events.c.stream_version)
-            )
-            return [self._envelope(r) for r in rows]
+            return [self._envelope(r) for r in await c.execute(q)]
 
     async def find(self, event_type: str, *, country: str | None = None, containing: str | None = None,
                    conn: AsyncConnection | None = None) -> list[Envelope]:
@@ -479,3 +515,4 @@ class EventStore:
                                                 events.c.event_type.not_in(private))
             res = await conn.execute(insert(outbox).from_select(["position"], q))
             return int(res.rowcount or 0)
+

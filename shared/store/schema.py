@@ -71,6 +71,21 @@ events = Table(
 )
 Index("ix_events_country_position", events.c.country, events.c.position)
 
+# The hash chain over the event log (shared/store/chain.py): a link per
+# append (a group commit's: one for all its commands), in its transaction. `records` lists the
+# position and SHA-256 of each of its events' stored rows; `hash` covers them
+# and the previous link's hash (`previous`: the position that link ends at;
+# NULL for the chain's first link). A table of its own: event rows are never
+# written twice, and a database from before the chain only gains a table.
+event_chain = Table(
+    "event_chain",
+    kernel_metadata,
+    Column("position", PositionType, primary_key=True, autoincrement=False),  # of the link's last event
+    Column("previous", BigInteger),
+    Column("records", Text, nullable=False),  # "<position>:<sha256 hex> ..." in position order
+    Column("hash", String(64), nullable=False),
+)
+
 # A row here = "this event still has to be published". Written in the same
 # transaction as the event; the relay deletes it after JetStream's PubAck.
 outbox = Table(
