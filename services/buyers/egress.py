@@ -16,7 +16,8 @@ sibling service on loopback) and show the buyer what it answered. So:
   a local stack); https everywhere else.
 - Redirects are not followed (a 3xx is a failed attempt).
 - An answer is read streamed, at most `ANSWER_LIMIT` bytes, then the
-  connection is closed: a receiver's 150 MiB answer costs 4 KiB.
+  connection is closed: a receiver's 150 MiB answer costs 4 KiB. The whole
+  exchange has a deadline (`send`).
 - A refused destination fails with `RefusedAddress` before any connection;
   whether the name did not resolve or resolved to a private address is logged
   for the operator but never told to the buyer (the delivery log would be a
@@ -257,11 +258,13 @@ class Answer:
     public: bool  # it came from a public address: its words may be shown to the buyer
 
 
-async def send(c: httpx.AsyncClient, url: str, content: bytes, headers: dict[str, str], deadline_s: float) -> Answer:
+async def send(c: httpx.AsyncClient, url: str, content: bytes, headers: dict[str, str], timeout_s: float) -> Answer:
     """POST, read at most ANSWER_LIMIT bytes of the answer (as sent: no
-    decompression, which could make a small answer a large one), close. The
-    whole exchange has `deadline_s` (httpx's timeout is per read)."""
-    async with asyncio.timeout(deadline_s), c.stream("POST", url, content=content,
+    decompression, which could make a small answer a large one), close.
+    Connecting, sending and each read have `timeout_s` (the client's); the
+    whole exchange at most twice that, so a receiver that drips its answer
+    a byte at a time cannot hold the delivery for hours."""
+    async with asyncio.timeout(2 * timeout_s), c.stream("POST", url, content=content,
                                                      headers={**headers, "accept-encoding": "identity"}) as r:
         return Answer(r.status_code, await _head(r), peer_public(r))
 

@@ -14,10 +14,12 @@ and the dispatcher that makes them.
   feed order; while one waits for a retry or is parked, the later ones of that
   factory wait behind it, and other factories' records flow on.
 - Every attempt is logged (status, error, duration), for the buyer's
-  delivery log. What a receiver answers or an exception says is stored only
-  as a short printable excerpt (`excerpt`): raw text (a NUL, which PostgreSQL
+  delivery log. The error is a category (`error_category`, `answer_error`),
+  never an exception's text; of a public receiver's non-2xx answer a short
+  printable excerpt (`excerpt`) follows: raw text (a NUL, which PostgreSQL
   refuses, control characters, broken UTF-8, a megabyte of HTML) could make
-  the attempt unrecordable. Should recording fail anyway, that delivery is
+  the attempt unrecordable. Where the sender may connect, and how much of an
+  answer it reads: services/buyers/egress.py. Should recording fail anyway, that delivery is
   held back in memory for a backoff interval: it is never resent in a loop.
 - Fair shares: an endpoint has at most `per_endpoint` deliveries in flight
   (a quarter of `webhook_concurrency`), and free slots go first to the

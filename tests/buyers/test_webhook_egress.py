@@ -110,10 +110,11 @@ class Listener:
     """A TCP server on loopback that counts connections and answers each
     with `answer` (bytes) once it has read the request's head (or
     `at_once`), or a 500 whose body of `big` bytes is made as it is sent, or
-    nothing at all (`silent`)."""
+    nothing at all (`silent`), or a header a byte at a time (`drip`)."""
 
-    def __init__(self, answer: bytes = b"", *, big: int = 0, silent: bool = False, at_once: bool = False) -> None:
-        self.answer, self.big, self.silent, self.at_once = answer, big, silent, at_once
+    def __init__(self, answer: bytes = b"", *, big: int = 0, silent: bool = False, at_once: bool = False,
+                 drip: bool = False) -> None:
+        self.answer, self.big, self.silent, self.at_once, self.drip = answer, big, silent, at_once, drip
         self.connections = 0
         self.sent = 0
         self.server: asyncio.Server | None = None
@@ -145,6 +146,12 @@ class Listener:
                 await reader.readuntil(b"\r\n\r\n")
             if self.silent:
                 await asyncio.wait_for(self.stop.wait(), 30)
+            elif self.drip:  # a header byte every 0.1 s, for ever: no read ever waits long
+                writer.write(b"HTTP/1.1 200 OK\r\nx-slow: ")
+                while not self.stop.is_set():
+                    writer.write(b"z")
+                    await writer.drain()
+                    await asyncio.sleep(0.1)
             elif self.big:
                 writer.write(b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain\r\n"
                              b"content-length: %d\r\n\r\n" % self.big)
@@ -243,18 +250,21 @@ async def test_the_log_keeps_a_category_never_the_exception_text_and_redirects_a
     """Before: "connect: ConnectError: All connection attempts failed" (a port
     scanner's answer), "HTTP 500: <what the internal server said>"."""
     async with Listener(answer("200 OK"), at_once=True) as target, Listener(silent=True) as hangs, \
-            Listener() as closed, Listener() as redirect:
+            Listener() as closed, Listener() as redirect, Listener(drip=True) as drips:
         redirect.answer = answer("307 Temporary Redirect", Location=f"http://127.0.0.1:{target.port}/")
         await closed.__aexit__()  # nothing listens at its port now
         got = await _deliver_once(tmp_path, {"e1": f"http://127.0.0.1:{closed.port}/",
                                              "e2": f"https://127.0.0.1:{target.port}/",  # TLS to a plain server
                                              "e3": f"http://127.0.0.1:{hangs.port}/",
-                                             "e4": f"http://127.0.0.1:{redirect.port}/"},
+                                             "e4": f"http://127.0.0.1:{redirect.port}/",
+                                             "e5": f"http://127.0.0.1:{drips.port}/"},
                                   webhook_allow_hosts=("127.0.0.1",), webhook_timeout_s=0.5)
         assert target.connections == 1  # the TLS attempt's, not the redirect's
     assert {ep: (a.status_code, a.error) for ep, a in got.items()} == {
-        "e1": (None, "connect_failed"), "e2": (None, "tls"), "e3": (None, "timeout"), "e4": (307, "http_3xx")}
-    assert got["e3"].duration_ms < 2000  # the whole exchange has the timeout
+        "e1": (None, "connect_failed"), "e2": (None, "tls"), "e3": (None, "timeout"), "e4": (307, "http_3xx"),
+        "e5": (None, "timeout")}
+    assert got["e3"].duration_ms < 2000  # no answer within the timeout (0.5 s): given up
+    assert 900 <= got["e5"].duration_ms < 3000  # an answer that never ends: given up at twice the timeout
 
 
 @pytest.mark.unit
