@@ -147,7 +147,7 @@ async def checked(host: str, port: int, scheme: str, allowed: Allowed) -> list[I
     order; RefusedAddress if none may be (unresolved, or any address refused)."""
     try:
         addrs = await resolve(host, port)
-    except OSError:  # socket.gaierror: no such name, or the resolver failed
+    except (OSError, UnicodeError):  # no such name, the resolver failed, a label too long for IDNA
         raise RefusedAddress(host, "unresolved") from None
     if not allowed.permits(host, port, addrs):
         raise RefusedAddress(host, "not public: " + ", ".join(map(str, addrs)))

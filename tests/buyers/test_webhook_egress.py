@@ -77,6 +77,7 @@ REFUSED_URLS = [
     "https://localhost/hook",
     "https://mixed.example.net/hook",  # one public, one private address
     "https://nosuchname.example.net/hook",  # unresolved: the same answer as a private one
+    "https://" + "a" * 70 + ".example.net/hook",  # a label too long to look up
     "http://example.org/hook",  # public, but plain http
     "https://example.org:0/hook", "https://example.org:99999/hook",
 ]
