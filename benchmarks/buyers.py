@@ -284,7 +284,7 @@ def isolation(rounds: int, hanging: int, factories: int, per_factory: int, timeo
         key, jwks = local_keys(data / "keys")
         svc = ServiceProcess("buyers", {"WECARE_DATA_DIR": d, "WECARE_NATS_URL": nats.url,
                                         "WECARE_AUTH_JWKS_FILE": str(jwks), "WECARE_LOG_LEVEL": "WARNING",
-                                        "WECARE_WEBHOOK_ALLOW_HTTP": "true",
+                                        "WECARE_WEBHOOK_ALLOW_HOSTS": f"127.0.0.1:{rx.port}",
                                         "WECARE_WEBHOOK_TIMEOUT_S": str(timeout_s)},
                              log_path=data / "buyers.log").start()
         try:

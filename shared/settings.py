@@ -81,7 +81,10 @@ class Settings(BaseSettings):
     # Fernet keys sealing the endpoints' signing secrets at rest, comma separated, newest first (rotation:
     # put a new key first, start, then drop the old); empty: a key made once in <data_dir>/keys
     webhook_secret_key: str = ""
-    webhook_allow_http: bool = False  # plain http endpoints: local stacks and tests only
+    # the webhook sender connects to public addresses only, over https; these destinations are the
+    # exceptions (private addresses allowed, plain http too): comma-separated host names, addresses or
+    # networks (CIDR), each optionally with a port: "127.0.0.1:8790,hooks.internal,10.20.0.0/16"
+    webhook_allow_hosts: Annotated[tuple[str, ...], NoDecode] = ()
 
     @field_validator("rate_limit_token", "rate_limit_address")
     @classmethod
@@ -106,6 +109,21 @@ class Settings(BaseSettings):
     @classmethod
     def _countries(cls, v: object) -> tuple[str, ...]:
         return parse_country_list(v)  # type: ignore[arg-type]
+
+    @field_validator("webhook_allow_hosts", mode="before")
+    @classmethod
+    def _allow_hosts(cls, v: object) -> tuple[str, ...]:
+        entries = v.split(",") if isinstance(v, str) else list(v)  # type: ignore[call-overload]
+        out = tuple(e.strip().lower() for e in entries if e.strip())
+        for e in out:  # "host", "host:port", "[v6]:port", "v6", "net/len"
+            port = ""
+            if e.startswith("[") and "]:" in e:
+                port = e.rsplit("]:", 1)[1]
+            elif e.count(":") == 1:
+                port = e.split(":")[1]
+            if port and not (port.isdigit() and 0 < int(port) < 65536):
+                raise ValueError(f"webhook_allow_hosts: {e!r} has no valid port")
+        return out
 
     def resolved_jwks_file(self) -> str:
         if self.auth_jwks_file:

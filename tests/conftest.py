@@ -150,3 +150,35 @@ async def in_process(tmp_path) -> AsyncIterator:  # noqa: ANN001
             return started[name]
 
         yield start
+
+
+# A buyer's webhook host is resolved at registration and at every delivery (services/buyers/egress.py);
+# tests run without DNS, so the RFC 2606 names they use for a buyer's public receiver resolve to the
+# public address example.org has; every other name goes to the system's resolver. `fake_dns` plays a
+# DNS server for other names: a test's own, as the whole process (any HTTP client in it) sees them.
+EXAMPLE_ADDRESS = "93.184.215.14"
+
+
+def fake_dns(monkeypatch, names: dict) -> None:  # noqa: ANN001
+    """names: host -> a list of addresses, or a callable giving one (a new answer at every lookup)."""
+    import socket
+
+    system = socket.getaddrinfo
+
+    def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):  # noqa: ANN001, ANN202, A002
+        name = host.decode() if isinstance(host, bytes) else host
+        answer = names.get(name.rstrip(".").lower()) if isinstance(name, str) else None
+        if answer is None:
+            return system(host, port, family, type, proto, flags)
+        addrs = answer() if callable(answer) else answer
+        if not addrs:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "",
+                 (a, int(port or 0), 0, 0) if ":" in a else (a, int(port or 0))) for a in addrs]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture(autouse=True)
+def _example_names_resolve(monkeypatch) -> None:  # noqa: ANN001
+    fake_dns(monkeypatch, {"example.org": [EXAMPLE_ADDRESS], "example.com": [EXAMPLE_ADDRESS]})

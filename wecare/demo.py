@@ -131,7 +131,7 @@ async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
         await play_delivery(p, d)
         reports = await play_evaluation(p, ev, report_dir)
         reports += await play_buyers(clients["buyers"], info.headers("buyer", buyer="Otto Group", subject="otto"),
-                                     report_dir)
+                                     report_dir, info.webhook_receiver_port)
         await show_guarantees(a, p, d, launcher.nats if launcher else None)
         say("8. Read models are derived: dropped and rebuilt from the event logs")
         for c in (a, p, d, ev, clients["buyers"]):
@@ -423,9 +423,11 @@ class _Receiver(BaseHTTPRequestHandler):
         pass
 
 
-async def play_buyers(b: httpx.AsyncClient, as_otto: dict[str, str], data_dir: Path) -> list[Path]:
+async def play_buyers(b: httpx.AsyncClient, as_otto: dict[str, str], data_dir: Path,
+                      receiver_port: int | None = None) -> list[Path]:
     say("5. Buyers: Otto Group's compliance system reads its feed, takes signed webhooks and exports")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    # on the one loopback port the stack allows webhooks to (plain http, on this machine only)
+    server = ThreadingHTTPServer(("127.0.0.1", receiver_port or 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         await _wait(lambda: _caught_up(b))

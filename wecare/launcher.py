@@ -125,6 +125,9 @@ class StackInfo:
     services: dict[str, str]  # name -> API base URL
     countries: list[str] | None = None
     pids: dict[str, int] = field(default_factory=dict)
+    # the one loopback port the buyers service may send webhooks to over plain http (`wecare demo`'s
+    # receiver): the stack's allow-list names it, not loopback as a whole (the services' own ports)
+    webhook_receiver_port: int | None = None
 
     def headers(self, role: str = "admin", **scope: object) -> dict[str, str]:
         """An Authorization header signed with the stack's local key."""
@@ -176,6 +179,7 @@ class Launcher:
         self.echo = echo
         self.env = env or {}
         self.services: dict[str, ServiceProcess] = {}
+        self.webhook_receiver_port = free_port()
 
     def _env(self, name: str) -> dict[str, str]:
         from shared.auth import local_keys
@@ -183,8 +187,8 @@ class Launcher:
         _, jwks = local_keys(self.data_dir / "keys")
         env = {"WECARE_SERVICE": name, "WECARE_NATS_URL": self.nats_url, "WECARE_DATA_DIR": str(self.data_dir),
                "WECARE_LOG_FORMAT": "console", "WECARE_AUTH_JWKS_FILE": str(jwks),
-               # a stack on this machine: webhook receivers on loopback may be plain http (compose: https only)
-               "WECARE_WEBHOOK_ALLOW_HTTP": "true", **self.env}
+               # a stack on this machine: one loopback port for the demo's receiver is allow-listed
+               "WECARE_WEBHOOK_ALLOW_HOSTS": f"127.0.0.1:{self.webhook_receiver_port}", **self.env}
         if self.countries:
             env["WECARE_COUNTRIES"] = self.countries
         if name in self.nats_passwords:
@@ -219,7 +223,7 @@ class Launcher:
     def info(self) -> StackInfo:
         return StackInfo(str(self.data_dir), self.nats_url, {n: s.url for n, s in self.services.items()},
                          self.countries.split(",") if self.countries else None,
-                         {n: s.proc.pid for n, s in self.services.items() if s.proc})
+                         {n: s.proc.pid for n, s in self.services.items() if s.proc}, self.webhook_receiver_port)
 
     def stop(self) -> None:
         """Services first (each drains its in-flight messages and outbox), then NATS."""

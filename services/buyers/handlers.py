@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 import orjson
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.buyers import egress
 from services.buyers.commands import DisableWebhook, RedriveWebhook, RegisterWebhook, RotateWebhookSecret
 from services.buyers.projections import feed
 from services.buyers.webhooks import (
@@ -60,14 +60,13 @@ class Webhooks:
         return secret_box(self.settings)
 
 
-def check_url(settings: Settings, url: str) -> str:
-    parts = urlsplit(url)
-    allowed = ("https", "http") if settings.webhook_allow_http else ("https",)
-    if parts.scheme not in allowed or not parts.hostname:
-        raise DomainError(f"url must be an absolute {' or '.join(allowed)} URL", field="url", rule="webhook_url")
-    if parts.username or parts.password:
-        raise DomainError("url must not carry credentials: deliveries are signed", field="url", rule="webhook_url")
-    return url
+async def check_url(settings: Settings, url: str) -> str:
+    """An https URL whose host resolves to public addresses only, or one the
+    operator's allow-list names (services/buyers/egress.py)."""
+    try:
+        return await egress.check_url(settings, url)
+    except ValueError as e:
+        raise DomainError(str(e), field="url", rule="webhook_url") from None
 
 
 def known_types(types: list[str] | None, field: str = "types") -> list[str]:
@@ -95,7 +94,7 @@ async def register_webhook(cmd: RegisterWebhook, uow: UnitOfWork, hooks: Webhook
             return {**endpoint_out(r), "secret": await _current_secret(conn, r.endpoint_id, hooks.box),
                     "queued": 0,
                     "replayed": True}
-    url = check_url(hooks.settings, cmd.url)
+    url = await check_url(hooks.settings, cmd.url)
     types = known_types(cmd.types)
     eid = "ep_" + uuid.uuid4().hex
     secret = new_secret()

@@ -19,10 +19,12 @@ and the dispatcher that makes them.
   feed order; while one waits for a retry or is parked, the later ones of that
   factory wait behind it, and other factories' records flow on.
 - Every attempt is logged (status, error, duration), for the buyer's
-  delivery log. What a receiver answers or an exception says is stored only
-  as a short printable excerpt (`excerpt`): raw text (a NUL, which PostgreSQL
+  delivery log. The error is a category (`error_category`, `answer_error`),
+  never an exception's text; of a public receiver's non-2xx answer a short
+  printable excerpt (`excerpt`) follows: raw text (a NUL, which PostgreSQL
   refuses, control characters, broken UTF-8, a megabyte of HTML) could make
-  the attempt unrecordable. Should recording fail anyway, that delivery is
+  the attempt unrecordable. Where the sender may connect, and how much of an
+  answer it reads: services/buyers/egress.py. Should recording fail anyway, that delivery is
   held back in memory for a backoff interval: it is never resent in a loop.
 - Each endpoint on its own: an endpoint has a worker of its own with at most
   `webhook_concurrency` deliveries in flight, and no slot, queue or
@@ -36,6 +38,7 @@ import base64
 import os
 import random
 import secrets
+import ssl
 import time
 import unicodedata
 from datetime import datetime, timedelta
@@ -65,6 +68,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from standardwebhooks.webhooks import Webhook
 
+from services.buyers import egress
 from services.buyers.projections import feed, render
 from shared.aggregate import NotFound
 from shared.contracts.envelope import utcnow
@@ -264,16 +268,38 @@ def backoff(attempt: int, base_s: float, max_s: float) -> float:
 
 
 def error_category(e: BaseException) -> str:
-    """A short category for a failed attempt's error: the delivery log's first word."""
-    if isinstance(e, httpx.TimeoutException):
+    """A short category for a failed attempt's error: all the delivery log
+    says of it. Never the exception's text ("Name or service not known", "All
+    connection attempts failed"): that would make the log a scanner of the
+    network the sender sits in."""
+    if isinstance(e, egress.RefusedAddress):
+        return "refused_address"
+    if isinstance(e, httpx.TimeoutException | TimeoutError):
         return "timeout"
     if isinstance(e, httpx.ConnectError):
-        return "connect"
+        cause: BaseException | None = e
+        while cause is not None and not isinstance(cause, ssl.SSLError):
+            cause = cause.__cause__ or cause.__context__
+        return "tls" if cause is not None else "connect_failed"
     if isinstance(e, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return "invalid_url"
+    if isinstance(e, httpx.RemoteProtocolError):
+        return "protocol"
     if isinstance(e, httpx.HTTPError):
         return "transport"
     return "internal"  # not the receiver's doing: a bug or a stored value the sender cannot use
+
+
+def answer_error(a: egress.Answer) -> str | None:
+    """None for a 2xx answer; else its category (http_3xx: redirects are not
+    followed, http_4xx, http_5xx) and, from a public address only, a short
+    excerpt of what it said (an allow-listed private receiver's words stay
+    with the operator)."""
+    if 200 <= a.status < 300:
+        return None
+    category = f"http_{a.status // 100}xx"
+    body = excerpt(a.head) if a.public else ""
+    return f"{category}: {body}" if body else category
 
 
 def excerpt(text: str | bytes, limit: int = 200) -> str:
@@ -335,11 +361,7 @@ class Dispatcher:
         self._wake.set()
 
     def open(self) -> None:
-        # no pool-wide cap on connections (httpx's default is 100): a shared cap would let endpoints that hang
-        # hold every connection while the others' deliveries wait for one; each endpoint is capped instead
-        self._client = httpx.AsyncClient(timeout=self.s.webhook_timeout_s, follow_redirects=False,
-                                         headers={"user-agent": "WeCare-Webhooks/1"},
-                                         limits=httpx.Limits(max_connections=None, max_keepalive_connections=20))
+        self._client = egress.client(lambda: self.s)
 
     async def _cancel_all(self) -> None:
         """Cancel every worker and attempt, and wait for them to unwind (roll back, give back their connection
@@ -476,7 +498,7 @@ class Dispatcher:
         async with self.db.read() as conn:
             return list((await conn.execute(q)).all())
 
-    async def _post(self, d: Any) -> httpx.Response:
+    async def _post(self, d: Any) -> egress.Answer:
         body = render(d).decode()
         at = utcnow()
         async with self.db.read() as conn:
@@ -485,7 +507,7 @@ class Dispatcher:
                    "webhook-timestamp": str(int(at.timestamp())),
                    "webhook-signature": signature(keys, d.ce_id, at, body)}
         assert self._client is not None
-        return await self._client.post(d.url, content=body.encode(), headers=headers)
+        return await egress.send(self._client, d.url, body.encode(), headers, self.s.webhook_timeout_s)
 
     async def _send(self, d: Any) -> None:
         at = utcnow()
@@ -493,15 +515,11 @@ class Dispatcher:
         code: int | None = None
         error: str | None = None
         try:
-            r = await self._post(d)
-            code = r.status_code
-            if not 200 <= code < 300:
-                body = excerpt(r.content)  # the receiver's own words: any bytes, any length
-                error = f"HTTP {code}: {body}" if body else f"HTTP {code}"
+            answer = await self._post(d)
+            code, error = answer.status, answer_error(answer)
         except Exception as e:  # noqa: BLE001 - any failure of this delivery is its failed attempt
-            detail = excerpt(str(e), 300)
-            error = f"{error_category(e)}: {type(e).__name__}" + (f": {detail}" if detail else "")
-            if error.startswith("internal"):
+            error = error_category(e)
+            if error == "internal":
                 log.error("webhooks.send_raised", delivery_id=d.delivery_id, endpoint_id=d.endpoint_id,
                           buyer=d.buyer, error=error, exc_info=e)
         ms = int((time.perf_counter() - started) * 1000)

@@ -163,7 +163,8 @@ class BuyersStack(Stack):
                 return out
 
 
-WEBHOOKS = {"webhook_allow_http": True, "webhook_backoff_base_s": 0.1, "webhook_backoff_max_s": 0.5,
+# the receiver listens on loopback over plain http: the operator's allow-list names it
+WEBHOOKS = {"webhook_allow_hosts": ("127.0.0.1",), "webhook_backoff_base_s": 0.1, "webhook_backoff_max_s": 0.5,
             "webhook_poll_s": 0.05, "webhook_timeout_s": 2.0}
 
 

@@ -45,7 +45,7 @@ AUDITOR = Principal(subject="auditor-user", role="auditor")
 @pytest.fixture
 async def app(tmp_path) -> Any:
     woken: list[int] = []
-    hooks = Webhooks(Settings(service="buyers", webhook_allow_http=False, webhook_secret_grace_s=600,
+    hooks = Webhooks(Settings(service="buyers", webhook_secret_grace_s=600,
                               data_dir=str(tmp_path)),
                      wake=lambda: woken.append(1))
     s = await Scenario.start(tmp_path, "buyers", handlers(hooks), feed_metadata, webhook_metadata)
@@ -119,8 +119,10 @@ async def test_a_bad_endpoint_is_refused_naming_the_field_and_nothing_is_stored(
     assert await nothing_stored(app)
 
 
-async def test_plain_http_is_allowed_where_the_setting_says_so_at_once(app: Scenario) -> None:
-    app.hooks.settings.webhook_allow_http = True  # type: ignore[attr-defined]
+async def test_plain_http_is_allowed_to_an_allow_listed_host_as_soon_as_the_setting_says_so(app: Scenario) -> None:
+    with pytest.raises(DomainError):
+        await app.when(register(url="http://127.0.0.1:9/hook"), ctx(buyer()))
+    app.hooks.settings.webhook_allow_hosts = ("127.0.0.1:9",)  # type: ignore[attr-defined]
     out = await app.when(register(url="http://127.0.0.1:9/hook"), ctx(buyer()))
     assert out["url"] == "http://127.0.0.1:9/hook"
 

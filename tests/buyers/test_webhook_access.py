@@ -21,8 +21,7 @@ def _same(r: Any) -> tuple[int, str, str]:
 
 async def test_only_those_who_manage_a_buyer_see_its_webhooks_and_deliveries(nats_server, tmp_path) -> None:
     async with AsyncExitStack() as es:
-        (_, c), = (await serve_services(es, ["buyers"], nats_server.url, str(tmp_path),
-                                          webhook_allow_http=True)).values()
+        (_, c), = (await serve_services(es, ["buyers"], nats_server.url, str(tmp_path))).values()
         otto, hasbro = auth("buyer", buyer=OTTO), auth("buyer", buyer=HASBRO)
         r = await c.post(f"/buyers/{OTTO}/webhooks", json={"url": "https://example.org/o"}, headers=otto)
         assert r.status_code == 201, r.text

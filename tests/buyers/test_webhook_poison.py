@@ -68,6 +68,14 @@ def test_an_excerpt_is_short_printable_valid_text() -> None:
     assert W.excerpt("caf\u0065\u0301\r\n\tend") == "caf\u00e9 end"
 
 
+class PublicPeer:
+    """A response's network stream as httpcore gives it, from a public address: the excerpt of a non-2xx
+    answer is kept only for those (services/buyers/egress.py)."""
+
+    def get_extra_info(self, info: str) -> Any:
+        return ("93.184.215.14", 443) if info == "server_addr" else None
+
+
 BODIES = [b"oops\x00 and then \x00", "\x1b[31mno\u202e ".encode() + b"\xff\xfe" + b"y" * 100_000]
 
 
@@ -84,7 +92,7 @@ async def test_a_receiver_answer_the_database_cannot_store_is_recorded_as_a_shor
     def handler(_: httpx.Request) -> httpx.Response:
         nonlocal posts
         posts += 1
-        return httpx.Response(500, content=body)
+        return httpx.Response(500, content=body, extensions={"network_stream": PublicPeer()})
 
     d = _dispatcher(db, tmp_path, handler, webhook_max_attempts=3, webhook_backoff_base_s=0.05,
                     webhook_poll_s=0.1)
@@ -103,7 +111,7 @@ async def test_a_receiver_answer_the_database_cannot_store_is_recorded_as_a_shor
             logged = (await conn.execute(W.attempts.select())).all()
         await db.dispose()
     assert posts == row.attempts == 3 and len(logged) == 3
-    assert row.last_error.startswith("HTTP 500: ") and len(row.last_error) <= 220
+    assert row.last_error.startswith("http_5xx: ") and len(row.last_error) <= 220
     assert "\x00" not in row.last_error and not any(unicodedata.category(ch)[0] == "C" for ch in row.last_error)
     assert all(a.error == row.last_error for a in logged)
 

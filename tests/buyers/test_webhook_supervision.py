@@ -46,8 +46,8 @@ async def test_an_endpoint_url_the_client_cannot_use_parks_its_deliveries_and_ot
         items = await eventually(parked, timeout=15)
     assert {p["buyer"] for p in items} == {HASBRO} and all(p["attempts"] == 3 for p in items)
     errors = {p["endpoint_id"]: p["last_error"] for p in items}
-    assert errors[bad[0]["endpoint_id"]].startswith("invalid_url: InvalidURL")
-    assert errors[bad[1]["endpoint_id"]].startswith("internal: ")
+    assert errors[bad[0]["endpoint_id"]] == "invalid_url"
+    assert errors[bad[1]["endpoint_id"]] == "internal"
     for ep in bad:  # the head of the factory's queue is parked, the rest wait behind it, never sent
         log = await s.deliveries(HASBRO, ep["endpoint_id"])
         assert log[0]["status"] == "parked" and len(log[0]["log"]) == 3
