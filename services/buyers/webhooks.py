@@ -398,8 +398,10 @@ class Dispatcher:
                         self._serve(endpoint_id)
                 except Exception as e:  # noqa: BLE001 - the database is away: try again soon
                     log.warning("webhooks.poll_failed", error=str(e) or type(e).__name__)
+                # asyncio.timeout, not wait_for: Python 3.11's wait_for loses a cancel that arrives with a wake
                 try:
-                    await asyncio.wait_for(self._wake.wait(), self.s.webhook_poll_s)
+                    async with asyncio.timeout(self.s.webhook_poll_s):
+                        await self._wake.wait()
                 except TimeoutError:
                     pass
         finally:

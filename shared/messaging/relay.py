@@ -101,8 +101,9 @@ class OutboxRelay:
                 await self._sleep(self.poll_s)
 
     async def _sleep(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        try:  # asyncio.timeout, not wait_for: Python 3.11's wait_for loses a cancel that arrives with a wake
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
         except TimeoutError:
             pass
         self._wake.clear()

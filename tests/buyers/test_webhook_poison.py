@@ -211,3 +211,28 @@ async def test_one_endpoints_hanging_queues_do_not_take_the_slots_another_buyer_
           f"(at most {a_max} of A's in flight, 2 slots per endpoint)")
     assert a_max <= 2  # the endpoint's own slots
     assert shared < solo + 1.5  # before: at least one full timeout (3 s), here 5 rounds
+
+
+async def test_one_cancel_stops_the_dispatcher_even_when_a_wake_arrives_with_it(tmp_path: Any) -> None:
+    """Python 3.11's asyncio.wait_for returns the awaited result when the
+    wake-up completes in the step the cancel arrives, and the cancel is lost:
+    the loop went round again and a stop needed a second cancel (seen as a
+    180 s hang of a stop that cancels once)."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/b.db")
+    await db.create_all(feed_metadata, W.metadata)
+    d = _dispatcher(db, tmp_path, lambda r: httpx.Response(204), webhook_poll_s=30)
+    task = asyncio.create_task(d.run())
+    try:
+        await asyncio.sleep(0.3)  # in its wait for a wake-up
+        d.wake()
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=5)
+        assert done and task.cancelled(), "one cancel did not stop the dispatcher"
+    finally:
+        for _ in range(10):  # stop it whatever happened
+            if task.done():
+                break
+            task.cancel()
+            await asyncio.wait({task}, timeout=1)
+        await d.close()
+        await db.dispose()

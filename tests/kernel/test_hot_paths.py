@@ -127,3 +127,22 @@ async def test_draining_waits_for_a_batch_still_committing(database: Database) -
         assert not drained.done() and log == []
     await drained
     assert log == [("visit-late", 1, 1)]
+
+
+async def test_one_cancel_stops_the_relay_even_when_a_wake_arrives_with_it(tmp_path) -> None:
+    """Python 3.11's asyncio.wait_for returns when the wake-up completes in the
+    step the cancel arrives, and the cancel is lost: the relay polled on."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/store.db")
+    await db.create_all(metadata)
+    relay = OutboxRelay(EventStore(db, CONTEXT), lambda: None, poll_s=30)  # nothing to send: it waits
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.sleep(0.3)
+        relay.wake()
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=5)
+        assert done and task.cancelled(), "one cancel did not stop the relay"
+    finally:
+        relay.request_stop()
+        await asyncio.wait({task}, timeout=5)
+        await db.dispose()
