@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 import uuid
 from pathlib import Path
@@ -22,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import HTTPException, Request
 
 from shared.access import ROLES, InvalidScope, Principal
-from shared.files import private_dir
+from shared.files import made_once
 from shared.logging import get_logger
 
 if TYPE_CHECKING:
@@ -44,16 +45,16 @@ class Unauthenticated(Exception):
 def local_keys(folder: Path) -> tuple[Path, Path]:
     """The embedded stack's key pair (made once): the private key that signs
     local tokens and the JWKS the services verify them with."""
-    private_dir(folder)  # 0700: the key is private from before its chmod
     private, jwks = folder / "signing-key.pem", folder / "jwks.json"
-    if not private.exists():
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                              serialization.NoEncryption()))
-        private.chmod(0o600)
+    pem = made_once(private, lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    if not jwks.exists():
+        key = serialization.load_pem_private_key(pem, password=None)
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-        jwks.write_text(json.dumps({"keys": [{**public, "kid": KID, "use": "sig", "alg": ALGORITHM}]}),
-                        encoding="utf-8")
+        aside = jwks.with_name(f".{jwks.name}.{os.getpid()}.new")
+        aside.write_text(json.dumps({"keys": [{**public, "kid": KID, "use": "sig", "alg": ALGORITHM}]}),
+                         encoding="utf-8")
+        os.replace(aside, jwks)  # whole or not at all: a verifier may read it meanwhile
     return private, jwks
 
 

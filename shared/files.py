@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import IO
@@ -73,3 +74,25 @@ def open_private(path: str | Path, mode: str = "wb") -> IO:
     fd = os.open(path, flags, 0o600)
     os.fchmod(fd, 0o600)
     return os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+
+
+def made_once(path: str | Path, make: Callable[[], bytes]) -> bytes:
+    """A secret kept in a file of its own (a signing key): made by `make()` the first time, 0600 in a 0700
+    folder from its first byte, and published whole (written aside, then linked into place), so a process
+    starting beside this one reads the whole secret or makes its own and then reads the winner's; never a
+    half-written one. A file made before with a wider mode, and its folder, are narrowed."""
+    path = Path(path)
+    private_dir(path.parent)
+    narrow(path.parent)
+    if not path.exists():
+        aside = path.with_name(f".{path.name}.{os.getpid()}.new")
+        with open_private(aside) as f:
+            f.write(make())
+        try:
+            os.link(aside, path)
+        except FileExistsError:  # another process published its own first: that one holds
+            pass
+        finally:
+            aside.unlink()
+    narrow(path)
+    return path.read_bytes()

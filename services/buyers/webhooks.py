@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import os
 import random
 import secrets
 import ssl
@@ -72,6 +71,7 @@ from services.buyers import egress
 from services.buyers.projections import feed, render
 from shared.aggregate import NotFound
 from shared.contracts.envelope import utcnow
+from shared.files import made_once
 from shared.logging import get_logger
 from shared.settings import Settings
 from shared.store.database import Database
@@ -194,17 +194,7 @@ def _box(raw: str) -> SecretBox:
 
 
 def _local_key(path: Path) -> str:
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process of the stack made it meanwhile
-            pass
-        else:
-            with os.fdopen(fd, "wb") as f:
-                f.write(Fernet.generate_key())
-            log.info("webhooks.secret_key_made", path=str(path))
-    return path.read_text(encoding="utf-8").strip()
+    return made_once(path, Fernet.generate_key).decode().strip()
 
 
 async def seal_stored_secrets(db: Database, box: SecretBox) -> int:

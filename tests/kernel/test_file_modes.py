@@ -80,3 +80,30 @@ def test_private_files_and_folders(tmp_path, usual_umask):
     with open_private(log, "w") as f:
         f.write("new")
     assert log.read_text() == "new" and mode(log.parent) == 0o700
+
+
+def test_signing_keys_made_readable_before_are_narrowed_and_made_whole(tmp_path, usual_umask):
+    """A stack made by an older version kept its token-signing key 0644 in a
+    0755 folder: any local user could read it and mint admin tokens. The key
+    (and the webhook secrets' key) is narrowed when read again, and a new one
+    is 0600 from its first byte."""
+    from services.buyers.webhooks import _local_key
+    from shared.auth import local_keys
+
+    old = tmp_path / "old" / "keys"
+    old.mkdir(parents=True)
+    private, jwks = local_keys(tmp_path / "made")  # made once, as an older version made them...
+    (old / "signing-key.pem").write_bytes(private.read_bytes())
+    (old / "jwks.json").write_bytes(jwks.read_bytes())
+    (old / "webhook-secret.key").write_bytes(b"k" * 43 + b"=\n")
+    for f in old.iterdir():
+        f.chmod(0o644)
+    old.chmod(0o755)
+    again, _ = local_keys(old)  # ...read by this one
+    assert again.read_bytes() == private.read_bytes()  # the same key, not a new one
+    assert _local_key(old / "webhook-secret.key") == "k" * 43 + "="
+    assert (mode(old), mode(old / "signing-key.pem"), mode(old / "webhook-secret.key")) == (0o700, 0o600, 0o600)
+    fresh = tmp_path / "fresh"
+    made, _ = local_keys(fresh)
+    assert (mode(fresh), mode(made)) == (0o700, 0o600)
+    assert sorted(p.name for p in fresh.iterdir()) == ["jwks.json", "signing-key.pem"]  # nothing left aside
