@@ -292,6 +292,8 @@ ERRORS: dict[int, str] = {
     409: "The object changed since the version the write is based on (If-Match)",
     413: "The body is too large",
     422: "Invalid input or a broken rule; the fields are named",
+    503: "Not now (a full disk, a read-only or unreachable database, all report workers busy): try again after "
+         "Retry-After seconds; `reason` says which",
 }
 
 
@@ -314,6 +316,7 @@ def declare_errors(*routers: APIRouter) -> None:
             if not isinstance(route, APIRoute):
                 continue
             codes = {401, 403}
+            codes.add(503)  # a store or a work queue that cannot now (shared/unavailable.py)
             if get_flat_params(route.dependant) or route.body_field is not None:
                 codes.add(422)
             if route.param_convertors:
