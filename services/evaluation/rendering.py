@@ -7,9 +7,10 @@ missed their ack wait. WeasyPrint is Python that holds the GIL, so a thread
 would starve the loop as well: processes it is. A worker is started (spawn:
 a fresh interpreter, nothing inherited from the loop's threads) at the first
 report after the service starts and stays, warm, for the service's life,
-at a lower CPU priority (nice 10) than the service's own process;
-starting one costs about 0.1 s and loading WeasyPrint into it about 2 s,
-which the first report pays, as it did before.
+in a session of its own at a lower CPU priority (nice 10) than the
+service's process (see `_load`), and ends with it, killed or not. Starting
+one costs about 0.1 s and loading WeasyPrint into it about 2.5 s (some
+80 MiB), which the first report pays, as it did before.
 
 At most `report_workers` reports are drawn at once and `report_queue` more
 wait; one more is refused with 503 and a Retry-After from the recent drawing
@@ -23,6 +24,7 @@ import contextlib
 import math
 import multiprocessing
 import os
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -38,7 +40,7 @@ log = get_logger("reports")
 WORKER_NICE = 10  # a worker's CPU priority below the service's (which answers, acks and projects)
 
 
-def _load() -> None:
+def _load(service_pid: int) -> None:
     """A worker's start: a lower CPU priority than the service's own process,
     so that on a busy machine the event loop is served first, and WeasyPrint
     (Pango, fonts) loaded once, not per report. The worker opens a session
@@ -51,7 +53,16 @@ def _load() -> None:
     with contextlib.suppress(OSError), open("/proc/self/autogroup", "w") as group:  # noqa: PTH123
         group.write(str(WORKER_NICE))  # the new session's weight, where autogroup is on
     os.nice(WORKER_NICE)
+    threading.Thread(target=_exit_with, args=(service_pid,), daemon=True, name="exit-with-service").start()
     import weasyprint  # noqa: F401
+
+
+def _exit_with(service_pid: int) -> None:
+    """A worker ends when its service does, however that ends (SIGKILL too: the
+    pool's queues are no signal, the worker holds both ends of them)."""
+    while os.getppid() == service_pid:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def draw(fmt: str, data: dict[str, Any], **page: Any) -> str | bytes:
@@ -109,7 +120,7 @@ class Renderer:
 
     def _renewed(self) -> ProcessPoolExecutor:
         old, self._pool = self._pool, ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_load)
+            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_load, initargs=(os.getpid(),))
         if old is not None:
             old.shutdown(wait=False, cancel_futures=True)
         return self._pool

@@ -2,16 +2,20 @@
 while two PDFs are drawn, the evaluation service answers /health as fast as
 when idle (p99 under 100 ms; drawn on the loop it waited for the whole PDF);
 a third report beyond the workers and the queue answers 503 with
-Retry-After; stopping the service stops the workers at once, a busy one too."""
+Retry-After; stopping the service stops the workers at once, a busy one too,
+and a service killed outright leaves no worker behind."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +116,45 @@ async def test_stopping_the_service_stops_its_workers_busy_or_not(tmp_path) -> N
             os.kill(pid, 0)
     with pytest.raises(Unavailable):  # the report's request is told to come back
         await drawing
+
+
+SERVICE_KILLED = """
+import asyncio
+from services.evaluation.rendering import Renderer
+
+async def main():
+    r = Renderer(2, 0)
+    page = {"title": "T", "subtitle": "S", "names": {}, "assets": [], "journey": []}
+    drawing = [asyncio.ensure_future(r.render("pdf", {"figures": [], "factories": []}, **page)) for _ in range(2)]
+    await asyncio.sleep(0.1)
+    print(*r.pids, flush=True)
+    await asyncio.gather(*drawing)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.unit
+def test_workers_end_with_a_killed_service() -> None:
+    """SIGKILL leaves no stop hook to run: the workers notice their service is gone and end."""
+    root = Path(__file__).resolve().parents[2]
+    service = subprocess.Popen([sys.executable, "-c", SERVICE_KILLED], cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(p) for p in service.stdout.readline().split()]  # type: ignore[union-attr]
+        assert len(workers) == 2, workers
+    finally:
+        service.kill()
+        service.wait()
+
+    def gone(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    deadline = time.monotonic() + 60
+    while not all(gone(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert all(gone(p) for p in workers), [p for p in workers if not gone(p)]
