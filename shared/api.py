@@ -299,6 +299,8 @@ ERRORS: dict[int, str] = {
     422: "Invalid input or a broken rule; the fields are named",
     429: "Too many requests from this caller or client address (the limit is named); Retry-After says when to "
          "try again",
+    503: "Not now (a full disk, a read-only or unreachable database, all report workers busy): try again after "
+         "Retry-After seconds; `reason` says which",
 }
 
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again",
@@ -323,7 +325,7 @@ def declare_errors(*routers: APIRouter) -> None:
         for route in router.routes:
             if not isinstance(route, APIRoute):
                 continue
-            codes = {401, 403, 429}
+            codes = {401, 403, 429, 503}  # 503: a store or a work queue that cannot now (shared/unavailable.py)
             if get_flat_params(route.dependant) or route.body_field is not None:
                 codes.add(422)
             if route.param_convertors:

@@ -22,6 +22,8 @@ from shared.countries import UnknownCountry
 from shared.logging import CAUSATION_HEADER, CORRELATION_HEADER, get_logger, new_correlation_id
 from shared.ratelimit import RateLimited, RateLimits
 from shared.store.eventstore import ConcurrencyError
+from shared.store.sql import unavailable
+from shared.unavailable import Unavailable
 
 log = get_logger("http")
 
@@ -179,6 +181,21 @@ class FiniteJSON:
         await self.app(scope, replaying(body, receive), send)
 
 
+def not_now(exc: Exception, request: Request) -> JSONResponse | None:
+    """A full disk, a read-only or unreachable database, a full work queue:
+    503 with Retry-After and the reason, not a 500 (shared/unavailable.py);
+    the log tells the operator what the database said. None for any other error."""
+    busy = unavailable(exc)
+    if busy is None:
+        return None
+    # the store's trouble is the operator's to mend; a full work queue passes by itself
+    say = log.warning if isinstance(exc, Unavailable) else log.error
+    say("http.unavailable", reason=busy.reason, path=request.url.path, method=request.method,
+        error=f"{type(exc).__name__}: {exc}"[:500], retry_after_s=busy.retry_after_s)
+    return JSONResponse(error_body("unavailable", busy.message, reason=busy.reason, retry_after_s=busy.retry_after_s),
+                        status_code=503, headers={"Retry-After": str(busy.retry_after_s)})
+
+
 def too_many(exc: RateLimited) -> tuple[dict[str, Any], dict[str, str]]:
     """The 429 answer's body (the limit named) and its Retry-After (whole seconds)."""
     return (error_body("rate_limited", str(exc), limit=exc.limit, per=exc.per, retry_after_s=exc.retry_after_s),
@@ -231,10 +248,12 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate
         try:
             response = await call_next(request)
         except Exception as e:  # the last net: a person gets a message and an id, the log gets the trace
-            log.exception("http.unhandled", path=request.url.path, method=request.method, error=str(e))
-            response = JSONResponse(
-                error_body("internal_error", "the server could not complete this request; "
-                           "quote the correlation id when you report it"), status_code=500)
+            response = not_now(e, request)
+            if response is None:
+                log.exception("http.unhandled", path=request.url.path, method=request.method, error=str(e))
+                response = JSONResponse(
+                    error_body("internal_error", "the server could not complete this request; "
+                               "quote the correlation id when you report it"), status_code=500)
         response.headers[CORRELATION_HEADER] = cid
         return response
 

@@ -105,6 +105,11 @@ class Settings(BaseSettings):
                 ipaddress.ip_network(p, strict=False)  # ValueError: not an address or network
         return tuple(p for p in items if p)
 
+    # the evaluation's reports (HTML, PDF) are drawn in worker processes, off the event loop: this many at
+    # once, and this many more waiting for one; another answers 503 with Retry-After
+    report_workers: int = Field(2, ge=1, le=32)
+    report_queue: int = Field(4, ge=0, le=1000)
+
     @field_validator("countries", mode="before")
     @classmethod
     def _countries(cls, v: object) -> tuple[str, ...]:

@@ -222,13 +222,14 @@ async def _render(request: Request, data: dict[str, Any], fmt: str, *, title: st
         return Response(reports.csv_text(data), media_type="text/csv",
                         headers={"Content-Disposition": attachment(name, "csv")})
     plan_ids = [f["plan_id"] for f in data["factories"]]
-    page = reports.html(data, title=title, subtitle=subtitle, names=await _names(request),
-                        journey=await _journey(request, factory_ids, country, data["factories"]),
-                        assets=await _assets(request, plan_ids=plan_ids, scope="buyer_reports"))
+    # drawn in a worker process (rendering.py): charts, page and PDF would hold the event loop for seconds
+    drawn = await _service(request).renderer.render(
+        fmt, data, title=title, subtitle=subtitle, names=await _names(request),
+        journey=await _journey(request, factory_ids, country, data["factories"]),
+        assets=await _assets(request, plan_ids=plan_ids, scope="buyer_reports"))
     if fmt == "html":
-        return HTMLResponse(page)
-    return Response(reports.pdf(page), media_type="application/pdf",
-                    headers={"Content-Disposition": attachment(name, "pdf")})
+        return HTMLResponse(drawn)
+    return Response(drawn, media_type="application/pdf", headers={"Content-Disposition": attachment(name, "pdf")})
 
 
 @router.get("/reports/factories/{factory_id}.{fmt}", response_class=Response, responses=REPORT_TYPES)

@@ -7,10 +7,15 @@ from services.evaluation import CONTEXT
 from services.evaluation.api import buyers_router, router
 from services.evaluation.handlers import HANDLERS
 from services.evaluation.projections import metadata, projections
+from services.evaluation.rendering import Renderer
 from shared.service import Service
 from shared.settings import Settings
 
 
 def create_service(settings: Settings | None = None) -> Service:
-    return Service(CONTEXT, settings or Settings(service=CONTEXT), projections=projections(), metadata=[metadata],
-                   routers=[buyers_router, router], handlers=HANDLERS, title="WeCare evaluation service")
+    svc = Service(CONTEXT, settings or Settings(service=CONTEXT), projections=projections(), metadata=[metadata],
+                  routers=[buyers_router, router], handlers=HANDLERS, title="WeCare evaluation service")
+    # reports are drawn in worker processes, off the event loop; stopped with the service
+    svc.renderer = Renderer(svc.settings.report_workers, svc.settings.report_queue)  # type: ignore[attr-defined]
+    svc.on_stop.append(svc.renderer.close)  # type: ignore[attr-defined]
+    return svc
