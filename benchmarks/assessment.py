@@ -26,7 +26,7 @@ from benchmarks.common import pct, raw_sqlite_events, run_concurrently
 from shared.auth import issue, local_keys
 from tests.assessment.builders import demographics, factory, findings, policies, response
 from wecare.launcher import ServiceProcess
-from wecare.natsserver import NatsServer
+from wecare.natsserver import NatsServer, provision
 
 
 async def timed_requests(n: int, concurrency: int, send) -> tuple[float, list[float]]:  # noqa: ANN001
@@ -57,6 +57,7 @@ async def main(n: int, concurrency: int) -> None:
     private, jwks = local_keys(tmp / "keys")
     headers = {"Authorization": "Bearer " + issue(private, role="admin", subject="bench")}
     with NatsServer(store_dir=tmp / "nats") as nats:
+        provision(nats.url)  # the streams: a service only checks them
         svc = ServiceProcess("assessment", {
             "WECARE_SERVICE": "assessment", "WECARE_NATS_URL": nats.url, "WECARE_DATA_DIR": str(tmp / "data"),
             "WECARE_LOG_LEVEL": "WARNING", "WECARE_AUTH_JWKS_FILE": str(jwks)}, log_path=tmp / "service.log").start()

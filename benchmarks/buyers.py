@@ -37,7 +37,7 @@ from sqlalchemy import create_engine
 
 from shared.auth import issue, local_keys
 from wecare.launcher import ServiceProcess
-from wecare.natsserver import NatsServer
+from wecare.natsserver import NatsServer, provision
 
 BUYER = "Bench Brand"
 
@@ -166,6 +166,7 @@ class ExportStack:
     def __enter__(self) -> ExportStack:
         fill(self.dir / "buyers.db", self.rows)
         self.nats.start()
+        provision(self.nats.url)  # the streams: a service only checks them
         key, jwks = local_keys(self.dir / "keys")
         self.token = issue(key, role="buyer", buyer=BUYER, subject="bench")
         self.svc = ServiceProcess("buyers", {"WECARE_DATA_DIR": str(self.dir), "WECARE_NATS_URL": self.nats.url,

@@ -35,7 +35,7 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.headers import MSG_ID
 from shared.contracts.planning import Kpi, Milestone, PlanApproved, PlanContent, PlannedActivity
 from wecare.launcher import ServiceProcess
-from wecare.natsserver import NatsServer
+from wecare.natsserver import NatsServer, provision
 
 PER_BATCH = 100
 PER_SESSION = 10
@@ -90,6 +90,7 @@ async def main(records: int, plans: int, concurrency: int) -> None:
     headers = {"Authorization": "Bearer " + issue(private, role="admin", subject="bench")}
     batches = max(records // PER_BATCH, 1)
     with NatsServer(store_dir=tmp / "nats") as server:
+        provision(server.url)  # the streams: a service only checks them
         svc = ServiceProcess("delivery", {
             "WECARE_SERVICE": "delivery", "WECARE_NATS_URL": server.url, "WECARE_DATA_DIR": str(tmp / "data"),
             "WECARE_LOG_LEVEL": "WARNING", "WECARE_AUTH_JWKS_FILE": str(jwks)}, log_path=tmp / "service.log").start()

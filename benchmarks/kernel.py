@@ -59,7 +59,7 @@ import orjson
 import psutil
 
 from benchmarks.common import pct, run_concurrently
-from shared.messaging.jetstream import ensure_streams, stream_name
+from shared.messaging.jetstream import provision_streams, stream_name
 from shared.messaging.relay import OutboxRelay
 from shared.projections import ProjectionRunner
 from shared.service import settle_heap
@@ -363,7 +363,7 @@ async def bench_relay_and_catchup(quick: bool) -> None:
         settings = Settings(service="sample", nats_url=server.url, log_level="ERROR")
         nc = await nats.connect(server.url)
         js = nc.jetstream()
-        await ensure_streams(js, settings, ["sample"])
+        await provision_streams(js, settings, ["sample"])
         await js.add_stream(name="RAW", subjects=["raw.>"])
 
         # relay: each round a fresh store of n pending events, then the same bytes published raw

@@ -40,9 +40,11 @@ from shared.files import PRIVATE_UMASK
 from shared.http import install
 from shared.logging import configure_logging, get_logger
 from shared.messaging.jetstream import (
-    CONTEXTS,
+    check_streams,
+    consumer_filter,
+    consumer_name,
     deadletter_subject,
-    ensure_streams,
+    inbox_prefix,
     make_broker,
     redacted,
     stream_name,
@@ -197,7 +199,7 @@ class Service:
         return self._js
 
     def durable_name(self, projection: str, context: str, country: str) -> str:
-        return f"{self.settings.service}-{projection}-{context}-{country}".replace(".", "_")
+        return consumer_name(self.settings.service, projection, context, country)
 
     def _wire(self, projection: Projection) -> None:
         s = self.settings
@@ -211,9 +213,11 @@ class Service:
             for country in s.countries:
                 durable = self.durable_name(projection.name, context, country)
                 sub = self.broker.subscriber(
-                    f"{SUBJECT_ROOT}.{country}.{context}.>",
+                    consumer_filter(context, country),
                     stream=JStream(stream_name(context), declare=False),
                     durable=durable,
+                    # fetched messages come to the service's own inboxes (FastStream's default is _INBOX.)
+                    inbox_prefix=f"{inbox_prefix(s.nats_user)}.".encode(),
                     # Batches are applied one at a time, in order, each in one
                     # transaction; acks are ours (MANUAL), after the commit.
                     pull_sub=PullSub(batch_size=s.consumer_batch, timeout=0.1, batch=True),
@@ -302,16 +306,20 @@ class Service:
             log.info("privacy.keys", forgotten_again_from_jetstream=len(gone))
         return gone
 
+    def stream_contexts(self) -> set[str]:
+        """The contexts whose streams the service uses: its own, and those its projections read."""
+        contexts = {self.context}
+        for r in self.runners.values():
+            contexts |= set(r.projection.sources())
+        return contexts
+
     async def _start_messaging(self) -> None:
         attempt = 0
         while True:
             try:
                 await self.broker.connect()
                 self._js = self.broker.connection.jetstream()
-                contexts = set(CONTEXTS) | {self.context}
-                for r in self.runners.values():
-                    contexts |= set(r.projection.sources())
-                await ensure_streams(self._js, self.settings, sorted(contexts))
+                await check_streams(self._js, self.stream_contexts())  # provisioned, never created here
                 await self.reapply_published_forgets(self._js)  # before anything is served from NATS
                 await self.broker.start()
                 break

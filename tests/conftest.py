@@ -7,13 +7,17 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from functools import cache
 
 import asyncpg
 import pytest
 
+from shared.messaging.jetstream import STREAM_CONTEXTS, provision
+from shared.settings import Settings
 from shared.store.database import Database
-from wecare.natsauth import SERVICES, authorization
+from wecare.natsauth import SERVICES, Consumer, Needs, authorization
 from wecare.natsserver import NatsServer
+from wecare.natsserver import provision as provision_at
 
 PG_ADMIN = os.environ.get("WECARE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -25,10 +29,29 @@ NATS_PASSWORDS = {s: f"{s}-test-password" for s in (*SERVICES, "sample")}
 NATS_OPERATOR = ("operator", "operator-test-password")
 
 
+# the kernel's tests run the sample service under names of their own ("sample-1a2b"): any consumer on its stream
+SAMPLE_NEEDS = Needs(("sample",), (Consumer("WECARE_SAMPLE", "*", ">"),))
+
+
+@cache
+def _authorization() -> str:
+    return authorization(NATS_PASSWORDS, NATS_OPERATOR[1], {"sample": SAMPLE_NEEDS})
+
+
 def _secured(tmp) -> dict:  # noqa: ANN001
     conf = tmp / "nats-users.conf"
-    conf.write_text(authorization(NATS_PASSWORDS, NATS_OPERATOR[1]), encoding="utf-8")
+    conf.write_text(_authorization(), encoding="utf-8")
     return {"config_file": conf, "operator": NATS_OPERATOR}
+
+
+async def provision_streams_of(server: NatsServer) -> None:
+    """The streams, created as the operator (what `wecare up` and compose do before the services start)."""
+    await provision(Settings(service="test-provision", nats_url=server.url), (*STREAM_CONTEXTS, "sample"))
+
+
+def provisioned(server: NatsServer) -> NatsServer:
+    provision_at(server.url, (*STREAM_CONTEXTS, "sample"))
+    return server
 
 
 @pytest.fixture
@@ -36,7 +59,7 @@ def nats_server(tmp_path) -> Iterator[NatsServer]:
     """A fresh JetStream server per test (it starts in a fraction of a second),
     so that no test sees another's streams."""
     with NatsServer(**_secured(tmp_path)) as server:
-        yield server
+        yield provisioned(server)
 
 
 @pytest.fixture
@@ -44,7 +67,7 @@ def own_nats(tmp_path) -> Iterator[NatsServer]:
     """A server of the test's own, which the test may stop, kill and restart."""
     server = NatsServer(store_dir=tmp_path / "nats", **_secured(tmp_path))
     server.start()
-    yield server
+    yield provisioned(server)
     server.cleanup()
 
 

@@ -33,6 +33,12 @@ def _nats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _provision(_args: argparse.Namespace) -> int:
+    from shared.messaging.provision import main
+
+    return main()
+
+
 def _contracts(args: argparse.Namespace) -> int:
     from wecare.schemas import write_contracts
 
@@ -269,6 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--port", type=int, default=4222)
     n.add_argument("--store-dir", default="./data/nats")
     n.set_defaults(fn=_nats)
+
+    pv = sub.add_parser("provision", help="create or bring up to date the JetStream streams, as a NATS user "
+                        "allowed to (WECARE_NATS_URL, WECARE_NATS_USER, WECARE_NATS_PASSWORD: the operator)")
+    pv.set_defaults(fn=_provision)
 
     c = sub.add_parser("contracts", help="write the JSON Schema of every event and the AsyncAPI documents")
     c.add_argument("--out", default="docs/contracts")

@@ -25,7 +25,7 @@ import httpx
 
 from shared.files import PRIVATE_UMASK, open_private, private_dir
 from wecare.natsauth import SERVICES, authorization, new_passwords
-from wecare.natsserver import NatsServer, free_port
+from wecare.natsserver import NatsServer, free_port, provision
 
 DEFAULT_PORTS = {"assessment": 8101, "planning": 8102, "delivery": 8103, "evaluation": 8104, "buyers": 8105}
 DEFAULT_NATS_PORT = 4222
@@ -200,11 +200,18 @@ class Launcher:
         """NATS as the unrestricted operator (our own server), or as given."""
         return self.nats.url if self.nats is not None else self.nats_url
 
+    def provision(self) -> list[str]:
+        """Create or bring up to date every stream, as the operator (the
+        services' own users may not): before any service starts."""
+        js = {k.removeprefix("WECARE_").lower(): v for k, v in self.env.items() if k.startswith("WECARE_JS_")}
+        return provision(self.operator_nats_url, **js)
+
     def start(self, timeout: float = 60.0) -> StackInfo:
         private_dir(self.data_dir)
         try:
             if self.nats is not None:
                 self.nats.start()
+            self.provision()
             for name in self.names:
                 # known before it starts: one that misses its start is stopped with the others
                 self.services[name] = ServiceProcess(name, self._env(name), port=self.ports.get(name),

@@ -13,6 +13,7 @@ import sysconfig
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterable
 from pathlib import Path
 
 from shared.files import PRIVATE_UMASK, private_dir
@@ -147,6 +148,24 @@ class NatsServer:
 
     def __exit__(self, *exc: object) -> None:
         self.cleanup()
+
+
+def provision(url: str, contexts: Iterable[str] | None = None, **settings: object) -> list[str]:
+    """Create or bring up to date the JetStream streams at `url`, as the user
+    it carries (one allowed to: the operator), before services start (they
+    only check theirs); `settings`: js_replicas, js_duplicate_window_s.
+    Callable from any thread, an event loop running there or not."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shared.messaging.jetstream import STREAM_CONTEXTS
+    from shared.messaging.jetstream import provision as provision_async
+    from shared.settings import Settings
+
+    config = Settings(service="wecare-provision", nats_url=url, nats_user=None, nats_password=None,
+                      log_level="WARNING", **settings)  # type: ignore[arg-type]
+    with ThreadPoolExecutor(1) as pool:  # an event loop of its own
+        return pool.submit(asyncio.run, provision_async(config, contexts or STREAM_CONTEXTS)).result()
 
 
 def pid_alive(pid: int) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.headers import CAUSATION, CORRELATION, MSG_ID
-from shared.messaging.jetstream import ensure_streams, stream_name
+from shared.messaging.jetstream import provision_streams, stream_name
 from shared.messaging.relay import OutboxRelay
 from shared.projections import ProjectionRunner
 from shared.settings import Settings
@@ -60,7 +60,7 @@ async def test_the_relay_publishes_in_position_order_across_pipelined_batches(na
     nc = await nats.connect(nats_server.url)
     try:
         js = nc.jetstream()
-        await ensure_streams(js, Settings(service="sample", nats_url=nats_server.url), [CONTEXT])
+        await provision_streams(js, Settings(service="sample", nats_url=nats_server.url), [CONTEXT])
         relay = OutboxRelay(store, lambda: js, batch=7)
         assert await relay.publish_pending() == 60
         assert await store.backlog() == 0

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.headers import MSG_ID
-from shared.messaging.jetstream import ensure_streams, stream_name
+from shared.messaging.jetstream import provision_streams, stream_name
 from shared.settings import Settings
 from shared.store.schema import tracking
 from tests.conftest import eventually
@@ -275,21 +275,21 @@ async def test_a_gap_is_parked_only_when_it_is_old_as_well_as_retried_often(data
 
 
 async def test_streams_are_made_idempotently_on_file_with_the_configured_window(own_nats) -> None:
-    """Every service makes the streams at start-up: again and again, on file, with
-    the configured duplicate window and replicas; a changed setting is applied
-    to the stream that exists, and its messages stay."""
+    """Provisioning makes the streams (at every `wecare up`, every compose start): again and
+    again, on file, with the configured duplicate window and replicas; a changed setting is
+    applied to the stream that exists, and its messages stay."""
     nc = await nats.connect(own_nats.url)
     try:
         js = nc.jetstream()
         first = Settings(service="sample", nats_url=own_nats.url, js_duplicate_window_s=30)
-        await ensure_streams(js, first, [CONTEXT])
+        await provision_streams(js, first, [CONTEXT])
         await js.publish(f"wecare.bd.{CONTEXT}.VisitScheduled", b"{}", stream=stream_name(CONTEXT))
-        await ensure_streams(js, first, [CONTEXT])  # a second service starting
+        await provision_streams(js, first, [CONTEXT])  # a second service starting
         info = await js.stream_info(stream_name(CONTEXT))
         assert info.config.storage == StorageType.FILE
         assert info.config.duplicate_window == 30 and info.config.num_replicas == 1
         assert info.state.messages == 1
-        await ensure_streams(js, Settings(service="sample", nats_url=own_nats.url, js_duplicate_window_s=90),
+        await provision_streams(js, Settings(service="sample", nats_url=own_nats.url, js_duplicate_window_s=90),
                              [CONTEXT])
         info = await js.stream_info(stream_name(CONTEXT))
         assert info.config.duplicate_window == 90 and info.state.messages == 1

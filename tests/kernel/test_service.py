@@ -88,13 +88,12 @@ async def test_country_deployment_serves_and_subscribes_to_its_countries_only(na
         assert {country for _, _, country, _ in svc.consumers} == {"bd"}
         r = await c.post("/vn/visits", json={"visit_id": "x", "factory": "F", "visit_date": "2026-01-01"})
         assert r.status_code == 404 and "not served" in r.json()["message"]
-        consumers = [ci.name async for ci in _consumers(svc)]
+        ops = await nats.connect(nats_server.url)  # the operator: a service may not list consumers
+        try:
+            consumers = [ci.name for ci in await ops.jetstream().consumers_info(stream_name(CONTEXT))]
+        finally:
+            await ops.close()
         assert consumers and all(n.endswith("-bd") for n in consumers)
-
-
-async def _consumers(svc):  # noqa: ANN001, ANN202
-    for ci in await svc.js().consumers_info(stream_name(CONTEXT)):
-        yield ci
 
 
 async def test_health_ready_and_generated_documents(nats_server, tmp_path) -> None:
@@ -161,3 +160,41 @@ def test_settling_the_heap_frees_garbage_before_freezing_the_rest() -> None:
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
+
+
+async def test_a_service_never_creates_its_streams_and_says_who_must(tmp_path) -> None:
+    """Streams are provisioned by the operator (`wecare provision`, compose's nats-provision step): a
+    service on a server without them creates none (its user may not), is not ready and says which
+    stream is missing and what to run; once provisioned, it carries on by itself."""
+    import asyncio
+
+    from shared.messaging.jetstream import StreamsNotProvisioned, check_streams, inbox_prefix
+    from tests.conftest import NATS_PASSWORDS, _secured, provision_streams_of
+    from wecare.natsserver import NatsServer
+
+    with NatsServer(**_secured(tmp_path)) as server:  # no streams
+        async with running(settings_for(server.url, str(tmp_path)), wait_messaging=False) as (svc, c):
+            await asyncio.sleep(1.0)
+            r = await c.get("/ready")
+            assert r.status_code == 503 and not svc.messaging_ready.is_set()
+            ops = await nats.connect(server.url)
+            try:
+                assert [n async for n in _stream_names(ops)] == []  # the service made none
+            finally:
+                await ops.close()
+            nc = await nats.connect(f"nats://127.0.0.1:{server.port}", user="sample",
+                                    password=NATS_PASSWORDS["sample"], inbox_prefix=inbox_prefix("sample"))
+            try:
+                with pytest.raises(StreamsNotProvisioned) as e:
+                    await check_streams(nc.jetstream(), ["sample"])
+            finally:
+                await nc.close()
+            assert "WECARE_SAMPLE" in str(e.value) and "wecare provision" in str(e.value)
+            await provision_streams_of(server)
+            await svc.wait_ready(15)
+            assert (await c.get("/ready")).json()["streams"] == "ok"
+
+
+async def _stream_names(nc):  # noqa: ANN001, ANN202
+    for info in await nc.jetstream().streams_info():
+        yield info.config.name

@@ -60,9 +60,11 @@ def test_the_compose_services_are_the_launchers(path: Path):
         assert env["WECARE_DATABASE_URL"].rsplit("/", 1)[1] == name  # one database per service
         nats_hosts = re.findall(r"nats://([\w-]+):4222", env["WECARE_NATS_URL"])
         assert nats_hosts and all(h in services for h in nats_hosts)
-        assert all(services[dep].get("healthcheck") for dep in s["depends_on"])
-        assert all(c["condition"] == "service_healthy" for c in s["depends_on"].values())
-        assert set(nats_hosts) | {"postgres"} == set(s["depends_on"])
+        waits = {dep: c["condition"] for dep, c in s["depends_on"].items()}
+        assert waits.pop(PROVISION) == "service_completed_successfully"  # the streams exist before it starts
+        assert all(services[dep].get("healthcheck") for dep in waits)
+        assert set(waits.values()) == {"service_healthy"}
+        assert set(nats_hosts) | {"postgres"} == set(waits)
         assert "/ready" in " ".join(s["healthcheck"]["test"]) and "8000" in " ".join(s["healthcheck"]["test"])
         assert env["WECARE_NATS_USER"] == name and password_variable(name) in env["WECARE_NATS_PASSWORD"]
         jwks = env["WECARE_AUTH_JWKS_FILE"]  # one key set for every service, mounted read-only
@@ -73,6 +75,26 @@ def test_the_compose_services_are_the_launchers(path: Path):
         assert {n: int(p.replace("${WECARE_PORT_BASE:-81}", "81").split(":")[0]) for n, p in published.items()} \
             == DEFAULT_PORTS  # the same addresses as `wecare up`
         assert all(p.endswith(":8000") for p in published.values())
+
+
+PROVISION = "nats-provision"
+
+
+@pytest.mark.parametrize("path", COMPOSE_FILES, ids=lambda p: p.name)
+def test_the_streams_are_provisioned_once_as_the_operator_before_the_services(path: Path):
+    """A service's NATS user may not create or change a stream (wecare/natsauth.py): a one-shot step
+    of the service image provisions them as the operator, on every node, with the services' replicas."""
+    services = yaml.safe_load(path.read_text(encoding="utf-8"))["services"]
+    step = services[PROVISION]
+    assert step["entrypoint"] == ["python", "-m", "shared.messaging.provision"]
+    assert step["image"] == services["assessment"]["image"] and step["restart"] == "no"
+    env = step["environment"]
+    assert env["WECARE_NATS_USER"] == "operator" and "WECARE_NATS_OPERATOR_PASSWORD" in env["WECARE_NATS_PASSWORD"]
+    assert env["WECARE_NATS_URL"] == services["assessment"]["environment"]["WECARE_NATS_URL"]
+    assert env.get("WECARE_JS_REPLICAS") == services["assessment"]["environment"].get("WECARE_JS_REPLICAS")
+    nats_hosts = set(re.findall(r"nats://([\w-]+):4222", env["WECARE_NATS_URL"]))
+    assert {d: c["condition"] for d, c in step["depends_on"].items()} == dict.fromkeys(nats_hosts, "service_healthy")
+    assert (ROOT / "shared" / "messaging" / "provision.py").is_file()  # in the image (COPY shared)
 
 
 def test_the_dockerfile_runs_the_service_the_compose_file_names():
