@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
@@ -97,6 +98,36 @@ def _batch_handler(runner: ProjectionRunner, heartbeat_s: float):  # noqa: ANN20
 ParkedCounts = Callable[[], Awaitable[Mapping[tuple[str, str], int]]]  # -> {(loop, tenant): parked records}
 
 
+
+READY_EVERY_S = 1.0  # /ready checks the database and JetStream at most this often
+
+
+class Probe:
+    """`/ready` answers without a token and is not rate-limited (an orchestrator
+    probes it), so what it costs must not depend on how often it is asked: its
+    checks (a database round trip, a JetStream API request) run at most once per
+    READY_EVERY_S, and callers meanwhile share the running check's answer."""
+
+    def __init__(self, check: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+        self._check = check
+        self._last: tuple[float, dict[str, Any]] | None = None
+        self._running: asyncio.Task[dict[str, Any]] | None = None
+
+    async def readiness(self) -> dict[str, Any]:
+        if self._last is not None and time.monotonic() - self._last[0] < READY_EVERY_S:
+            return self._last[1]
+        if self._running is None or self._running.done():
+            self._running = asyncio.ensure_future(self._run())
+        return await asyncio.shield(self._running)
+
+    def forget(self) -> None:
+        self._last = None
+
+    async def _run(self) -> dict[str, Any]:
+        checks = await self._check()
+        self._last = (time.monotonic(), checks)
+        return checks
+
 class Metrics:
     """The service's Prometheus metrics, in a registry of its own (tests run
     several services in one process): each supervised loop up or down, its
@@ -182,6 +213,7 @@ class Service:
         # what the service parks besides its projections' messages (e.g. the buyers' webhook deliveries)
         self.parked_counts: list[ParkedCounts] = [self._projection_parked_counts]
         self.messaging_ready = asyncio.Event()
+        self.probe = Probe(self.readiness)  # /ready, which answers without a token
         self._publishers_documented = False
         self.app = self._make_app(title or f"WeCare {context} service", version, routers)
 
@@ -333,6 +365,7 @@ class Service:
         self.relay._stopping = False  # noqa: SLF001 - a service started again after a stop
         self.supervisor.start(RELAY, self.relay.run)
         self.messaging_ready.set()
+        self.probe.forget()  # ready now: /ready says so at once
         log.info("messaging.ready", consumers=len(self.consumers), countries=list(self.settings.countries))
 
     async def stop(self) -> None:
@@ -488,7 +521,7 @@ class Service:
 
         @app.get("/ready", tags=["operations"])
         async def ready() -> JSONResponse:
-            checks = await self.readiness()
+            checks = await self.probe.readiness()
             return JSONResponse(checks, status_code=200 if checks["ready"] else 503)
 
         @app.get("/asyncapi.json", tags=["operations"])

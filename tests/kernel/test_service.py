@@ -4,6 +4,7 @@ nothing, health and readiness, generated contract documents."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 
@@ -198,3 +199,25 @@ async def test_a_service_never_creates_its_streams_and_says_who_must(tmp_path) -
 async def _stream_names(nc):  # noqa: ANN001, ANN202
     for info in await nc.jetstream().streams_info():
         yield info.config.name
+
+
+async def test_ready_costs_the_same_however_often_it_is_asked(nats_server, tmp_path) -> None:
+    """/ready answers without a token and is not rate-limited: 300 probes from
+    one address made 300 database round trips and 300 JetStream API requests
+    on the shared server. Its checks now run at most once a second."""
+    async with running(settings_for(nats_server.url, str(tmp_path))) as (svc, c):
+        calls = 0
+        real = svc.readiness
+
+        async def counted() -> dict:
+            nonlocal calls
+            calls += 1
+            return await real()
+
+        svc.probe._check = counted  # noqa: SLF001
+        svc.probe.forget()
+        answers = await asyncio.gather(*(c.get("/ready") for _ in range(150)))
+        for _ in range(150):
+            answers.append(await c.get("/ready"))
+        assert all(r.status_code == 200 and r.json()["ready"] for r in answers)
+        assert 1 <= calls <= 3, calls  # within a second or so: one check, shared
