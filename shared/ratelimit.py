@@ -11,6 +11,7 @@ own: it counts against the address only)."""
 
 from __future__ import annotations
 
+import ipaddress
 import math
 
 from limits import RateLimitItem, parse_many
@@ -64,4 +65,19 @@ class RateLimits:
         await self._hit(self.per_token, "token", subject)
 
     async def address(self, host: str) -> None:
-        await self._hit(self.per_address, "client address", host)
+        await self._hit(self.per_address, "client address", client_key(host))
+
+
+def client_key(host: str) -> str:
+    """Whom an address's budget belongs to: an IPv4 address, or an IPv6 address's
+    /64 (one host is given a whole /64, and would otherwise have a budget per
+    address); an IPv4-mapped IPv6 address is its IPv4 address."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host  # "unknown", a test client's name
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

@@ -94,3 +94,19 @@ async def test_x_forwarded_for_names_the_client_only_from_a_trusted_proxy(nats_s
             spoofed = [(await direct.get("/bd/factories", headers={**auth(), "X-Forwarded-For": f"198.51.100.{i}"}
                                          )).status_code for i in range(10, 13)]
             assert spoofed == [200, 200, 429]  # not a trusted proxy: its own address counts, not what it says
+
+
+@pytest.mark.unit
+async def test_an_ipv6_hosts_addresses_share_one_budget():
+    """A host is given a whole IPv6 /64: keyed by the exact address, each of
+    its 2**64 addresses had a budget of its own."""
+    from shared.ratelimit import RateLimited, RateLimits, client_key
+
+    limits = RateLimits(per_address="3/minute")
+    for i in range(3):
+        await limits.address(f"2001:db8:1:2::{i + 1:x}")
+    with pytest.raises(RateLimited):
+        await limits.address("2001:db8:1:2:ffff::9")  # the same /64
+    await limits.address("2001:db8:1:3::1")  # the next /64: another host
+    assert client_key("::ffff:10.0.0.1") == client_key("10.0.0.1") == "10.0.0.1"
+    assert client_key("unknown") == "unknown"
