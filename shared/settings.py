@@ -94,6 +94,22 @@ class Settings(BaseSettings):
         parse_limits(v)  # ValueError names what is wrong
         return v
 
+    @field_validator("auth_oidc_issuer", "auth_jwks_url")
+    @classmethod
+    def _key_source(cls, v: str) -> str:
+        """The keys every token is checked with come from there: over https, so no one on the path can hand
+        the services keys of their own; plain http only to this host (a local identity provider, tests)."""
+        from urllib.parse import urlsplit
+
+        if not v:
+            return v
+        parts = urlsplit(v)
+        if parts.scheme == "https" and parts.hostname:
+            return v
+        if parts.scheme == "http" and parts.hostname in ("127.0.0.1", "::1", "localhost"):
+            return v
+        raise ValueError("must be an https URL (plain http only to 127.0.0.1, ::1 or localhost)")
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _proxies(cls, v: object) -> tuple[str, ...]:

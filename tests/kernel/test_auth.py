@@ -327,3 +327,17 @@ async def test_a_token_lives_a_day_at_most(assessment):
                    {"exp": now + 25 * 3600}):
         r = await signed(c, **claims)
         assert r.status_code == 401 and "token lifetime exceeds 86400 s" in r.json()["message"], claims
+
+
+@pytest.mark.unit
+def test_keys_come_from_an_identity_provider_over_https_only():
+    """Over plain http anyone on the path could hand the services keys of their own, and mint any token."""
+    from pydantic import ValidationError
+
+    from shared.settings import Settings
+
+    for field in ("auth_jwks_url", "auth_oidc_issuer"):
+        with pytest.raises(ValidationError, match=f"{field}[\\s\\S]*must be an https URL"):
+            Settings(service="assessment", **{field: "http://idp.example.org/jwks"})
+        assert getattr(Settings(service="assessment", **{field: "https://idp.example.org/x"}), field)
+        assert getattr(Settings(service="assessment", **{field: "http://127.0.0.1:9000/x"}), field)  # local
