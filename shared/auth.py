@@ -154,10 +154,12 @@ class RemoteKeys(KeySource):
     is known go on, a key never seen is refused (401, saying the provider
     could not be reached). A key the provider no longer lists stops working
     at the first fetch that does not have it: at the latest `lifetime_s` after
-    the fetch before."""
+    the fetch before. Keys kept while the provider cannot be reached stop
+    working `max_stale_s` after the last fetch that succeeded: a key the
+    provider retired during an outage is not honoured for ever."""
 
     def __init__(self, *, jwks_url: str = "", issuer: str = "", lifetime_s: float = 300.0, cooldown_s: float = 10.0,
-                 timeout_s: float = 5.0, max_bytes: int = 512 * 1024) -> None:
+                 max_stale_s: float = 86400.0, timeout_s: float = 5.0, max_bytes: int = 512 * 1024) -> None:
         if not (jwks_url or issuer):
             raise ValueError("a JWKS URL or an OpenID issuer is needed")
         self.jwks_url = jwks_url
@@ -165,6 +167,7 @@ class RemoteKeys(KeySource):
         self.description = f"the key set of {jwks_url or self.issuer}"
         self.lifetime_s = lifetime_s
         self.cooldown_s = cooldown_s
+        self.max_stale_s = max_stale_s
         self.max_bytes = max_bytes
         self.timeout_s = timeout_s
         self._client: httpx.AsyncClient | None = None  # made in the loop that uses it; closed with the service
@@ -178,6 +181,11 @@ class RemoteKeys(KeySource):
     async def key(self, kid: str | None) -> jwt.PyJWK:
         if time.monotonic() - self._fetched_at > self.lifetime_s:
             await self._refresh(self.fetches, why="expired")
+        age = time.monotonic() - self._fetched_at
+        if self._keys is not None and age > self.max_stale_s:
+            raise Unauthenticated(f"{self.description} was last fetched {age:.0f} s ago, longer than the "
+                                  f"{self.max_stale_s:.0f} s its keys are kept while the identity provider cannot "
+                                  f"be reached ({self._error}); try again later")
         key = _pick(self._keys or {}, kid)
         if key is None:
             await self._refresh(self.fetches, why="unknown key")
@@ -243,7 +251,7 @@ def key_source(settings: Settings) -> KeySource:
     s = settings
     if s.auth_oidc_issuer or s.auth_jwks_url:
         return RemoteKeys(jwks_url=s.auth_jwks_url, issuer=s.auth_oidc_issuer, lifetime_s=s.auth_jwks_cache_s,
-                          cooldown_s=s.auth_jwks_cooldown_s)
+                          cooldown_s=s.auth_jwks_cooldown_s, max_stale_s=s.auth_jwks_max_stale_s)
     return FileKeys(s.resolved_jwks_file())
 
 

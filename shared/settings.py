@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     auth_jwks_file: str = ""
     auth_jwks_cache_s: float = Field(300.0, gt=0)  # a fetched key set is used this long, then fetched again
     auth_jwks_cooldown_s: float = Field(10.0, ge=0)  # at most one fetch per this long for unknown key ids
+    # while the identity provider cannot be reached, the keys fetched before work this long after that fetch
+    auth_jwks_max_stale_s: float = Field(86400.0, gt=0)
     auth_issuer: str = "wecare"
     auth_audience: str = "wecare"
     auth_leeway_s: float = Field(60.0, ge=0, le=600)  # clock skew allowed on exp, nbf and iat

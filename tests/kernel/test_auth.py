@@ -236,7 +236,7 @@ async def test_keys_from_the_providers_discovery_rotate_and_retire_without_a_res
     a, b, c = Key("key-a"), Key("key-b"), Key("key-c")
     idp.keys = [a]
     settings = settings_for("assessment", nats_server.url, str(tmp_path), auth_oidc_issuer=idp.url,
-                            auth_jwks_cache_s=2.0, auth_jwks_cooldown_s=0)
+                            auth_jwks_cache_s=2.0, auth_jwks_cooldown_s=0, auth_jwks_max_stale_s=3.5)
     async with serving(assessment_service(settings)) as (_, client):
         async def status(key: Key) -> int:
             return (await client.get("/bd/factories", headers=bearer(key.token(issuer=idp.url)))).status_code
@@ -265,6 +265,9 @@ async def test_keys_from_the_providers_discovery_rotate_and_retire_without_a_res
         r = await client.get("/bd/factories", headers=bearer(Key("key-d").token(issuer=idp.url)))
         assert r.status_code == 401  # a key never seen is refused, saying why (not 500)
         assert "key-d" in r.json()["message"] and "cannot be reached" in r.json()["message"]
+        await asyncio.sleep(1.5)  # ... but not for ever: past AUTH_JWKS_MAX_STALE_S (3.5 s) after the last fetch
+        r = await client.get("/bd/factories", headers=bearer(c.token(issuer=idp.url)))
+        assert r.status_code == 401 and "last fetched" in r.json()["message"], r.text
 
 
 async def test_a_jwks_url_is_fetched_off_the_event_loop_and_an_unreachable_one_answers_401(nats_server, tmp_path,
