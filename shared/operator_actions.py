@@ -12,6 +12,7 @@ once done, with its outcome or its error."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -87,14 +88,21 @@ async def operator_action(request: Request, action: str, *, target: str | None =
     outcome: dict[str, Any] = {}
     try:
         yield outcome
-    except Exception as e:
+    except BaseException as e:  # a cancel too (the client went away): what was begun is recorded
         try:
-            await record(store, who, action, target=target, parameters=parameters,
-                         outcome={"error": type(e).__name__})
+            await asyncio.shield(record(store, who, action, target=target, parameters=parameters,
+                                        outcome={"error": type(e).__name__}))
         except Exception as not_recorded:  # noqa: BLE001 - the action's own error is the answer
-            log.error("ops.action_not_recorded", action=action, error=type(not_recorded).__name__)
+            log.error("ops.action_not_recorded", actor=who.subject, action=action, target=target,
+                      error=type(not_recorded).__name__)
         raise
-    await record(store, who, action, target=target, parameters=parameters, outcome=outcome)
+    try:
+        await record(store, who, action, target=target, parameters=parameters, outcome=outcome)
+    except Exception as not_recorded:
+        # done but not in the log: the operator is told (500) and the log line keeps who did what
+        log.error("ops.action_not_recorded", actor=who.subject, action=action, target=target, outcome=outcome,
+                  error=type(not_recorded).__name__)
+        raise
 
 
 async def actions(store: EventStore, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:

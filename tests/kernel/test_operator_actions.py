@@ -75,3 +75,35 @@ def test_every_ops_write_is_one_that_records_its_actor(tmp_path) -> None:
         writes |= {path for path, methods in svc.app.openapi()["paths"].items()
                    if path.startswith("/ops") and set(methods) - {"get", "head"}}
     assert writes == RECORDED, "record the new /ops writes with shared.operator_actions.operator_action"
+
+
+async def test_an_action_cut_short_is_recorded_as_begun(in_process) -> None:  # noqa: ANN001
+    """A cancel (the client went away, the server stopping) ended an action
+    that had begun without a record of it."""
+    from types import SimpleNamespace
+
+    from shared.operator_actions import actions, operator_action
+
+    svc, _ = await in_process("assessment")
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(service=svc)),
+                              state=SimpleNamespace(principal=auth_principal("ops-dora")))
+    begun = asyncio.Event()
+
+    async def rebuild() -> None:
+        async with operator_action(request, "projection.rebuild", target="p"):  # type: ignore[arg-type]
+            begun.set()
+            await asyncio.sleep(30)
+
+    task = asyncio.create_task(rebuild())
+    await begun.wait()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    [item] = await actions(svc.store)
+    assert (item["actor"], item["action"], item["outcome"]) == ("ops-dora", "projection.rebuild",
+                                                                {"error": "CancelledError"})
+
+
+def auth_principal(subject: str):  # noqa: ANN201
+    from shared.access import Principal
+
+    return Principal(role="admin", subject=subject)
