@@ -17,7 +17,10 @@ Whoever can write the database can do that (nothing here is secret); an
 exported head (`wecare audit head`) kept elsewhere is what catches such a
 rewrite, and the removal of the last records. Records written before the
 chain existed (a database from an older version: its first link is the
-first append after the upgrade) are counted and not covered.
+first append after the upgrade) are counted and not covered; the first
+link hashes how many there were (`genesis`: none on a log chained from its
+first record), so one added below the chain's start, or deleted there, is
+a break. The store numbers records from 1: one at 0 or below is a break.
 
 The append keeps the last link in memory and writes the new one only if
 the chain's last link is still that one (checked in the insert itself,
@@ -76,12 +79,21 @@ def link_hash(previous_hash: str, records: str) -> str:
     return hashlib.sha256(previous_hash.encode() + b"\n" + records.encode()).hexdigest()
 
 
-def new_link(head: tuple[int, str], records: Sequence[tuple[int, bytes]]) -> tuple[int, int | None, str, str]:
+def genesis(before: int) -> str:
+    """The "previous hash" of the chain's first link, written when the log
+    held `before` records (0: a log chained from its first record; else a
+    database from before the chain): a record added below the chain's start,
+    or one of those deleted, breaks the first link."""
+    return f"after {before} records" if before else GENESIS
+
+
+def new_link(head: tuple[int, str], records: Sequence[tuple[int, bytes]],
+             before: int = 0) -> tuple[int, int | None, str, str]:
     """The link (position, previous, records, hash) of `records` ((position,
     canonical record), in position order) after the link `head` ((position,
-    hash); position 0: the chain's start)."""
+    hash); position 0: the chain's start, after `before` records)."""
     listed = " ".join(f"{p}:{digest(rec)}" for p, rec in records)
-    return records[-1][0], head[0] or None, listed, link_hash(head[1], listed)
+    return records[-1][0], head[0] or None, listed, link_hash(head[1] if head[0] else genesis(before), listed)
 
 
 def row_record(r: Any) -> bytes:  # noqa: ANN401 - a row of `events`
@@ -120,11 +132,16 @@ class Report:
 
 
 async def _paged(db: Database, table: Any, columns: list[Any], page: int) -> AsyncIterator[Any]:  # noqa: ANN401
-    after = 0
+    """The rows of `table` in position order from the
+    lowest: whatever their position (the store numbers from 1; a row below
+    was written past it, and is judged like any other)."""
+    after: int | None = None
     while True:
+        q = select(*columns)
+        if after is not None:
+            q = q.where(table.c.position > after)
         async with db.read() as conn:
-            rows = (await conn.execute(select(*columns).where(table.c.position > after)
-                                       .order_by(table.c.position).limit(page))).all()
+            rows = (await conn.execute(q.order_by(table.c.position).limit(page))).all()
         for r in rows:
             yield r
         if len(rows) < page:
@@ -142,6 +159,7 @@ async def verify(db: Database, *, expect_head: tuple[int, str] | None = None, pa
     previous_position: int | None = None
     previous_hash = GENESIS
     checked = before = 0
+    lowest: Any = None  # the first record before the chain's first link
     head_seen = expect_head is None
 
     def report(broken: Break | None) -> Report:
@@ -152,16 +170,28 @@ async def verify(db: Database, *, expect_head: tuple[int, str] | None = None, pa
         stream = (row.stream_id, row.stream_version) if row is not None else (None, None)
         return report(Break(position, *stream, what, detail))
 
+    def below_one(row: Any) -> Report:  # noqa: ANN401
+        return at(row.position, row, "unchained", "position 0 or below: the store numbers records from 1, so it "
+                  "was written outside the event store")
+
     async for lk in _paged(db, event_chain, list(event_chain.c), page):
         listed = [(int(p), d) for p, _, d in (x.partition(":") for x in lk.records.split())]
         first = listed[0][0] if listed else lk.position
         rows: dict[int, Any] = {}  # the log's records up to the link's end
         while ev is not None and ev.position <= lk.position:
+            if ev.position <= 0:
+                return below_one(ev)
             if previous_position is None and ev.position < first:
                 before += 1  # before the chain's first link
+                lowest = lowest or ev
             else:
                 rows[ev.position] = ev
             ev = await anext(evs, None)
+        if previous_position is None:  # the first link hashed how many records the log held before it
+            previous_hash = genesis(before)
+            if before and link_hash(GENESIS, lk.records) == lk.hash:
+                return at(lowest.position, lowest, "unchained", "the chain began with the log (no record before "
+                          "its first link), and no link lists this record: written outside the event store")
         if lk.previous != previous_position:
             if previous_position is None:
                 detail = (f"the chain's first link follows position {lk.previous}, and no link ends there: "
@@ -184,7 +214,11 @@ async def verify(db: Database, *, expect_head: tuple[int, str] | None = None, pa
                           "changed since")
             checked += 1
         if link_hash(previous_hash, lk.records) != lk.hash:
-            return at(first, rows.get(first), "link", "the link's list of record digests was changed")
+            detail = "the link's list of record digests was changed"
+            if previous_position is None:
+                detail = (f"{before} records before the chain's first link, not the number it was hashed "
+                          f"after: records before the chain were added or deleted, or {detail}")
+            return at(first, rows.get(first), "link", detail)
         if expect_head is not None and lk.position == expect_head[0]:
             if lk.hash != expect_head[1]:
                 return at(lk.position, rows.get(lk.position), "head", "the chain was computed again since the "
@@ -192,6 +226,8 @@ async def verify(db: Database, *, expect_head: tuple[int, str] | None = None, pa
             head_seen = True
         previous_position, previous_hash = lk.position, lk.hash
     while ev is not None:
+        if ev.position <= 0:
+            return below_one(ev)
         if previous_position is not None:
             return at(ev.position, ev, "unchained", "no link lists the record: written outside the event store, "
                       "or its link was deleted")
