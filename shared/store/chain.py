@@ -22,6 +22,12 @@ link hashes how many there were (`genesis`: none on a log chained from its
 first record), so one added below the chain's start, or deleted there, is
 a break. The store numbers records from 1: one at 0 or below is a break.
 
+`verify` reads page by page, each page its own read transaction, and
+judges the log up to the chain's head as it was when the run began:
+appends commit in position order, each with its link, so every record up
+to that link was there already, and what a running service appends
+meanwhile is not taken for tampering (the next run judges it).
+
 The append keeps the last link in memory and writes the new one only if
 the chain's last link is still that one (checked in the insert itself,
 under the append lock): another process that appended in between makes it
@@ -41,7 +47,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shared.store.database import Database
 from shared.store.schema import event_chain, events
@@ -131,13 +137,13 @@ class Report:
         return self.broken is None
 
 
-async def _paged(db: Database, table: Any, columns: list[Any], page: int) -> AsyncIterator[Any]:  # noqa: ANN401
-    """The rows of `table` in position order from the
+async def _paged(db: Database, table: Any, columns: list[Any], page: int, upto: int) -> AsyncIterator[Any]:  # noqa: ANN401
+    """The rows of `table` up to position `upto`, in position order from the
     lowest: whatever their position (the store numbers from 1; a row below
     was written past it, and is judged like any other)."""
     after: int | None = None
     while True:
-        q = select(*columns)
+        q = select(*columns).where(table.c.position <= upto)
         if after is not None:
             q = q.where(table.c.position > after)
         async with db.read() as conn:
@@ -149,12 +155,31 @@ async def _paged(db: Database, table: Any, columns: list[Any], page: int) -> Asy
         after = rows[-1].position
 
 
+async def _first_after(db: Database, position: int) -> Any | None:  # noqa: ANN401 - a row of `events`
+    async with db.read() as conn:
+        return (await conn.execute(select(*events.c).where(events.c.position > position)
+                                   .order_by(events.c.position).limit(1))).first()
+
+
 async def verify(db: Database, *, expect_head: tuple[int, str] | None = None, page: int = 2000) -> Report:
     """Walk the chain's links and the log in position order; the first break
     found (None: every record since the chain's start is as written). With
     `expect_head` (a head exported earlier): that link must still be there,
-    with that hash."""
-    evs = _paged(db, events, list(events.c), page).__aiter__()
+    with that hash.
+
+    The walk ends at the chain's head as it was when it began: the records
+    up to its link all committed before it (appends commit in position
+    order, each with its link), and what a running service appends meanwhile
+    is judged by the next run. Pages are separate read transactions (memory
+    stays flat on a long log; no snapshot held open on the database)."""
+    top = await head(db)
+    if top is None:  # no chain: the records there are all before it (unless one appended meanwhile began it)
+        async with db.read() as conn:
+            upto = int(await conn.scalar(select(func.max(events.c.position))) or 0)
+        top = await head(db)
+    if top is not None:
+        upto = top[0]
+    evs = _paged(db, events, list(events.c), page, upto).__aiter__()
     ev = await anext(evs, None)
     previous_position: int | None = None
     previous_hash = GENESIS
@@ -174,7 +199,7 @@ async def verify(db: Database, *, expect_head: tuple[int, str] | None = None, pa
         return at(row.position, row, "unchained", "position 0 or below: the store numbers records from 1, so it "
                   "was written outside the event store")
 
-    async for lk in _paged(db, event_chain, list(event_chain.c), page):
+    async for lk in _paged(db, event_chain, list(event_chain.c), page, upto):
         listed = [(int(p), d) for p, _, d in (x.partition(":") for x in lk.records.split())]
         first = listed[0][0] if listed else lk.position
         rows: dict[int, Any] = {}  # the log's records up to the link's end
@@ -237,6 +262,13 @@ async def verify(db: Database, *, expect_head: tuple[int, str] | None = None, pa
         return report(Break(0, None, None, "unchained", f"none of the {before} records is in the chain: a "
                             "database from before it (the chain starts at the next append), or the chain "
                             "was deleted"))
+    if previous_position is not None and (past := await _first_after(db, previous_position)) is not None:
+        # past the head the walk began with: appended since (its link committed with it, so the chain's
+        # head, read after it, reaches it), or written past the store
+        now = await head(db)
+        if now is None or now[0] < past.position:
+            return at(past.position, past, "unchained", "no link lists the record: written outside the event "
+                      "store, or its link was deleted")
     if not head_seen:
         assert expect_head is not None
         return report(Break(expect_head[0], None, None, "head", "the exported head's link is gone: the log "

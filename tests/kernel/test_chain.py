@@ -281,3 +281,35 @@ async def test_records_added_or_deleted_before_the_chain_are_named(database: Dat
     code, out = await _verify(database, capsys)
     assert code == 1 and ": link: 6 records before the chain's first link" in out, out
 
+
+async def test_verify_while_the_service_appends_raises_no_alarm(store: EventStore) -> None:
+    """Events and links are read page by page, in separate transactions: an
+    append committing in between made a healthy log look tampered with
+    ("missing", "unchained"). The run judges the log up to the chain's head
+    as it was when it began."""
+    for i in range(150):
+        await store.append(f"visit-{i}", 0, [scheduled(f"visit-{i}")])
+    stop = asyncio.Event()
+    appended = 0
+
+    async def service() -> None:
+        nonlocal appended
+        while not stop.is_set():
+            await store.append(f"visit-w{appended}", 0, [scheduled(f"visit-w{appended}")])
+            appended += 1
+
+    writer = asyncio.create_task(service())
+    reports, raced = [], 0
+    try:
+        while raced < 10 and len(reports) < 200:
+            was = appended
+            reports.append(await chain.verify(store.db, page=40))
+            raced += appended > was  # the service appended while this run read
+    finally:
+        stop.set()
+        await writer
+    assert raced == 10
+    assert [str(r.broken) for r in reports if not r.ok] == []
+    assert all(r.checked >= 150 for r in reports)
+    final = await chain.verify(store.db, page=40)
+    assert final.ok and final.checked == 150 + appended
