@@ -100,6 +100,9 @@ class Dialect:
     def chain_head(self) -> str:
         return "SELECT position, hash FROM event_chain ORDER BY position DESC LIMIT 1"
 
+    def records_before(self) -> str:
+        return f"SELECT count(*) FROM events WHERE position < {self.param(1, 'bigint')}"
+
     def chain(self) -> str:
         """Insert a link (position, previous, records, hash) if the chain's
         last link is still the `expected` one: a row if it was inserted."""

@@ -303,7 +303,9 @@ class EventStore:
         for _ in range(5):  # once under the append lock; more only for a writer that bypasses it
             if head is None:
                 head = await self._read_chain_head(driver)
-            link = chain.new_link(head, records)
+            # the chain's first link hashes how many records the log held before it (once per database)
+            before = 0 if head[0] else int((await driver.fetch(sql.records_before(), (records[0][0],)))[0][0])
+            link = chain.new_link(head, records, before)
             if await driver.fetch(sql.chain(), sql.chain_args(link, head[1], public)):
                 self._chain_head = (link[0], link[3])
                 return

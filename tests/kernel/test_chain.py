@@ -5,9 +5,12 @@ record that was changed or deleted behind the store's back (plain SQL)."""
 from __future__ import annotations
 
 import asyncio
+import uuid
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from shared.contracts.envelope import Envelope
 from shared.store import chain
@@ -186,3 +189,127 @@ async def test_erasure_leaves_the_chain_intact(store: EventStore, tmp_path, caps
     [_, e] = await store.load("visit-a")
     assert is_sealed(e.payload["note"]) and e.payload["note"] == sealed  # stored as it was
     assert (await _verify(store.db, capsys))[0] == 0
+
+
+async def _forge(db: Database, position: int, stream_id: str, version: int) -> None:
+    """A record written with plain SQL at a chosen position, as someone with
+    write access to the database would (past the CHECK on position, which a
+    database from before it lacks, and its owner can drop)."""
+    now = datetime.now(UTC)
+    row = {"position": position, "event_id": uuid.uuid4(), "stream_id": stream_id, "stream_version": version,
+           "previous_version": version - 1, "event_type": "VisitNoted", "schema_version": 1, "country": "bd",
+           "occurred_at": now, "recorded_at": now, "correlation_id": "x", "causation_id": None, "actor": "intruder",
+           "payload": '{"note":"forged"}'}
+    async with db.write() as conn:
+        if db.is_sqlite:
+            await conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+        else:
+            await conn.execute(text("ALTER TABLE events DROP CONSTRAINT IF EXISTS ck_events_position"))
+        try:
+            await conn.execute(insert(events).values(**row))
+        finally:
+            if db.is_sqlite:
+                await conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+
+
+async def test_the_log_refuses_a_record_at_position_zero_or_below(store: EventStore) -> None:
+    """The store numbers records from 1; the schema says so for a new
+    database (a forged low record needs its constraint dropped first)."""
+    await _fill(store)
+    now = datetime.now(UTC)
+    with pytest.raises(IntegrityError):
+        async with store.db.write() as conn:
+            await conn.execute(insert(events).values(
+                position=0, event_id=uuid.uuid4(), stream_id="visit-z", stream_version=1, event_type="VisitNoted",
+                schema_version=1, country="bd", occurred_at=now, recorded_at=now, correlation_id="x",
+                actor="intruder", payload="{}"))
+
+
+async def test_a_record_forged_below_the_chain_is_named(store: EventStore, capsys) -> None:  # noqa: ANN001
+    """A record at position 0 or below was never read by `verify`, and
+    `load` hands it to the aggregate as the stream's next version. On a log
+    chained from its first record, every record below the chain's start is a
+    break, at a positive position too (PostgreSQL's numbering skips the
+    position of a transaction that rolled back)."""
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as conn:  # on PostgreSQL: position 1 is never used
+            await store.append("visit-x", 0, [scheduled("visit-x")], conn=conn)
+            raise RuntimeError("rolled back")
+    await _fill(store)
+    await _forge(store.db, -1, "visit-a", 4)
+    assert [(e.stream_version, e.actor) for e in await store.load("visit-a")][-1] == (4, "intruder")
+    code, out = await _verify(store.db, capsys)
+    assert code == 1, out
+    assert "broken at position -1 (stream visit-a v4): unchained: position 0 or below" in out
+    async with store.db.write() as conn:
+        await conn.execute(delete(events).where(events.c.position == -1))
+    assert (await _verify(store.db, capsys))[0] == 0
+    if not store.db.is_sqlite:
+        assert await _first_link_start(store.db) == 2
+        await _forge(store.db, 1, "visit-a", 4)
+        code, out = await _verify(store.db, capsys)
+        assert code == 1, out
+        assert "broken at position 1 (stream visit-a v4): unchained: the chain began with the log" in out
+
+
+async def _first_link_start(db: Database) -> int:
+    async with db.read() as conn:
+        records = await conn.scalar(select(event_chain.c.records).order_by(event_chain.c.position).limit(1))
+    return int(records.split(":", 1)[0])
+
+
+async def test_records_added_or_deleted_before_the_chain_are_named(database: Database,
+                                                                    capsys) -> None:  # noqa: ANN001
+    """On a database from before the chain, the first link hashes how many
+    records preceded it: one added among them, or one deleted, is a break."""
+    store = EventStore(database, CONTEXT)
+    await _fill(store)
+    async with database.write() as conn:
+        await conn.execute(text("DROP TABLE event_chain"))  # as the older version left it
+        await conn.execute(delete(events).where(events.c.position == 3))  # a gap among the old records
+    await database.create_all()
+    fresh = EventStore(database, CONTEXT)
+    await fresh.append("visit-n", 0, [scheduled("visit-n"), noted("visit-n", 2)])
+    code, out = await _verify(database, capsys)
+    assert code == 0 and "2 records checked, chain intact; 7 records before the chain began" in out, out
+    await _forge(database, 3, "visit-a", 4)
+    code, out = await _verify(database, capsys)
+    assert code == 1, out
+    assert ": link: 8 records before the chain's first link" in out
+    async with database.write() as conn:
+        await conn.execute(delete(events).where(events.c.position.in_([1, 3])))
+    code, out = await _verify(database, capsys)
+    assert code == 1 and ": link: 6 records before the chain's first link" in out, out
+
+
+async def test_verify_while_the_service_appends_raises_no_alarm(store: EventStore) -> None:
+    """Events and links are read page by page, in separate transactions: an
+    append committing in between made a healthy log look tampered with
+    ("missing", "unchained"). The run judges the log up to the chain's head
+    as it was when it began."""
+    for i in range(150):
+        await store.append(f"visit-{i}", 0, [scheduled(f"visit-{i}")])
+    stop = asyncio.Event()
+    appended = 0
+
+    async def service() -> None:
+        nonlocal appended
+        while not stop.is_set():
+            await store.append(f"visit-w{appended}", 0, [scheduled(f"visit-w{appended}")])
+            appended += 1
+
+    writer = asyncio.create_task(service())
+    reports, raced = [], 0
+    try:
+        while raced < 10 and len(reports) < 200:
+            was = appended
+            reports.append(await chain.verify(store.db, page=40))
+            raced += appended > was  # the service appended while this run read
+    finally:
+        stop.set()
+        await writer
+    assert raced == 10
+    assert [str(r.broken) for r in reports if not r.ok] == []
+    assert all(r.checked >= 150 for r in reports)
+    final = await chain.verify(store.db, page=40)
+    assert final.ok and final.checked == 150 + appended
