@@ -487,11 +487,14 @@ class Dispatcher:
             await self._cancel_all()
 
     def _serve(self, endpoint_id: str, buyer: str) -> None:
-        """Wake the endpoint's worker, or start one."""
+        """Wake the endpoint's worker, or start one. One waiting for a slot is left to wait: a slot given back
+        wakes it (woken at every poll, a capped buyer's workers queried the database for nothing, and another
+        buyer's deliveries waited for those queries)."""
         ep = self._endpoints.get(endpoint_id)
         if ep is None:
             ep = self._endpoints[endpoint_id] = _Endpoint(endpoint_id, buyer)
-        ep.wake.set()
+        if not self.slots.waiting(ep):
+            ep.wake.set()
         if ep.worker is None or ep.worker.done():
             ep.worker = asyncio.create_task(self._work(ep), name=f"webhooks-{endpoint_id}")
 
