@@ -523,7 +523,7 @@ class Dispatcher:
                 except Exception as e:  # noqa: BLE001 - the database is away: the loop wakes us again
                     log.warning("webhooks.poll_failed", endpoint_id=ep.endpoint_id, error=str(e) or type(e).__name__)
                 due = due[:self.slots.take(ep, len(due), per_buyer, total)]  # the rest stays due: it waits
-                if len(due) < free:  # a slot it was woken for, unused: the next waiting worker's
+                if len(due) < free:  # slots it leaves free (one it was woken for, say): for the next waiting
                     self.slots.wake(ep.buyer, self.slots.free(ep.buyer, per_buyer, total))
             for d in due:
                 task = asyncio.create_task(self._attempt(d), name=f"webhook-{d.delivery_id}")
