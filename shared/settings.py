@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     webhook_backoff_max_s: float = 3600.0
     webhook_timeout_s: float = 10.0
     webhook_concurrency: int = 8  # an endpoint's factories' queues served at once (each endpoint has its own)
+    # what one buyer may hold: active endpoints (a disabled one does not count; one more answers 422), and
+    # deliveries in flight at once over all its endpoints; and deliveries in flight in the whole process
+    webhook_endpoints_per_buyer: int = Field(16, ge=1)
+    webhook_inflight_per_buyer: int = Field(16, ge=1)
+    webhook_inflight_total: int = Field(256, ge=1)
     webhook_poll_s: float = 1.0
     webhook_secret_grace_s: int = 86400  # a rotated-out secret still signs this long
     # Fernet keys sealing the endpoints' signing secrets at rest, comma separated, newest first (rotation:

@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.buyers import egress
@@ -100,6 +100,7 @@ async def register_webhook(cmd: RegisterWebhook, uow: UnitOfWork, hooks: Webhook
     secret = new_secret()
     at = utcnow()
     async with uow.transaction() as tx, tx.read() as conn:  # serialised with the feed's appends
+        await _room_for_one_more(conn, cmd.buyer, hooks.settings.webhook_endpoints_per_buyer)
         await conn.execute(endpoints.insert().values(
             endpoint_id=eid, buyer=cmd.buyer, url=url, types=orjson.dumps(types).decode(),
             description=cmd.description, active=True, created_at=at, created_by=uow.ctx.actor))
@@ -110,6 +111,17 @@ async def register_webhook(cmd: RegisterWebhook, uow: UnitOfWork, hooks: Webhook
         await tx.remember(eid)
     hooks.wake()
     return {**endpoint_out(r), "secret": secret, "queued": queued, "replayed": False}
+
+
+async def _room_for_one_more(conn: AsyncConnection, buyer: str, cap: int) -> None:
+    """At most `cap` active endpoints per buyer (a disabled one does not count): each is a worker and up to
+    `webhook_concurrency` connections of the sender's. Counted inside the registration's transaction, which
+    is serialised with every other registration (the appenders' lock), so two at once cannot both pass."""
+    n = await conn.scalar(select(func.count()).select_from(endpoints)
+                          .where(endpoints.c.buyer == buyer, endpoints.c.active.is_(True)))
+    if (n or 0) >= cap:
+        raise DomainError(f"a buyer has at most {cap} active webhook endpoints; disable one to register another",
+                          field="url", rule="webhook_endpoints_per_buyer")
 
 
 async def _current_secret(conn: AsyncConnection, endpoint_id: str, box: SecretBox) -> str | None:

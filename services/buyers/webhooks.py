@@ -29,7 +29,14 @@ and the dispatcher that makes them.
 - Each endpoint on its own: an endpoint has a worker of its own with at most
   `webhook_concurrency` deliveries in flight, and no slot, queue or
   connection pool is shared between endpoints, so one buyer's slow, hanging
-  or failing receivers never delay another endpoint's records."""
+  or failing receivers never delay another endpoint's records.
+- Each buyer within bounds: at most `webhook_endpoints_per_buyer` active
+  endpoints (handlers.py), and its endpoints' attempts share
+  `webhook_inflight_per_buyer` slots, so a buyer pointing many endpoints at a
+  receiver that hangs holds that many connections and tasks, not endpoints x
+  `webhook_concurrency`; a buyer at its cap waits for its own slots only.
+  `webhook_inflight_total` bounds the whole process (sockets, memory): set
+  it above the busy buyers' caps together, since a buyer waits for it too."""
 
 from __future__ import annotations
 
@@ -42,6 +49,7 @@ import time
 import unicodedata
 from datetime import datetime, timedelta
 from functools import lru_cache
+from math import inf
 from pathlib import Path
 from typing import Any
 
@@ -308,22 +316,92 @@ def excerpt(text: str | bytes, limit: int = 200) -> str:
 
 class _Endpoint:
     """One endpoint's queue in the dispatcher: its worker task (alive while
-    the endpoint has something due or in flight) and its attempts in flight."""
+    the endpoint has something due or in flight, or waits for a slot) and its
+    attempts in flight."""
 
-    def __init__(self, endpoint_id: str) -> None:
+    def __init__(self, endpoint_id: str, buyer: str) -> None:
         self.endpoint_id = endpoint_id
+        self.buyer = buyer
         self.wake = asyncio.Event()
         self.inflight: dict[int, asyncio.Task[None]] = {}  # delivery_id -> its attempt
         self.worker: asyncio.Task[None] | None = None
 
 
+class _Slots:
+    """Attempts in flight, per buyer and in all. A worker looks for at most as
+    many due records as there are free slots, then takes a slot for each
+    (without a wait in between: others may have taken some meanwhile, and
+    what it gets no slot for stays due); one that found records it got no slot
+    for waits to be woken when its buyer's, or any, slot is given back: as
+    many waiting workers, first come first woken, as slots came back (each
+    woken worker queries the database; waking all of a buyer's at every slot
+    given back weighed on other buyers' deliveries), and one that leaves a
+    slot unused wakes the next. Slots are not reserved across the query: a
+    reservation held while a worker found nothing due woke the others for
+    nothing, round after round."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.full_logged_at = -inf  # when reaching the process's cap was last logged
+        self.by_buyer: dict[str, int] = {}
+        # buyer (None: the process's cap) -> the workers waiting for a slot, in order (an ordered set)
+        self._waiting: dict[str | None, dict[_Endpoint, None]] = {}
+
+    def free(self, buyer: str, per_buyer: int, total: int) -> int:
+        return max(0, min(per_buyer - self.by_buyer.get(buyer, 0), total - self.total))
+
+    def take(self, ep: _Endpoint, want: int, per_buyer: int, total: int) -> int:
+        """Up to `want` slots for the endpoint's attempts; for fewer, it waits for one to be given back."""
+        held = self.by_buyer.get(ep.buyer, 0)
+        buyer_free, total_free = per_buyer - held, total - self.total
+        n = max(0, min(want, buyer_free, total_free))
+        if n:
+            self.by_buyer[ep.buyer] = held + n
+            self.total += n
+        if n < want:  # waits for whichever cap held it back
+            self._waiting.setdefault(ep.buyer if buyer_free <= total_free else None, {})[ep] = None
+            if total_free <= n and time.monotonic() - self.full_logged_at > 60:  # a minute apart at most
+                self.full_logged_at = time.monotonic()
+                log.warning("webhooks.inflight_total_reached", inflight=self.total, cap=total,
+                            hint="every buyer's deliveries wait for a slot: raise WECARE_WEBHOOK_INFLIGHT_TOTAL?")
+        return n
+
+    def give(self, buyer: str, n: int) -> None:
+        if n <= 0:
+            return
+        held = self.by_buyer.get(buyer, 0) - n
+        if held > 0:
+            self.by_buyer[buyer] = held
+        else:
+            self.by_buyer.pop(buyer, None)
+        self.total = max(0, self.total - n)
+        self.wake(buyer, n)
+
+    def wake(self, buyer: str, n: int) -> None:
+        """Up to n of the workers waiting for the buyer's slots, and up to n of those waiting for the process's."""
+        for key in (buyer, None):
+            waiting = self._waiting.get(key) or {}
+            for ep in list(waiting)[:n]:
+                del waiting[ep]
+                ep.wake.set()
+
+    def waiting(self, ep: _Endpoint) -> bool:
+        return any(ep in w for w in self._waiting.values())
+
+    def forget(self, ep: _Endpoint) -> None:
+        for w in self._waiting.values():
+            w.pop(ep, None)
+
+
 class Dispatcher:
     """Sends due deliveries, each endpoint on its own: a worker per endpoint
     sends the heads of that endpoint's (factory) queues, one record per queue
-    at a time, at most `per_endpoint` at once. Nothing is shared between
+    at a time, at most `per_endpoint` at once, taking a slot of its buyer's
+    (`webhook_inflight_per_buyer`) and of the process's
+    (`webhook_inflight_total`) for each. Nothing else is shared between
     endpoints but the database and the HTTP client (whose connection pool has
     no global cap), so one endpoint's slow, hanging or failing receiver changes
-    no other endpoint's delivery time. The loop (`run`, under the service's
+    no other buyer's delivery time. The loop (`run`, under the service's
     supervisor) only finds the endpoints with something due, starting or
     waking their workers; a worker ends when its endpoint has nothing due or
     in flight. Each attempt is a task of its own, and whatever goes wrong while
@@ -338,6 +416,7 @@ class Dispatcher:
         self._client: httpx.AsyncClient | None = None
         self.box = secret_box(settings)
         self._endpoints: dict[str, _Endpoint] = {}
+        self.slots = _Slots()
         # delivery_id -> (monotonic time before which it is not sent, attempts in a row not recorded)
         self._held: dict[int, tuple[float, int]] = {}
         self.sent = 0
@@ -384,8 +463,8 @@ class Dispatcher:
             while True:
                 self._wake.clear()  # before the query: a wake while it runs is not lost
                 try:
-                    for endpoint_id in await self._due_endpoints():
-                        self._serve(endpoint_id)
+                    for endpoint_id, buyer in await self._due_endpoints():
+                        self._serve(endpoint_id, buyer)
                 except Exception as e:  # noqa: BLE001 - the database is away: try again soon
                     log.warning("webhooks.poll_failed", error=str(e) or type(e).__name__)
                 # asyncio.timeout, not wait_for: Python 3.11's wait_for loses a cancel that arrives with a wake
@@ -397,39 +476,58 @@ class Dispatcher:
         finally:
             await self._cancel_all()
 
-    def _serve(self, endpoint_id: str) -> None:
-        """Wake the endpoint's worker, or start one."""
+    def _serve(self, endpoint_id: str, buyer: str) -> None:
+        """Wake the endpoint's worker, or start one. One waiting for a slot is left to wait: a slot given back
+        wakes it (woken at every poll, a capped buyer's workers queried the database for nothing, and another
+        buyer's deliveries waited for those queries)."""
         ep = self._endpoints.get(endpoint_id)
         if ep is None:
-            ep = self._endpoints[endpoint_id] = _Endpoint(endpoint_id)
-        ep.wake.set()
+            ep = self._endpoints[endpoint_id] = _Endpoint(endpoint_id, buyer)
+        if not self.slots.waiting(ep):
+            ep.wake.set()
         if ep.worker is None or ep.worker.done():
             ep.worker = asyncio.create_task(self._work(ep), name=f"webhooks-{endpoint_id}")
 
     async def _work(self, ep: _Endpoint) -> None:
-        """One endpoint's worker: start its due heads while it has free slots; end when nothing is due or in
-        flight (the loop starts it again when something is)."""
+        """One endpoint's worker: start its due heads while it has free slots (its own, its buyer's and the
+        process's); end when nothing is due or in flight and it waits for no slot (the loop starts it again
+        when something is due)."""
+        try:
+            await self._serve_endpoint(ep)
+        finally:
+            self.slots.forget(ep)
+
+    async def _serve_endpoint(self, ep: _Endpoint) -> None:
         while True:
-            ep.wake.clear()  # before the query: an attempt's end or a wake while it runs is not lost
+            ep.wake.clear()  # before the query: an attempt's end, a slot given back or a wake is not lost
+            per_buyer, total = self.s.webhook_inflight_per_buyer, self.s.webhook_inflight_total
+            self.slots.forget(ep)  # whether it waits for a slot is decided anew
             due: list[Any] = []
-            free = self.per_endpoint - len(ep.inflight)
-            if free > 0:
+            want = self.per_endpoint - len(ep.inflight)
+            free = self.slots.free(ep.buyer, per_buyer, total)
+            if want > 0 and not free:
+                self.slots.take(ep, want, per_buyer, total)  # none: it waits for one
+            elif want > 0:
                 try:
-                    due = await self._due(ep, free)
+                    due = await self._due(ep, min(want, free))
                 except Exception as e:  # noqa: BLE001 - the database is away: the loop wakes us again
                     log.warning("webhooks.poll_failed", endpoint_id=ep.endpoint_id, error=str(e) or type(e).__name__)
+                due = due[:self.slots.take(ep, len(due), per_buyer, total)]  # the rest stays due: it waits
+                if len(due) < free:  # slots it leaves free (one it was woken for, say): for the next waiting
+                    self.slots.wake(ep.buyer, self.slots.free(ep.buyer, per_buyer, total))
             for d in due:
                 task = asyncio.create_task(self._attempt(d), name=f"webhook-{d.delivery_id}")
                 ep.inflight[d.delivery_id] = task
                 task.add_done_callback(lambda _, i=d.delivery_id: self._done(ep, i))
-            if not ep.inflight and not due and not ep.wake.is_set():
+            if not ep.inflight and not due and not ep.wake.is_set() and not self.slots.waiting(ep):
                 if self._endpoints.get(ep.endpoint_id) is ep:
                     del self._endpoints[ep.endpoint_id]
                 return
             await ep.wake.wait()  # an attempt ended, or the loop found something due
 
     def _done(self, ep: _Endpoint, delivery_id: int) -> None:
-        ep.inflight.pop(delivery_id, None)
+        if ep.inflight.pop(delivery_id, None) is not None:
+            self.slots.give(ep.buyer, 1)  # wakes the buyer's workers waiting for a slot
         ep.wake.set()  # a queue of this endpoint is free again: its next record may be due
 
     async def _attempt(self, d: Any) -> None:
@@ -460,20 +558,21 @@ class Dispatcher:
         d, e = deliveries, deliveries.alias("earlier")
         blocked = exists().where(and_(e.c.endpoint_id == d.c.endpoint_id, e.c.ordering_key == d.c.ordering_key,
                                       e.c.position < d.c.position, e.c.status != "delivered"))
-        return (select(d.c.delivery_id, d.c.endpoint_id, d.c.position, d.c.attempts)
+        return (select(d.c.delivery_id, d.c.endpoint_id, d.c.position, d.c.attempts, endpoints.c.buyer)
                 .join(endpoints, endpoints.c.endpoint_id == d.c.endpoint_id)
                 .where(d.c.status == "pending", d.c.next_attempt_at <= utcnow(), endpoints.c.active.is_(True),
                        ~blocked))
 
-    async def _due_endpoints(self) -> list[str]:
-        """The endpoints with a due head not in flight or held back."""
+    async def _due_endpoints(self) -> list[tuple[str, str]]:
+        """The endpoints (and their buyers) with a due head not in flight or held back."""
         h = self._heads()
         skip = self._skipped()
         if skip:
             h = h.where(deliveries.c.delivery_id.notin_(skip))
         h = h.subquery("heads")
         async with self.db.read() as conn:
-            return list((await conn.scalars(select(h.c.endpoint_id).distinct())).all())
+            return [(r.endpoint_id, r.buyer) for r in await conn.execute(
+                select(h.c.endpoint_id, h.c.buyer).distinct())]
 
     async def _due(self, ep: _Endpoint, limit: int) -> list[Any]:
         """Up to `limit` of the endpoint's due heads not in flight or held back, in feed order."""

@@ -127,6 +127,27 @@ async def test_plain_http_is_allowed_to_an_allow_listed_host_as_soon_as_the_sett
     assert out["url"] == "http://127.0.0.1:9/hook"
 
 
+async def test_a_buyer_registers_up_to_its_cap_of_active_endpoints_and_a_disabled_one_does_not_count(
+        app: Scenario) -> None:
+    """Each endpoint is a worker and up to webhook_concurrency connections:
+    one buyer registering endpoints without end held as many (20 endpoints at
+    a receiver that hangs: 100 requests open, 51 tasks)."""
+    app.hooks.settings.webhook_endpoints_per_buyer = 2  # type: ignore[attr-defined]
+    first = await app.when(register(start="beginning"), ctx(buyer()))
+    await app.when(register(url="https://example.org/other"), ctx(buyer()))
+    stored = [await count(app, t) for t in (endpoints, secrets_, deliveries)]
+    with pytest.raises(DomainError) as e:
+        await app.when(register(start="beginning"), ctx(admin()))  # whoever asks
+    assert (e.value.field, e.value.rule) == ("url", "webhook_endpoints_per_buyer")
+    assert "at most 2 active webhook endpoints" in e.value.message
+    assert [await count(app, t) for t in (endpoints, secrets_, deliveries)] == stored  # nothing stored
+    await app.when(register(buyer=HASBRO), ctx(buyer(HASBRO)))  # another buyer's count is its own
+    await app.when(DisableWebhook(buyer=OTTO, endpoint_id=first["endpoint_id"]), ctx(buyer()))
+    await app.when(register(), ctx(buyer()))  # the disabled one makes room
+    with pytest.raises(DomainError):
+        await app.when(register(), ctx(buyer()))
+
+
 def test_the_command_is_the_whole_input() -> None:
     with pytest.raises(ValueError):
         RegisterWebhook(buyer=OTTO, url="https://example.org/hook", secret="mine")  # type: ignore[call-arg]

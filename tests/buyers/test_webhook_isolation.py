@@ -34,12 +34,13 @@ async def otto_round(s: BuyersStack, receiver: Receiver, name: str, records: int
     return [t - t0 for t in receiver.arrived[name]]
 
 
-async def hang(s: BuyersStack, receiver: Receiver, k: int) -> list[str]:
-    """HANGING new endpoints of Hasbro at the receiver, their records queued, each attempt hanging."""
-    names = [f"hasbro{k}-{i}" for i in range(HANGING)]
+async def hang(s: BuyersStack, receiver: Receiver, k: int, n: int = HANGING, held: int | None = None) -> list[str]:
+    """n new endpoints of Hasbro at the receiver, their records queued, each attempt hanging; once the
+    receiver holds `held` (default n) of them."""
+    names = [f"hasbro{k}-{i}" for i in range(n)]
     receiver.hang = set(names)
-    eps = [(await s.register(HASBRO, f"{receiver.url}/{n}", start="beginning"))["endpoint_id"] for n in names]
-    await eventually(lambda: receiver.hanging >= HANGING, timeout=5, interval=0.005)
+    eps = [(await s.register(HASBRO, f"{receiver.url}/{m}", start="beginning"))["endpoint_id"] for m in names]
+    await eventually(lambda: receiver.hanging >= (held or n), timeout=5, interval=0.005)
     return eps
 
 

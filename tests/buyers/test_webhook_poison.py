@@ -23,13 +23,15 @@ from shared.store.database import Database
 from tests.conftest import eventually
 
 
-async def _queue(db: Database, queues: dict[str, int]) -> None:
-    """One endpoint per entry (buyer = endpoint id), with that many factories' queues of one record each."""
+async def _queue(db: Database, queues: dict[str, int], buyers: dict[str, str] | None = None) -> None:
+    """One endpoint per entry (its buyer from `buyers`, else the endpoint id), with that many factories'
+    queues of one record each."""
     await db.create_all(feed_metadata, W.metadata)
     pos = 0
     async with db.write() as conn:
         for ep, n in queues.items():
-            await conn.execute(W.endpoints.insert().values(endpoint_id=ep, buyer=ep, url=f"http://r/{ep}",
+            await conn.execute(W.endpoints.insert().values(endpoint_id=ep, buyer=(buyers or {}).get(ep, ep),
+                                                           url=f"http://r/{ep}",
                                                            types="[]", active=True, created_at=utcnow(),
                                                            created_by="x"))
             await conn.execute(W.secrets_.insert().values(endpoint_id=ep, created_at=utcnow(),
