@@ -25,6 +25,7 @@ from typing import ClassVar
 import httpx
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from shared.files import narrow, open_private, private_dir
 from wecare.natsserver import NatsServer
 
 FACTORIES = {
@@ -50,7 +51,8 @@ def say(msg: str = "") -> None:
 def prepare(data_dir: Path, keep: bool) -> None:
     if not keep and data_dir.exists():
         shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
+    narrow(data_dir)  # one an older version made 0755
 
 
 def survey_answers(rng: random.Random, cc: str) -> dict:
@@ -384,8 +386,7 @@ async def play_evaluation(p: httpx.AsyncClient, ev: httpx.AsyncClient, data_dir:
         "person_id": "dongguan-worker-17", "caption": "Ms Li and her son, who wears the watch in Sichuan",
         "consented_by": "Ms Li", "minor": False, "scope": ["buyer_reports"], "expires_on": "2030-12-31"}))
     await _wait(lambda: _caught_up(ev))
-    out_dir = data_dir / "reports"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = private_dir(data_dir / "reports")  # they hold factories' and buyers' figures: the owner's only
     paths = []
     for url, name in (("/bd/reports/factories/bd-dhaka-knit.html", "bd-dhaka-knit.html"),
                       ("/bd/reports/factories/bd-dhaka-knit.pdf", "bd-dhaka-knit.pdf"),
@@ -393,7 +394,8 @@ async def play_evaluation(p: httpx.AsyncClient, ev: httpx.AsyncClient, data_dir:
                       ("/buyers/Otto Group/report.pdf", "otto-group-portfolio.pdf"),
                       ("/buyers/Clas Ohlson/report.csv", "clas-ohlson-portfolio.csv")):
         r = await _ok(ev.get(url, timeout=120))
-        (out_dir / name).write_bytes(r.content)
+        with open_private(out_dir / name) as f:
+            f.write(r.content)
         paths.append((out_dir / name).resolve())
     journey = (await ev.get("/bd/journey/bd-dhaka-knit")).json()["steps"]
     say(f"   Dhaka Knitwear's journey across the four services: {len(journey)} steps, "
@@ -455,12 +457,12 @@ async def play_buyers(b: httpx.AsyncClient, as_otto: dict[str, str], data_dir: P
             f"signature verified: {not _Receiver.bad and len(_Receiver.got) == len(records)}")
         figures = (await _ok(b.get("/buyers/Otto Group/portfolio", headers=as_otto))).json()["figures"]
         say("   figures: " + "; ".join(f"{f['label']} {f['value']}" for f in figures if f["value"] is not None))
-        out_dir = data_dir / "reports"
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir = private_dir(data_dir / "reports")
         paths = []
         for fmt in ("csv", "xlsx"):
             r = await _ok(b.get(f"/buyers/Otto Group/exports/portfolio.{fmt}", headers=as_otto))
-            (out_dir / f"otto-group-portfolio-export.{fmt}").write_bytes(r.content)
+            with open_private(out_dir / f"otto-group-portfolio-export.{fmt}") as f:
+                f.write(r.content)
             paths.append((out_dir / f"otto-group-portfolio-export.{fmt}").resolve())
         say()
         return paths

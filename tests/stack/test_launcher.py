@@ -62,6 +62,8 @@ def test_up_demo_status_replay_ctrl_c_and_resume(tmp_path):
                          "2 parenting sessions reaching 100 parent workers"):
             assert sentence in demo.stdout
         assert (data / "reports" / "otto-group-portfolio.pdf").exists()
+        reports = [data / "reports", *(data / "reports").iterdir()]  # the owner's only, whatever the umask
+        assert {p.name: oct(p.stat().st_mode & 0o777) for p in reports if p.stat().st_mode & 0o077} == {}
         again = _wecare("demo", "--stack", str(data))
         assert again.returncode == 1 and "played on this stack already" in again.stdout
 
