@@ -49,6 +49,7 @@ from shared.operator_actions import operator_action
 
 router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"], dependencies=[Depends(buyer_scope)])
 docs = APIRouter(prefix="/feed", tags=["buyers"])  # public: see above
+PUBLIC = {"security": []}  # openapi_extra of the documents: no token
 ops = APIRouter(prefix="/ops/webhooks", tags=["operations"], dependencies=[Depends(admin_only)])
 
 BUYER_WRITE = {BUYER_WRITES: True}  # the buyer role, read-only elsewhere, writes these routes
@@ -100,21 +101,21 @@ async def read_feed(request: Request, buyer: str, after: str | None = Query(None
     return Response(body, media_type="application/json")
 
 
-@docs.get("/types", responses=answers(429))
+@docs.get("/types", responses=answers(429), openapi_extra=PUBLIC)
 async def feed_types() -> dict[str, Any]:
     """The record types of the feed, and the figures buyers report on."""
     return {"types": {t: (m.__doc__ or "").strip() or None for t, m in TYPES.items()},
             "figures": {k: {"label": f.label, "unit": f.unit, "definition": f.definition} for k, f in FIGURES.items()}}
 
 
-@docs.get("/schemas", responses=answers(429))
+@docs.get("/schemas", responses=answers(429), openapi_extra=PUBLIC)
 async def feed_schemas() -> dict[str, Any]:
     """The JSON Schema (2020-12) of every feed record and of the export's row,
     generated from the contracts."""
     return schemas()
 
 
-@docs.get("/schemas/{record_type}.json", responses=answers(404, 429))
+@docs.get("/schemas/{record_type}.json", responses=answers(404, 429), openapi_extra=PUBLIC)
 async def feed_schema(record_type: str) -> dict[str, Any]:
     """The JSON Schema of one record type (or of the export's row)."""
     out = schemas()
@@ -123,7 +124,7 @@ async def feed_schema(record_type: str) -> dict[str, Any]:
     return out[record_type]
 
 
-@docs.get("/schemas/{record_type}/data.json", responses=answers(404, 429))
+@docs.get("/schemas/{record_type}/data.json", responses=answers(404, 429), openapi_extra=PUBLIC)
 async def feed_data_schema(request: Request, record_type: str) -> dict[str, Any]:
     """The JSON Schema (2020-12) of the `data` of a record of this type: the
     URL in each record's `dataschema`."""
@@ -132,7 +133,7 @@ async def feed_data_schema(request: Request, record_type: str) -> dict[str, Any]
     return data_schema(record_type, _service(request).settings.resolved_public_url())
 
 
-@docs.get("/asyncapi.json", responses=answers(429))
+@docs.get("/asyncapi.json", responses=answers(429), openapi_extra=PUBLIC)
 async def feed_asyncapi(request: Request) -> dict[str, Any]:
     """The AsyncAPI 3.0 document of the feed and the webhooks (channels,
     messages, payload schemas, security). The webhooks are also in this

@@ -75,6 +75,7 @@ def _webhook(router: APIRouter, ce_type: str, settings: Settings | None) -> None
                      f"`data` (`{dataschema_path(ce_type)}`).\n\n{answers(settings)}"),
         responses={204: {"description": "Accepted (any 2xx will do)"},
                    "default": {"description": "Anything but 2xx: the attempt failed and is retried"}},
+        openapi_extra={"security": []},  # no bearer token: the request is signed (webhook-signature)
     )(receive)
 
 

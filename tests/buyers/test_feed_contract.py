@@ -93,10 +93,12 @@ def test_the_openapi_describes_the_post_each_record_type_makes_to_an_endpoint(ap
         # the answers the sender expects: any 2xx; anything else is retried (no 401/422 of the API's own)
         assert set(op["responses"]) == {"204", "default"}
         assert "retried" in op["description"] and "parked after" in op["description"]
+        assert op["security"] == []  # no bearer token: the body is signed
     assert len(ids) == len(TYPES) and all(i.startswith("receive") for i in ids)
     # the pull feed's page is described too (records typed per type, by `type`)
     page = doc["paths"]["/buyers/{buyer}/feed"]["get"]["responses"]["200"]["content"]["application/json"]
     assert page["schema"] == {"$ref": "#/components/schemas/FeedPage"}
+    assert all(doc["paths"][p]["get"]["security"] == [] for p in doc["paths"] if p.startswith("/feed/"))
 
 
 # -- AsyncAPI ----------------------------------------------------------------------------------------
