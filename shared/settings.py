@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    # where clients reach this service (scheme://host[:port][/prefix]): the buyers' feed's `dataschema`
+    # URLs start with it; empty: http://<http_host>:<http_port> (127.0.0.1 for a wildcard host)
+    public_url: str = ""
     idempotency_key_ttl_s: float = Field(24 * 3600.0, gt=0, le=90 * 24 * 3600.0)  # how long a key is remembered
     max_body_bytes: int = 5 * 2**20  # a larger request body gets 413 (batches are bounded per endpoint too)
 
@@ -116,6 +119,24 @@ class Settings(BaseSettings):
         if parts.scheme == "http" and parts.hostname in ("127.0.0.1", "::1", "localhost"):
             return v
         raise ValueError("must be an https URL (plain http only to 127.0.0.1, ::1 or localhost)")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, v: str) -> str:
+        from urllib.parse import urlsplit
+
+        if not v:
+            return v
+        parts = urlsplit(v)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("must be an http(s) URL with no query or fragment, e.g. https://wecare.example.org")
+        return v.rstrip("/")
+
+    def resolved_public_url(self) -> str:
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.http_host in ("", "0.0.0.0", "::") else self.http_host  # noqa: S104
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.http_port}"
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -42,7 +42,7 @@ def _provision(_args: argparse.Namespace) -> int:
 def _contracts(args: argparse.Namespace) -> int:
     from wecare.schemas import write_contracts
 
-    for path in write_contracts(Path(args.out)):
+    for path in write_contracts(Path(args.out), args.public_url):
         print(path)
     return 0
 
@@ -282,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
 
     c = sub.add_parser("contracts", help="write the JSON Schema of every event and the AsyncAPI documents")
     c.add_argument("--out", default="docs/contracts")
+    c.add_argument("--public-url", help="the buyers service's address in the feed's documents (default: "
+                   "WECARE_PUBLIC_URL, else http://127.0.0.1:<port>)")
     c.set_defaults(fn=_contracts)
 
     args = p.parse_args(argv)

@@ -1,7 +1,17 @@
 """HTTP API of the buyers service, under /buyers/{buyer}: the feed (pull,
 with a cursor), the webhook endpoints and their delivery log, the portfolio
-and its exports; /feed/schemas for the records' JSON Schemas; and
-/ops/webhooks for operators (parked deliveries, re-drive)."""
+and its exports; /feed/types, /feed/schemas (the records' JSON Schemas and
+their data's, each record's `dataschema`) and /feed/asyncapi.json, which
+answer without a token; and /ops/webhooks for operators (parked deliveries,
+re-drive).
+
+The documents are public on purpose: a schema is the shape of a record,
+generated from code, with no buyer's, factory's or person's data in it (as
+/openapi.json and /asyncapi.json, which already answer without a token);
+and a CloudEvents consumer, a schema registry or a validator fetches a
+record's `dataschema` as it finds it, with no token to send. Everything
+else still needs one (deny by default: the service includes `docs` alone
+without the `principal` dependency)."""
 
 from __future__ import annotations
 
@@ -13,6 +23,7 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import func, select
 
 from services.buyers.commands import DisableWebhook, RedriveWebhook, RegisterWebhook, RotateWebhookSecret
+from services.buyers.contract import FeedPage, asyncapi
 from services.buyers.exports import csv_stream, raw_rows, xlsx_stream
 from services.buyers.handlers import known_types
 from services.buyers.projections import feed, render
@@ -20,6 +31,7 @@ from services.buyers.webhooks import attempts, deliveries, endpoint_out, endpoin
 from shared.aggregate import DomainError, NotFound
 from shared.api import (
     MAX_INT,
+    answers,
     attachment,
     body_of,
     buyer_scope,
@@ -31,12 +43,13 @@ from shared.api import (
 )
 from shared.application import CommandContext
 from shared.auth import BUYER_WRITES, admin_only
-from shared.contracts.feed import TYPES, schemas, sequence
+from shared.contracts.feed import TYPES, data_schema, schemas, sequence
 from shared.contracts.figures import FIGURES, Pool
 from shared.operator_actions import operator_action
 
 router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"], dependencies=[Depends(buyer_scope)])
-docs = APIRouter(prefix="/feed", tags=["buyers"])
+docs = APIRouter(prefix="/feed", tags=["buyers"])  # public: see above
+PUBLIC = {"security": []}  # openapi_extra of the documents: no token
 ops = APIRouter(prefix="/ops/webhooks", tags=["operations"], dependencies=[Depends(admin_only)])
 
 BUYER_WRITE = {BUYER_WRITES: True}  # the buyer role, read-only elsewhere, writes these routes
@@ -61,7 +74,7 @@ def _cursor(after: str | None) -> int:
 
 # -- the feed ---------------------------------------------------------------------------
 
-@router.get("/feed")
+@router.get("/feed", response_model=None, responses={200: {"model": FeedPage, "description": "A page of the feed"}})
 async def read_feed(request: Request, buyer: str, after: str | None = Query(None, description="the `sequence` of "
                     "the last record read; absent: from the start"),
                     limit: int = Query(100, ge=1, le=1000),
@@ -70,6 +83,7 @@ async def read_feed(request: Request, buyer: str, after: str | None = Query(None
     `sequence`. Pass the answer's `next` as `after` to read on; `more` says
     whether there is more now."""
     pos = _cursor(after)
+    public_url = _service(request).settings.resolved_public_url()
     wanted = known_types(types, "type")
     q = select(feed.c.position, feed.c.record).where(feed.c.buyer == buyer, feed.c.position > pos)
     if wanted:
@@ -82,31 +96,50 @@ async def read_feed(request: Request, buyer: str, after: str | None = Query(None
     more = len(rows) > limit
     rows = rows[:limit]
     nxt = sequence(rows[-1].position) if rows else sequence(pos)
-    body = (b'{"buyer":' + orjson.dumps(buyer) + b',"records":[' + b",".join(render(r) for r in rows)
+    body = (b'{"buyer":' + orjson.dumps(buyer) + b',"records":[' + b",".join(render(r, public_url) for r in rows)
             + b'],"next":"' + nxt.encode() + b'","more":' + (b"true" if more else b"false") + b"}")
     return Response(body, media_type="application/json")
 
 
-@docs.get("/types")
+@docs.get("/types", responses=answers(429), openapi_extra=PUBLIC)
 async def feed_types() -> dict[str, Any]:
     """The record types of the feed, and the figures buyers report on."""
     return {"types": {t: (m.__doc__ or "").strip() or None for t, m in TYPES.items()},
             "figures": {k: {"label": f.label, "unit": f.unit, "definition": f.definition} for k, f in FIGURES.items()}}
 
 
-@docs.get("/schemas")
+@docs.get("/schemas", responses=answers(429), openapi_extra=PUBLIC)
 async def feed_schemas() -> dict[str, Any]:
     """The JSON Schema (2020-12) of every feed record and of the export's row,
     generated from the contracts."""
     return schemas()
 
 
-@docs.get("/schemas/{record_type}.json")
+@docs.get("/schemas/{record_type}.json", responses=answers(404, 429), openapi_extra=PUBLIC)
 async def feed_schema(record_type: str) -> dict[str, Any]:
+    """The JSON Schema of one record type (or of the export's row)."""
     out = schemas()
     if record_type not in out:
         raise NotFound("record type", record_type)
     return out[record_type]
+
+
+@docs.get("/schemas/{record_type}/data.json", responses=answers(404, 429), openapi_extra=PUBLIC)
+async def feed_data_schema(request: Request, record_type: str) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of the `data` of a record of this type: the
+    URL in each record's `dataschema`."""
+    if record_type not in TYPES:
+        raise NotFound("record type", record_type)
+    return data_schema(record_type, _service(request).settings.resolved_public_url())
+
+
+@docs.get("/asyncapi.json", responses=answers(429), openapi_extra=PUBLIC)
+async def feed_asyncapi(request: Request) -> dict[str, Any]:
+    """The AsyncAPI 3.0 document of the feed and the webhooks (channels,
+    messages, payload schemas, security). The webhooks are also in this
+    service's OpenAPI, under `webhooks`."""
+    settings = _service(request).settings
+    return asyncapi(settings.resolved_public_url(), settings)
 
 
 # -- the portfolio and its exports ---------------------------------------------------------
@@ -258,4 +291,4 @@ async def redrive_parked(request: Request, endpoint_id: str | None = None,
     return {"redriven": outcome["redriven"]}
 
 
-declare_errors(router, docs, ops)
+declare_errors(router, ops)  # docs: no token, so no 401 or 403 (their answers are declared above)

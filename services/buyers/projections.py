@@ -65,7 +65,7 @@ from shared.contracts.feed import (
     PlanApprovedData,
     ProgrammeClosedData,
     SessionDeliveredData,
-    schema_uri,
+    dataschema_url,
     sequence,
 )
 from shared.contracts.figures import PEOPLE, figures_of
@@ -116,7 +116,8 @@ feed = Table(
     Column("country", String(8), nullable=False),
     Column("factory_id", String(100), nullable=False),
     Column("programme_id", String(100), nullable=False),
-    Column("record", Text, nullable=False),  # the CloudEvent without its sequence (added from position)
+    # the CloudEvent without its sequence (added from position) and dataschema (from the service's public URL)
+    Column("record", Text, nullable=False),
     UniqueConstraint("buyer", "ce_id", name="uq_buyers_feed_record"),
     Index("ix_buyers_feed_buyer", "buyer", "position"),
 )
@@ -142,11 +143,16 @@ portfolio = Table(
 )
 
 
-def render(row: Any) -> bytes:
+def render(row: Any, public_url: str) -> bytes:
     """A feed row as the bytes a buyer receives (the feed page and the webhook
-    body are the same bytes, so signatures and comparisons hold)."""
+    body are the same bytes, so signatures and comparisons hold). Its
+    `dataschema` is made here from the service's public URL (so a record
+    stored before the URL changed, or before it was a URL, points where the
+    schema answers now)."""
     rec = orjson.loads(row.record)
     rec["sequence"] = sequence(row.position)
+    if "type" in rec:  # every record has one (a test's hand-made row may not)
+        rec["dataschema"] = dataschema_url(public_url, rec["type"])
     return orjson.dumps(rec, option=orjson.OPT_SORT_KEYS)
 
 
@@ -270,10 +276,10 @@ class BuyerFeed(Projection):
         data = orjson.loads(fact.data)
         data.pop("_raw", None)  # facts stored before shared.disclosure kept unsuppressed counts: never sent
         ce = CloudEvent(id=fact.event_id, source=fact.source, type=fact.type, subject=f"factories/{fact.factory_id}",
-                        time=fact.occurred_at, dataschema=schema_uri(fact.type), sequence="0",
+                        time=fact.occurred_at, dataschema="", sequence="0",
                         data={**data, "programme_id": programme_id, "country": fact.country,
                               "factory_id": fact.factory_id})
-        record = json_text(ce.model_dump(mode="json", exclude={"sequence"}))
+        record = json_text(ce.model_dump(mode="json", exclude={"sequence", "dataschema"}))  # both added by render
         await self.db.lock_appends(conn)  # positions commit in order
         exists = (await conn.execute(select(feed.c.position, feed.c.record).where(
             feed.c.buyer == buyer, feed.c.ce_id == fact.event_id))).first()

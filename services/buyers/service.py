@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from services.buyers import CONTEXT
 from services.buyers.api import docs, ops, router
+from services.buyers.contract import webhooks
 from services.buyers.handlers import Webhooks, handlers
 from services.buyers.projections import metadata, projections
 from services.buyers.webhooks import Dispatcher, enqueue, parked_counts
@@ -20,8 +21,11 @@ def create_service(settings: Settings | None = None) -> Service:
     settings = settings or Settings(service=CONTEXT)
     hooks = Webhooks(settings)
     svc = Service(CONTEXT, settings, projections=projections(enqueue), handlers=handlers(hooks),
-                  metadata=[metadata, webhook_metadata], routers=[router, docs, ops],
+                  metadata=[metadata, webhook_metadata], routers=[router, ops],
                   title="WeCare buyers service")
+    # the feed's documents (record types, JSON Schemas, AsyncAPI) answer without a token: services/buyers/api.py
+    svc.app.include_router(docs)
+    svc.app.webhooks.include_router(webhooks(svc.settings))  # the OpenAPI `webhooks`: what an endpoint receives
     svc.dispatcher = Dispatcher(svc.db, svc.settings)  # type: ignore[attr-defined]
     hooks.settings, hooks.wake = svc.settings, svc.dispatcher.wake  # type: ignore[attr-defined]
     # the dispatcher's loop runs under the service's supervisor; its HTTP client lives as long as the service

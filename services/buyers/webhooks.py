@@ -1,6 +1,11 @@
 """Webhooks: a buyer's endpoints, the signed deliveries of its feed records,
 and the dispatcher that makes them.
 
+- What a receiver gets: a POST of one feed record, a CloudEvent 1.0 in
+  structured mode (content-type application/cloudevents+json), the same
+  bytes as in the pull feed, its `dataschema` the URL of its data's JSON
+  Schema; described per record type in the OpenAPI `webhooks` and the
+  AsyncAPI document (contract.py), with the answers expected (below).
 - Signing follows the Standard Webhooks scheme (the `standardwebhooks`
   reference library): headers webhook-id (the record's id, the same on every
   retry, for the receiver's de-duplication), webhook-timestamp and
@@ -590,7 +595,7 @@ class Dispatcher:
             return list((await conn.execute(q)).all())
 
     async def _post(self, d: Any) -> egress.Answer:
-        body = render(d).decode()
+        body = render(d, self.s.resolved_public_url()).decode()
         at = utcnow()
         async with self.db.read() as conn:
             keys = await active_secrets(conn, d.endpoint_id, at, self.box)

@@ -10,9 +10,10 @@ Schema of each whole record from them (and of the portfolio export's row)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from shared.contracts.figures import FactoryFigures
 
@@ -118,7 +119,7 @@ class CloudEvent(BaseModel):
     subject: str = Field(description="factories/<factory_id>")
     time: AwareDatetime
     datacontenttype: Literal["application/json"] = "application/json"
-    dataschema: str
+    dataschema: str = Field(description="the URL of the JSON Schema of `data` (it answers without a token)")
     sequence: str
     data: dict[str, Any]
 
@@ -127,23 +128,51 @@ def sequence(position: int) -> str:
     return f"{position:016d}"
 
 
-def schema_uri(ce_type: str) -> str:
-    return f"urn:wecare:schema:{ce_type}"
+SCHEMAS_PATH = "/feed/schemas"  # of the buyers service: the records' JSON Schemas, and their data's
+
+
+def dataschema_path(ce_type: str) -> str:
+    """Where the buyers service serves the JSON Schema of this type's `data`
+    (without a token: schemas are not data)."""
+    return f"{SCHEMAS_PATH}/{ce_type}/data.json"
+
+
+def dataschema_url(public_url: str, ce_type: str) -> str:
+    """A record's `dataschema`: an absolute URL (CloudEvents' URI) that answers."""
+    return public_url.rstrip("/") + dataschema_path(ce_type)
+
+
+@cache
+def record_model(ce_type: str) -> type[CloudEvent]:
+    """The record of this type as a model of its own (its `type` a constant,
+    its `data` the type's data model): the contract the feed's page, the
+    webhook's body and the documents (OpenAPI `webhooks`, AsyncAPI) share."""
+    data = TYPES[ce_type]
+    return create_model(
+        data.__name__.removesuffix("Data") + "Record", __base__=CloudEvent,
+        __doc__=f"A `{ce_type}` feed record: a CloudEvent 1.0 whose `data` is {data.__name__}.",
+        type=(Literal[ce_type], Field(description="the record type")),  # type: ignore[valid-type]
+        dataschema=(str, Field(description=f"the URL of the JSON Schema of `data`, ending {dataschema_path(ce_type)}; "
+                                           "it answers without a token")),
+        data=(data, ...))
 
 
 def record_schema(ce_type: str) -> dict[str, Any]:
     """The JSON Schema of a whole record of this type."""
-    data = TYPES[ce_type].model_json_schema(mode="serialization")
-    envelope = CloudEvent.model_json_schema(mode="serialization")
-    envelope["properties"]["type"] = {"const": ce_type, "title": "Type", "type": "string"}
-    envelope["properties"]["dataschema"] = {"const": schema_uri(ce_type), "type": "string"}
-    envelope["properties"]["data"] = {"$ref": "#/$defs/Data"}
-    defs = {**data.pop("$defs", {}), "Data": data}
-    envelope["$defs"] = {**envelope.get("$defs", {}), **defs}
-    envelope["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    envelope["$id"] = schema_uri(ce_type)
-    envelope["title"] = ce_type
-    return envelope
+    out = record_model(ce_type).model_json_schema(mode="serialization")
+    out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    out["$id"] = f"urn:wecare:schema:{ce_type}"
+    out["title"] = ce_type
+    return out
+
+
+def data_schema(ce_type: str, public_url: str) -> dict[str, Any]:
+    """The JSON Schema of the `data` of a record of this type, as served at its `dataschema` URL."""
+    out = TYPES[ce_type].model_json_schema(mode="serialization")
+    out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    out["$id"] = dataschema_url(public_url, ce_type)
+    out["title"] = f"{ce_type} data"
+    return out
 
 
 def schemas() -> dict[str, dict[str, Any]]:
