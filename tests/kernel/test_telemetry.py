@@ -6,12 +6,15 @@ message headers), to the projection of another service."""
 
 from __future__ import annotations
 
-import asyncio
+import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -25,6 +28,7 @@ from tests.assessment import builders as b
 from tests.conftest import eventually
 from tests.harness import auth, no_lag, serve_services
 from tests.kernel.harness import running, schedule, settings_for
+from wecare.launcher import SERVICES
 from wecare.sample import VisitBoard
 
 
@@ -153,7 +157,7 @@ async def two_services(nats_server, tmp_path, spans) -> AsyncIterator[dict]:
 
 
 async def test_a_trace_spans_an_http_command_and_the_projection_of_another_service(two_services, spans) -> None:
-    (assessment, a), (planning, p) = two_services["assessment"], two_services["planning"]
+    assessment, a = two_services["assessment"]  # planning serves beside it: its projection reads the factories
     trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"  # the caller's (W3C traceparent): continued, not replaced
     r = await a.post("/bd/factories", json=b.factory("F-T1"),
                      headers={"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"})
@@ -163,7 +167,7 @@ async def test_a_trace_spans_an_http_command_and_the_projection_of_another_servi
         return [s for s in spans.get_finished_spans() if s.name.startswith(prefix)
                 and (service is None or s.attributes.get("wecare.service") == service)]
 
-    await eventually(lambda: asyncio.sleep(0, bool(named("apply planning_factories"))), timeout=15)
+    await eventually(lambda: named("apply planning_factories"), timeout=15)
     [server] = named("POST /{country}/factories", "assessment")
     [append] = [s for s in named("eventstore.append", "assessment") if s.parent.span_id == server.context.span_id]
     publishes = [s for s in named("publish wecare.bd.assessment.") if s.parent.span_id == append.context.span_id]
@@ -179,4 +183,48 @@ async def test_a_trace_spans_an_http_command_and_the_projection_of_another_servi
     await eventually(lambda: no_lag(a), timeout=10)
     async with assessment.db.read() as conn:
         assert await conn.scalar(select(func.count()).select_from(outbox_trace)) == 0
-    assert planning is not None
+
+
+# -- the compose profile: Prometheus scrapes every service, Grafana's dashboard asks for what they expose --
+
+ROOT = Path(__file__).resolve().parents[2]
+OBSERVABILITY = ROOT / "deploy" / "observability"
+METRIC = re.compile(r"\b((?:wecare|faststream)_[a-z_]+)")
+
+
+@pytest.mark.unit
+def test_the_observability_profile_scrapes_every_service_with_an_operators_token() -> None:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    extra = {n: s for n, s in services.items() if "observability" in s.get("profiles", [])}
+    assert set(extra) == {"prometheus", "grafana", "jaeger"}
+    assert not [n for n in SERVICES if services[n].get("profiles")]  # the stack itself runs without it
+    for name, s in extra.items():  # for this host's operators only, as the NATS client port
+        assert all(p.startswith("127.0.0.1:") for p in s["ports"]), name
+    for name in SERVICES:  # tracing: off unless the operator sets the standard variable
+        assert services[name]["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == "${OTEL_EXPORTER_OTLP_ENDPOINT:-}"
+    prom = yaml.safe_load((OBSERVABILITY / "prometheus.yml").read_text(encoding="utf-8"))
+    [job] = prom["scrape_configs"]
+    assert job["metrics_path"] == "/metrics" and job["authorization"]["type"] == "Bearer"
+    token_dir = job["authorization"]["credentials_file"].rsplit("/", 1)[0]
+    assert any(v.split(":")[1] == token_dir and v.endswith(":ro") for v in extra["prometheus"]["volumes"])
+    targets = [t for c in job["static_configs"] for t in c["targets"]]
+    assert sorted(targets) == sorted(f"{n}:8000" for n in SERVICES)
+    assert "deploy/observability/secrets/" in (ROOT / ".gitignore").read_text(encoding="utf-8")
+
+
+@pytest.mark.unit
+async def test_the_dashboard_asks_only_for_metrics_a_service_exposes(in_process) -> None:
+    _, c = await in_process("buyers")
+    exposed = {f.name for f in text_string_to_metric_families((await c.get("/metrics")).text)}
+    sources = yaml.safe_load((OBSERVABILITY / "grafana" / "provisioning" / "datasources" / "wecare.yml")
+                             .read_text(encoding="utf-8"))["datasources"]
+    dashboard = json.loads((OBSERVABILITY / "grafana" / "dashboards" / "wecare.json").read_text(encoding="utf-8"))
+    asked = set()
+    for panel in dashboard["panels"]:
+        assert panel["datasource"]["uid"] in {s["uid"] for s in sources}
+        for t in panel["targets"]:
+            asked |= {re.sub(r"_(total|bucket|count|sum)$", "", m) for m in METRIC.findall(t["expr"])}
+    assert asked - exposed == set()
+    for needed in ("wecare_http_requests", "wecare_consumer_lag", "wecare_consumer_redeliveries",
+                   "wecare_outbox_backlog", "wecare_parked_records", "wecare_queue_depth"):
+        assert needed in asked
