@@ -154,6 +154,7 @@ class HttpTelemetry:
     def __init__(self, app: Any, metrics: HttpMetrics) -> None:
         self.app = app
         self.metrics = metrics
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -191,6 +192,12 @@ class HttpTelemetry:
 
     def _count(self, scope: Mapping[str, Any], status: int, start: float) -> str:
         route, method = route_of(scope), scope["method"]
-        self.metrics.requests.labels(self.metrics.service, method, route, str(status)).inc()
-        self.metrics.duration.labels(self.metrics.service, method, route).observe(time.perf_counter() - start)
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:  # a few dozen (routes x statuses): the label lookups once each
+            m = self.metrics
+            children = self._children[key] = (m.requests.labels(m.service, method, route, str(status)),
+                                              m.duration.labels(m.service, method, route))
+        children[0].inc()
+        children[1].observe(time.perf_counter() - start)
         return route
