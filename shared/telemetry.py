@@ -54,8 +54,11 @@ def enable(provider: TracerProvider) -> None:
 
 
 def disable() -> None:
+    """Tracing off again; the provider this module made or was given is shut down (its exporter's thread ends)."""
     global tracer, _provider
-    tracer, _provider = None, None
+    provider, tracer, _provider = _provider, None, None
+    if provider is not None and hasattr(provider, "shutdown"):
+        provider.shutdown()
 
 
 def configure(service: str, environ: Mapping[str, str] = os.environ) -> bool:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -68,17 +70,39 @@ async def test_http_requests_are_counted_by_route_template_never_by_path(in_proc
 
 
 @pytest.mark.unit
-def test_tracing_is_off_unless_an_otlp_endpoint_is_set() -> None:
+def test_tracing_is_off_unless_an_otlp_endpoint_is_set_then_spans_go_there(monkeypatch) -> None:
+    received: list[tuple[str, str, int]] = []
+
+    class Collector(BaseHTTPRequestHandler):  # an OTLP/HTTP receiver: what a Jaeger or a collector gets
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.path, self.headers["Content-Type"], len(body)))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     telemetry.disable()
     try:
-        assert telemetry.configure("sample", {}) is False
+        assert telemetry.configure("sample", {}) is False  # the default: no tracer, no context, no header
         assert telemetry.tracer is None and telemetry.current_traceparent() is None
-        assert telemetry.configure("sample", {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318",
+        with telemetry.span("nothing") as s:
+            assert s is None
+        endpoint = f"http://127.0.0.1:{server.server_port}"
+        assert telemetry.configure("sample", {"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
                                               "OTEL_SDK_DISABLED": "true"}) is False
-        assert telemetry.configure("sample", {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}) is True
-        assert telemetry.tracer is not None
+        monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)  # the exporter reads the standard variables
+        assert telemetry.configure("sample") is True
+        with telemetry.span("a command"):
+            assert telemetry.current_traceparent().startswith("00-")
+        telemetry.shutdown()  # flushes
+        assert received and received[0][:2] == ("/v1/traces", "application/x-protobuf") and received[0][2] > 0
     finally:
         telemetry.disable()
+        server.shutdown()
 
 
 # -- consumer, outbox and HTTP figures change after a command (NATS) ----------------------
