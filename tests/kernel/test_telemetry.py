@@ -25,13 +25,16 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from shared import telemetry
+from shared.contracts.envelope import Envelope
+from shared.store.eventstore import EventStore
 from shared.store.schema import outbox_trace
 from tests.assessment import builders as b
 from tests.conftest import eventually
 from tests.harness import auth, no_lag, serve_services
 from tests.kernel.harness import running, schedule, settings_for
+from tests.kernel.helpers import noted, scheduled
 from wecare.launcher import SERVICES
-from wecare.sample import VisitBoard
+from wecare.sample import CONTEXT, VisitBoard, VisitConfidentialNote
 
 
 def samples(text: str) -> dict[str, list[tuple[dict[str, str], float]]]:
@@ -103,6 +106,32 @@ def test_tracing_is_off_unless_an_otlp_endpoint_is_set_then_spans_go_there(monke
     finally:
         telemetry.disable()
         server.shutdown()
+
+
+# -- the trace context travels with the outbox marker (both databases) -----------------------------
+
+async def test_the_trace_context_is_kept_with_the_outbox_markers_and_removed_after(database, spans) -> None:
+    store = EventStore(database, CONTEXT)
+    private = Envelope.wrap(VisitConfidentialNote(note="n"), stream_id="V9", stream_version=2, country="bd",
+                            actor="test", correlation_id="c")
+    with telemetry.span("a request") as request:
+        result = await store.append("V9", 0, [scheduled("V9"), private, noted("V9", 3)])
+        await store.append("V8", 0, [scheduled("V8")], conn=None)
+    [append, _] = [s for s in spans.get_finished_spans() if s.name == "eventstore.append"]
+    assert append.parent.span_id == request.get_span_context().span_id
+    kept = await store.traces(result.positions)
+    public = [result.positions[0], result.positions[2]]  # the private event is never published: no context
+    assert sorted(kept) == public
+    ctx = append.context
+    assert set(kept.values()) == {f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{ctx.trace_flags:02x}"}, kept
+    await store.forget_traces(public[:1])
+    assert sorted(await store.traces(result.positions)) == public[1:]
+    await store.mark_published(public[1:])
+    await store.forget_traces()  # those of events no longer in the outbox (V8's is still waiting)
+    assert await store.traces(public) == {} and len(await store.traces(range(1, 100))) == 1
+    telemetry.disable()  # tracing off: nothing kept
+    off = await store.append("V7", 0, [scheduled("V7")])
+    assert await store.traces(off.positions) == {}
 
 
 # -- consumer, outbox and HTTP figures change after a command (NATS) ----------------------
