@@ -11,7 +11,7 @@ import asyncio
 import gc
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from typing import Any
@@ -23,13 +23,16 @@ from faststream import Context
 from faststream.middlewares import AckPolicy
 from faststream.nats import ConsumerConfig, JStream, PullSub
 from faststream.nats.message import NatsBatchMessage
+from faststream.nats.prometheus import NatsPrometheusMiddleware
 from faststream.specification import AsyncAPI
 from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client.core import CounterMetricFamily
 from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
+from shared import telemetry
 from shared.api import declare_errors
 from shared.apidocs import serve_docs
 from shared.application import Application, Command, Handler
@@ -62,6 +65,7 @@ from shared.store.database import Database
 from shared.store.eventstore import EventStore, is_private
 from shared.store.schema import parked as parked_table
 from shared.supervisor import DOWN, Loop, Supervisor
+from shared.telemetry import HttpMetrics, HttpTelemetry
 
 log = get_logger("service")
 
@@ -131,10 +135,25 @@ class Probe:
 class Metrics:
     """The service's Prometheus metrics, in a registry of its own (tests run
     several services in one process): each supervised loop up or down, its
-    restarts, and the records parked per loop and tenant (country or buyer)."""
+    restarts, and the records parked per loop and tenant (country or buyer);
+    HTTP requests by route template (shared.telemetry); each consumer's lag
+    and redeliveries, the outbox's backlog and a service's own queues (the
+    buyers' webhook deliveries), read when scraped (`Service.metrics_text`)."""
 
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        self.http = HttpMetrics(service, self.registry)
+        consumer = ["service", "projection", "source", "country"]
+        self.lag = Gauge("wecare_consumer_lag", "Messages of the consumer's stream not yet applied and acked "
+                         "(JetStream's pending + ack pending); -1 when JetStream did not answer",
+                         consumer, registry=self.registry)
+        self.redelivering = Gauge("wecare_consumer_redelivering", "Messages JetStream redelivered and the "
+                                  "consumer has not acked yet (JetStream's num_redelivered)",
+                                  consumer, registry=self.registry)
+        self.backlog = Gauge("wecare_outbox_backlog", "Stored events not yet acknowledged by JetStream",
+                             ["service"], registry=self.registry)
+        self.queued = Gauge("wecare_queue_depth", "Work waiting in a queue of the service (e.g. webhook "
+                            "deliveries per buyer)", ["service", "queue", "tenant"], registry=self.registry)
         self.loop_up = Gauge("wecare_loop_up", "1 while the background loop runs, 0 while it is down",
                              ["service", "loop"], registry=self.registry)
         self.restarts = Counter("wecare_loop_restarts", "Times the supervisor restarted the loop after it died",
@@ -156,8 +175,41 @@ class Metrics:
         for (loop, tenant), n in counts.items():
             self.parked.labels(self.service, loop, tenant).set(n)
 
+    def set_queued(self, counts: Mapping[tuple[str, str], int]) -> None:
+        self.queued.clear()
+        for (queue, tenant), n in counts.items():
+            self.queued.labels(self.service, queue, tenant).set(n)
+
     def text(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class _Counts:
+    """Counters kept as plain integers where they change (the relay, the
+    projection runners: no Prometheus call on the hot path), read when scraped."""
+
+    def __init__(self, service: Service) -> None:
+        self.svc = service
+
+    def describe(self) -> list[Any]:
+        return []
+
+    def collect(self) -> Iterator[Any]:
+        name = self.svc.settings.service
+        published = CounterMetricFamily("wecare_outbox_published", "Events the relay published and JetStream "
+                                        "acknowledged", labels=["service"])
+        published.add_metric([name], self.svc.relay.published)
+        yield published
+        applied = CounterMetricFamily("wecare_consumer_applied", "Events a projection applied", labels=["service",
+                                      "projection"])
+        redelivered = CounterMetricFamily("wecare_consumer_redeliveries", "Messages JetStream delivered to the "
+                                          "projection again (a nak, an ack lost or late)",
+                                          labels=["service", "projection"])
+        for p, runner in self.svc.runners.items():
+            applied.add_metric([name, p], runner.applied)
+            redelivered.add_metric([name, p], runner.redelivered)
+        yield applied
+        yield redelivered
 
 
 class Service:
@@ -208,10 +260,16 @@ class Service:
         self.on_stop: list[Callable[[], Awaitable[None]]] = []
         # every background loop runs under the supervisor: restarted if it dies, named by /health while down
         self.metrics = Metrics(s.service)
+        self.metrics.registry.register(_Counts(self))
+        # FastStream's own consumer metrics (messages and batches received, handling time, errors, by subject)
+        self.broker.add_middleware(NatsPrometheusMiddleware(registry=self.metrics.registry, app_name=s.service))
+        telemetry.configure(s.service)  # traces: only when OTEL_EXPORTER_OTLP_ENDPOINT is set
         self.supervisor = Supervisor(on_change=self.metrics.loop_changed)
         self.background: dict[str, tuple[Callable[[], Awaitable[Any]], Callable[[], None] | None]] = {}
         # what the service parks besides its projections' messages (e.g. the buyers' webhook deliveries)
         self.parked_counts: list[ParkedCounts] = [self._projection_parked_counts]
+        # the service's own queues for /metrics: {(queue, tenant): waiting} (e.g. the buyers' webhook deliveries)
+        self.queue_counts: list[ParkedCounts] = []
         self.messaging_ready = asyncio.Event()
         self.probe = Probe(self.readiness)  # /ready, which answers without a token
         self._publishers_documented = False
@@ -241,6 +299,7 @@ class Service:
         projection.bind(self)
         runner.after_commit.append(self.relay.wake)  # a reacting projection may have appended events
         self.runners[projection.name] = runner
+        runner.service = s.service
         for context in sorted(projection.sources()):
             for country in s.countries:
                 durable = self.durable_name(projection.name, context, country)
@@ -383,6 +442,7 @@ class Service:
             await hook()
         await self.db.dispose()
         await self.vault.close()
+        telemetry.shutdown()  # spans still buffered go out
         if self.verifier is not None:
             await self.verifier.aclose()
         log.info("service.stopped")
@@ -474,7 +534,37 @@ class Service:
             except Exception as e:  # noqa: BLE001 - the loops' gauges still answer
                 log.warning("metrics.parked_failed", error=str(e) or type(e).__name__)
         self.metrics.set_parked(counts)
+        queued: dict[tuple[str, str], int] = {}
+        for source in self.queue_counts:
+            try:
+                queued.update(await source())
+            except Exception as e:  # noqa: BLE001
+                log.warning("metrics.queues_failed", error=str(e) or type(e).__name__)
+        self.metrics.set_queued(queued)
+        try:
+            self.metrics.backlog.labels(self.settings.service).set(await self.store.backlog())
+        except Exception as e:  # noqa: BLE001
+            log.warning("metrics.backlog_failed", error=str(e) or type(e).__name__)
+        await self._consumer_metrics()
         return self.metrics.text()
+
+    async def _consumer_metrics(self) -> None:
+        """Each consumer's lag and redeliveries, as JetStream counts them (its
+        consumer info, all asked at once, 2 s at most; -1: no answer)."""
+        async def info(ctx: str, durable: str) -> Any:
+            if self._js is None:
+                return None
+            try:
+                return await asyncio.wait_for(self._js.consumer_info(stream_name(ctx), durable), 2)
+            except Exception:  # noqa: BLE001 - NATS down, consumer not there yet: said as -1
+                return None
+
+        infos = await asyncio.gather(*(info(ctx, durable) for _, ctx, _, durable in self.consumers))
+        for (name, ctx, country, _), i in zip(self.consumers, infos, strict=True):
+            labels = (self.settings.service, name, ctx, country)
+            self.metrics.lag.labels(*labels).set(
+                -1 if i is None else int(i.num_pending or 0) + int(i.num_ack_pending or 0))
+            self.metrics.redelivering.labels(*labels).set(-1 if i is None else int(i.num_redelivered or 0))
 
     async def _log_of(self, projection: Projection) -> AsyncIterator[Envelope]:
         """Every event the projection reads: this service's from its own store,
@@ -511,6 +601,8 @@ class Service:
         app = FastAPI(title=title, version=version, lifespan=lifespan, docs_url=None, redoc_url=None)
         install(app, self.settings.service, max_body_bytes=self.settings.max_body_bytes,
                 rate_limits=self.rate_limits, trusted_proxies=self.settings.trusted_proxies)
+        # outermost: every answer counted and timed (a refused body, a rate-limited caller too)
+        app.add_middleware(HttpTelemetry, metrics=self.metrics.http)
         serve_docs(app)  # Swagger UI from our own files, no CDN
         app.state.service = self
 

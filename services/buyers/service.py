@@ -11,7 +11,7 @@ from services.buyers.api import docs, ops, router
 from services.buyers.contract import webhooks
 from services.buyers.handlers import Webhooks, handlers
 from services.buyers.projections import metadata, projections
-from services.buyers.webhooks import Dispatcher, enqueue, parked_counts
+from services.buyers.webhooks import Dispatcher, enqueue, parked_counts, queue_counts
 from services.buyers.webhooks import metadata as webhook_metadata
 from shared.service import Service
 from shared.settings import Settings
@@ -33,6 +33,12 @@ def create_service(settings: Settings | None = None) -> Service:
     svc.run_in_background("webhook-dispatcher", svc.dispatcher.run)  # type: ignore[attr-defined]
     svc.on_stop.append(svc.dispatcher.close)  # type: ignore[attr-defined]
     svc.parked_counts.append(lambda: parked_counts(svc.db))
+    svc.queue_counts.append(lambda: _webhook_queue(svc))
     for runner in svc.runners.values():
         runner.after_commit.append(svc.dispatcher.wake)  # type: ignore[attr-defined]
     return svc
+
+
+async def _webhook_queue(svc: Service) -> dict[tuple[str, str], int]:
+    """The webhook deliveries waiting per buyer, and those in flight in this process."""
+    return {**await queue_counts(svc.db), ("webhook-in-flight", "all"): svc.dispatcher.slots.total}  # type: ignore[attr-defined]

@@ -648,6 +648,15 @@ async def parked_counts(db: Database) -> dict[tuple[str, str], int]:
         return {("webhook-dispatcher", buyer): n for buyer, n in (await conn.execute(q)).all()}
 
 
+async def queue_counts(db: Database) -> dict[tuple[str, str], int]:
+    """{("webhook-deliveries", buyer): deliveries waiting to be sent (pending, due or backing off)}, for the metrics."""
+    q = (select(endpoints.c.buyer, func.count()).select_from(deliveries)
+         .join(endpoints, endpoints.c.endpoint_id == deliveries.c.endpoint_id)
+         .where(deliveries.c.status == "pending").group_by(endpoints.c.buyer))
+    async with db.read() as conn:
+        return {("webhook-deliveries", buyer): n for buyer, n in (await conn.execute(q)).all()}
+
+
 async def requeue_parked(conn: AsyncConnection, *, endpoint_id: str | None = None,
                          delivery_id: int | None = None) -> int:
     """Parked deliveries go again, from a fresh count of attempts (in order: each is

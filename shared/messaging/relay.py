@@ -26,9 +26,12 @@ from typing import Any
 from nats.errors import BadSubjectError, MaxPayloadError
 from nats.js import JetStreamContext
 from nats.js.errors import TooManyStalledMsgsError
+from opentelemetry.trace import SpanKind, Status, StatusCode, set_span_in_context
 from sqlalchemy import select
 
+from shared import telemetry
 from shared.contracts.envelope import Envelope, utcnow
+from shared.contracts.headers import MSG_ID
 from shared.logging import get_logger
 from shared.store.eventstore import EventStore, Outgoing
 from shared.store.schema import parked
@@ -41,6 +44,27 @@ LOOP = "outbox-relay"  # its name under the supervisor, and the `projection` of 
 RECORD_FAULTS = (MaxPayloadError, BadSubjectError, TypeError, ValueError)
 _BAD_SUBJECT = re.compile(r"[ \t\r\n]")  # what nats-py refuses in a subject it publishes to
 _HEADER_OVERHEAD = len(b"NATS/1.0\r\n\r\n")
+
+
+def _publish_span(o: Outgoing, traceparent: str | None) -> Any:
+    """A PRODUCER span for this event's publish, child of the span that
+    appended it (its stored traceparent), its context put into the message's
+    headers for the consumers; None if the event was appended untraced."""
+    if traceparent is None or telemetry.tracer is None:
+        return None
+    span = telemetry.tracer.start_span(f"publish {o.subject}", context=telemetry.context_from(
+        {telemetry.TRACEPARENT: traceparent}), kind=SpanKind.PRODUCER, attributes={
+        "messaging.system": "nats", "messaging.destination.name": o.subject,
+        "messaging.message.id": o.headers.get(MSG_ID, ""), "wecare.position": o.position})
+    telemetry.PROPAGATOR.inject(o.headers, context=set_span_in_context(span))
+    return span
+
+
+def _end_span(span: Any, ack: asyncio.Future[Any]) -> None:
+    """The publish span ends with JetStream's PubAck (or its failure)."""
+    if ack.cancelled() or ack.exception() is not None:
+        span.set_status(Status(StatusCode.ERROR, "not acknowledged" if ack.cancelled() else str(ack.exception())))
+    span.end()
 
 
 def refusal(o: Outgoing, max_payload: int) -> str | None:
@@ -88,6 +112,11 @@ class OutboxRelay:
 
     async def run(self) -> None:
         failures = 0
+        if telemetry.tracer is not None:  # trace contexts a run before left behind (their events went out)
+            try:
+                await self.store.forget_traces()
+            except Exception as e:  # noqa: BLE001 - only rows to tidy: never a reason not to publish
+                log.warning("relay.forget_traces_failed", error=str(e) or type(e).__name__)
         while not self._stopping:
             try:
                 sent = await self.publish_pending()
@@ -123,14 +152,21 @@ class OutboxRelay:
                 max_payload = getattr(getattr(js, "_nc", None), "max_payload", 0)
                 refused: list[tuple[Outgoing, str]] = []
                 futures = []
+                traces = await self.store.traces([o.position for o in batch]) if telemetry.tracer else {}
                 for o in batch:
+                    span = _publish_span(o, traces.get(o.position)) if traces else None
                     why = refusal(o, max_payload if isinstance(max_payload, int) else 0)
                     if why is None:
                         try:
                             futures.append(await self._publish(js, o))
+                            if span is not None:
+                                futures[-1].add_done_callback(lambda f, sp=span: _end_span(sp, f))
                             continue
                         except RECORD_FAULTS as e:
                             why = f"{type(e).__name__}: {str(e)[:500]}"
+                    if span is not None:
+                        span.set_status(Status(StatusCode.ERROR, why))
+                        span.end()
                     refused.append((o, why))  # park it: it would hold every tenant's events up for ever
                 if refused:
                     await self._park(refused)
@@ -153,7 +189,7 @@ class OutboxRelay:
                         error = error or (fut.exception() if fut.done() and not fut.cancelled() else TimeoutError())
                 if marking is not None:
                     await marking
-                marking = asyncio.ensure_future(self.store.mark_published(done))
+                marking = asyncio.ensure_future(self._mark_published(done, bool(traces)))
                 total += len(done)
                 self.published += len(done)
                 if error is not None:
@@ -166,6 +202,11 @@ class OutboxRelay:
             if marking is not None:
                 await marking
         return total
+
+    async def _mark_published(self, positions: list[int], traced: bool) -> None:
+        await self.store.mark_published(positions)
+        if traced:
+            await self.store.forget_traces(positions)
 
     @staticmethod
     async def _publish(js: JetStreamContext, o: Outgoing) -> asyncio.Future[Any]:

@@ -93,6 +93,11 @@ class Dialect:
     def outbox(self) -> str:
         return f"INSERT INTO outbox (position) {self.values(1, 'bigint')}"
 
+    def outbox_trace(self) -> str:
+        """The trace context (2) of a command's published events (1: positions), while tracing."""
+        return (f"INSERT INTO outbox_trace (position, traceparent) "
+                f"SELECT p.*, {self.param(2, 'text')} FROM ({self.values(1, 'bigint')}) AS p")
+
     # -- the hash chain (chain.py) ----------------------------------------------
 
     outbox_in_chain = False  # whether `chain()` inserts the outbox markers too

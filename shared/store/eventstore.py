@@ -16,13 +16,14 @@ import orjson
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared import telemetry
 from shared.contracts.envelope import Envelope, subject_for, utcnow, wire
 from shared.contracts.headers import CAUSATION, CORRELATION, MSG_ID
 from shared.contracts.registry import registry
 from shared.store import chain
 from shared.store.database import Database
 from shared.store.driver import INTEGRITY_ERRORS, ROWS_PER_STATEMENT, Driver
-from shared.store.schema import commands, events, outbox
+from shared.store.schema import commands, events, outbox, outbox_trace
 
 
 def is_private(context: str, event_type: str) -> bool:
@@ -100,6 +101,7 @@ class _Request:
     events: list[Envelope]
     key: str | None
     fingerprint: str | None
+    trace: str | None  # the appender's traceparent while tracing (telemetry), kept with the outbox markers
     done: asyncio.Future[AppendResult] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
@@ -168,7 +170,18 @@ class EventStore:
                                  f"expected {stream_id} v{expected_version + i}")
             if e.context != self.context:
                 raise ValueError(f"event of context {e.context} appended to the {self.context} store")
-        req = _Request(stream_id, expected_version, list(new_events), idempotency_key, fingerprint)
+        if telemetry.tracer is not None:  # tracing: the append as a span, its context kept for the relay
+            with telemetry.span("eventstore.append", attributes={"wecare.service": self.context,
+                                                                  "wecare.stream_id": stream_id,
+                                                                  "wecare.events": len(new_events)}):
+                req = _Request(stream_id, expected_version, list(new_events), idempotency_key, fingerprint,
+                               telemetry.current_traceparent())
+                return await self._append(req, conn)
+        return await self._append(_Request(stream_id, expected_version, list(new_events), idempotency_key,
+                                           fingerprint, None), conn)
+
+    async def _append(self, req: _Request, conn: AsyncConnection | None) -> AppendResult:
+        stream_id, expected_version = req.stream_id, req.expected_version
         if conn is None:
             result = await self._append_in_group(req)
         else:
@@ -280,6 +293,8 @@ class EventStore:
         result = AppendResult(stream_id, expected + len(new_events), positions,
                               [str(e.event_id) for e in new_events], published=len(public), public_positions=public,
                               chained=chained)
+        if req.trace is not None and public:
+            await driver.execute(sql.outbox_trace(), (sql.array(public), req.trace))
         if req.key is not None:
             await driver.execute(sql.command(), (req.key, stream_id, result.to_json().decode(), req.fingerprint,
                                                  recorded_at))
@@ -490,6 +505,25 @@ class EventStore:
                 headers[CAUSATION] = causation_id
             out.append(Outgoing(position, subject_for(country, self.context, event_type), data, headers))
         return out
+
+    async def traces(self, positions: Sequence[int]) -> dict[int, str]:
+        """The trace contexts kept with these outgoing events (only while tracing)."""
+        if not positions:
+            return {}
+        async with self.db.read() as conn:
+            rows = await conn.execute(select(outbox_trace.c.position, outbox_trace.c.traceparent)
+                                      .where(outbox_trace.c.position.in_(list(positions))))
+            return {int(p): t for p, t in rows}
+
+    async def forget_traces(self, positions: Sequence[int] | None = None) -> None:
+        """Remove the trace contexts of published events (None: of every event
+        no longer in the outbox, e.g. left by a run that traced)."""
+        async with self.db.write() as conn:
+            if positions is None:
+                await conn.execute(delete(outbox_trace).where(outbox_trace.c.position.not_in(
+                    select(outbox.c.position))))
+            elif positions:
+                await conn.execute(delete(outbox_trace).where(outbox_trace.c.position.in_(list(positions))))
 
     async def pending(self, limit: int) -> list[Envelope]:
         """The oldest events not yet acknowledged by JetStream, in position order."""

@@ -99,6 +99,19 @@ outbox = Table(
     Column("position", PositionType, primary_key=True, autoincrement=False),
 )
 
+# The trace context (W3C traceparent) of the request or message that appended
+# an event, while its outbox marker waits: written in the same transaction,
+# only while tracing is on (shared/telemetry.py); the relay reads it to
+# continue the trace when it publishes after the commit, and removes it with
+# the marker. A table of its own: the outbox's and the events' rows are
+# unchanged, and an older database only gains a table.
+outbox_trace = Table(
+    "outbox_trace",
+    kernel_metadata,
+    Column("position", PositionType, primary_key=True, autoincrement=False),
+    Column("traceparent", String(55), nullable=False),
+)
+
 # Idempotency keys of commands: a retried request finds its first result here.
 commands = Table(
     "commands",
