@@ -6,6 +6,8 @@ projection keeps read models only, so it has no reactions."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from services.buyers import CONTEXT
 from services.buyers.api import docs, ops, router
 from services.buyers.handlers import Webhooks, handlers
@@ -15,13 +17,17 @@ from services.buyers.webhooks import metadata as webhook_metadata
 from shared.service import Service
 from shared.settings import Settings
 
+# the database's revisions (shared/migrations): `wecare migrate buyers`
+MIGRATIONS = Path(__file__).parent / "migrations"
+
 
 def create_service(settings: Settings | None = None) -> Service:
     settings = settings or Settings(service=CONTEXT)
     hooks = Webhooks(settings)
     svc = Service(CONTEXT, settings, projections=projections(enqueue), handlers=handlers(hooks),
                   metadata=[metadata, webhook_metadata], routers=[router, docs, ops],
-                  title="WeCare buyers service")
+                  title="WeCare buyers service",
+                  migrations=MIGRATIONS)
     svc.dispatcher = Dispatcher(svc.db, svc.settings)  # type: ignore[attr-defined]
     hooks.settings, hooks.wake = svc.settings, svc.dispatcher.wake  # type: ignore[attr-defined]
     # the dispatcher's loop runs under the service's supervisor; its HTTP client lives as long as the service
