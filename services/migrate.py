@@ -63,8 +63,13 @@ async def _one(service: str, url: str, check: bool, out) -> bool:  # noqa: ANN00
         await db.dispose()
 
 
-def run(service: str | None, *, data_dir: str | None = None, database_url: str | None = None,
-        check: bool = False, default_data_dir: str | None = None, out=sys.stdout) -> int:  # noqa: ANN001
+def run(service: str | None, **kw) -> int:  # noqa: ANN003
+    """`arun` in an event loop of its own (the command line's)."""
+    return asyncio.run(arun(service, **kw))
+
+
+async def arun(service: str | None, *, data_dir: str | None = None, database_url: str | None = None,
+               check: bool = False, default_data_dir: str | None = None, out=sys.stdout) -> int:  # noqa: ANN001
     """0: every database at head (after upgrading, unless `check`); 1: not; 2: a usage error.
     Which database: --database-url, else --data-dir's file, else WECARE_DATABASE_URL, else the file in
     `default_data_dir` (`wecare`: ./data/stack, as `wecare up` keeps it) or WECARE_DATA_DIR."""
@@ -92,14 +97,14 @@ def run(service: str | None, *, data_dir: str | None = None, database_url: str |
         extra["database_url"] = database_url
     urls = {name: Settings(service=name, **extra).resolved_database_url() for name in names}
 
-    async def all_of() -> bool:
+    old = os.umask(0o077)  # a database file made here is the owner's only, as the services make theirs
+    try:
         ok = True
         for name in names:
             ok = await _one(name, urls[name], check, out) and ok
-        return ok
-
-    os.umask(0o077)  # a database file made here is the owner's only, as the services make theirs
-    return 0 if asyncio.run(all_of()) else 1
+    finally:
+        os.umask(old)
+    return 0 if ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:
