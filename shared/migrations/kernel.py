@@ -9,14 +9,25 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from shared.store.database import _add_new_columns
 from shared.store.schema import UTCDateTime
+
+
+def create_table(name: str, *elements: sa.SchemaItem, **kw: object) -> sa.Table:
+    """A baseline's table: created where missing. Where an older version made
+    it, the nullable columns it lacks are added and short VARCHARs widened on
+    PostgreSQL, as `create_all` did at every start before migrations, so a
+    database older than b853634 reaches the baseline too."""
+    table = op.create_table(name, *elements, if_not_exists=True, **kw)
+    _add_new_columns(op.get_bind(), table.metadata)
+    return table
 
 
 def baseline() -> None:
     """The kernel tables as `create_all` made them at b853634 (the last release
     before Alembic): created where missing, so a database of that release
     passes through unchanged."""
-    op.create_table(
+    create_table(
         "commands",
         sa.Column("idempotency_key", sa.String(length=200), nullable=False),
         sa.Column("stream_id", sa.String(length=300), nullable=False),
@@ -24,9 +35,8 @@ def baseline() -> None:
         sa.Column("fingerprint", sa.String(length=64), nullable=True),
         sa.Column("recorded_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("idempotency_key"),
-        if_not_exists=True,
     )
-    op.create_table(
+    create_table(
         "event_chain",
         sa.Column(
             "position", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=False, nullable=False
@@ -35,9 +45,8 @@ def baseline() -> None:
         sa.Column("records", sa.Text(), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("position"),
-        if_not_exists=True,
     )
-    op.create_table(
+    create_table(
         "events",
         sa.Column("position", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("event_id", sa.Uuid(), nullable=False),
@@ -57,18 +66,16 @@ def baseline() -> None:
         sa.PrimaryKeyConstraint("position"),
         sa.UniqueConstraint("event_id"),
         sa.UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
-        if_not_exists=True,
     )
     op.create_index("ix_events_country_position", "events", ["country", "position"], unique=False, if_not_exists=True)
-    op.create_table(
+    create_table(
         "outbox",
         sa.Column(
             "position", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=False, nullable=False
         ),
         sa.PrimaryKeyConstraint("position"),
-        if_not_exists=True,
     )
-    op.create_table(
+    create_table(
         "parked",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("projection", sa.String(length=100), nullable=False),
@@ -83,17 +90,15 @@ def baseline() -> None:
         sa.Column("parked_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("projection", "event_id", name="uq_parked_event"),
-        if_not_exists=True,
     )
     op.create_index(
         "ix_parked_stream", "parked", ["projection", "stream_id", "stream_version"], unique=False, if_not_exists=True
     )
-    op.create_table(
+    create_table(
         "tracking",
         sa.Column("projection", sa.String(length=100), nullable=False),
         sa.Column("stream_id", sa.String(length=300), nullable=False),
         sa.Column("stream_version", sa.Integer(), nullable=False),
         sa.Column("event_id", sa.Uuid(), nullable=False),
         sa.PrimaryKeyConstraint("projection", "stream_id", name="pk_tracking"),
-        if_not_exists=True,
     )

@@ -135,6 +135,31 @@ async def test_wecare_migrate_upgrades_the_previous_release_and_keeps_every_reco
 
 
 @pytest.mark.unit
+async def test_a_database_older_than_the_previous_release_gets_the_columns_it_lacks(tmp_path):
+    """Before migrations each start added the nullable columns a version brought (create_all): a
+    database from before the application layer (no commands.fingerprint) is brought to the baseline
+    by it as well, keeping its rows."""
+    previous_release(tmp_path)
+    con = sqlite3.connect(tmp_path / "planning.db")
+    con.execute("ALTER TABLE commands DROP COLUMN fingerprint")
+    con.execute("INSERT INTO commands (idempotency_key, stream_id, result, recorded_at) "
+                "VALUES ('k-old', 'plan-x', '{}', '2026-01-01 00:00:00')")  # a command the older version kept
+    kept = con.execute("SELECT count(*) FROM commands").fetchone()[0]
+    con.commit()
+    con.close()
+    code, out = await run("planning", "--data-dir", str(tmp_path))
+    assert code == 0 and "applied 0001_baseline" in out, out
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/planning.db")
+    try:
+        assert await drift(db, "planning") == []
+        async with db.read() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM commands WHERE fingerprint IS NULL"))).scalar() \
+                == kept > 0
+    finally:
+        await db.dispose()
+
+
+@pytest.mark.unit
 async def test_the_new_index_serves_the_cascade_read(tmp_path):
     """0002's reason: the cascade's read of a country's delivered sessions uses it."""
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/delivery.db")

@@ -20,7 +20,7 @@ depends_on = None
 
 def upgrade() -> None:
     kernel.baseline()
-    op.create_table(
+    kernel.create_table(
         "assessments",
         sa.Column("assessment_id", sa.String(length=100), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -37,11 +37,10 @@ def upgrade() -> None:
         sa.Column("policy_flags", sa.Text(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("assessment_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_assessments_country"), "assessments", ["country"], unique=False, if_not_exists=True)
     op.create_index(op.f("ix_assessments_factory_id"), "assessments", ["factory_id"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "factories",
         sa.Column("factory_id", sa.String(length=100), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -56,10 +55,9 @@ def upgrade() -> None:
         sa.Column("last_assessment_id", sa.String(length=100), nullable=True),
         sa.Column("needs_profile", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("factory_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_factories_country"), "factories", ["country"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "factory_indicators",
         sa.Column("factory_id", sa.String(length=100), nullable=False),
         sa.Column("indicator", sa.String(length=100), nullable=False),
@@ -70,7 +68,6 @@ def upgrade() -> None:
         sa.Column("denominator", sa.Integer(), nullable=True),
         sa.Column("suppressed", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("factory_id", "indicator"),
-        if_not_exists=True,
     )
     op.create_index(
         op.f("ix_factory_indicators_country"), "factory_indicators", ["country"], unique=False, if_not_exists=True

@@ -21,7 +21,7 @@ depends_on = None
 
 def upgrade() -> None:
     kernel.baseline()
-    op.create_table(
+    kernel.create_table(
         "buyers_deliveries",
         sa.Column("delivery_id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("endpoint_id", sa.String(length=40), nullable=False),
@@ -35,7 +35,6 @@ def upgrade() -> None:
         sa.Column("delivered_at", UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("delivery_id"),
         sa.UniqueConstraint("endpoint_id", "position", name="uq_buyers_delivery"),
-        if_not_exists=True,
     )
     op.create_index(
         "ix_buyers_deliveries_key",
@@ -51,7 +50,7 @@ def upgrade() -> None:
         unique=False,
         if_not_exists=True,
     )
-    op.create_table(
+    kernel.create_table(
         "buyers_delivery_attempts",
         sa.Column("attempt_id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("delivery_id", sa.Integer(), nullable=False),
@@ -61,7 +60,6 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("duration_ms", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("attempt_id"),
-        if_not_exists=True,
     )
     op.create_index(
         op.f("ix_buyers_delivery_attempts_delivery_id"),
@@ -70,16 +68,15 @@ def upgrade() -> None:
         unique=False,
         if_not_exists=True,
     )
-    op.create_table(
+    kernel.create_table(
         "buyers_endpoint_secrets",
         sa.Column("endpoint_id", sa.String(length=40), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("secret", sa.String(length=200), nullable=False),
         sa.Column("expires_at", UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("endpoint_id", "created_at"),
-        if_not_exists=True,
     )
-    op.create_table(
+    kernel.create_table(
         "buyers_endpoints",
         sa.Column("endpoint_id", sa.String(length=40), nullable=False),
         sa.Column("buyer", sa.String(length=300), nullable=False),
@@ -90,18 +87,16 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("created_by", sa.String(length=300), nullable=False),
         sa.PrimaryKeyConstraint("endpoint_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_buyers_endpoints_buyer"), "buyers_endpoints", ["buyer"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "buyers_factories",
         sa.Column("factory_id", sa.String(length=100), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.PrimaryKeyConstraint("factory_id", "country"),
-        if_not_exists=True,
     )
-    op.create_table(
+    kernel.create_table(
         "buyers_facts",
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.Column("type", sa.String(length=100), nullable=False),
@@ -112,12 +107,11 @@ def upgrade() -> None:
         sa.Column("occurred_at", UTCDateTime(), nullable=False),
         sa.Column("data", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("event_id"),
-        if_not_exists=True,
     )
     op.create_index(
         "ix_buyers_facts_factory", "buyers_facts", ["country", "factory_id"], unique=False, if_not_exists=True
     )
-    op.create_table(
+    kernel.create_table(
         "buyers_feed",
         sa.Column("position", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("buyer", sa.String(length=300), nullable=False),
@@ -129,10 +123,9 @@ def upgrade() -> None:
         sa.Column("record", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("position"),
         sa.UniqueConstraint("buyer", "ce_id", name="uq_buyers_feed_record"),
-        if_not_exists=True,
     )
     op.create_index("ix_buyers_feed_buyer", "buyers_feed", ["buyer", "position"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "buyers_portfolio",
         sa.Column("buyer", sa.String(length=300), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -151,16 +144,14 @@ def upgrade() -> None:
         sa.Column("retention_endline", sa.Float(), nullable=True),
         sa.Column("retention_change", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("buyer", "country", "factory_id", "programme_id"),
-        if_not_exists=True,
     )
-    op.create_table(
+    kernel.create_table(
         "buyers_programmes",
         sa.Column("programme_id", sa.String(length=100), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
         sa.Column("factory_id", sa.String(length=100), nullable=False),
         sa.Column("buyer", sa.String(length=300), nullable=False),
         sa.PrimaryKeyConstraint("programme_id", "country", "factory_id"),
-        if_not_exists=True,
     )
     op.create_index(
         op.f("ix_buyers_programmes_buyer"), "buyers_programmes", ["buyer"], unique=False, if_not_exists=True

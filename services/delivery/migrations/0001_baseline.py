@@ -20,7 +20,7 @@ depends_on = None
 
 def upgrade() -> None:
     kernel.baseline()
-    op.create_table(
+    kernel.create_table(
         "consulting_cases",
         sa.Column("plan_id", sa.String(length=201), nullable=False),
         sa.Column("case_id", sa.String(length=100), nullable=False),
@@ -29,12 +29,11 @@ def upgrade() -> None:
         sa.Column("category", sa.String(length=20), nullable=False),
         sa.Column("opened_on", sa.Date(), nullable=False),
         sa.PrimaryKeyConstraint("plan_id", "case_id"),
-        if_not_exists=True,
     )
     op.create_index(
         op.f("ix_consulting_cases_country"), "consulting_cases", ["country"], unique=False, if_not_exists=True
     )
-    op.create_table(
+    kernel.create_table(
         "facilities",
         sa.Column("plan_id", sa.String(length=201), nullable=False),
         sa.Column("facility_id", sa.String(length=100), nullable=False),
@@ -44,10 +43,9 @@ def upgrade() -> None:
         sa.Column("opened_on", sa.Date(), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("plan_id", "facility_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_facilities_country"), "facilities", ["country"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "facility_months",
         sa.Column("plan_id", sa.String(length=201), nullable=False),
         sa.Column("facility_id", sa.String(length=100), nullable=False),
@@ -56,12 +54,11 @@ def upgrade() -> None:
         sa.Column("days_open", sa.Integer(), nullable=False),
         sa.Column("children_served", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("plan_id", "facility_id", "month"),
-        if_not_exists=True,
     )
     op.create_index(
         op.f("ix_facility_months_country"), "facility_months", ["country"], unique=False, if_not_exists=True
     )
-    op.create_table(
+    kernel.create_table(
         "sessions",
         sa.Column("plan_id", sa.String(length=201), nullable=False),
         sa.Column("session_id", sa.String(length=100), nullable=False),
@@ -85,11 +82,10 @@ def upgrade() -> None:
         sa.Column("reach_by_role", sa.Text(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("plan_id", "session_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_sessions_country"), "sessions", ["country"], unique=False, if_not_exists=True)
     op.create_index(op.f("ix_sessions_factory_id"), "sessions", ["factory_id"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "trainers",
         sa.Column("plan_id", sa.String(length=201), nullable=False),
         sa.Column("trainer_id", sa.String(length=100), nullable=False),
@@ -98,10 +94,9 @@ def upgrade() -> None:
         sa.Column("session_id", sa.String(length=100), nullable=False),
         sa.Column("trained_by", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("plan_id", "trainer_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_trainers_country"), "trainers", ["country"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "work_plans",
         sa.Column("plan_id", sa.String(length=201), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -114,7 +109,6 @@ def upgrade() -> None:
         sa.Column("completed", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("plan_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_work_plans_country"), "work_plans", ["country"], unique=False, if_not_exists=True)
     op.create_index(op.f("ix_work_plans_factory_id"), "work_plans", ["factory_id"], unique=False, if_not_exists=True)

@@ -20,7 +20,7 @@ depends_on = None
 
 def upgrade() -> None:
     kernel.baseline()
-    op.create_table(
+    kernel.create_table(
         "eval_assets",
         sa.Column("asset_id", sa.String(length=100), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -36,12 +36,11 @@ def upgrade() -> None:
         sa.Column("caption", sa.Text(), nullable=False),
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.PrimaryKeyConstraint("asset_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_eval_assets_country"), "eval_assets", ["country"], unique=False, if_not_exists=True)
     op.create_index(op.f("ix_eval_assets_person_id"), "eval_assets", ["person_id"], unique=False, if_not_exists=True)
     op.create_index(op.f("ix_eval_assets_plan_id"), "eval_assets", ["plan_id"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "eval_baselines",
         sa.Column("factory_id", sa.String(length=100), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -53,20 +52,18 @@ def upgrade() -> None:
         sa.Column("headcount", sa.Integer(), nullable=False),
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.PrimaryKeyConstraint("factory_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_eval_baselines_country"), "eval_baselines", ["country"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "eval_factories",
         sa.Column("factory_id", sa.String(length=100), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("buyers", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("factory_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_eval_factories_country"), "eval_factories", ["country"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "eval_journey",
         sa.Column("factory_id", sa.String(length=100), nullable=False),
         sa.Column("event_id", sa.String(length=36), nullable=False),
@@ -78,10 +75,9 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("plan_id", sa.String(length=201), nullable=True),
         sa.PrimaryKeyConstraint("factory_id", "event_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_eval_journey_country"), "eval_journey", ["country"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "eval_plans",
         sa.Column("plan_id", sa.String(length=201), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -94,11 +90,10 @@ def upgrade() -> None:
         sa.Column("kicked_off_on", sa.Date(), nullable=True),
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.PrimaryKeyConstraint("plan_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_eval_plans_country"), "eval_plans", ["country"], unique=False, if_not_exists=True)
     op.create_index(op.f("ix_eval_plans_factory_id"), "eval_plans", ["factory_id"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "eval_programmes",
         sa.Column("programme_id", sa.String(length=100), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -107,10 +102,9 @@ def upgrade() -> None:
         sa.Column("factories", sa.Text(), nullable=False),
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.PrimaryKeyConstraint("programme_id", "country"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_eval_programmes_buyer"), "eval_programmes", ["buyer"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "eval_results",
         sa.Column("plan_id", sa.String(length=201), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -128,13 +122,12 @@ def upgrade() -> None:
         sa.Column("follow_ups", sa.Text(), nullable=True),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("plan_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_eval_results_country"), "eval_results", ["country"], unique=False, if_not_exists=True)
     op.create_index(
         op.f("ix_eval_results_factory_id"), "eval_results", ["factory_id"], unique=False, if_not_exists=True
     )
-    op.create_table(
+    kernel.create_table(
         "eval_sessions",
         sa.Column("plan_id", sa.String(length=201), nullable=False),
         sa.Column("session_id", sa.String(length=100), nullable=False),
@@ -150,7 +143,6 @@ def upgrade() -> None:
         sa.Column("by_age_band", sa.Text(), nullable=False),
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.PrimaryKeyConstraint("plan_id", "session_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_eval_sessions_country"), "eval_sessions", ["country"], unique=False, if_not_exists=True)
     op.create_index(

@@ -20,7 +20,7 @@ depends_on = None
 
 def upgrade() -> None:
     kernel.baseline()
-    op.create_table(
+    kernel.create_table(
         "baselines",
         sa.Column("factory_id", sa.String(length=100), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -29,10 +29,9 @@ def upgrade() -> None:
         sa.Column("needs_profile", sa.Text(), nullable=False),
         sa.Column("indicators", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("factory_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_baselines_country"), "baselines", ["country"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "plan_activities",
         sa.Column("plan_id", sa.String(length=201), nullable=False),
         sa.Column("activity", sa.String(length=100), nullable=False),
@@ -40,12 +39,11 @@ def upgrade() -> None:
         sa.Column("credits", sa.Integer(), nullable=False),
         sa.Column("cohort_size", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("plan_id", "activity"),
-        if_not_exists=True,
     )
     op.create_index(
         op.f("ix_plan_activities_country"), "plan_activities", ["country"], unique=False, if_not_exists=True
     )
-    op.create_table(
+    kernel.create_table(
         "planning_factories",
         sa.Column("factory_id", sa.String(length=100), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -53,12 +51,11 @@ def upgrade() -> None:
         sa.Column("buyers", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.PrimaryKeyConstraint("factory_id"),
-        if_not_exists=True,
     )
     op.create_index(
         op.f("ix_planning_factories_country"), "planning_factories", ["country"], unique=False, if_not_exists=True
     )
-    op.create_table(
+    kernel.create_table(
         "plans",
         sa.Column("plan_id", sa.String(length=201), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -76,11 +73,10 @@ def upgrade() -> None:
         sa.Column("kicked_off_on", sa.Date(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("plan_id"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_plans_country"), "plans", ["country"], unique=False, if_not_exists=True)
     op.create_index(op.f("ix_plans_programme_id"), "plans", ["programme_id"], unique=False, if_not_exists=True)
-    op.create_table(
+    kernel.create_table(
         "programmes",
         sa.Column("programme_id", sa.String(length=100), nullable=False),
         sa.Column("country", sa.String(length=8), nullable=False),
@@ -97,7 +93,6 @@ def upgrade() -> None:
         sa.Column("contract_value", sa.Integer(), nullable=False),
         sa.Column("country_value", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("programme_id", "country"),
-        if_not_exists=True,
     )
     op.create_index(op.f("ix_programmes_buyer"), "programmes", ["buyer"], unique=False, if_not_exists=True)
 
