@@ -303,3 +303,24 @@ async def test_the_cycle_goes_on_on_the_previous_release_databases_after_wecare_
         await eventually(settled, timeout=30)
         after = (await b[1].get("/buyers/Otto Group/feed", params={"limit": 1000}, headers=otto)).json()["records"]
         assert len(after) > len(feed)  # the new events reached the buyers' upgraded database
+
+
+# -- the documents -----------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_the_product_is_five_services_wherever_it_is_described():
+    """README, OPERATIONS.md, the image, compose and the tools' texts: "four services" only where it means the
+    four of the cycle (or the other four, that buyers learns from), never the product."""
+    import re
+
+    root = Path(__file__).parents[2]
+    files = [root / "README.md", root / "deploy" / "OPERATIONS.md", root / "Dockerfile", root / "docker-compose.yml",
+             *(root / "wecare").glob("*.py"), *(root / "services").glob("*/*.py"), *(root / "shared").rglob("*.py")]
+    wrong = re.compile(r"(?<!other )\bfour (?:WeCare )?services\b(?! of the cycle)", re.IGNORECASE)
+    found = [f"{f.relative_to(root)}: {m.group(0)}" for f in files
+             for m in wrong.finditer(f.read_text(encoding="utf-8").replace("\n", " "))]
+    assert found == []
+    ops = (root / "deploy" / "OPERATIONS.md").read_text(encoding="utf-8")
+    assert "The product is five services" in ops and "The buyers database is not derived" in ops
+    assert "-d buyers" in ops  # in the backups' commands
