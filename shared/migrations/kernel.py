@@ -19,7 +19,8 @@ def create_table(name: str, *elements: sa.SchemaItem, **kw: object) -> sa.Table:
     PostgreSQL, as `create_all` did at every start before migrations, so a
     database older than b853634 reaches the baseline too."""
     table = op.create_table(name, *elements, if_not_exists=True, **kw)
-    _add_new_columns(op.get_bind(), table.metadata)
+    if not op.get_context().as_sql:  # `alembic upgrade --sql` writes a script for a new database
+        _add_new_columns(op.get_bind(), table.metadata)
     return table
 
 
