@@ -31,7 +31,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
-from shared import migrations
+from shared import migrations as schema
 from shared.api import declare_errors
 from shared.apidocs import serve_docs
 from shared.application import Application, Command, Handler
@@ -306,8 +306,8 @@ class Service:
             await self.db.create_all(*self.metadata)
         else:
             try:
-                await migrations.prepare(self.db, self.migrations, self.context)
-            except migrations.SchemaNotCurrent as e:
+                await schema.prepare(self.db, self.migrations, self.context)
+            except schema.SchemaNotCurrent as e:
                 log.error("schema.not_current", service=self.context, error=str(e))
                 raise
         await self.reapply_forgets()
