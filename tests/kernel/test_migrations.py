@@ -6,6 +6,7 @@ that release's own code played."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import io
 import sqlite3
@@ -159,6 +160,49 @@ async def test_a_database_older_than_the_previous_release_gets_the_columns_it_la
         await db.dispose()
 
 
+CHANGED_COLUMN = (
+    ("0001_first.py", """
+import sqlalchemy as sa
+from alembic import op
+revision, down_revision = "0001_first", None
+def upgrade():
+    op.create_table("notes", sa.Column("id", sa.Integer, primary_key=True), sa.Column("body", sa.String(10)))
+    op.execute("INSERT INTO notes (id, body) VALUES (1, 'kept')")
+"""),
+    ("0002_changed.py", """
+import sqlalchemy as sa
+from alembic import op
+revision, down_revision = "0002_changed", "0001_first"
+def upgrade():
+    with op.batch_alter_table("notes") as b:  # SQLite cannot ALTER a column: the table is copied and swapped
+        b.alter_column("body", existing_type=sa.String(10), type_=sa.Text, nullable=False)
+        b.create_check_constraint("ck_notes_body", "length(body) > 0")
+"""))
+
+
+@pytest.mark.unit
+async def test_a_changed_column_has_a_path_on_sqlite_batch_mode_in_the_services_own_transaction(tmp_path):
+    """What create_all could never do: a column made required and constrained, on SQLite (batch mode:
+    copy and swap the table), inside the one write transaction of the service's own SQLite writer."""
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for name, body in CHANGED_COLUMN:
+        (versions / name).write_text(body, encoding="utf-8")
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/notes.db")
+    try:
+        done = await migrations.upgrade(db, versions, "notes")
+        assert done.applied == ["0001_first", "0002_changed"]
+        async with db.read() as conn:
+            assert (await conn.execute(text("SELECT body FROM notes"))).scalars().all() == ["kept"]
+            ddl = (await conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'notes'"))).scalar()
+        assert "TEXT NOT NULL" in ddl and "ck_notes_body" in ddl, ddl
+        with pytest.raises(Exception, match="CHECK constraint failed"):
+            async with db.write() as conn:
+                await conn.execute(text("INSERT INTO notes (id, body) VALUES (2, '')"))
+    finally:
+        await db.dispose()
+
+
 @pytest.mark.unit
 async def test_the_new_index_serves_the_cascade_read(tmp_path):
     """0002's reason: the cascade's read of a country's delivered sessions uses it."""
@@ -251,6 +295,22 @@ async def test_on_postgresql_a_service_refuses_a_database_behind_and_wecare_migr
     finally:
         await _pg_drop(name)
         await _pg_drop(fresh)
+
+
+@pytest.mark.postgres
+async def test_replicas_starting_at_once_on_an_empty_postgresql_database_make_it_once():
+    """Two replicas' starts on one empty database: the advisory lock lets one make the schema; the other
+    then finds it at head."""
+    name = await _pg_create()
+    dbs = [Database(pg_url(name)) for _ in range(2)]
+    try:
+        done = await asyncio.gather(*(migrations.prepare(db, migrate.versions("delivery"), "delivery") for db in dbs))
+        assert sorted(d is None for d in done) == [False, True], done
+        assert await drift(dbs[0], "delivery") == []
+    finally:
+        for db in dbs:
+            await db.dispose()
+        await _pg_drop(name)
 
 
 # -- the cycle on the upgraded databases (five services, NATS) ----------------------------------
