@@ -1,4 +1,4 @@
-# One image for the four WeCare services: WECARE_SERVICE chooses which one runs.
+# One image for the five WeCare services: WECARE_SERVICE chooses which one runs.
 FROM python:3.11-slim-bookworm
 
 # Pango and fonts for the PDF reports (WeasyPrint); curl for the healthcheck

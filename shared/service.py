@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -32,6 +33,7 @@ from prometheus_client.core import CounterMetricFamily
 from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
+from shared import migrations as schema
 from shared import telemetry
 from shared.api import declare_errors
 from shared.apidocs import serve_docs
@@ -224,6 +226,7 @@ class Service:
         handlers: Mapping[type[Command], Handler] | None = None,
         title: str | None = None,
         version: str = "0.1.0",
+        migrations: Path | None = None,
     ) -> None:
         self.context = context
         self.settings = settings or Settings(service=context)
@@ -245,6 +248,9 @@ class Service:
                                        key_ttl=timedelta(seconds=s.idempotency_key_ttl_s))
         self.handle = self.application.handle  # service.handle(cmd, ctx): the one way into its state
         self.metadata = list(metadata)
+        # the database's revisions (shared/migrations); without them (the sample service, tests' services)
+        # the tables are made by create_all
+        self.migrations = migrations
         self.broker = make_broker(s)
         self._js: JetStreamContext | None = None
         self.relay = OutboxRelay(self.store, self.js, batch=s.relay_batch, poll_s=s.relay_poll_s,
@@ -355,7 +361,14 @@ class Service:
     # -- life cycle ----------------------------------------------------------
 
     async def start(self) -> None:
-        await self.db.create_all(*self.metadata)
+        if self.migrations is None:
+            await self.db.create_all(*self.metadata)
+        else:
+            try:
+                await schema.prepare(self.db, self.migrations, self.context)
+            except schema.SchemaNotCurrent as e:
+                log.error("schema.not_current", service=self.context, error=str(e))
+                raise
         await self.reapply_forgets()
         for hook in self.on_start:
             hook()

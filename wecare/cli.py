@@ -183,6 +183,13 @@ def _audit(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    from services.migrate import run
+
+    return run(args.service, data_dir=args.data_dir, database_url=args.database_url, check=args.check,
+               default_data_dir="./data/stack")
+
+
 def _token(args: argparse.Namespace) -> int:
     from shared.auth import issue, local_keys
     from shared.settings import Settings
@@ -229,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--fresh", action="store_true", help="start a fresh stack even if `wecare up` runs one")
     d.set_defaults(fn=_demo)
 
-    u = sub.add_parser("up", help="start nats-server and the four services on SQLite files; Ctrl-C stops them")
+    u = sub.add_parser("up", help="start nats-server and the five services on SQLite files; Ctrl-C stops them")
     u.add_argument("--data-dir", default="./data/stack")
     u.add_argument("--countries", help="a country deployment: serve and subscribe to these only, e.g. bd,vn")
     u.add_argument("--base-port", type=int, default=8101,
@@ -257,6 +264,13 @@ def main(argv: list[str] | None = None) -> int:
         if name == "verify":
             a.add_argument("--head", help="a head printed earlier by `wecare audit head`: must still be in the chain")
         a.set_defaults(fn=_audit)
+
+    mg = sub.add_parser("migrate", help="bring service databases to this version's schema (Alembic); --check "
+                        "changes nothing and exits 1 if one is behind")
+    from services.migrate import add_arguments
+
+    add_arguments(mg)
+    mg.set_defaults(fn=_migrate)
 
     t = sub.add_parser("token", help="issue a bearer token signed with the embedded stack's local key")
     t.add_argument("--role", required=True, choices=["admin", "programme_manager", "country_team", "buyer", "auditor"])

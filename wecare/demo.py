@@ -398,7 +398,7 @@ async def play_evaluation(p: httpx.AsyncClient, ev: httpx.AsyncClient, data_dir:
             f.write(r.content)
         paths.append((out_dir / name).resolve())
     journey = (await ev.get("/bd/journey/bd-dhaka-knit")).json()["steps"]
-    say(f"   Dhaka Knitwear's journey across the four services: {len(journey)} steps, "
+    say(f"   Dhaka Knitwear's journey across the four services of the cycle: {len(journey)} steps, "
         + " -> ".join(dict.fromkeys(s["step"] for s in journey)))
     say()
     return paths

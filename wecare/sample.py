@@ -1,8 +1,8 @@
 """A small sample domain on the kernel: advisory visits to factories.
 
 It exercises every part of the kernel (aggregate, events with an upcaster,
-projection, relay, consumers) and is what `wecare demo` runs until the four
-services exist; the kernel's tests use it too."""
+projection, relay, consumers) and is what `wecare demo` ran before the five
+services existed; the kernel's tests use it too."""
 
 from __future__ import annotations
 

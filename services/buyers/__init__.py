@@ -1,5 +1,5 @@
 """Buyers service: what brands' compliance and ESG systems receive about
-their own programmes, built from the four services' published events.
+their own programmes, built from the other four services' published events.
 
 - projections.py  programmes, factories and facts learnt over NATS; the feed
                   (a log with positions, the buyers' cursors) and the

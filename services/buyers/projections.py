@@ -1,4 +1,4 @@
-"""What the buyers service learns from the four services over NATS, and the
+"""What the buyers service learns from the other four services over NATS, and the
 feed it writes from it.
 
 `BuyerFeed` keeps, per country: the programmes (which buyer sponsors which

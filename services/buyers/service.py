@@ -6,6 +6,8 @@ projection keeps read models only, so it has no reactions."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from services.buyers import CONTEXT
 from services.buyers.api import docs, ops, router
 from services.buyers.contract import webhooks
@@ -16,13 +18,16 @@ from services.buyers.webhooks import metadata as webhook_metadata
 from shared.service import Service
 from shared.settings import Settings
 
+# the database's revisions (shared/migrations): `wecare migrate buyers`
+MIGRATIONS = Path(__file__).parent / "migrations"
+
 
 def create_service(settings: Settings | None = None) -> Service:
     settings = settings or Settings(service=CONTEXT)
     hooks = Webhooks(settings)
     svc = Service(CONTEXT, settings, projections=projections(enqueue), handlers=handlers(hooks),
                   metadata=[metadata, webhook_metadata], routers=[router, ops],
-                  title="WeCare buyers service")
+                  title="WeCare buyers service", migrations=MIGRATIONS)
     # the feed's documents (record types, JSON Schemas, AsyncAPI) answer without a token: services/buyers/api.py
     svc.app.include_router(docs)
     svc.app.webhooks.include_router(webhooks(svc.settings))  # the OpenAPI `webhooks`: what an endpoint receives

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, select, update
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.delivery import (
@@ -71,6 +71,8 @@ sessions = Table(
     Column("by_role", Text, nullable=False),  # JSON
     Column("reach_by_role", Text, nullable=False),  # JSON: people the activity reached first here
     Column("reason", Text),
+    # the cascade's read (api.py): a country's delivered sessions (revision 0002_sessions_delivered)
+    Index("ix_sessions_country_status", "country", "status"),
 )
 
 trainers = Table(

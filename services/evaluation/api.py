@@ -174,7 +174,8 @@ async def _journey(request: Request, factory_ids: list[str], country: str | None
 
 @router.get("/journey/{factory_id}")
 async def factory_journey(request: Request, factory_id: str, country: str = Depends(served_country)) -> dict:
-    """One timeline across the four services: assessed, planned, kick-off, deliveries, evaluated, closed."""
+    """One timeline across the four services of the cycle: assessed, planned, kick-off, deliveries, evaluated,
+    closed."""
     rows = await _journey(request, [factory_id], country)
     if not rows:
         raise NotFound("journey of factory", factory_id)

@@ -7,7 +7,7 @@ their KPI targets, the delivered sessions). `Results`: its own impact
 results, sustainability plans and closings. `Assets`: the communications
 package within consent (a withdrawal deletes the row, so a rebuild never
 brings the asset back). `Journey`: one row per event of a factory's cycle,
-across the four services.
+across the four services of the cycle (all but buyers).
 
 Every row depends only on its own stream's order (the latest baseline is
 the one with the latest completion date, whatever the arrival order), so
@@ -319,7 +319,7 @@ STEPS: dict[str, tuple[str, Any]] = {  # event type -> (journey step, summary)
 
 
 class Journey(Projection):
-    """A factory's cycle across the four services, one row per event."""
+    """A factory's cycle across the four services of the cycle (all but buyers), one row per event."""
 
     name = "eval_journey"
     tables = (journey,)
