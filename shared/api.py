@@ -12,9 +12,10 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.encoders import jsonable_encoder
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, BeforeValidator, Field, create_model
@@ -24,6 +25,7 @@ from shared.auth import Principal
 from shared.contracts.values import MAX_INT
 from shared.countries import country as lookup_country
 from shared.logging import current_correlation
+from shared.problems import MEDIA_TYPE, Problem, problem
 
 C = TypeVar("C", bound=Command)
 E = TypeVar("E", bound=Callable[..., Awaitable[Any]])
@@ -254,7 +256,7 @@ def _declare_links(routes: list[APIRoute]) -> None:
                 targets += [gets[parent], *(r for r in routes if r is not source and r not in targets and location
                                              and parent.endswith("}") and r.path_format.startswith(parent + "/"))]
         for target in [*targets, *(by_key[tuple(f.split(" ", 1))] for f in feeds)]:
-            link: dict[str, Any] = {"operationId": target.unique_id, "parameters": {
+            link: dict[str, Any] = {"operationId": operation_id(target), "parameters": {
                 n: known[n] for n in _route_params(target) if n in known}}
             model = target.body_field.field_info.annotation if target.body_field is not None else None
             body = {n: e for n, e in known.items()
@@ -273,29 +275,22 @@ def _declare_links(routes: list[APIRoute]) -> None:
 
 
 # -- the errors a route answers, in its OpenAPI ---------------------------------------------
-# What shared/http.py answers for every refusal: {error, message, correlation_id, and
-# for invalid input the fields named}. Declared on every route (declare_errors), so a
-# client (and the fuzz test's status-code and schema checks) knows each answer.
+# What shared/http.py answers for every refusal: an RFC 9457 problem (shared/problems.py),
+# application/problem+json, with the schema `Problem` (components) and a real body of each
+# kind as its example. Declared on every route (declare_errors), so a client (and the fuzz
+# test's status-code, content-type and schema checks) knows each answer.
 
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object", "title": "Error", "required": ["error", "message"],
-    "properties": {
-        "error": {"type": "string", "description": "invalid_input, rule_broken, not_found, conflict, forbidden..."},
-        "message": {"type": "string"},
-        "correlation_id": {"type": ["string", "null"], "description": "quote it when you report a problem"},
-        "field": {"type": "string", "description": "the field a rule or input names"},
-        "rule": {"type": "string"},
-        "fields": {"type": "array", "items": {"type": "object", "required": ["field"],
-                                              "properties": {"field": {"type": "string"}}}},
-    },
-}
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
 ERRORS: dict[int, str] = {
-    400: "The body is not JSON",
+    400: "A body that could not be read",
     401: "No token, or not a valid one",
     403: "The caller's role or scope does not allow it",
     404: "No such object here (or not in the caller's scope), or a country not served",
-    409: "The object changed since the version the write is based on (If-Match)",
+    409: "Another writer changed the object at the same time (no If-Match given): read it again and retry",
+    412: "The object changed since the version the write is based on (If-Match is stale)",
     413: "The body is too large",
+    415: "The body is not JSON (Content-Type: application/json expected)",
     422: "Invalid input or a broken rule; the fields are named",
     429: "Too many requests from this caller or client address (the limit is named); Retry-After says when to "
          "try again",
@@ -303,6 +298,46 @@ ERRORS: dict[int, str] = {
          "Retry-After seconds; `reason` says which",
 }
 
+
+def _examples() -> dict[int, dict[str, dict[str, Any]]]:
+    """A real body of each kind, made by the function that makes the answers (shared.problems.problem)."""
+    cid = "0f5c8a3e2b7d4c1e9a6b5d4c3b2a1f0e"
+
+    def p(kind: str, detail: str, instance: str, **more: Any) -> dict[str, Any]:
+        return {"value": problem(kind, detail, instance=instance, correlation_id=cid, **more)}
+
+    return {
+        401: {"unauthorized": p("unauthorized", "a bearer token is needed", "/bd/factories")},
+        403: {"forbidden": p("forbidden", "the auditor role reads only", "/bd/factories")},
+        404: {"not-found": p("not-found", "factory F1 not found", "/bd/factories/F1")},
+        409: {"conflict": p("conflict", "stream plan-P1 is at version 4, the write expected 3", "/bd/plans/P1",
+                            stream_id="plan-P1", current_version=4)},
+        412: {"precondition-failed": p(
+            "precondition-failed", "stream plan-P1 is at version 4, the write expected 3", "/bd/plans/P1/approve",
+            stream_id="plan-P1", expected_version=3, current_version=4)},
+        413: {"too-large": p("too-large", "the request body is over 5,242,880 bytes", "/bd/factories",
+                             field="body")},
+        415: {"unsupported-media-type": p(
+            "unsupported-media-type", "the body must be JSON (Content-Type: application/json), not text/plain",
+            "/bd/factories", field="Content-Type", expected="application/json")},
+        422: {"invalid-input": p("invalid-input", "invalid input: name", "/bd/factories", fields=[
+                  {"field": "name", "message": "String should have at most 200 characters",
+                   "type": "string_too_long"}]),
+              "rule-broken": p("rule-broken", "31 attended, more than the cohort of 25", "/bd/deliveries/P1/sessions",
+                               rule="cohort_size", field="attendance", items=["photo_voice"],
+                               fields=[{"field": "attendance", "message": "31 attended, more than the cohort of 25"}])},
+        429: {"rate-limited": p("rate-limited", "too many requests: the limit is 600 per 1 minute per token; try "
+                                "again in 12 s", "/bd/factories", limit="600 per 1 minute", per="token",
+                                retry_after_s=12)},
+        503: {"unavailable": p("unavailable", "the database is read-only at the moment (maintenance or a failover): "
+                               "nothing of this request was stored; try again later", "/bd/factories",
+                               reason="read_only", retry_after_s=30)},
+        400: {"bad-request": {"value": problem(400, "There was an error parsing the body", instance="/bd/factories",
+                                               correlation_id=cid)}},
+    }
+
+
+EXAMPLES = _examples()
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again",
                                "schema": {"type": "integer", "minimum": 1}}}
 
@@ -310,16 +345,17 @@ RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying aga
 def answers(*codes: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route's errors that declare_errors cannot see (a 404 without a
     path parameter, say)."""
-    return {code: {"description": ERRORS[code], "content": {"application/json": {"schema": ERROR_SCHEMA}},
-                   **({"headers": RETRY_AFTER} if code == 429 else {})} for code in codes}
+    return {code: {"description": ERRORS[code],
+                   "content": {MEDIA_TYPE: {"schema": PROBLEM_REF, "examples": EXAMPLES[code]}},
+                   **({"headers": RETRY_AFTER} if code in (429, 503) else {})} for code in codes}
 
 
 def declare_errors(*routers: APIRouter) -> None:
     """Declare on each route of the routers (call it once they hold their routes, before
-    the app includes them) the errors it can answer: 401, 403 and 429 everywhere, 422 on a
-    route with any parameter, 404 with a path parameter, and on a write 409, 413 and
-    (with a body) 400. A route's own declaration wins. Then the Location of each create
-    (`located`) and the links from each write to what acts on the object it wrote."""
+    the app includes them) the errors it can answer: 401, 403, 429 and 503 everywhere, 422
+    on a route with any parameter, 404 with a path parameter, and on a write 409, 412, 413
+    and 415. A route's own declaration wins. Then the Location of each create (`located`)
+    and the links from each write to what acts on the object it wrote."""
     _declare_links([r for router in routers for r in router.routes if isinstance(r, APIRoute)])
     for router in routers:
         for route in router.routes:
@@ -331,8 +367,36 @@ def declare_errors(*routers: APIRouter) -> None:
             if route.param_convertors:
                 codes.add(404)
             if route.methods & {"POST", "PUT", "PATCH", "DELETE"}:
-                codes |= {409, 413}
+                codes |= {409, 412, 413, 415}
                 if route.body_field is not None:
                     codes.add(400)
             for code, response in answers(*sorted(codes)).items():
                 route.responses.setdefault(code, response)
+
+
+# -- operation ids, and the contract's shared parts ------------------------------------------
+
+
+def operation_id(route: APIRoute) -> str:
+    """A route's operationId: its function's name in camelCase (approve_plan: approvePlan),
+    stable while the function keeps its name; unique per service (tests/kernel/test_api_docs.py)."""
+    head, *rest = route.name.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def finish_openapi(app: FastAPI) -> None:
+    """The document FastAPI writes, with the named schemas of a problem (`Problem`,
+    `ProblemField`) the error answers refer to."""
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(title=app.title, version=app.version, openapi_version=app.openapi_version,
+                               description=app.description, routes=app.routes, webhooks=app.webhooks.routes,
+                               tags=app.openapi_tags, servers=app.servers)
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            extra = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(extra.pop("$defs", {}))
+            schemas["Problem"] = extra
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
