@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.encoders import jsonable_encoder
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, BeforeValidator, Field, create_model
 
@@ -92,14 +92,15 @@ def idempotency_key(idempotency_key: str | None = Header(None, max_length=200)) 
     return idempotency_key
 
 
-def expected_version(if_match: str | None = Header(None, description="the stream version the write is based on")
-                     ) -> int | None:
+def expected_version(if_match: str | None = Header(
+        None, description="the stream version the write is based on: the ETag of the object's read "
+                          "(`\"4-…\"`), or the version alone (`4`); a stale one answers 412")) -> int | None:
     if if_match is None:
         return None
     from shared.aggregate import DomainError
 
-    try:
-        version = int(if_match.strip('"W/'))
+    try:  # "4-9f86d081884c7d659a2f" (an ETag of ours: the version, then the digest), "4" or 4
+        version = int(if_match.strip().removeprefix("W/").strip('"').split("-", 1)[0])
     except ValueError:
         raise DomainError("If-Match must be a stream version number", field="If-Match", rule="version") from None
     if not 0 <= version <= MAX_INT:
@@ -131,20 +132,75 @@ def body_of(command: type[C], *path: str) -> type[C]:
     return create_model(f"{command.__name__}Body", __base__=command, **fields)
 
 
-class Page:
-    """?limit=&offset= for list endpoints; answers {items, total, limit, offset}."""
+# -- pagination: one convention -------------------------------------------------------------
+# A list answers {items, total, limit, offset} for ?limit=&offset=, and a Link header (RFC 8288)
+# with the pages around it: first and last always, prev and next where there is one. A feed read
+# by a cursor (the buyers' feed, /ops/actions) answers its own `next` and a Link rel="next" while
+# there is more. The links are relative references (the request's path and its other parameters).
 
-    def __init__(self, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT)) -> None:
+LINK_HEADER = {"Link": {"description": "RFC 8288 links to the other pages: rel first, prev, next, last",
+                        "schema": {"type": "string"}}}
+
+CURSOR_LINK = {"Link": {"description": "RFC 8288 link rel=\"next\" to the records after these, while there are more",
+                        "schema": {"type": "string"}}}
+
+
+def _page_url(request: Request, **params: Any) -> str:
+    query = [(k, v) for k, v in request.query_params.multi_items() if k not in params]
+    query += [(k, str(v)) for k, v in params.items()]
+    return f"{request.url.path}?{urlencode(query)}"
+
+
+def page_links(request: Request, total: int, limit: int, offset: int) -> str:
+    """The Link header of one page of a list of `total`."""
+    last = max(0, (total - 1) // limit * limit)
+    rels = [("first", 0)]
+    if offset > 0:
+        rels.append(("prev", max(0, min(offset - limit, last))))
+    if offset + limit < total:
+        rels.append(("next", offset + limit))
+    rels.append(("last", last))
+    return ", ".join(f'<{_page_url(request, limit=limit, offset=o)}>; rel="{rel}"' for rel, o in rels)
+
+
+def cursor_link(request: Request, cursor: str, name: str = "after") -> str:
+    return f'<{_page_url(request, **{name: cursor})}>; rel="next"'
+
+
+class Page:
+    """?limit=&offset= for list endpoints; answers {items, total, limit, offset} and sets the
+    Link header (first, prev, next, last) on the answer."""
+
+    def __init__(self, request: Request, response: Response, limit: int = Query(50, ge=1, le=500),
+                 offset: int = Query(0, ge=0, le=MAX_INT)) -> None:
         self.limit = limit
         self.offset = offset
+        self.request = request
+        self.response = response
 
     async def fetch(self, conn, query) -> dict:  # noqa: ANN001
         from sqlalchemy import func, select
 
-        total = await conn.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        total = int(await conn.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
         rows = await conn.execute(query.limit(self.limit).offset(self.offset))
-        return {"items": [dict(r._mapping) for r in rows], "total": int(total or 0), "limit": self.limit,
+        self.response.headers["Link"] = page_links(self.request, total, self.limit, self.offset)
+        return {"items": [dict(r._mapping) for r in rows], "total": total, "limit": self.limit,
                 "offset": self.offset}
+
+
+# -- conditional reads: ETag -------------------------------------------------------------------
+
+
+def versioned(body: Any, version: int) -> JSONResponse:
+    """A read of one object whose stream version is known: a strong ETag `"<version>-<digest>"`
+    (the digest of these bytes: the read model may change without the stream, an erasure
+    say), which If-Match takes back as the version a write is based on (expected_version).
+    If-None-Match is answered by shared.http.ConditionalGET."""
+    from shared.http import digest_tag
+
+    response = JSONResponse(jsonable_encoder(body))
+    response.headers["ETag"] = f'"{version}-{digest_tag(response.body)}"'
+    return response
 
 
 async def one_in_country(db, table, key, ident: str, country: str, what: str) -> dict:  # noqa: ANN001
@@ -372,6 +428,35 @@ def declare_errors(*routers: APIRouter) -> None:
                     codes.add(400)
             for code, response in answers(*sorted(codes)).items():
                 route.responses.setdefault(code, response)
+            if _uses(route.dependant, Page):
+                route.responses.setdefault(route.status_code or 200, {}).setdefault("headers", {}).update(LINK_HEADER)
+
+
+def _uses(dependant: Any, call: Any) -> bool:
+    return any(d.call is call or _uses(d, call) for d in dependant.dependencies)
+
+
+ETAG = {"ETag": {"description": "the representation's tag: `\"<version>-<digest>\"` (strong) where the object's "
+                                "stream version is known (If-Match takes it back), else `W/\"<digest>\"`; send it "
+                                "as If-None-Match to be answered 304 while it is unchanged",
+                 "schema": {"type": "string"}}}
+IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                 "description": "an ETag of this read: 304 Not Modified (no body) while it is still the current one"}
+
+
+def _conditional_reads(spec: dict[str, Any]) -> None:
+    """Every JSON read (shared.http.ConditionalGET): its ETag, If-None-Match and the 304."""
+    for ops in spec.get("paths", {}).values():
+        op = ops.get("get")
+        ok = (op or {}).get("responses", {}).get("200", {})
+        if not op or "application/json" not in ok.get("content", {}):
+            continue
+        ok.setdefault("headers", {}).update(ETAG)
+        params = op.setdefault("parameters", [])
+        if not any(p.get("name") == "If-None-Match" for p in params):
+            params.append(IF_NONE_MATCH)
+        op["responses"].setdefault("304", {"description": "Not Modified: the If-None-Match tag is the current one",
+                                           "headers": ETAG})
 
 
 # -- operation ids, and the contract's shared parts ------------------------------------------
@@ -396,6 +481,7 @@ def finish_openapi(app: FastAPI) -> None:
             extra = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
             schemas.update(extra.pop("$defs", {}))
             schemas["Problem"] = extra
+            _conditional_reads(spec)
             app.openapi_schema = spec
         return app.openapi_schema
 

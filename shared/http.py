@@ -4,6 +4,7 @@ name the field and the rule, never a traceback."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 from urllib.parse import parse_qsl
@@ -212,6 +213,74 @@ class FiniteJSON:
         await self.app(scope, replaying(body, receive), send)
 
 
+def digest_tag(body: bytes) -> str:
+    """The opaque part of an ETag: a digest of the representation's bytes."""
+    return hashlib.sha256(body).hexdigest()[:20]
+
+
+def _tags(header: bytes) -> list[bytes]:
+    return [t.strip().removeprefix(b"W/") for t in header.split(b",") if t.strip()]
+
+
+def none_match(if_none_match: bytes | None, etag: bytes) -> bool:
+    """If-None-Match's weak comparison (RFC 9110 13.1.2): does it name this ETag (or `*`)?"""
+    if if_none_match is None:
+        return False
+    tags = _tags(if_none_match)
+    return b"*" in tags or etag.removeprefix(b"W/") in tags
+
+
+class ConditionalGET:
+    """Every JSON read (GET, 200, a whole body) carries an ETag, and a request whose
+    If-None-Match names it is answered 304 Not Modified with no body: after the route
+    ran, so access and scope were decided as for the 200. A route that knows the
+    object's stream version set a strong `"<version>-<digest>"` (shared.api.versioned,
+    which If-Match takes back); any other read gets a weak `W/"<digest>"` here, a digest
+    of the bytes. A streamed answer (no Content-Length: the exports) is passed on as it
+    comes, untagged, so it is never held in memory."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            return await self.app(scope, receive, send)
+        start: dict[str, Any] | None = None
+        chunks: list[bytes] = []
+        passing = False
+
+        async def capture(message: dict[str, Any]) -> None:
+            nonlocal start, passing
+            if passing or message["type"] not in ("http.response.start", "http.response.body"):
+                return await send(message)
+            if message["type"] == "http.response.start":
+                headers = {k.lower(): v for k, v in message.get("headers") or []}
+                if message["status"] != 200 or b"content-length" not in headers \
+                        or not _is_json(headers.get(b"content-type", b"")):
+                    passing = True
+                    return await send(message)
+                start = message
+                return None
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return None
+            assert start is not None
+            body = b"".join(chunks)
+            headers = list(start.get("headers") or [])
+            etag = next((v for k, v in headers if k.lower() == b"etag"), None)
+            if etag is None:
+                etag = f'W/"{digest_tag(body)}"'.encode()
+                headers.append((b"etag", etag))
+            if none_match(dict(scope.get("headers") or []).get(b"if-none-match"), etag):
+                kept = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"content-type")]
+                await send({**start, "status": 304, "headers": kept})
+                return await send({"type": "http.response.body", "body": b""})
+            await send({**start, "headers": headers})
+            return await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, capture)
+
+
 def not_now(exc: Exception, request: Request) -> JSONResponse | None:
     """A full disk, a read-only or unreachable database, a full work queue:
     503 with Retry-After and the reason, not a 500 (shared/unavailable.py);
@@ -263,6 +332,7 @@ class ClientRateLimit:
 
 def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate_limits: RateLimits | None = None,
             trusted_proxies: tuple[str, ...] = ()) -> None:
+    app.add_middleware(ConditionalGET)
     app.add_middleware(FiniteJSON)
     app.add_middleware(TextInURL)
     app.add_middleware(BodyLimit, limit=max_body_bytes)

@@ -31,7 +31,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
-from shared.api import answers, declare_errors, finish_openapi, operation_id
+from shared.api import CURSOR_LINK, answers, cursor_link, declare_errors, finish_openapi, operation_id
 from shared.apidocs import serve_docs
 from shared.application import Application, Command, Handler
 from shared.auth import Verifier, admin_only, principal
@@ -557,15 +557,18 @@ class Service:
                 out += [p.__dict__ for p in await r.parked()]
             return out + await self.relay.parked()
 
-        @ops.get("/actions")
-        async def operator_actions(after: int = Query(0, ge=0, le=MAX_INT, description="the `seq` of the last "
-                                                       "action read"),
+        @ops.get("/actions", responses={200: {"headers": CURSOR_LINK}})
+        async def operator_actions(request: Request, response: Response,
+                                   after: int = Query(0, ge=0, le=MAX_INT, description="the `seq` of the last "
+                                                      "action read"),
                                    limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
             """Who did what through /ops (and the service's other operator
             actions), oldest first: actor, role, action, target, parameters,
             outcome, correlation id. They are events of the service's own log
             (stream ops-<context>), under its hash chain."""
             items = await actions(self.store, after=after, limit=limit)
+            if len(items) == limit:  # perhaps more
+                response.headers["Link"] = cursor_link(request, str(items[-1]["seq"]))
             return {"items": items, "next": items[-1]["seq"] if items else after}
 
         @ops.post("/parked/redrive")

@@ -19,14 +19,18 @@ from services.buyers.projections import feed, render
 from services.buyers.webhooks import attempts, deliveries, endpoint_out, endpoint_row, endpoints, redrive
 from shared.aggregate import DomainError, NotFound
 from shared.api import (
+    CURSOR_LINK,
+    LINK_HEADER,
     MAX_INT,
     attachment,
     body_of,
     buyer_scope,
     caller,
     caller_context,
+    cursor_link,
     declare_errors,
     located,
+    page_links,
     scope_countries,
 )
 from shared.application import CommandContext
@@ -61,7 +65,7 @@ def _cursor(after: str | None) -> int:
 
 # -- the feed ---------------------------------------------------------------------------
 
-@router.get("/feed")
+@router.get("/feed", responses={200: {"headers": CURSOR_LINK}})
 async def read_feed(request: Request, buyer: str, after: str | None = Query(None, description="the `sequence` of "
                     "the last record read; absent: from the start"),
                     limit: int = Query(100, ge=1, le=1000),
@@ -84,7 +88,8 @@ async def read_feed(request: Request, buyer: str, after: str | None = Query(None
     nxt = sequence(rows[-1].position) if rows else sequence(pos)
     body = (b'{"buyer":' + orjson.dumps(buyer) + b',"records":[' + b",".join(render(r) for r in rows)
             + b'],"next":"' + nxt.encode() + b'","more":' + (b"true" if more else b"false") + b"}")
-    return Response(body, media_type="application/json")
+    return Response(body, media_type="application/json",
+                    headers={"Link": cursor_link(request, nxt)} if more else None)
 
 
 @docs.get("/types")
@@ -202,8 +207,9 @@ async def redrive_endpoint(request: Request, buyer: str, endpoint_id: str,
                                                          delivery_id=delivery_id), ctx)
 
 
-@router.get("/webhooks/{endpoint_id}/deliveries", dependencies=[Depends(manages_buyer)])
-async def delivery_log(request: Request, buyer: str, endpoint_id: str,
+@router.get("/webhooks/{endpoint_id}/deliveries", dependencies=[Depends(manages_buyer)],
+            responses={200: {"headers": LINK_HEADER}})
+async def delivery_log(request: Request, response: Response, buyer: str, endpoint_id: str,
                        status: Literal["pending", "delivered", "parked"] | None = None,
                        limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_INT)
                        ) -> dict[str, Any]:
@@ -224,6 +230,7 @@ async def delivery_log(request: Request, buyer: str, endpoint_id: str,
                 tries.setdefault(a.delivery_id, []).append(
                     {"attempt": a.attempt, "at": a.at, "status_code": a.status_code, "error": a.error,
                      "duration_ms": a.duration_ms})
+    response.headers["Link"] = page_links(request, total, limit, offset)
     return {"total": total, "limit": limit, "offset": offset, "items": [
         {"delivery_id": r.delivery_id, "id": r.ce_id, "type": r.type, "sequence": sequence(r.position),
          "factory": r.ordering_key, "status": r.status, "attempts": r.attempts, "next_attempt_at": r.next_attempt_at,
