@@ -20,7 +20,6 @@ from tests.conftest import eventually
 from tests.harness import serving, settings_for
 from wecare.cli import SERVICES as MODULES
 
-
 PUBLIC = {"/health", "/ready", "/asyncapi.json", "/problems/{kind}"}  # answer without a token
 DOCUMENTED = {401, 403, 404, 409, 412, 413, 415, 422, 429, 503}
 
@@ -222,3 +221,21 @@ async def test_a_problems_type_answers_and_every_refusal_is_one(in_process) -> N
     assert _problem(r, 401, "unauthorized") and r.headers["www-authenticate"] == "Bearer"
     r = await c.delete("/bd/factories")  # a method the path has not: about:blank, titled by its status
     assert r.status_code == 405 and r.json()["type"] == "about:blank" and r.json()["title"] == "Method Not Allowed"
+
+
+@pytest.mark.unit
+async def test_a_conflict_is_409_without_if_match_and_412_with_it(in_process) -> None:  # noqa: ANN001
+    """Both come from the store's ConcurrencyError: a write that named its version (If-Match) failed
+    a precondition; one that did not lost to other writers after its retries."""
+    from shared.store.eventstore import ConcurrencyError
+
+    svc, c = await in_process("sample")
+
+    async def contested() -> None:
+        raise ConcurrencyError("visit-v1", 3, 5)
+
+    svc.app.add_api_route("/contested", contested, methods=["POST"])
+    body = _problem(await c.post("/contested"), 409, "conflict")
+    assert (body["stream_id"], body["current_version"]) == ("visit-v1", 5) and "expected_version" not in body
+    body = _problem(await c.post("/contested", headers={"If-Match": '"3-0a1b"'}), 412, "precondition-failed")
+    assert (body["expected_version"], body["current_version"]) == (3, 5)
