@@ -239,3 +239,16 @@ async def test_a_conflict_is_409_without_if_match_and_412_with_it(in_process) ->
     assert (body["stream_id"], body["current_version"]) == ("visit-v1", 5) and "expected_version" not in body
     body = _problem(await c.post("/contested", headers={"If-Match": '"3-0a1b"'}), 412, "precondition-failed")
     assert (body["expected_version"], body["current_version"]) == (3, 5)
+
+
+@pytest.mark.unit
+async def test_a_list_read_by_a_cursor_links_the_next_page_while_there_may_be_more(in_process) -> None:  # noqa: ANN001
+    _, c = await in_process("sample")
+    for _ in range(3):
+        assert (await c.post("/ops/parked/redrive")).status_code == 200  # each an operator action
+    first = await c.get("/ops/actions", params={"limit": 2})
+    page = first.json()
+    assert len(page["items"]) == 2
+    assert _links(first.headers["link"]) == {"next": f"/ops/actions?limit=2&after={page['next']}"}
+    last = await c.get(_links(first.headers["link"])["next"])
+    assert len(last.json()["items"]) == 1 and "link" not in last.headers
