@@ -10,12 +10,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
+import orjson
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, BeforeValidator, Field, create_model
 
@@ -24,6 +26,7 @@ from shared.auth import Principal
 from shared.contracts.values import MAX_INT
 from shared.countries import country as lookup_country
 from shared.logging import current_correlation
+from shared.problems import MEDIA_TYPE, Problem, problem
 
 C = TypeVar("C", bound=Command)
 E = TypeVar("E", bound=Callable[..., Awaitable[Any]])
@@ -90,14 +93,15 @@ def idempotency_key(idempotency_key: str | None = Header(None, max_length=200)) 
     return idempotency_key
 
 
-def expected_version(if_match: str | None = Header(None, description="the stream version the write is based on")
-                     ) -> int | None:
+def expected_version(if_match: str | None = Header(
+        None, description="the stream version the write is based on: the ETag of the object's read "
+                          "(`\"4-…\"`), or the version alone (`4`); a stale one answers 412")) -> int | None:
     if if_match is None:
         return None
     from shared.aggregate import DomainError
 
-    try:
-        version = int(if_match.strip('"W/'))
+    try:  # "4-9f86d081884c7d659a2f" (an ETag of ours: the version, then the digest), "4" or 4
+        version = int(if_match.strip().removeprefix("W/").strip('"').split("-", 1)[0])
     except ValueError:
         raise DomainError("If-Match must be a stream version number", field="If-Match", rule="version") from None
     if not 0 <= version <= MAX_INT:
@@ -129,20 +133,75 @@ def body_of(command: type[C], *path: str) -> type[C]:
     return create_model(f"{command.__name__}Body", __base__=command, **fields)
 
 
-class Page:
-    """?limit=&offset= for list endpoints; answers {items, total, limit, offset}."""
+# -- pagination: one convention -------------------------------------------------------------
+# A list answers {items, total, limit, offset} for ?limit=&offset=, and a Link header (RFC 8288)
+# with the pages around it: first and last always, prev and next where there is one. A feed read
+# by a cursor (the buyers' feed, /ops/actions) answers its own `next` and a Link rel="next" while
+# there is more. The links are relative references (the request's path and its other parameters).
 
-    def __init__(self, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT)) -> None:
+LINK_HEADER = {"Link": {"description": "RFC 8288 links to the other pages: rel first, prev, next, last",
+                        "schema": {"type": "string"}}}
+
+CURSOR_LINK = {"Link": {"description": "RFC 8288 link rel=\"next\" to the records after these, while there are more",
+                        "schema": {"type": "string"}}}
+
+
+def _page_url(request: Request, **params: Any) -> str:
+    query = [(k, v) for k, v in request.query_params.multi_items() if k not in params]
+    query += [(k, str(v)) for k, v in params.items()]
+    return f"{request.url.path}?{urlencode(query)}"
+
+
+def page_links(request: Request, total: int, limit: int, offset: int) -> str:
+    """The Link header of one page of a list of `total`."""
+    last = max(0, (total - 1) // limit * limit)
+    rels = [("first", 0)]
+    if offset > 0:
+        rels.append(("prev", max(0, min(offset - limit, last))))
+    if offset + limit < total:
+        rels.append(("next", offset + limit))
+    rels.append(("last", last))
+    return ", ".join(f'<{_page_url(request, limit=limit, offset=o)}>; rel="{rel}"' for rel, o in rels)
+
+
+def cursor_link(request: Request, cursor: str, name: str = "after") -> str:
+    return f'<{_page_url(request, **{name: cursor})}>; rel="next"'
+
+
+class Page:
+    """?limit=&offset= for list endpoints; answers {items, total, limit, offset} and sets the
+    Link header (first, prev, next, last) on the answer."""
+
+    def __init__(self, request: Request, response: Response, limit: int = Query(50, ge=1, le=500),
+                 offset: int = Query(0, ge=0, le=MAX_INT)) -> None:
         self.limit = limit
         self.offset = offset
+        self.request = request
+        self.response = response
 
     async def fetch(self, conn, query) -> dict:  # noqa: ANN001
         from sqlalchemy import func, select
 
-        total = await conn.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        total = int(await conn.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
         rows = await conn.execute(query.limit(self.limit).offset(self.offset))
-        return {"items": [dict(r._mapping) for r in rows], "total": int(total or 0), "limit": self.limit,
+        self.response.headers["Link"] = page_links(self.request, total, self.limit, self.offset)
+        return {"items": [dict(r._mapping) for r in rows], "total": total, "limit": self.limit,
                 "offset": self.offset}
+
+
+# -- conditional reads: ETag -------------------------------------------------------------------
+
+
+def versioned(body: Any, version: int) -> JSONResponse:
+    """A read of one object whose stream version is known: a strong ETag `"<version>-<digest>"`
+    (the digest of these bytes: the read model may change without the stream, an erasure
+    say), which If-Match takes back as the version a write is based on (expected_version).
+    If-None-Match is answered by shared.http.ConditionalGET."""
+    from shared.http import digest_tag
+
+    response = JSONResponse(jsonable_encoder(body))
+    response.headers["ETag"] = f'"{version}-{digest_tag(response.body)}"'
+    return response
 
 
 async def one_in_country(db, table, key, ident: str, country: str, what: str) -> dict:  # noqa: ANN001
@@ -254,7 +313,7 @@ def _declare_links(routes: list[APIRoute]) -> None:
                 targets += [gets[parent], *(r for r in routes if r is not source and r not in targets and location
                                              and parent.endswith("}") and r.path_format.startswith(parent + "/"))]
         for target in [*targets, *(by_key[tuple(f.split(" ", 1))] for f in feeds)]:
-            link: dict[str, Any] = {"operationId": target.unique_id, "parameters": {
+            link: dict[str, Any] = {"operationId": operation_id(target), "parameters": {
                 n: known[n] for n in _route_params(target) if n in known}}
             model = target.body_field.field_info.annotation if target.body_field is not None else None
             body = {n: e for n, e in known.items()
@@ -273,29 +332,22 @@ def _declare_links(routes: list[APIRoute]) -> None:
 
 
 # -- the errors a route answers, in its OpenAPI ---------------------------------------------
-# What shared/http.py answers for every refusal: {error, message, correlation_id, and
-# for invalid input the fields named}. Declared on every route (declare_errors), so a
-# client (and the fuzz test's status-code and schema checks) knows each answer.
+# What shared/http.py answers for every refusal: an RFC 9457 problem (shared/problems.py),
+# application/problem+json, with the schema `Problem` (components) and a real body of each
+# kind as its example. Declared on every route (declare_errors), so a client (and the fuzz
+# test's status-code, content-type and schema checks) knows each answer.
 
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object", "title": "Error", "required": ["error", "message"],
-    "properties": {
-        "error": {"type": "string", "description": "invalid_input, rule_broken, not_found, conflict, forbidden..."},
-        "message": {"type": "string"},
-        "correlation_id": {"type": ["string", "null"], "description": "quote it when you report a problem"},
-        "field": {"type": "string", "description": "the field a rule or input names"},
-        "rule": {"type": "string"},
-        "fields": {"type": "array", "items": {"type": "object", "required": ["field"],
-                                              "properties": {"field": {"type": "string"}}}},
-    },
-}
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
 ERRORS: dict[int, str] = {
-    400: "The body is not JSON",
+    400: "A body that could not be read",
     401: "No token, or not a valid one",
     403: "The caller's role or scope does not allow it",
     404: "No such object here (or not in the caller's scope), or a country not served",
-    409: "The object changed since the version the write is based on (If-Match)",
+    409: "Another writer changed the object at the same time (no If-Match given): read it again and retry",
+    412: "The object changed since the version the write is based on (If-Match is stale)",
     413: "The body is too large",
+    415: "The body is not JSON (Content-Type: application/json expected)",
     422: "Invalid input or a broken rule; the fields are named",
     429: "Too many requests from this caller or client address (the limit is named); Retry-After says when to "
          "try again",
@@ -303,6 +355,46 @@ ERRORS: dict[int, str] = {
          "Retry-After seconds; `reason` says which",
 }
 
+
+def _examples() -> dict[int, dict[str, dict[str, Any]]]:
+    """A real body of each kind, made by the function that makes the answers (shared.problems.problem)."""
+    cid = "0f5c8a3e2b7d4c1e9a6b5d4c3b2a1f0e"
+
+    def p(kind: str, detail: str, instance: str, **more: Any) -> dict[str, Any]:
+        return {"value": problem(kind, detail, instance=instance, correlation_id=cid, **more)}
+
+    return {
+        401: {"unauthorized": p("unauthorized", "a bearer token is needed", "/bd/factories")},
+        403: {"forbidden": p("forbidden", "the auditor role reads only", "/bd/factories")},
+        404: {"not-found": p("not-found", "factory F1 not found", "/bd/factories/F1")},
+        409: {"conflict": p("conflict", "stream plan-P1 is at version 4, the write expected 3", "/bd/plans/P1",
+                            stream_id="plan-P1", current_version=4)},
+        412: {"precondition-failed": p(
+            "precondition-failed", "stream plan-P1 is at version 4, the write expected 3", "/bd/plans/P1/approve",
+            stream_id="plan-P1", expected_version=3, current_version=4)},
+        413: {"too-large": p("too-large", "the request body is over 5,242,880 bytes", "/bd/factories",
+                             field="body")},
+        415: {"unsupported-media-type": p(
+            "unsupported-media-type", "the body must be JSON (Content-Type: application/json), not text/plain",
+            "/bd/factories", field="Content-Type", expected="application/json")},
+        422: {"invalid-input": p("invalid-input", "invalid input: name", "/bd/factories", fields=[
+                  {"field": "name", "message": "String should have at most 200 characters",
+                   "type": "string_too_long"}]),
+              "rule-broken": p("rule-broken", "31 attended, more than the cohort of 25", "/bd/deliveries/P1/sessions",
+                               rule="cohort_size", field="attendance", items=["photo_voice"],
+                               fields=[{"field": "attendance", "message": "31 attended, more than the cohort of 25"}])},
+        429: {"rate-limited": p("rate-limited", "too many requests: the limit is 600 per 1 minute per token; try "
+                                "again in 12 s", "/bd/factories", limit="600 per 1 minute", per="token",
+                                retry_after_s=12)},
+        503: {"unavailable": p("unavailable", "the database is read-only at the moment (maintenance or a failover): "
+                               "nothing of this request was stored; try again later", "/bd/factories",
+                               reason="read_only", retry_after_s=30)},
+        400: {"bad-request": {"value": problem(400, "There was an error parsing the body", instance="/bd/factories",
+                                               correlation_id=cid)}},
+    }
+
+
+EXAMPLES = _examples()
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again",
                                "schema": {"type": "integer", "minimum": 1}}}
 
@@ -310,16 +402,17 @@ RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying aga
 def answers(*codes: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route's errors that declare_errors cannot see (a 404 without a
     path parameter, say)."""
-    return {code: {"description": ERRORS[code], "content": {"application/json": {"schema": ERROR_SCHEMA}},
-                   **({"headers": RETRY_AFTER} if code == 429 else {})} for code in codes}
+    return {code: {"description": ERRORS[code],
+                   "content": {MEDIA_TYPE: {"schema": PROBLEM_REF, "examples": EXAMPLES[code]}},
+                   **({"headers": RETRY_AFTER} if code in (429, 503) else {})} for code in codes}
 
 
 def declare_errors(*routers: APIRouter) -> None:
     """Declare on each route of the routers (call it once they hold their routes, before
-    the app includes them) the errors it can answer: 401, 403 and 429 everywhere, 422 on a
-    route with any parameter, 404 with a path parameter, and on a write 409, 413 and
-    (with a body) 400. A route's own declaration wins. Then the Location of each create
-    (`located`) and the links from each write to what acts on the object it wrote."""
+    the app includes them) the errors it can answer: 401, 403, 429 and 503 everywhere, 422
+    on a route with any parameter, 404 with a path parameter, and on a write 409, 412, 413
+    and 415. A route's own declaration wins. Then the Location of each create (`located`)
+    and the links from each write to what acts on the object it wrote."""
     _declare_links([r for router in routers for r in router.routes if isinstance(r, APIRoute)])
     for router in routers:
         for route in router.routes:
@@ -331,8 +424,72 @@ def declare_errors(*routers: APIRouter) -> None:
             if route.param_convertors:
                 codes.add(404)
             if route.methods & {"POST", "PUT", "PATCH", "DELETE"}:
-                codes |= {409, 413}
+                codes |= {409, 412, 413, 415}
                 if route.body_field is not None:
                     codes.add(400)
             for code, response in answers(*sorted(codes)).items():
                 route.responses.setdefault(code, response)
+            if _uses(route.dependant, Page):
+                route.responses.setdefault(route.status_code or 200, {}).setdefault("headers", {}).update(LINK_HEADER)
+
+
+def _uses(dependant: Any, call: Any) -> bool:
+    return any(d.call is call or _uses(d, call) for d in dependant.dependencies)
+
+
+ETAG = {"ETag": {"description": "the representation's tag: `\"<version>-<digest>\"` (strong) where the object's "
+                                "stream version is known (If-Match takes it back), else `W/\"<digest>\"`; send it "
+                                "as If-None-Match to be answered 304 while it is unchanged",
+                 "schema": {"type": "string"}}}
+IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                 "description": "an ETag of this read: 304 Not Modified (no body) while it is still the current one"}
+
+
+def _conditional_reads(spec: dict[str, Any]) -> None:
+    """Every JSON read (shared.http.ConditionalGET): its ETag, If-None-Match and the 304."""
+    for ops in spec.get("paths", {}).values():
+        op = ops.get("get")
+        ok = (op or {}).get("responses", {}).get("200", {})
+        if not op or "application/json" not in ok.get("content", {}):
+            continue
+        ok.setdefault("headers", {}).update(ETAG)
+        params = op.setdefault("parameters", [])
+        if not any(p.get("name") == "If-None-Match" for p in params):
+            params.append(IF_NONE_MATCH)
+        op["responses"].setdefault("304", {"description": "Not Modified: the If-None-Match tag is the current one",
+                                           "headers": ETAG})
+
+
+# -- operation ids, and the contract's shared parts ------------------------------------------
+
+
+def operation_id(route: APIRoute) -> str:
+    """A route's operationId: its function's name in camelCase (approve_plan: approvePlan),
+    stable while the function keeps its name; unique per service (tests/kernel/test_api_docs.py)."""
+    head, *rest = route.name.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def finish_openapi(app: FastAPI) -> None:
+    """The document FastAPI writes, with the named schemas of a problem (`Problem`,
+    `ProblemField`) the error answers refer to."""
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(title=app.title, version=app.version, openapi_version=app.openapi_version,
+                               description=app.description, routes=app.routes, webhooks=app.webhooks.routes,
+                               tags=app.openapi_tags, servers=app.servers)
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            for hook in spec.get("webhooks", {}).values():  # what a receiver answers is not our validation:
+                for op in hook.values():                  # FastAPI's 422 of a body has no place there
+                    op.get("responses", {}).pop("422", None)
+            if b"HTTPValidationError" not in orjson.dumps({k: v for k, v in spec.items() if k != "components"}):
+                schemas.pop("HTTPValidationError", None)
+                schemas.pop("ValidationError", None)
+            extra = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(extra.pop("$defs", {}))
+            schemas["Problem"] = extra
+            _conditional_reads(spec)
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

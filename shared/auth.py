@@ -20,7 +20,8 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.access import ROLES, InvalidScope, Principal
 from shared.files import made_once
@@ -310,7 +311,16 @@ def _buyer_writes(request: Request, p: Principal) -> bool:
     return p.role == "buyer" and bool((getattr(route, "openapi_extra", None) or {}).get(BUYER_WRITES))
 
 
-async def principal(request: Request) -> Principal:
+# The scheme in the OpenAPI document (components.securitySchemes.bearer, and `security` on every
+# operation that has `principal` or `admin_only`), so Swagger UI's Authorize takes a token. The
+# header itself is read by `principal`, which answers 401 as a problem (auto_error=False).
+BEARER = HTTPBearer(scheme_name="bearer", bearerFormat="JWT", auto_error=False,
+                    description="A JWT (RS256) from the identity provider, or `wecare token` on the embedded stack: "
+                                "its role (admin, country_team, auditor, buyer) and scope (countries, buyer) decide "
+                                "what it may read and write.")
+
+
+async def principal(request: Request, _bearer: HTTPAuthorizationCredentials | None = Security(BEARER)) -> Principal:
     """The FastAPI dependency every route but /health, /ready and the docs has.
     A verified caller's request counts against its rate limit (429 over it)."""
     service = request.app.state.service
@@ -335,7 +345,8 @@ async def principal(request: Request) -> Principal:
     return p
 
 
-async def admin_only(request: Request) -> Principal:
+async def admin_only(request: Request, _bearer: HTTPAuthorizationCredentials | None = Security(BEARER)
+                     ) -> Principal:
     p = getattr(request.state, "principal", None) or await principal(request)  # counted once per request
     if p.role not in ("admin", "auditor") or (request.method != "GET" and p.role != "admin"):
         raise HTTPException(403, "operations are for admins (auditors may read)")

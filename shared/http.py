@@ -1,8 +1,10 @@
 """HTTP conventions shared by every service: correlation ids, and errors for
-people (a JSON body that names the field and the rule, never a traceback)."""
+people: RFC 9457 problems (`application/problem+json`, shared/problems.py) that
+name the field and the rule, never a traceback."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 from urllib.parse import parse_qsl
@@ -20,6 +22,7 @@ from shared.aggregate import DomainError, NotFound
 from shared.application import IdempotencyKeyReused
 from shared.countries import UnknownCountry
 from shared.logging import CAUSATION_HEADER, CORRELATION_HEADER, get_logger, new_correlation_id
+from shared.problems import MEDIA_TYPE, problem
 from shared.ratelimit import RateLimited, RateLimits
 from shared.store.eventstore import ConcurrencyError
 from shared.store.sql import unavailable
@@ -33,17 +36,26 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-def error_body(error: str, message: str, **more: Any) -> dict[str, Any]:
-    body = {"error": error, "message": message, **{k: v for k, v in more.items() if v is not None}}
-    body["correlation_id"] = get_contextvars().get("correlation_id")
-    return body
+def error_body(kind: str | int, detail: str, instance: str | None = None, **more: Any) -> dict[str, Any]:
+    """A problem (shared/problems.py) in the request's conversation (its correlation id)."""
+    return problem(kind, detail, instance=instance, correlation_id=get_contextvars().get("correlation_id"), **more)
+
+
+class ProblemResponse(JSONResponse):
+    media_type = MEDIA_TYPE
+
+
+def refuse(request: Request, kind: str | int, detail: str, status: int | None = None,
+           headers: dict[str, str] | None = None, **more: Any) -> ProblemResponse:
+    body = error_body(kind, detail, request.url.path, **more)
+    return ProblemResponse(body, status_code=status or body["status"], headers=headers)
 
 
 async def answer(send: Any, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-    """A JSON answer from an ASGI middleware, before any route."""
+    """A problem answered from an ASGI middleware, before any route."""
     data = orjson.dumps(body)
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()),
+                "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(data)).encode()),
                             *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items())]})
     await send({"type": "http.response.body", "body": data})
 
@@ -62,8 +74,8 @@ def replaying(body: bytes, receive: Any) -> Any:
     return replay
 
 
-def invalid_input(field: str, message: str, kind: str) -> dict[str, Any]:
-    return error_body("invalid_input", f"invalid input: {field}",
+def invalid_input(field: str, message: str, kind: str, instance: str | None = None) -> dict[str, Any]:
+    return error_body("invalid-input", f"invalid input: {field}", instance,
                       fields=[{"field": field, "message": message, "type": kind}])
 
 
@@ -80,7 +92,7 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            return await self._refuse(send)
+            return await self._refuse(scope, send)
         if length is not None or scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE"):
             return await self.app(scope, receive, send)
         # no length given (chunked): read it first, at most limit + 1 bytes, then hand it on
@@ -93,15 +105,15 @@ class BodyLimit:
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             if size > self.limit:
-                return await self._refuse(send)
+                return await self._refuse(scope, send)
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
         await self.app(scope, replaying(body, receive), send)
 
-    async def _refuse(self, send: Any) -> None:
-        await answer(send, 413, {"error": "too_large", "message": f"the request body is over {self.limit:,} bytes",
-                                 "field": "body"})
+    async def _refuse(self, scope: dict, send: Any) -> None:
+        await answer(send, 413, error_body("too-large", f"the request body is over {self.limit:,} bytes",
+                                           scope.get("path"), field="body"))
 
 
 class TextInURL:
@@ -122,7 +134,7 @@ class TextInURL:
                               if "\x00" in k or "\x00" in v), "query")
             if where is not None:
                 await answer(send, 422, invalid_input(where, "must not contain the NUL character (U+0000)",
-                                                      "string_nul"))
+                                                      "string_nul", scope.get("path")))
                 return
         await self.app(scope, receive, send)
 
@@ -142,12 +154,21 @@ def _not_json_at(value: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...
     return None
 
 
+def _is_json(ctype: bytes) -> bool:
+    ctype = ctype.split(b";")[0].strip().lower()
+    return ctype == b"application/json" or (ctype.startswith(b"application/") and ctype.endswith(b"+json"))
+
+
 class FiniteJSON:
-    """Refuses a JSON body holding NaN, Infinity or -Infinity with 422 naming
-    the field: they are not JSON (RFC 8259), but Python's parser, which
-    FastAPI uses, reads them as floats. The body is looked at only when those
-    bytes are in it; the commands refuse non-finite numbers too (values.py),
-    for every other way in."""
+    """Every body is JSON: one sent as anything else (or with no Content-Type)
+    is refused with 415 naming the media type expected, before any route reads
+    it (FastAPI would have read a body without Content-Type as JSON, and
+    answered another type with a 422 about the body's shape). And a JSON body
+    holding NaN, Infinity or -Infinity is refused with 422 naming the field:
+    they are not JSON (RFC 8259), but Python's parser, which FastAPI uses,
+    reads them as floats. The body is looked at only when those bytes are in
+    it; the commands refuse non-finite numbers too (values.py), for every
+    other way in."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -155,9 +176,11 @@ class FiniteJSON:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE"):
             return await self.app(scope, receive, send)
-        ctype = dict(scope.get("headers") or []).get(b"content-type", b"application/json").split(b";")[0].strip()
-        if not (ctype == b"application/json" or ctype.endswith(b"+json")):
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"").strip()
+        if length == b"0":  # no body: nothing to read or refuse
             return await self.app(scope, receive, send)
+        ctype = headers.get(b"content-type", b"")
         chunks: list[bytes] = []
         while True:
             message = await receive()
@@ -167,6 +190,14 @@ class FiniteJSON:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        if body and not _is_json(ctype):
+            said = ctype.decode("latin-1").split(";")[0].strip() or "none"
+            await answer(send, 415, error_body(
+                "unsupported-media-type", f"the body must be JSON (Content-Type: application/json), not {said}",
+                scope.get("path"), field="Content-Type", expected="application/json"),
+                {"Accept-Post": "application/json"} if scope.get("method") == "POST" else
+                {"Accept-Patch": "application/json"} if scope.get("method") == "PATCH" else None)
+            return
         if b"NaN" in body or b"Infinity" in body:
             try:
                 found = _not_json_at(json.loads(body, parse_constant=_NotJSON))
@@ -176,9 +207,78 @@ class FiniteJSON:
                 path, token = found
                 field = ".".join(map(str, path)) or "body"
                 await answer(send, 422, invalid_input(
-                    field, f"{token} is not a JSON number: numbers are finite (RFC 8259)", "finite_number"))
+                    field, f"{token} is not a JSON number: numbers are finite (RFC 8259)", "finite_number",
+                    scope.get("path")))
                 return
         await self.app(scope, replaying(body, receive), send)
+
+
+def digest_tag(body: bytes) -> str:
+    """The opaque part of an ETag: a digest of the representation's bytes."""
+    return hashlib.sha256(body).hexdigest()[:20]
+
+
+def _tags(header: bytes) -> list[bytes]:
+    return [t.strip().removeprefix(b"W/") for t in header.split(b",") if t.strip()]
+
+
+def none_match(if_none_match: bytes | None, etag: bytes) -> bool:
+    """If-None-Match's weak comparison (RFC 9110 13.1.2): does it name this ETag (or `*`)?"""
+    if if_none_match is None:
+        return False
+    tags = _tags(if_none_match)
+    return b"*" in tags or etag.removeprefix(b"W/") in tags
+
+
+class ConditionalGET:
+    """Every JSON read (GET, 200, a whole body) carries an ETag, and a request whose
+    If-None-Match names it is answered 304 Not Modified with no body: after the route
+    ran, so access and scope were decided as for the 200. A route that knows the
+    object's stream version set a strong `"<version>-<digest>"` (shared.api.versioned,
+    which If-Match takes back); any other read gets a weak `W/"<digest>"` here, a digest
+    of the bytes. A streamed answer (no Content-Length: the exports) is passed on as it
+    comes, untagged, so it is never held in memory."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            return await self.app(scope, receive, send)
+        start: dict[str, Any] | None = None
+        chunks: list[bytes] = []
+        passing = False
+
+        async def capture(message: dict[str, Any]) -> None:
+            nonlocal start, passing
+            if passing or message["type"] not in ("http.response.start", "http.response.body"):
+                return await send(message)
+            if message["type"] == "http.response.start":
+                headers = {k.lower(): v for k, v in message.get("headers") or []}
+                if message["status"] != 200 or b"content-length" not in headers \
+                        or not _is_json(headers.get(b"content-type", b"")):
+                    passing = True
+                    return await send(message)
+                start = message
+                return None
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return None
+            assert start is not None
+            body = b"".join(chunks)
+            headers = list(start.get("headers") or [])
+            etag = next((v for k, v in headers if k.lower() == b"etag"), None)
+            if etag is None:
+                etag = f'W/"{digest_tag(body)}"'.encode()
+                headers.append((b"etag", etag))
+            if none_match(dict(scope.get("headers") or []).get(b"if-none-match"), etag):
+                kept = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"content-type")]
+                await send({**start, "status": 304, "headers": kept})
+                return await send({"type": "http.response.body", "body": b""})
+            await send({**start, "headers": headers})
+            return await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, capture)
 
 
 def not_now(exc: Exception, request: Request) -> JSONResponse | None:
@@ -192,15 +292,17 @@ def not_now(exc: Exception, request: Request) -> JSONResponse | None:
     say = log.warning if isinstance(exc, Unavailable) else log.error
     say("http.unavailable", reason=busy.reason, path=request.url.path, method=request.method,
         error=f"{type(exc).__name__}: {exc}"[:500], retry_after_s=busy.retry_after_s)
-    return JSONResponse(error_body("unavailable", busy.message, reason=busy.reason, retry_after_s=busy.retry_after_s),
-                        status_code=503, headers={"Retry-After": str(busy.retry_after_s)})
+    return refuse(request, "unavailable", busy.message, reason=busy.reason, retry_after_s=busy.retry_after_s,
+                  headers={"Retry-After": str(busy.retry_after_s)})
 
 
-def too_many(exc: RateLimited) -> tuple[dict[str, Any], dict[str, str]]:
+def too_many(exc: RateLimited, instance: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     """The 429 answer's body (the limit named) and its Retry-After (whole seconds)."""
-    return (error_body("rate_limited", str(exc), limit=exc.limit, per=exc.per, retry_after_s=exc.retry_after_s),
-            {"Retry-After": str(exc.retry_after_s)})
+    return (error_body("rate-limited", str(exc), instance, limit=exc.limit, per=exc.per,
+                       retry_after_s=exc.retry_after_s), {"Retry-After": str(exc.retry_after_s)})
 
+
+HTTP_KINDS = {401: "unauthorized", 403: "forbidden", 404: "not-found"}  # HTTPException's codes that have a kind
 
 UNLIMITED_PATHS = frozenset({"/health", "/ready"})  # probes: never throttled
 
@@ -223,13 +325,14 @@ class ClientRateLimit:
                 await self.limits.address(client[0] if client else "unknown")
             except RateLimited as e:
                 log.info("http.rate_limited", per=e.per, limit=e.limit, path=scope.get("path"))
-                body, headers = too_many(e)
+                body, headers = too_many(e, scope.get("path"))
                 return await answer(send, 429, body, headers)
         await self.app(scope, receive, send)
 
 
 def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate_limits: RateLimits | None = None,
             trusted_proxies: tuple[str, ...] = ()) -> None:
+    app.add_middleware(ConditionalGET)
     app.add_middleware(FiniteJSON)
     app.add_middleware(TextInURL)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
@@ -251,65 +354,66 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate
             response = not_now(e, request)
             if response is None:
                 log.exception("http.unhandled", path=request.url.path, method=request.method, error=str(e))
-                response = JSONResponse(
-                    error_body("internal_error", "the server could not complete this request; "
-                               "quote the correlation id when you report it"), status_code=500)
+                response = refuse(request, "internal-error", "the server could not complete this request; "
+                                  "quote the correlation id when you report it")
         response.headers[CORRELATION_HEADER] = cid
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         fields = [{"field": _field(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
                   for e in exc.errors()]
         names = ", ".join(f["field"] for f in fields)
-        return JSONResponse(error_body("invalid_input", f"invalid input: {names}", fields=fields),
-                            status_code=422)
+        return refuse(request, "invalid-input", f"invalid input: {names}", fields=fields)
 
     @app.exception_handler(ValidationError)
-    async def invalid_command(_: Request, exc: ValidationError) -> JSONResponse:
+    async def invalid_command(request: Request, exc: ValidationError) -> JSONResponse:
         """A command built from the path and the body (an id in the path too long, say)."""
         fields = [{"field": _field(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
                   for e in exc.errors()]
-        return JSONResponse(error_body("invalid_input", f"invalid input: {', '.join(f['field'] for f in fields)}",
-                                       fields=fields), status_code=422)
+        return refuse(request, "invalid-input", f"invalid input: {', '.join(f['field'] for f in fields)}",
+                      fields=fields)
 
     @app.exception_handler(DomainError)
-    async def rule_broken(_: Request, exc: DomainError) -> JSONResponse:
+    async def rule_broken(request: Request, exc: DomainError) -> JSONResponse:
         fields = [{"field": exc.field, "message": exc.message}] if exc.field else None
-        return JSONResponse(error_body("rule_broken", exc.message, rule=exc.rule, field=exc.field,
-                                       items=exc.items or None, fields=fields), status_code=422)
+        return refuse(request, "rule-broken", exc.message, rule=exc.rule, field=exc.field, items=exc.items or None,
+                      fields=fields)
 
     @app.exception_handler(IdempotencyKeyReused)
-    async def key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
-        return JSONResponse(error_body("idempotency_key_reused", exc.message, field=exc.field,
-                                       fields=[{"field": exc.field, "message": exc.message}]), status_code=422)
+    async def key_reused(request: Request, exc: IdempotencyKeyReused) -> JSONResponse:
+        return refuse(request, "idempotency-key-reused", exc.message, field=exc.field,
+                      fields=[{"field": exc.field, "message": exc.message}])
 
     @app.exception_handler(PermissionError)
-    async def forbidden(_: Request, exc: PermissionError) -> JSONResponse:
-        return JSONResponse(error_body("forbidden", str(exc)), status_code=403)
+    async def forbidden(request: Request, exc: PermissionError) -> JSONResponse:
+        return refuse(request, "forbidden", str(exc))
 
     @app.exception_handler(UnknownCountry)
-    async def unknown_country(_: Request, exc: UnknownCountry) -> JSONResponse:
-        return JSONResponse(error_body("invalid_input", str(exc), field="country",
-                                       fields=[{"field": "country", "message": str(exc)}]), status_code=422)
+    async def unknown_country(request: Request, exc: UnknownCountry) -> JSONResponse:
+        return refuse(request, "invalid-input", str(exc), field="country",
+                      fields=[{"field": "country", "message": str(exc)}])
 
     @app.exception_handler(ConcurrencyError)
-    async def conflict(_: Request, exc: ConcurrencyError) -> JSONResponse:
-        return JSONResponse(error_body("conflict", str(exc), stream_id=exc.stream_id,
-                                       expected_version=exc.expected_version,
-                                       current_version=exc.current_version), status_code=409)
+    async def conflict(request: Request, exc: ConcurrencyError) -> JSONResponse:
+        """A write based on a version (If-Match) the object is no longer at: 412 (RFC 9110 13.1.1).
+        Without If-Match, a conflict with another writer the retries did not resolve: 409."""
+        stale = request.headers.get("if-match") is not None
+        return refuse(request, "precondition-failed" if stale else "conflict", str(exc), stream_id=exc.stream_id,
+                      expected_version=exc.expected_version if stale else None,
+                      current_version=exc.current_version if exc.current_version >= 0 else None)
 
     @app.exception_handler(RateLimited)
-    async def rate_limited(_: Request, exc: RateLimited) -> JSONResponse:
+    async def rate_limited(request: Request, exc: RateLimited) -> JSONResponse:
         log.info("http.rate_limited", per=exc.per, limit=exc.limit)
-        body, headers = too_many(exc)
-        return JSONResponse(body, status_code=429, headers=headers)
+        body, headers = too_many(exc, request.url.path)
+        return ProblemResponse(body, status_code=429, headers=headers)
 
     @app.exception_handler(NotFound)
-    async def not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return JSONResponse(error_body("not_found", str(exc)), status_code=404)
+    async def not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return refuse(request, "not-found", str(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(error_body("http_error", str(exc.detail)), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = HTTP_KINDS.get(exc.status_code, exc.status_code)
+        return refuse(request, kind, str(exc.detail), status=exc.status_code, headers=getattr(exc, "headers", None))

@@ -19,6 +19,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
 from faststream import Context
 from faststream.middlewares import AckPolicy
@@ -35,7 +36,7 @@ from sqlalchemy import MetaData, func, select
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
 from shared import migrations as schema
 from shared import telemetry
-from shared.api import declare_errors
+from shared.api import CURSOR_LINK, answers, cursor_link, declare_errors, finish_openapi, operation_id
 from shared.apidocs import serve_docs
 from shared.application import Application, Command, Handler
 from shared.auth import Verifier, admin_only, principal
@@ -60,6 +61,7 @@ from shared.messaging.relay import OutboxRelay
 from shared.messaging.replay import replay
 from shared.operator_actions import action_type, actions, operator_action
 from shared.privacy import SqlKeyStore, Vault, forgotten_in, move_old_keys
+from shared.problems import KINDS, ProblemKind
 from shared.projections import ParkedMessage, Projection, ProjectionRunner
 from shared.ratelimit import RateLimits
 from shared.settings import Settings
@@ -611,7 +613,9 @@ class Service:
             finally:
                 await self.stop()
 
-        app = FastAPI(title=title, version=version, lifespan=lifespan, docs_url=None, redoc_url=None)
+        app = FastAPI(title=title, version=version, lifespan=lifespan, docs_url=None, redoc_url=None,
+                      generate_unique_id_function=operation_id)  # approvePlan (shared.api.operation_id)
+        finish_openapi(app)  # the named schemas of a problem (RFC 9457) every error answer refers to
         install(app, self.settings.service, max_body_bytes=self.settings.max_body_bytes,
                 rate_limits=self.rate_limits, trusted_proxies=self.settings.trusted_proxies)
         # outermost: every answer counted and timed (a refused body, a rate-limited caller too)
@@ -628,6 +632,18 @@ class Service:
         async def ready() -> JSONResponse:
             checks = await self.probe.readiness()
             return JSONResponse(checks, status_code=200 if checks["ready"] else 503)
+
+        @app.get("/problems/{kind}", tags=["operations"], responses={
+            200: {"description": "The kind of problem a problem's `type` names"}, **answers(404, 422)})
+        async def describe_problem(kind: str = PathParam(..., max_length=40, description="e.g. rule-broken")
+                                   ) -> ProblemKind:
+            """What a problem's `type` (`/problems/<kind>`, RFC 9457) means: its title, status and description.
+            Answers without a token."""
+            if kind not in KINDS:
+                from shared.aggregate import NotFound
+                raise NotFound("problem kind", kind)
+            k = KINDS[kind]
+            return ProblemKind(type=k.type, title=k.title, status=k.status, description=k.description)
 
         @app.get("/asyncapi.json", tags=["operations"])
         async def asyncapi() -> JSONResponse:
@@ -646,15 +662,18 @@ class Service:
                 out += [p.__dict__ for p in await r.parked()]
             return out + await self.relay.parked()
 
-        @ops.get("/actions")
-        async def operator_actions(after: int = Query(0, ge=0, le=MAX_INT, description="the `seq` of the last "
-                                                       "action read"),
+        @ops.get("/actions", responses={200: {"headers": CURSOR_LINK}})
+        async def operator_actions(request: Request, response: Response,
+                                   after: int = Query(0, ge=0, le=MAX_INT, description="the `seq` of the last "
+                                                      "action read"),
                                    limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
             """Who did what through /ops (and the service's other operator
             actions), oldest first: actor, role, action, target, parameters,
             outcome, correlation id. They are events of the service's own log
             (stream ops-<context>), under its hash chain."""
             items = await actions(self.store, after=after, limit=limit)
+            if len(items) == limit:  # perhaps more
+                response.headers["Link"] = cursor_link(request, str(items[-1]["seq"]))
             return {"items": items, "next": items[-1]["seq"] if items else after}
 
         @ops.post("/parked/redrive")
@@ -693,6 +712,7 @@ class Service:
             return Response(await self.metrics_text(), media_type=CONTENT_TYPE_LATEST)
 
         app.include_router(self._audit_router(), dependencies=[Depends(principal)])
+        declare_errors(*routers)  # (again: a service's own call declared them; a router it forgot is covered)
         for r in routers:  # no route but /health, /ready and the documents answers without a valid token
             app.include_router(r, dependencies=[Depends(principal)])
         return app

@@ -60,6 +60,8 @@ def expect(caller: str, method: str, template: str, country: str | None, buyer: 
     write = method != "GET"
     if template in PUBLIC:
         return 200 if "{" not in template else ALLOWED  # a made-up record type: 404
+    if template == "/problems/{kind}":  # public too (what a problem's type means); no kind is named x1
+        return 404
     if caller == "none" or caller in MALFORMED:
         return 401
     if template.startswith("/buyers/{buyer}/webhooks"):

@@ -478,29 +478,29 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.A
     r = await c.post("/bd/factories", json=body, headers={"Idempotency-Key": "demo-bd-dhaka-knit"})
     say(f"   a retried command (same Idempotency-Key): {r.status_code}, replayed={r.json()['replayed']}")
     r = await c.patch("/bd/factories/bd-dhaka-knit", json={"headcount": 1850}, headers={"If-Match": "0"})
-    say(f"   a write based on a stale version: {r.status_code} {r.json()['message']}")
+    say(f"   a write based on a stale version: {r.status_code} {r.json()['detail']}")
     r = await c.put("/bd/assessments/bd-dhaka-knit-2026/demographics", json={"demographics": {
         "headcount": {"female": {"18_24": 10}}, "migrant_workers": -1, "parent_workers": 0,
         "left_behind_children": 0}})
-    say(f"   bad input: {r.status_code} {r.json()['message']}")
+    say(f"   bad input: {r.status_code} {r.json()['detail']}")
     r = await c.post("/bd/assessments/bd-dhaka-knit-2026/survey-responses", json={
         "response_id": "late", "language": "bn", "answers": {"sex": "female"}})
-    say(f"   a survey response after completion: {r.status_code} {r.json()['message']}")
+    say(f"   a survey response after completion: {r.status_code} {r.json()['detail']}")
     r = await c.post("/xx/factories", json=body)
-    say(f"   unknown country: {r.status_code} {r.json()['message']}")
+    say(f"   unknown country: {r.status_code} {r.json()['detail']}")
     r = await p.put("/bd/plans/otto-wecare-2026.bd-gazipur-apparel", json={"reason": "more", "activities": [
         {"activity": "family_day"}, {"activity": "child_friendly_space"}, {"activity": "photo_voice"}]})
-    say(f"   a plan that breaks the menu's rules: {r.status_code} {r.json()['rule']}: {r.json()['message']}")
+    say(f"   a plan that breaks the menu's rules: {r.status_code} {r.json()['rule']}: {r.json()['detail']}")
     r = await d.post(f"/bd/deliveries/{DHAKA}/batch", json=DHAKA_BATCH)
     say(f"   an offline batch sent a second time: {r.status_code}, {r.json()['recorded']} events recorded")
     r = await d.post(f"/bd/deliveries/{DHAKA}/sessions/late/attendance", json={
         "delivered_at": "2026-05-20T10:00", "counts": [{"role": "worker", "sex": "female", "age_band": "18_24",
                                                         "count": 5}]})
-    say(f"   attendance for a session never scheduled: {r.status_code} {r.json()['rule']}: {r.json()['message']}")
+    say(f"   attendance for a session never scheduled: {r.status_code} {r.json()['rule']}: {r.json()['detail']}")
     r = await d.post(f"/bd/deliveries/{DHAKA}/sessions", json={
         "session_id": "cfs", "activity": "child_friendly_space", "local_start": "2026-06-01T09:00",
         "trainers": ["wecare:rahima"], "capacity": 30, "expected_participants": 20})
-    say(f"   a session for an activity not in the plan: {r.status_code} {r.json()['message']}")
+    say(f"   a session for an activity not in the plan: {r.status_code} {r.json()['detail']}")
     say()
     if nats is None:
         say("7. (the NATS outage is shown on a stack the demo starts itself: `wecare demo --fresh`)")

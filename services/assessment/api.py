@@ -34,6 +34,7 @@ from shared.api import (
     located,
     one_in_country,
     served_country,
+    versioned,
 )
 from shared.application import CommandContext
 
@@ -108,8 +109,10 @@ async def list_factories(request: Request, country: str = Depends(served_country
 
 @router.get("/factories/{factory_id}")
 async def get_factory(request: Request, factory_id: str, country: str = Depends(served_country)) -> dict:
+    """The factory, with its ETag (its stream version, for If-Match)."""
     db = _service(request).db
-    return _factory_row(await one_in_country(db, factories, factories.c.factory_id, factory_id, country, "factory"))
+    row = _factory_row(await one_in_country(db, factories, factories.c.factory_id, factory_id, country, "factory"))
+    return versioned(row, row["version"])
 
 
 # -- assessments ---------------------------------------------------------------------
@@ -187,9 +190,11 @@ def _assessment_row(r: dict) -> dict:
 
 @router.get("/assessments/{assessment_id}")
 async def get_assessment(request: Request, assessment_id: str, country: str = Depends(served_country)) -> dict:
+    """The assessment, with its ETag (its stream version, for If-Match)."""
     db = _service(request).db
-    return _assessment_row(await one_in_country(db, assessments, assessments.c.assessment_id, assessment_id,
-                                                country, "assessment"))
+    row = _assessment_row(await one_in_country(db, assessments, assessments.c.assessment_id, assessment_id,
+                                               country, "assessment"))
+    return versioned(row, row["version"])
 
 
 @router.get("/worklist")

@@ -30,6 +30,8 @@ from services.buyers.projections import feed, render
 from services.buyers.webhooks import attempts, deliveries, endpoint_out, endpoint_row, endpoints, redrive
 from shared.aggregate import DomainError, NotFound
 from shared.api import (
+    CURSOR_LINK,
+    LINK_HEADER,
     MAX_INT,
     answers,
     attachment,
@@ -37,8 +39,10 @@ from shared.api import (
     buyer_scope,
     caller,
     caller_context,
+    cursor_link,
     declare_errors,
     located,
+    page_links,
     scope_countries,
 )
 from shared.application import CommandContext
@@ -74,7 +78,8 @@ def _cursor(after: str | None) -> int:
 
 # -- the feed ---------------------------------------------------------------------------
 
-@router.get("/feed", response_model=None, responses={200: {"model": FeedPage, "description": "A page of the feed"}})
+@router.get("/feed", response_model=None, responses={200: {"model": FeedPage, "description": "A page of the feed",
+                                                               "headers": CURSOR_LINK}})
 async def read_feed(request: Request, buyer: str, after: str | None = Query(None, description="the `sequence` of "
                     "the last record read; absent: from the start"),
                     limit: int = Query(100, ge=1, le=1000),
@@ -98,7 +103,8 @@ async def read_feed(request: Request, buyer: str, after: str | None = Query(None
     nxt = sequence(rows[-1].position) if rows else sequence(pos)
     body = (b'{"buyer":' + orjson.dumps(buyer) + b',"records":[' + b",".join(render(r, public_url) for r in rows)
             + b'],"next":"' + nxt.encode() + b'","more":' + (b"true" if more else b"false") + b"}")
-    return Response(body, media_type="application/json")
+    return Response(body, media_type="application/json",
+                    headers={"Link": cursor_link(request, nxt)} if more else None)
 
 
 @docs.get("/types", responses=answers(429), openapi_extra=PUBLIC)
@@ -115,7 +121,7 @@ async def feed_schemas() -> dict[str, Any]:
     return schemas()
 
 
-@docs.get("/schemas/{record_type}.json", responses=answers(404, 429), openapi_extra=PUBLIC)
+@docs.get("/schemas/{record_type}.json", responses=answers(404, 422, 429), openapi_extra=PUBLIC)
 async def feed_schema(record_type: str) -> dict[str, Any]:
     """The JSON Schema of one record type (or of the export's row)."""
     out = schemas()
@@ -124,7 +130,7 @@ async def feed_schema(record_type: str) -> dict[str, Any]:
     return out[record_type]
 
 
-@docs.get("/schemas/{record_type}/data.json", responses=answers(404, 429), openapi_extra=PUBLIC)
+@docs.get("/schemas/{record_type}/data.json", responses=answers(404, 422, 429), openapi_extra=PUBLIC)
 async def feed_data_schema(request: Request, record_type: str) -> dict[str, Any]:
     """The JSON Schema (2020-12) of the `data` of a record of this type: the
     URL in each record's `dataschema`."""
@@ -235,8 +241,9 @@ async def redrive_endpoint(request: Request, buyer: str, endpoint_id: str,
                                                          delivery_id=delivery_id), ctx)
 
 
-@router.get("/webhooks/{endpoint_id}/deliveries", dependencies=[Depends(manages_buyer)])
-async def delivery_log(request: Request, buyer: str, endpoint_id: str,
+@router.get("/webhooks/{endpoint_id}/deliveries", dependencies=[Depends(manages_buyer)],
+            responses={200: {"headers": LINK_HEADER}})
+async def delivery_log(request: Request, response: Response, buyer: str, endpoint_id: str,
                        status: Literal["pending", "delivered", "parked"] | None = None,
                        limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_INT)
                        ) -> dict[str, Any]:
@@ -257,6 +264,7 @@ async def delivery_log(request: Request, buyer: str, endpoint_id: str,
                 tries.setdefault(a.delivery_id, []).append(
                     {"attempt": a.attempt, "at": a.at, "status_code": a.status_code, "error": a.error,
                      "duration_ms": a.duration_ms})
+    response.headers["Link"] = page_links(request, total, limit, offset)
     return {"total": total, "limit": limit, "offset": offset, "items": [
         {"delivery_id": r.delivery_id, "id": r.ce_id, "type": r.type, "sequence": sequence(r.position),
          "factory": r.ordering_key, "status": r.status, "attempts": r.attempts, "next_attempt_at": r.next_attempt_at,

@@ -28,7 +28,16 @@ from services.delivery.commands import (
 from services.delivery.domain.delivery import Delivery
 from services.delivery.projections import cases, facilities, facility_months, sessions, trainers, work_plans
 from shared.aggregate import NotFound
-from shared.api import Page, body_of, command_context, declare_errors, json_columns, located, served_country
+from shared.api import (
+    Page,
+    body_of,
+    command_context,
+    declare_errors,
+    json_columns,
+    located,
+    served_country,
+    versioned,
+)
 from shared.application import CommandContext
 from shared.contracts.delivery import reached
 from shared.privacy import FORGOTTEN
@@ -145,8 +154,8 @@ async def get_case(request: Request, plan_id: str, case_id: str, country: str = 
     details = found.get("ConsultingCaseNoted", {}).get("details")
     # sealed with the case's key: FORGOTTEN once the case is forgotten (a case noted in the clear too)
     details = FORGOTTEN if "ConsultingCaseForgotten" in found else await _service(request).vault.show(details)
-    return {"case_id": case_id, "category": opened["category"], "opened_on": opened["opened_on"],
-            "details": details, "forgotten": details == FORGOTTEN}
+    return versioned({"case_id": case_id, "category": opened["category"], "opened_on": opened["opened_on"],
+                      "details": details, "forgotten": details == FORGOTTEN}, envs[-1].stream_version)
 
 
 @router.post("/deliveries/{plan_id}/consulting-cases/{case_id}/forget")

@@ -34,6 +34,7 @@ from shared.api import (
     located,
     one_in_country,
     served_country,
+    versioned,
 )
 from shared.application import CommandContext, load
 from shared.menu import UnknownMenuVersion, menu, versions
@@ -185,7 +186,8 @@ async def list_plans(request: Request, country: str = Depends(served_country), p
 
 @router.get("/plans/{plan_id}")
 async def get_plan(request: Request, plan_id: str, country: str = Depends(served_country)) -> dict:
-    """The plan's current revision, its approval, and every revision before it."""
+    """The plan's current revision, its approval, and every revision before it; its ETag carries the
+    plan's stream version (send it as If-Match to change, approve or kick off the plan)."""
     envs = await _service(request).store.load(Plan.stream_id(plan_id))
     if not envs or envs[0].country != country:
         raise NotFound("plan", plan_id)
@@ -198,11 +200,13 @@ async def get_plan(request: Request, plan_id: str, country: str = Depends(served
                         **{k: env.payload[k] for k in ("reason", "note", "approved_by", "approved_on", "held_on")
                            if env.payload.get(k) is not None}})
     first = envs[0].payload
-    return {"plan_id": plan_id, "programme_id": p.programme_id, "factory_id": p.factory_id, "status": p.status,
+    return versioned({
+            "plan_id": plan_id, "programme_id": p.programme_id, "factory_id": p.factory_id, "status": p.status,
             "revision": p.revision, "approved_revision": p.approved_revision, "version": len(envs),
             "kicked_off_on": p.kicked_off_on, "suggested": first["suggested"],
             "explanation": first["explanation"], "credits_budget": first["credits_budget"],
-            "content": p.content.model_dump(mode="json") if p.content else None, "history": history}
+            "content": p.content.model_dump(mode="json") if p.content else None, "history": history},
+        envs[-1].stream_version)
 
 
 # -- reports ---------------------------------------------------------------------------------

@@ -179,12 +179,13 @@ async def test_dates_out_of_order_and_edits_after_completion(assessment) -> None
     assert types.count("DemographicsRecorded") == 2 and types[-1] == "AssessmentAmended"
 
 
-async def test_stale_write_gets_409(assessment) -> None:
+async def test_stale_write_gets_412(assessment) -> None:
     svc, c = assessment
     await setup_assessment(c, "vn")
     assert (await c.put("/vn/assessments/a1/policies", json=policies(), headers={"If-Match": "1"})).status_code == 200
     r = await c.put("/vn/assessments/a1/demographics", json=demographics(), headers={"If-Match": "1"})
-    assert r.status_code == 409 and r.json()["current_version"] == 2
+    assert r.status_code == 412 and r.json()["current_version"] == 2
+    assert r.json()["type"] == "/problems/precondition-failed" and r.json()["expected_version"] == 1
 
 
 async def test_factories_update_archive_filter_and_page(assessment) -> None:

@@ -16,7 +16,7 @@ from tests.harness import auth, serve_services
 
 def _same(r: Any) -> tuple[int, str, str]:
     body = r.json()
-    return r.status_code, body["error"], body["message"]
+    return r.status_code, body["type"], body["detail"]
 
 
 async def test_only_those_who_manage_a_buyer_see_its_webhooks_and_deliveries(nats_server, tmp_path) -> None:
@@ -39,14 +39,14 @@ async def test_only_those_who_manage_a_buyer_see_its_webhooks_and_deliveries(nat
         for who, headers in outsiders.items():
             for path in reads:
                 r = await c.get(path, headers=headers)
-                assert _same(r) == (404, "not_found", f"buyer {OTTO} not found"), (who, path, r.text)
+                assert _same(r) == (404, "/problems/not-found", f"buyer {OTTO} not found"), (who, path, r.text)
             writes = [("POST", f"/buyers/{OTTO}/webhooks", {}),  # a bad body: still 404, not 422
                       ("POST", f"/buyers/{OTTO}/webhooks", {"url": "https://example.org/team"}),
                       ("POST", f"/buyers/{OTTO}/webhooks/{eid}/rotate-secret", {}),
                       ("DELETE", f"/buyers/{OTTO}/webhooks/{eid}", None)]
             for method, path, body in writes:
                 r = await c.request(method, path, json=body, headers=headers)
-                assert _same(r) == (404, "not_found", f"buyer {OTTO} not found"), (who, method, path, r.text)
+                assert _same(r) == (404, "/problems/not-found", f"buyer {OTTO} not found"), (who, method, path, r.text)
         items = (await c.get(f"/buyers/{OTTO}/webhooks", headers=otto)).json()["items"]
         assert [(i["endpoint_id"], i["active"]) for i in items] == [(eid, True)]
 

@@ -96,7 +96,7 @@ async def test_registration_refuses_every_internal_destination_naming_the_url_an
         assert r.status_code == 422, (url, r.status_code, r.text)
         body = r.json()
         assert (body.get("field"), body.get("rule")) == ("url", "webhook_url"), (url, body)
-        messages[url] = body["message"]
+        messages[url] = body["detail"]
     # a name that does not resolve and one that resolves to the database answer alike: no scanner
     assert messages["https://nosuchname.example.net/hook"] == messages["https://postgres:5432/"]
     assert (await c.get(f"/buyers/{OTTO}/webhooks", headers=me)).json()["items"] == []

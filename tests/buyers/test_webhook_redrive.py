@@ -40,8 +40,9 @@ async def test_a_buyer_redrives_its_own_parked_deliveries_and_no_one_elses(
             missing = await s.buyers.post(f"/buyers/{HASBRO}/webhooks/ep_missing/redrive", headers=who)
             assert missing.status_code == 404 and missing.json().keys() == r.json().keys()
             theirs, none = r.json(), missing.json()
-            assert {k for k, v in theirs.items() if v != none[k]} <= {"message", "correlation_id"}
-            assert theirs["message"].replace(eid, "ep_missing") == none["message"]
+            assert {k for k, v in theirs.items() if v != none[k]} <= {"detail", "instance", "correlation_id"}
+            assert theirs["detail"].replace(eid, "ep_missing") == none["detail"]
+            assert theirs["instance"].replace(eid, "ep_missing") == none["instance"]
     assert (await s.buyers.post(f"/buyers/{HASBRO}/webhooks/{mine['endpoint_id']}/redrive",
                                 headers=s.as_buyer(HASBRO))).json() == {"endpoint_id": mine["endpoint_id"],
                                                                         "redriven": 0}

@@ -40,7 +40,7 @@ async def _refused(stack: Stack, path: str, body: dict[str, Any], rule: str | No
 async def test_attendance_above_capacity(stack: Stack, plan: str):
     err = await _refused(stack, f"/bd/deliveries/{plan}/sessions/s1/attendance", attendance(counts=[
         {"role": "parent_worker", "sex": "female", "age_band": "25_34", "count": 31}]), "capacity", "attendance")
-    assert "31 attended" in err["message"]
+    assert "31 attended" in err["detail"]
     await _refused(stack, f"/bd/deliveries/{plan}/sessions", session("s2", "migrant_parents_training", capacity=10,
                                                                     expected=12), "capacity", "expected_participants")
 
@@ -97,7 +97,7 @@ async def test_cohort_limits_from_the_catalogue(stack: Stack, plan: str):
     err = await _refused(stack, f"/bd/deliveries/{plan}/batch", {"sessions": [
         {**session("pv3", "photo_voice", capacity=40), "attendance": attendance(participants=parents[20:26])}]},
         "cohort_size", "sessions.0.attendance")
-    assert err["items"] == ["photo_voice"] and "cohort of 25" in err["message"]
+    assert err["items"] == ["photo_voice"] and "cohort of 25" in err["detail"]
 
 
 async def test_cancelled_and_reused_sessions(stack: Stack, plan: str):

@@ -87,5 +87,6 @@ async def test_swagger_ui_renders_in_chromium_with_every_other_host_blocked(in_p
     assert re.search(r'<h[12] class="title">WeCare assessment service', dom)  # Swagger UI 5 says h1
     assert 'class="opblock-tag-section' in dom  # the operations, read from the document
     assert "Unable to render this definition" not in dom
+    assert re.search(r'<button class="btn authorize', dom), "no Authorize button: the bearer scheme is not declared"
     assert requested and all(urlsplit(u).netloc == f"127.0.0.1:{port}" for u in requested), requested
     assert f"http://127.0.0.1:{port}/openapi.json" in requested  # the contract itself: Swagger UI 5 reads 3.1

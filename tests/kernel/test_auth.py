@@ -48,7 +48,7 @@ async def test_no_token_no_answer_but_health_ready_and_documents(assessment):
                          ("GET", "/ops/status")):
         r = await c.request(method, path, headers=bare, json=b.factory("F2") if method == "POST" else None)
         assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Bearer"), path
-        assert r.json()["error"] == "http_error" and "token" in r.json()["message"]
+        assert r.json()["type"] == "/problems/unauthorized" and "token" in r.json()["detail"]
 
 
 async def test_tokens_that_are_not_valid(assessment, tmp_path):
@@ -77,7 +77,7 @@ async def test_a_country_team_sees_its_countries_only(assessment):
     assert (await c.get("/vn/factories", headers=bd)).status_code == 403  # a collection
     r = await c.get("/vn/factories/V1", headers=bd)  # a resource that exists: not found, as if it did not
     missing = await c.get("/vn/factories/NOPE", headers=auth())
-    assert r.status_code == 404 and r.json()["message"] == "factory V1 not found"
+    assert r.status_code == 404 and r.json()["detail"] == "factory V1 not found"
     assert missing.status_code == 404
     assert (await c.patch("/vn/factories/V1", json={"headcount": 1}, headers=bd)).status_code == 404
     assert (await c.post("/vn/factories", json=b.factory("V2"), headers=bd)).status_code == 403
@@ -108,7 +108,7 @@ async def test_a_buyer_reads_its_own_portfolio_only(nats_server, tmp_path):
         otto = auth("buyer", buyer="Otto Group")
         assert (await c.get("/buyers/Otto Group/impact", headers=otto)).status_code == 404  # nothing yet: its own
         r = await c.get("/buyers/Hasbro/impact", headers=otto)
-        assert r.status_code == 404 and r.json()["message"] == "programmes of buyer Hasbro not found"
+        assert r.status_code == 404 and r.json()["detail"] == "programmes of buyer Hasbro not found"
         team = auth("country_team", countries=["bd"])  # reads the part in its countries: none here yet
         assert (await c.get("/buyers/Otto Group/impact", headers=team)).status_code == 404
 
@@ -148,7 +148,7 @@ async def test_an_oversized_body_is_refused_and_nothing_is_stored(nats_server, t
         big = b.factory("F9", name="x" * 250)
         big["buyers"] = [f"buyer number {i} of a long list" for i in range(45)]  # about 1,900 bytes in all
         r = await c.post("/bd/factories", json=big)
-        assert r.status_code == 413 and r.json()["error"] == "too_large"
+        assert r.status_code == 413 and r.json()["type"] == "/problems/too-large"
 
         async def chunks():  # no Content-Length: counted as it arrives
             yield b'{"factory_id": "F9", "name": "'
@@ -253,7 +253,7 @@ async def test_keys_from_the_providers_discovery_rotate_and_retire_without_a_res
         assert await status(a) == 200
         await asyncio.sleep(2.1)
         r = await client.get("/bd/factories", headers=bearer(a.token(issuer=idp.url)))
-        assert r.status_code == 401 and "key-a" in r.json()["message"]  # ... and not after
+        assert r.status_code == 401 and "key-a" in r.json()["detail"]  # ... and not after
         assert await status(b) == 200
 
         idp.keys = [c]  # a fetch that no longer has a key ends it at once, within the set's lifetime
@@ -264,10 +264,10 @@ async def test_keys_from_the_providers_discovery_rotate_and_retire_without_a_res
         assert await status(c) == 200
         r = await client.get("/bd/factories", headers=bearer(Key("key-d").token(issuer=idp.url)))
         assert r.status_code == 401  # a key never seen is refused, saying why (not 500)
-        assert "key-d" in r.json()["message"] and "cannot be reached" in r.json()["message"]
+        assert "key-d" in r.json()["detail"] and "cannot be reached" in r.json()["detail"]
         await asyncio.sleep(1.5)  # ... but not for ever: past AUTH_JWKS_MAX_STALE_S (3.5 s) after the last fetch
         r = await client.get("/bd/factories", headers=bearer(c.token(issuer=idp.url)))
-        assert r.status_code == 401 and "last fetched" in r.json()["message"], r.text
+        assert r.status_code == 401 and "last fetched" in r.json()["detail"], r.text
 
 
 async def test_a_jwks_url_is_fetched_off_the_event_loop_and_an_unreachable_one_answers_401(nats_server, tmp_path,
@@ -286,7 +286,7 @@ async def test_a_jwks_url_is_fetched_off_the_event_loop_and_an_unreachable_one_a
     settings = settings_for("assessment", nats_server.url, str(tmp_path / "2"), auth_jwks_url=f"{idp.url}/keys")
     async with serving(assessment_service(settings)) as (_, client):  # never reached: no key is known
         r = await client.get("/bd/factories", headers=bearer(a.token()))
-        assert r.status_code == 401 and "could not be fetched" in r.json()["message"]
+        assert r.status_code == 401 and "could not be fetched" in r.json()["detail"]
 
 
 async def test_a_rotated_key_file_is_read_again_without_a_restart(nats_server, tmp_path):
@@ -329,7 +329,7 @@ async def test_a_token_lives_a_day_at_most(assessment):
     for claims in ({"iat": now, "exp": now + 10 * 365 * 86400}, {"iat": now - 3600, "exp": now + 23 * 3600 + 60},
                    {"exp": now + 25 * 3600}):
         r = await signed(c, **claims)
-        assert r.status_code == 401 and "token lifetime exceeds 86400 s" in r.json()["message"], claims
+        assert r.status_code == 401 and "token lifetime exceeds 86400 s" in r.json()["detail"], claims
 
 
 @pytest.mark.unit

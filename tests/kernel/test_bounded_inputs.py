@@ -71,7 +71,7 @@ async def test_a_value_outside_the_vocabulary_is_refused_naming_the_field(in_pro
                      headers={"content-type": "application/json"})
     assert r.status_code == 422, (case, r.status_code, r.text[:300])
     out = r.json()
-    assert out["error"] == "invalid_input"
+    assert out["type"] == "/problems/invalid-input"
     named = [f["field"] for f in out["fields"]]
     assert any(n == field or n.startswith(field + ".") for n in named), (case, named)
     assert len(r.content) < 4000, "the answer does not echo a megabyte back"

@@ -54,8 +54,8 @@ async def test_a_token_over_its_limit_waits_and_another_token_does_not(limited):
         passed, r = await until_refused(one, ana, at_most=8)
         assert passed == 4
         body = r.json()
-        assert body["error"] == "rate_limited" and body["per"] == "token" and body["limit"] == "4 per 2 second"
-        assert "4 per 2 second per token" in body["message"] and body["correlation_id"] == r.headers["x-correlation-id"]
+        assert body["type"] == "/problems/rate-limited" and body["per"] == "token" and body["limit"] == "4 per 2 second"
+        assert "4 per 2 second per token" in body["detail"] and body["correlation_id"] == r.headers["x-correlation-id"]
         wait = r.headers["Retry-After"]
         assert wait.isdigit() and 1 <= int(wait) <= 4 and body["retry_after_s"] == int(wait)
         # the same token from another address is the same caller; another token is served

@@ -76,7 +76,7 @@ async def test_bad_input_names_the_field_and_stores_nothing(nats_server, tmp_pat
 async def test_rule_broken_and_unknown_stream(nats_server, tmp_path) -> None:
     async with running(settings_for(nats_server.url, str(tmp_path))) as (svc, c):
         r = await c.post("/bd/visits/ghost/complete", json={"participants": 1})
-        assert r.status_code == 404 and r.json()["error"] == "not_found"
+        assert r.status_code == 404 and r.json()["type"] == "/problems/not-found"
         await c.post("/bd/visits", json={"visit_id": "d1", "factory": "F", "visit_date": "2026-01-01"})
         await c.post("/bd/visits/d1/complete", json={"participants": 1})
         r = await c.post("/bd/visits/d1/notes", json={"note": "after the end"})
@@ -88,7 +88,7 @@ async def test_country_deployment_serves_and_subscribes_to_its_countries_only(na
     async with running(settings_for(nats_server.url, str(tmp_path), countries="bd")) as (svc, c):
         assert {country for _, _, country, _ in svc.consumers} == {"bd"}
         r = await c.post("/vn/visits", json={"visit_id": "x", "factory": "F", "visit_date": "2026-01-01"})
-        assert r.status_code == 404 and "not served" in r.json()["message"]
+        assert r.status_code == 404 and "not served" in r.json()["detail"]
         ops = await nats.connect(nats_server.url)  # the operator: a service may not list consumers
         try:
             consumers = [ci.name for ci in await ops.jetstream().consumers_info(stream_name(CONTEXT))]

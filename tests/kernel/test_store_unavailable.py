@@ -51,7 +51,7 @@ async def _every_writer(svc, pragma: str | None) -> None:  # noqa: ANN001
 def _assert_503(r, reason: str) -> None:  # noqa: ANN001
     assert r.status_code == 503, r.text
     body = r.json()
-    assert body["error"] == "unavailable" and body["reason"] == reason, body
+    assert body["type"] == "/problems/unavailable" and body["reason"] == reason, body
     assert int(r.headers["Retry-After"]) == body["retry_after_s"] > 0
     assert body["correlation_id"] == r.headers["X-Correlation-ID"]
 

@@ -99,9 +99,9 @@ async def test_plan_life_cycle_edit_approve_kick_off_revise(stack: Stack):
     r = await p.put(f"/bd/plans/{pid}", json=body, headers={"If-Match": "1"})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "draft" and r.json()["revision"] == 1
-    # a stale If-Match is a conflict, with the current version
+    # a stale If-Match is a failed precondition (RFC 9110), with the current version
     r = await p.put(f"/bd/plans/{pid}", json=body, headers={"If-Match": "1"})
-    assert r.status_code == 409 and r.json()["current_version"] == 2
+    assert r.status_code == 412 and r.json()["current_version"] == 2
     # kick-off before approval is refused
     r = await p.post(f"/bd/plans/{pid}/kick-off", json={"held_on": "2026-03-20", "participants": 30,
                                                        "facilitators": ["Lina"]})

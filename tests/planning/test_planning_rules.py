@@ -55,7 +55,7 @@ async def test_a_plan_that_breaks_a_rule_is_refused_and_nothing_is_stored(progra
     assert r.status_code == 422, r.text
     err = r.json()
     assert err["rule"] == rule and err["items"] == items, err
-    assert err["field"] and err["message"] and err["correlation_id"]
+    assert err["field"] and err["detail"] and err["correlation_id"] and err["type"] == "/problems/rule-broken"
     assert await _events(programme) == before
     # the same content as an edit of an existing plan is refused the same way
     ok = await programme.planning.post("/bd/plans", json=plan(FAMILY_DAY, MPT, factory="F2"))
@@ -203,7 +203,7 @@ async def test_a_team_cannot_make_a_programme_for_another_countrys_factories(sta
     assert outside.status_code == missing.status_code == 422
     o, m = outside.json(), missing.json()
     assert (o["rule"], o["items"]) == ("known_factory", ["V1"])
-    assert o["message"].replace("V1", "?") == m["message"].replace("V9", "?")
+    assert o["detail"].replace("V1", "?") == m["detail"].replace("V9", "?")
     assert await _events(stack) == before
     assert (await stack.planning.get("/vn/plans")).json()["total"] == 0
 
@@ -230,7 +230,7 @@ async def test_idempotency_keys_belong_to_a_caller_and_a_request(stack: Stack):
     n = await _events(stack)
     r = await stack.planning.post("/bd/programmes", json={**body, "programme_id": "p-other", "factories": ["F1"]},
                                   headers=bd)
-    assert r.status_code == 422 and r.json()["error"] == "idempotency_key_reused"
+    assert r.status_code == 422 and r.json()["type"] == "/problems/idempotency-key-reused"
     assert r.json()["field"] == "Idempotency-Key"
     assert await _events(stack) == n
 
