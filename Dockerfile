@@ -1,9 +1,11 @@
 # One image for the five WeCare services: WECARE_SERVICE chooses which one runs.
 FROM python:3.11-slim-bookworm
 
-# Pango and fonts for the PDF reports (WeasyPrint); curl for the healthcheck
+# Pango and fonts for the PDF reports (WeasyPrint), the Makefile's REPORT_FONTS: DejaVu (Latin, Vietnamese,
+# Turkish), WenQuanYi Micro Hei (Chinese), Lohit Bengali; curl for the healthcheck
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core curl \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+      fonts-dejavu-core fonts-wqy-microhei fonts-lohit-beng-bengali curl \
  && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir uv==0.13.8
 

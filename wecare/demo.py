@@ -364,7 +364,7 @@ async def play_evaluation(p: httpx.AsyncClient, ev: httpx.AsyncClient, data_dir:
         kpis = {k["indicator"]: round((k["baseline"] + k["target"]) / 2 if i % 2 else k["target"], 2)
                 for i, k in enumerate(plan["content"]["kpis"])}
         await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/endline", json={
-            "measured_on": "2027-03-15", "respondents": 36, "retention_rate": retention,
+            "measured_on": "2026-11-16", "respondents": 36, "retention_rate": retention,
             "turnover_rate": 100 - retention,
             "absenteeism_rate": 3.2, "maternity_return_rate": 91.0, "maternity_leave": 60, "worker_satisfaction": 78.0,
             "parenting_confidence": 3.8, "recruitment_cost_per_hire": 88.0, "kpis": kpis,
@@ -372,11 +372,11 @@ async def play_evaluation(p: httpx.AsyncClient, ev: httpx.AsyncClient, data_dir:
                                  "recruitment_cost_per_hire": 120.0}}))
         await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/evaluate"))
         await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/sustainability", json={
-            "workshop_on": "2027-03-25", "participants": 12, "practices": [
+            "workshop_on": "2026-11-25", "participants": 12, "practices": [
                 {"practice": "Parenting sessions led by the factory's own trainers", "owner": "HR manager",
                  "due": "2027-06-30"},
                 {"practice": "Family Day every year", "owner": "Welfare committee", "due": "2027-10-31"}]}))
-        await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/close", json={"closed_on": "2027-03-31"}))
+        await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/close", json={"closed_on": "2026-11-30"}))
         factory = plan_id.split(".", 1)[1]
         say(f"   [{cc}] {factory}: retention {before}% -> {retention}%, impact evaluated, "
             "sustainability plan agreed, cycle closed")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import select
@@ -38,6 +38,7 @@ from shared.api import (
     served_country,
 )
 from shared.application import CommandContext
+from shared.i18n import LANGUAGE_PATTERN, negotiate
 from shared.privacy import FORGOTTEN
 
 router = APIRouter(prefix="/{country}", tags=["evaluation"])
@@ -215,8 +216,15 @@ REPORT_TYPES = {200: {"description": "The report in the format asked", "content"
     "text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}}}
 
 
-async def _render(request: Request, data: dict[str, Any], fmt: str, *, title: str, subtitle: str,
-                  factory_ids: list[str], country: str | None, name: str) -> Response:
+def report_language(lang: str | None = Query(None, pattern=LANGUAGE_PATTERN, description=(
+                        "the language of the HTML and PDF report: en, zh, bn, vi or tr; without it, the best of "
+                        "Accept-Language, else English")),
+                    accept_language: str | None = Header(None, max_length=1000)) -> str:
+    return negotiate(lang, accept_language)
+
+
+async def _render(request: Request, data: dict[str, Any], fmt: str, *, kind: str, subject: str,
+                  factory_ids: list[str], country: str | None, name: str, lang: str) -> Response:
     if fmt == "json":
         return JSONResponse(jsonable_encoder(data))
     if fmt == "csv":
@@ -225,24 +233,24 @@ async def _render(request: Request, data: dict[str, Any], fmt: str, *, title: st
     plan_ids = [f["plan_id"] for f in data["factories"]]
     # drawn in a worker process (rendering.py): charts, page and PDF would hold the event loop for seconds
     drawn = await _service(request).renderer.render(
-        fmt, data, title=title, subtitle=subtitle, names=await _names(request),
+        fmt, data, kind=kind, subject=subject, country=country, lang=lang, names=await _names(request),
         journey=await _journey(request, factory_ids, country, data["factories"]),
         assets=await _assets(request, plan_ids=plan_ids, scope="buyer_reports"))
     if fmt == "html":
-        return HTMLResponse(drawn)
-    return Response(drawn, media_type="application/pdf", headers={"Content-Disposition": attachment(name, "pdf")})
+        return HTMLResponse(drawn, headers={"Content-Language": lang, "Vary": "Accept-Language"})
+    return Response(drawn, media_type="application/pdf", headers={
+        "Content-Disposition": attachment(name, "pdf"), "Content-Language": lang, "Vary": "Accept-Language"})
 
 
 @router.get("/reports/factories/{factory_id}.{fmt}", response_class=Response, responses=REPORT_TYPES)
-async def factory_report(request: Request, factory_id: str, fmt: Format, country: str = Depends(served_country)
-                         ) -> Response:
-    """A factory's impact report: HTML, PDF, CSV or JSON."""
+async def factory_report(request: Request, factory_id: str, fmt: Format, country: str = Depends(served_country),
+                         lang: str = Depends(report_language)) -> Response:
+    """A factory's impact report: HTML, PDF (in the reader's language), CSV or JSON."""
     await _baseline(request, factory_id, country)
     data = await _portfolio(request, country=country, factory_id=factory_id)
     names = await _names(request)
-    return await _render(request, data, fmt, title=f"WeCare impact report: {names.get(factory_id, factory_id)}",
-                         subtitle=f"Country {country.upper()}", factory_ids=[factory_id], country=country,
-                         name=f"wecare-{factory_id}")
+    return await _render(request, data, fmt, kind="factory", subject=names.get(factory_id, factory_id),
+                         factory_ids=[factory_id], country=country, name=f"wecare-{factory_id}", lang=lang)
 
 
 @buyers_router.get("/impact")
@@ -255,12 +263,12 @@ async def buyer_impact(request: Request, buyer: str) -> dict:
 
 
 @buyers_router.get("/report.{fmt}", response_class=Response, responses=REPORT_TYPES)
-async def buyer_report(request: Request, buyer: str, fmt: Format) -> Response:
+async def buyer_report(request: Request, buyer: str, fmt: Format, lang: str = Depends(report_language)) -> Response:
+    """The buyer's portfolio report: HTML, PDF (in the reader's language), CSV or JSON."""
     data = await buyer_impact(request, buyer)
     fids = sorted({f["factory_id"] for f in data["factories"]})
-    return await _render(request, data, fmt, title=f"WeCare portfolio report: {buyer}",
-                         subtitle=f"{len(fids)} factories", factory_ids=fids, country=None,
-                         name=f"wecare-portfolio-{buyer.replace(' ', '-').lower()}")
+    return await _render(request, data, fmt, kind="portfolio", subject=buyer, factory_ids=fids, country=None,
+                         name=f"wecare-portfolio-{buyer.replace(' ', '-').lower()}", lang=lang)
 
 
 declare_errors(router, buyers_router)

@@ -12,7 +12,7 @@ from pydantic import Field
 from shared.application import Command
 from shared.contracts.evaluation import Practice
 from shared.contracts.planning import MAX_KPIS
-from shared.contracts.values import Amount, Code, PlanId, Strict
+from shared.contracts.values import Amount, Code, PastDate, PlanId, Strict
 
 IDENT = r"^[A-Za-z0-9_.:-]+$"
 Rate = Field(None, ge=0, le=100, description="a percentage, 0 to 100")
@@ -39,7 +39,7 @@ class RecordEndline(Command):
         "women whose return the maternity_return_rate measures; without it, or when the rate describes 1-4 "
         "women (returned or not), the rate is kept for the country team but not reported"))
     recruitment_cost_per_hire: float | None = Field(None, ge=0, le=1_000_000)
-    measured_on: date
+    measured_on: PastDate
     respondents: int = Field(ge=0, le=100_000, description="of the follow-up survey")
     worker_satisfaction: float | None = Rate
     parenting_confidence: float | None = Field(None, ge=1, le=5, description="mean on the survey's 1-5 scale")
@@ -63,7 +63,7 @@ class AgreeSustainabilityPlan(Command):
     """The closing workshop's sustainability plan: the practices the factory keeps."""
 
     plan_id: PlanId
-    workshop_on: date
+    workshop_on: PastDate
     participants: int = Field(ge=1, le=10_000)
     practices: list[Practice] = Field(min_length=1, max_length=50)
 
@@ -71,14 +71,14 @@ class AgreeSustainabilityPlan(Command):
 class RecordFollowUp(Command):
     plan_id: PlanId
     practice: str = Field(min_length=1, max_length=300)
-    checked_on: date
+    checked_on: PastDate
     status: Literal["continued", "partly", "stopped"]
     note: str | None = Field(None, max_length=2000)
 
 
 class CloseCycle(Command):
     plan_id: PlanId
-    closed_on: date
+    closed_on: PastDate
 
 
 class AddAsset(Command):
@@ -103,7 +103,7 @@ class WithdrawConsent(Command):
     """Consent withdrawn: the asset leaves every report and feed, for good."""
 
     asset_id: str = Field(min_length=1, max_length=100)
-    withdrawn_on: date
+    withdrawn_on: PastDate
 
 
 class ForgetPerson(Command):

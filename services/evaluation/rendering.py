@@ -1,5 +1,5 @@
 """Reports are drawn off the event loop, in a bounded pool of worker
-processes: the HTML page (Jinja, the pygal charts) and its PDF (WeasyPrint).
+processes: the HTML page (Jinja, in the reader's language) and its PDF (WeasyPrint).
 
 Drawn on the loop, a buyer's portfolio PDF took 10.4 s, and for those 10 s
 the service answered nothing, not even /health, and its NATS consumers

@@ -18,10 +18,11 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 MAX_TEXT = 4096  # characters of a string that declares no bound (test_values wants each to declare one)
@@ -40,6 +41,33 @@ PlanId = Annotated[str, Field(min_length=1, max_length=PLAN_ID)]
 Name = Annotated[str, Field(min_length=1, max_length=300)]
 # An integer from outside (an answer on a scale, a position...): within I-JSON's exact range.
 Int = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
+
+# Something that happened (delivered, measured, held, closed, checked, withdrawn) has not happened yet
+# when its time is ahead of now. A time may be ahead by a clock's skew; a date (a day somewhere on
+# earth, its country unknown to a command) is in the future only once it is after today in the
+# earliest time zone (UTC+14), so no team anywhere has a day of today refused.
+CLOCK_SKEW = timedelta(minutes=5)
+EARLIEST_ZONE = timedelta(hours=14)
+
+
+def in_future(when: date | datetime, now: datetime | None = None) -> bool:
+    """Whether `when` (a time with its zone, or a date) has not happened yet at `now`."""
+    now = now or datetime.now(UTC)
+    if isinstance(when, datetime):
+        return when > now + CLOCK_SKEW
+    return when > (now.astimezone(UTC) + EARLIEST_ZONE).date()
+
+
+def _happened(d: date) -> date:
+    if in_future(d):
+        raise PydanticCustomError("not_in_future", "{date} is in the future: a date of something done "
+                                  "is today or before", {"date": d.isoformat()})
+    return d
+
+
+# The date of something done: refused (422 naming the field, nothing stored) when it is in the future.
+PastDate = Annotated[date, AfterValidator(_happened),
+                     Field(description="the day it happened: today or before, not in the future")]
 
 
 class BadValue(ValueError):

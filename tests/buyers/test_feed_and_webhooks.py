@@ -23,10 +23,10 @@ async def _evaluate_and_close(stack: BuyersStack, country: str, plan_id: str) ->
     assert (await e.post(f"/{country}/evaluations/{plan_id}/endline", json=endline())).status_code == 200
     assert (await e.post(f"/{country}/evaluations/{plan_id}/evaluate")).status_code == 200
     assert (await e.post(f"/{country}/evaluations/{plan_id}/sustainability", json={
-        "workshop_on": "2027-02-20", "participants": 14, "practices": [
+        "workshop_on": "2026-10-20", "participants": 14, "practices": [
             {"practice": "Child friendly space every summer", "owner": "HR manager", "due": "2027-07-01"}]})
             ).status_code == 200
-    r = await e.post(f"/{country}/evaluations/{plan_id}/close", json={"closed_on": "2027-02-28"})
+    r = await e.post(f"/{country}/evaluations/{plan_id}/close", json={"closed_on": "2026-10-28"})
     assert r.status_code == 200, r.text
 
 

@@ -88,7 +88,7 @@ async def stack(nats_server, tmp_path) -> AsyncIterator[Stack]:
 
 
 def endline(**kw) -> dict:  # noqa: ANN003
-    body = {"measured_on": "2027-02-10", "respondents": 12, "retention_rate": 88.5, "turnover_rate": 14.0,
+    body = {"measured_on": "2026-10-10", "respondents": 12, "retention_rate": 88.5, "turnover_rate": 14.0,
             "absenteeism_rate": 3.1, "maternity_return_rate": 92.0, "maternity_leave": 100, "worker_satisfaction": 81.0,
             "parenting_confidence": 3.9, "recruitment_cost_per_hire": 95.0,
             "baseline_records": {"retention_rate": 79.0, "turnover_rate": 24.0, "absenteeism_rate": 4.5,

@@ -102,7 +102,7 @@ async def app(tmp_path):
 
 def endline(plan_id: str = "otto.F1", **kw: Any) -> RecordEndline:
     body: dict[str, Any] = {
-        "plan_id": plan_id, "measured_on": date(2027, 2, 10), "respondents": 12, "retention_rate": 88.5,
+        "plan_id": plan_id, "measured_on": date(2026, 10, 10), "respondents": 12, "retention_rate": 88.5,
         "turnover_rate": 14.0, "maternity_return_rate": 92.0, "maternity_leave": 100, "parenting_confidence": 3.9,
         "kpis": {"share_parents_reached": 0.55},
         "baseline_records": {"retention_rate": 79.0, "turnover_rate": 24.0}}
@@ -113,7 +113,7 @@ PRACTICES = [{"practice": "CFS every summer", "owner": "HR", "due": date(2027, 7
 
 
 def workshop(plan_id: str = "otto.F1", **kw: Any) -> AgreeSustainabilityPlan:
-    return AgreeSustainabilityPlan(**{"plan_id": plan_id, "workshop_on": date(2027, 2, 20), "participants": 10,
+    return AgreeSustainabilityPlan(**{"plan_id": plan_id, "workshop_on": date(2026, 10, 20), "participants": 10,
                                       "practices": PRACTICES, **kw})
 
 
@@ -179,9 +179,9 @@ async def test_a_whole_cycle(app: Scenario):
     assert [k.achieved for k in impact.kpis] == [True]
     await app.when(workshop(), ctx(BD))
     assert [type(e) for e in await app.then()] == [SustainabilityPlanAgreed]
-    await app.when(CloseCycle(plan_id="otto.F1", closed_on=date(2027, 2, 28)), ctx(BD))
+    await app.when(CloseCycle(plan_id="otto.F1", closed_on=date(2026, 10, 28)), ctx(BD))
     assert [type(e) for e in await app.then()] == [ProgrammeClosed]
-    await app.when(RecordFollowUp(plan_id="otto.F1", practice="CFS every summer", checked_on=date(2027, 8, 15),
+    await app.when(RecordFollowUp(plan_id="otto.F1", practice="CFS every summer", checked_on=date(2026, 11, 15),
                                   status="continued"), ctx(BD))
     [f] = await app.then()
     assert isinstance(f, FollowUpRecorded) and f.status == "continued"
@@ -196,36 +196,36 @@ RULES = [  # (case, commands before, the command, field, rule)
                                              parenting_confidence=None), "metrics", "endline_measures"),
     ("unknown KPI", [], endline(kpis={"share_of_happy_cats": 0.5}), "kpis", "known_kpi"),
     ("evaluate with no endline", [], EvaluateImpact(plan_id="otto.F1"), "plan_id", "endline_recorded"),
-    ("close before evaluation", [], CloseCycle(plan_id="otto.F1", closed_on=date(2027, 3, 1)), "plan_id",
+    ("close before evaluation", [], CloseCycle(plan_id="otto.F1", closed_on=date(2026, 11, 1)), "plan_id",
      "close_after_evaluation"),
     ("workshop before evaluation", [], workshop(), "plan_id", "evaluated_first"),
     ("endline after evaluation", ["endline", "evaluate"], endline(), "measured_on", "endline_open"),
     ("evaluate twice", ["endline", "evaluate"], EvaluateImpact(plan_id="otto.F1"), "plan_id", "evaluate_once"),
-    ("workshop before the endline", ["endline", "evaluate"], workshop(workshop_on=date(2027, 1, 20)),
+    ("workshop before the endline", ["endline", "evaluate"], workshop(workshop_on=date(2026, 9, 20)),
      "workshop_on", "dates_in_order"),
     ("practice due before the workshop", ["endline", "evaluate"],
-     workshop(practices=[{**PRACTICES[0], "due": date(2027, 1, 1)}]), "practices", "dates_in_order"),
+     workshop(practices=[{**PRACTICES[0], "due": date(2026, 9, 1)}]), "practices", "dates_in_order"),
     ("practice twice", ["endline", "evaluate"], workshop(practices=PRACTICES * 2), "practices", "no_duplicates"),
     ("agreed twice", ["endline", "evaluate", "workshop"], workshop(), "plan_id", "agree_once"),
     ("unknown practice", ["endline", "evaluate", "workshop"],
-     RecordFollowUp(plan_id="otto.F1", practice="Yoga", checked_on=date(2027, 8, 1), status="continued"),
+     RecordFollowUp(plan_id="otto.F1", practice="Yoga", checked_on=date(2026, 11, 10), status="continued"),
      "practice", "known_practice"),
     ("follow-up before the workshop", ["endline", "evaluate", "workshop"],
-     RecordFollowUp(plan_id="otto.F1", practice="CFS every summer", checked_on=date(2027, 2, 1),
+     RecordFollowUp(plan_id="otto.F1", practice="CFS every summer", checked_on=date(2026, 10, 1),
                     status="continued"), "checked_on", "dates_in_order"),
     ("closed before the workshop", ["endline", "evaluate", "workshop"],
-     CloseCycle(plan_id="otto.F1", closed_on=date(2027, 2, 19)), "closed_on", "dates_in_order"),
+     CloseCycle(plan_id="otto.F1", closed_on=date(2026, 10, 19)), "closed_on", "dates_in_order"),
     ("closed twice", ["endline", "evaluate", "workshop", "close"],
-     CloseCycle(plan_id="otto.F1", closed_on=date(2027, 3, 1)), "plan_id", "close_once"),
+     CloseCycle(plan_id="otto.F1", closed_on=date(2026, 11, 1)), "plan_id", "close_once"),
     ("a minor with no guardian", [], asset(minor=True), "guardian", "guardian_for_minor"),
     ("consent already expired", [], asset(expires_on=date(2020, 1, 1)), "expires_on", "consent_in_force"),
     ("asset twice", ["asset"], asset(), "asset_id", "unique"),
-    ("withdrawn twice", ["asset", "withdraw"], WithdrawConsent(asset_id="story-1", withdrawn_on=date(2027, 3, 2)),
+    ("withdrawn twice", ["asset", "withdraw"], WithdrawConsent(asset_id="story-1", withdrawn_on=date(2026, 11, 2)),
      "asset_id", "withdraw_once"),
 ]
 STEPS = {"endline": endline(), "evaluate": EvaluateImpact(plan_id="otto.F1"), "workshop": workshop(),
-         "close": CloseCycle(plan_id="otto.F1", closed_on=date(2027, 2, 28)), "asset": asset(),
-         "withdraw": WithdrawConsent(asset_id="story-1", withdrawn_on=date(2027, 3, 1))}
+         "close": CloseCycle(plan_id="otto.F1", closed_on=date(2026, 10, 28)), "asset": asset(),
+         "withdraw": WithdrawConsent(asset_id="story-1", withdrawn_on=date(2026, 11, 1))}
 
 
 @pytest.mark.parametrize(("case", "before", "cmd", "field", "rule"), RULES, ids=[c[0] for c in RULES])
@@ -338,7 +338,7 @@ async def test_an_asset_with_consent_sealed_and_withdrawn(app: Scenario):
     assert await _keys(app) == [("p-17", "bd")]  # the key belongs to the plan's country
     await _project(app)
     assert await _asset_ids(app) == ["story-1"]
-    await app.when(WithdrawConsent(asset_id="story-1", withdrawn_on=date(2027, 3, 1)), ctx(BD))
+    await app.when(WithdrawConsent(asset_id="story-1", withdrawn_on=date(2026, 11, 1)), ctx(BD))
     assert [type(e) for e in await app.then()] == [ConsentWithdrawn]
     await _project(app)
     assert await _asset_ids(app) == []
@@ -434,9 +434,9 @@ async def test_another_countrys_plan_evaluation_or_asset_does_not_exist(app: Sce
     cases = [(endline("otto.C1"), "approved plan otto.C1 not found"),
              (EvaluateImpact(plan_id="otto.C1"), "approved plan otto.C1 not found"),
              (workshop("otto.C1"), "approved plan otto.C1 not found"),
-             (CloseCycle(plan_id="otto.C1", closed_on=date(2027, 3, 1)), "approved plan otto.C1 not found"),
+             (CloseCycle(plan_id="otto.C1", closed_on=date(2026, 11, 1)), "approved plan otto.C1 not found"),
              (asset("story-x", "otto.C1", "p-x"), "approved plan otto.C1 not found"),
-             (WithdrawConsent(asset_id="story-cn", withdrawn_on=date(2027, 3, 1)), "asset story-cn not found")]
+             (WithdrawConsent(asset_id="story-cn", withdrawn_on=date(2026, 11, 1)), "asset story-cn not found")]
     for cmd, message in cases:
         for who in (ctx(BD), ctx(admin(), "bd"), ctx(team("bd", "vn"), "bd"), ctx(BD, expected_version=1),
                     ctx(team("cn", "bd"), "bd")):
@@ -445,7 +445,7 @@ async def test_another_countrys_plan_evaluation_or_asset_does_not_exist(app: Sce
             assert str(e.value) == message
             assert await app.then() == []
     missing = {"approved plan": EvaluateImpact(plan_id="otto.NOPE"),
-               "asset": WithdrawConsent(asset_id="nope", withdrawn_on=date(2027, 3, 1))}
+               "asset": WithdrawConsent(asset_id="nope", withdrawn_on=date(2026, 11, 1))}
     for what, cmd in missing.items():
         with pytest.raises(NotFound) as e:
             await app.when(cmd, ctx(BD))

@@ -38,7 +38,7 @@ async def test_endline_rules(stack: Stack, plan: str):
     await _refused(stack, path, endline(kpis={"share_of_happy_cats": 0.5}), "kpis", "known_kpi")
     await _refused(stack, path, endline(measured_on="soon"), "measured_on")
     await _refused(stack, f"/bd/evaluations/{plan}/evaluate", None, "plan_id", "endline_recorded")
-    await _refused(stack, f"/bd/evaluations/{plan}/close", {"closed_on": "2027-03-01"}, "plan_id",
+    await _refused(stack, f"/bd/evaluations/{plan}/close", {"closed_on": "2026-11-01"}, "plan_id",
                    "close_after_evaluation")
     r = await stack.evaluation.post(f"/vn/evaluations/{plan}/endline", json=endline())
     assert r.status_code == 404  # another country's plan does not exist here
@@ -48,22 +48,22 @@ async def test_sustainability_rules(stack: Stack, plan: str):
     e = stack.evaluation
     practices = [{"practice": "CFS every summer", "owner": "HR", "due": "2027-07-01"}]
     await _refused(stack, f"/bd/evaluations/{plan}/sustainability", {
-        "workshop_on": "2027-02-20", "participants": 10, "practices": practices}, "plan_id", "evaluated_first")
+        "workshop_on": "2026-10-20", "participants": 10, "practices": practices}, "plan_id", "evaluated_first")
     assert (await e.post(f"/bd/evaluations/{plan}/endline", json=endline())).status_code == 200
     assert (await e.post(f"/bd/evaluations/{plan}/evaluate")).status_code == 200
     await _refused(stack, f"/bd/evaluations/{plan}/sustainability", {
-        "workshop_on": "2027-01-20", "participants": 10, "practices": practices}, "workshop_on", "dates_in_order")
+        "workshop_on": "2026-09-20", "participants": 10, "practices": practices}, "workshop_on", "dates_in_order")
     await _refused(stack, f"/bd/evaluations/{plan}/sustainability", {
-        "workshop_on": "2027-02-20", "participants": 10, "practices": [
-            {"practice": "CFS every summer", "owner": "HR", "due": "2027-01-01"}]}, "practices", "dates_in_order")
+        "workshop_on": "2026-10-20", "participants": 10, "practices": [
+            {"practice": "CFS every summer", "owner": "HR", "due": "2026-09-01"}]}, "practices", "dates_in_order")
     await _refused(stack, f"/bd/evaluations/{plan}/sustainability", {
-        "workshop_on": "2027-02-20", "participants": 10, "practices": []}, "practices")
+        "workshop_on": "2026-10-20", "participants": 10, "practices": []}, "practices")
     assert (await e.post(f"/bd/evaluations/{plan}/sustainability", json={
-        "workshop_on": "2027-02-20", "participants": 10, "practices": practices})).status_code == 200
+        "workshop_on": "2026-10-20", "participants": 10, "practices": practices})).status_code == 200
     await _refused(stack, f"/bd/evaluations/{plan}/follow-ups", {
-        "practice": "Yoga", "checked_on": "2027-08-01", "status": "continued"}, "practice", "known_practice")
+        "practice": "Yoga", "checked_on": "2026-11-10", "status": "continued"}, "practice", "known_practice")
     await _refused(stack, f"/bd/evaluations/{plan}/follow-ups", {
-        "practice": "CFS every summer", "checked_on": "2027-08-01", "status": "maybe"}, "status")
+        "practice": "CFS every summer", "checked_on": "2026-11-10", "status": "maybe"}, "status")
 
 
 async def test_a_report_for_a_factory_with_no_assessment(stack: Stack):
@@ -93,7 +93,7 @@ async def test_consent_withdrawal_takes_the_asset_out_of_every_report(stack: Sta
     # names are never in the event store in the clear, and who consented is never published
     assert [env async for env in stack.evaluation_service.store.read_all() if "Rahima" in str(env.payload)] == []
 
-    r = await e.post("/bd/assets/story-1/withdraw", json={"withdrawn_on": "2027-03-01"})
+    r = await e.post("/bd/assets/story-1/withdraw", json={"withdrawn_on": "2026-11-01"})
     assert r.status_code == 200
     await stack.settled()
     assert (await e.get("/bd/assets")).json()["items"] == []
@@ -101,7 +101,7 @@ async def test_consent_withdrawal_takes_the_asset_out_of_every_report(stack: Sta
     assert "daughter" not in (await e.get("/buyers/Otto Group/report.html")).text
     r = (await e.post("/ops/projections/eval_assets/rebuild")).json()
     assert r["identical"] is True and (await e.get("/bd/assets")).json()["items"] == []
-    r = await e.post("/bd/assets/story-1/withdraw", json={"withdrawn_on": "2027-03-02"})
+    r = await e.post("/bd/assets/story-1/withdraw", json={"withdrawn_on": "2026-11-02"})
     assert r.status_code == 422 and r.json()["rule"] == "withdraw_once"
 
 

@@ -97,7 +97,7 @@ async def test_stopping_the_service_stops_its_workers_busy_or_not(tmp_path) -> N
 
     svc = create_service(settings_for("evaluation", "nats://127.0.0.1:1", str(tmp_path), log_level="ERROR"))
     empty = {"figures": [], "factories": []}
-    page = {"title": "T", "subtitle": "S", "names": {}, "assets": []}
+    page = {"kind": "portfolio", "subject": "T", "country": None, "names": {}, "assets": []}
     # a journey of 4,000 steps: seconds of drawing
     steps = [{"factory_id": "F", "occurred_at": datetime.now(UTC), "step": f"step {i}", "summary": "x" * 80}
              for i in range(4000)]
@@ -124,7 +124,7 @@ from services.evaluation.rendering import Renderer
 
 async def main():
     r = Renderer(2, 0)
-    page = {"title": "T", "subtitle": "S", "names": {}, "assets": [], "journey": []}
+    page = {"kind": "portfolio", "subject": "T", "country": None, "names": {}, "assets": [], "journey": []}
     drawing = [asyncio.ensure_future(r.render("pdf", {"figures": [], "factories": []}, **page)) for _ in range(2)]
     await asyncio.sleep(0.1)
     print(*r.pids, flush=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -37,11 +37,11 @@ from shared.contracts.delivery import (
     TrainersQualified,
     WorkPlanReceived,
 )
+from shared.contracts.values import in_future
 
 STAFF = "wecare:"  # trainer ids of the Centre's own staff; any other trainer id is a factory trainer
 TRAINING_OF_TRAINERS = "training_of_trainers"
 FACILITY_ACTIVITY = "child_friendly_space"
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 def fingerprint(*parts: object) -> str:
@@ -192,7 +192,7 @@ class Delivery(Aggregate):
         if s.status == "cancelled":
             raise DomainError(f"session {session_id} is cancelled", field="session_id", rule="session_open",
                               items=[session_id])
-        if delivered_at > (now or datetime.now(UTC)) + CLOCK_SKEW:
+        if in_future(delivered_at, now):
             raise DomainError(f"delivered_at {delivered_at.isoformat()} is in the future", field="delivered_at",
                               rule="not_in_future")
         activity = self.activities.get(s.activity) or self._in_plan(s.activity, "session_id")

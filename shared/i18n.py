@@ -1,0 +1,120 @@
+"""The reader's language: which one (`?lang=`, then Accept-Language, then
+English), the translations of a catalogue, and numbers and dates written
+as that language writes them (Babel, CLDR's data).
+
+Catalogues are gettext .po files, the sources translators edit, kept beside
+the code that uses them: <directory>/<lang>/LC_MESSAGES/<domain>.po (the
+evaluation service's reports: services/evaluation/locale/*/reports.po). They
+are read and compiled in memory on first use in a process (Babel's
+read_po, then write_mo), so no compiled .mo file is kept in the repository
+or made at build time, and a .po edited is a .po served. Message ids are the
+English text: English needs no catalogue.
+
+General for every service and tool: the evaluation's reports use it first;
+the console and the API's messages may use catalogues of their own."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.core import negotiate_locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+LANGUAGES: tuple[str, ...] = ("en", "zh", "bn", "vi", "tr")
+DEFAULT = "en"
+LANGUAGE_PATTERN = "^(" + "|".join(LANGUAGES) + ")$"  # for a `lang` query parameter: another is a 422
+LOCALES = {"en": "en", "zh": "zh_Hans", "bn": "bn", "vi": "vi", "tr": "tr"}  # CLDR's locale for each language
+
+
+def parse_accept_language(header: str | None) -> list[str]:
+    """The languages of an Accept-Language header, most preferred first (RFC 9110: q=0 is 'not this one')."""
+    out: list[tuple[float, int, str]] = []
+    for i, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        for p in params.split(";"):
+            k, _, v = p.strip().partition("=")
+            if k.strip().lower() == "q":
+                try:
+                    q = float(v)
+                except ValueError:
+                    q = 0.0
+        if tag.strip() and tag.strip() != "*" and q > 0:
+            out.append((-q, i, tag.strip()))
+    return [t for _, _, t in sorted(out)]
+
+
+def negotiate(asked: str | None, accept_language: str | None, available: tuple[str, ...] = LANGUAGES) -> str:
+    """The language to answer in: the one asked (`?lang=`), else the best of
+    Accept-Language that we have (zh-CN is zh, tr-TR is tr), else English."""
+    if asked:
+        if asked not in available:
+            raise ValueError(f"lang must be one of {', '.join(available)}")
+        return asked
+    return negotiate_locale(parse_accept_language(accept_language), list(available), sep="-") or DEFAULT
+
+
+class Catalogue:
+    """One domain's translations, from <directory>/<lang>/LC_MESSAGES/<domain>.po."""
+
+    def __init__(self, directory: Path, domain: str) -> None:
+        self.directory, self.domain = directory, domain
+
+    def po(self, lang: str) -> Path:
+        return self.directory / lang / "LC_MESSAGES" / f"{self.domain}.po"
+
+    @cache  # noqa: B019 - a catalogue lives as long as the process
+    def translations(self, lang: str) -> NullTranslations:
+        if lang == DEFAULT:
+            return NullTranslations()
+        with self.po(lang).open("rb") as f:
+            catalog = read_po(f, locale=LOCALES[lang], domain=self.domain)
+        mo = io.BytesIO()
+        write_mo(mo, catalog)
+        mo.seek(0)
+        return Translations(mo, domain=self.domain)
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Numbers, percentages, money and dates as the language writes them (Bengali with its digits)."""
+
+    lang: str
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(LOCALES[self.lang])
+
+    def date(self, d: date | str | None) -> str:
+        if d is None:
+            return ""
+        return format_date(date.fromisoformat(d) if isinstance(d, str) else d, "medium", locale=self.locale)
+
+    def datetime(self, t: datetime) -> str:
+        return format_datetime(t, "medium", tzinfo=t.tzinfo, locale=self.locale)
+
+    def number(self, x: float | int, digits: int = 0) -> str:
+        return format_decimal(x, format="#,##0" + ("." + "#" * digits if digits else ""), locale=self.locale)
+
+    def percent(self, fraction: float, digits: int = 0) -> str:
+        """0.2333 as 23% (digits=0) or 23.3% (digits=1), in the language's pattern (Turkish: %23)."""
+        pattern = self.locale.percent_formats[None].pattern.split(";")[0]
+        return format_percent(fraction, format=pattern.replace("#,##0", "#,##0" + ("." + "#" * digits if digits
+                                                                                    else ""), 1), locale=self.locale)
+
+    def money(self, x: float, currency: str = "USD") -> str:
+        return format_currency(x, currency, locale=self.locale)
+
+
+@cache
+def formats(lang: str) -> Formats:
+    return Formats(lang)
