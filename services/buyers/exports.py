@@ -138,7 +138,7 @@ ROOT_RELS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
 <sheets><sheet name="Portfolio" sheetId="1" r:id="rId1"/><sheet name="Figures" sheetId="2" r:id="rId2"/></sheets>
-<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">Portfolio!$A$1:${last}</definedName><definedName name="_xlnm._FilterDatabase" localSheetId="1" hidden="1">Figures!$A$1:$E${figures}</definedName></definedNames>
+<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">Portfolio!$A$1:{last}</definedName><definedName name="_xlnm._FilterDatabase" localSheetId="1" hidden="1">Figures!$A$1:$E${figures}</definedName></definedNames>
 </workbook>"""
 WORKBOOK_RELS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">

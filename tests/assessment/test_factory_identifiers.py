@@ -141,3 +141,4 @@ def test_a_stored_v1_registration_reads_with_no_identifiers():
           "buyers": ["Otto Group"], "headcount": 10}
     e = registry.decode("assessment", "FactoryRegistered", 1, v1)
     assert isinstance(e, FactoryRegistered) and (e.os_id, e.amfori_id, e.sedex_id) == (None, None, None)
+

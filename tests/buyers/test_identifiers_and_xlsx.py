@@ -103,6 +103,8 @@ async def test_the_xlsx_has_real_dates_numbers_a_frozen_header_and_filters(app: 
                           "plan_approved_on": date(1999, 12, 31), "workers_reached_male": 3, "os_id": None})
     body = await export(xlsx_stream(raw_rows(app.db, OTTO, None)))
     assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
+    workbook = zipfile.ZipFile(io.BytesIO(body)).read("xl/workbook.xml")  # the filter's range, as Excel names it
+    assert b'localSheetId="0" hidden="1">Portfolio!$A$1:$T$3</definedName>' in workbook
     wb = openpyxl.load_workbook(io.BytesIO(body))
     ws = wb["Portfolio"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:T3"
