@@ -195,6 +195,8 @@ def _xml_row(n: int, values: list[Any], style: int = 0) -> str:
         else:
             text = ";".join(v) if isinstance(v, list) else str(v)
             cells.append(f'<c r="{ref}" t="inlineStr"{at}><is><t xml:space="preserve">{escape(text)}</t></is></c>')
+    if len(values) == len(LETTERS) and values[-1] is None:  # an empty last cell, written blank: every row
+        cells.append(f'<c r="{LETTERS[-1]}{n}"/>')             # has all the columns for a row-by-row reader
     return f'<row r="{n}">{"".join(cells)}</row>'
 
 

@@ -126,6 +126,9 @@ async def test_the_xlsx_has_real_dates_numbers_a_frozen_header_and_filters(app: 
     assert f2["workers_reached_male"].value is None and f2["suppressed"].value == "workers_reached_male"
     assert f1["factory_name"].data_type == "s" and f2["factory_name"].value == "Ünïcode & <Co>"
     assert f1["os_id"].value == OS_F1 and f2["os_id"].value is None
+    # read row by row (openpyxl read-only, as pandas does): every row has every column, a blank last one too
+    rows = list(openpyxl.load_workbook(io.BytesIO(body), read_only=True)["Portfolio"].iter_rows(values_only=True))
+    assert [len(r) for r in rows] == [len(COLUMNS)] * 3 and rows[2][-3:] == (None, None, None)
     figures = wb["Figures"]
     assert figures.freeze_panes == "A2" and figures.auto_filter.ref == "A1:E11"
     assert {r[0]: r[2] for r in list(figures.iter_rows(values_only=True))[1:]}["sessions_delivered"] == 6
