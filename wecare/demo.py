@@ -41,6 +41,18 @@ FACTORIES = {
 CHECKLIST = ("paid_maternity_leave", "breastfeeding_facilities", "childcare_facilities", "flexible_working",
              "health_protection", "medical_benefits", "employment_protection", "family_friendly_policy",
              "childcare_support", "responsible_recruitment", "young_workers", "grievance_channel")
+# the identifiers the brands join on: Open Supply Hub OS IDs in its format (country, year and day first
+# seen, 6 letters or digits; made up for the demo, like the factories), and amfori and Sedex ids where known
+IDS: dict[str, dict[str, str]] = {
+    "bd-dhaka-knit": {"os_id": "BD2019303BQ3FZP", "amfori_id": "050-018233-000", "sedex_id": "ZS1052281"},
+    "bd-gazipur-apparel": {"os_id": "BD2020071K3W9RT", "amfori_id": "050-021907-000"},
+    "bd-chittagong-garments": {"os_id": "BD2019339XH2J6N", "sedex_id": "ZS1187730"},
+    "bd-narayanganj-denim": {"os_id": "BD2021152M8CD4Q"},
+    "cn-dongguan-toys": {"os_id": "CN2019303PZ7F2K", "amfori_id": "156-044120-000"},
+    "cn-shenzhen-home": {"os_id": "CN2022018AT5R0V", "sedex_id": "ZS1320415"},
+    "vn-binhduong-shoes": {"os_id": "VN2020245Q2N8GE", "sedex_id": "ZS1098862"},
+    "tr-izmir-textile": {"os_id": "TR2019318J4B7XW", "amfori_id": "792-009871-000"},
+}
 LEAVE_DAYS = {"bd": 112, "cn": 98, "vn": 120, "tr": 112}  # Vietnam's 120 days is below its 6 months
 
 
@@ -164,7 +176,8 @@ async def play_assessments(c: httpx.AsyncClient) -> None:
             team = {"X-Actor": f"country-team-{cc}"}
             await _ok(c.post(f"/{cc}/factories", headers={**team, "Idempotency-Key": f"demo-{fid}"}, json={
                 "factory_id": fid, "name": name, "supplier": f"{name} Group", "region": cc.upper(),
-                "sector": "toys" if "toys" in fid else "garment", "buyers": [buyer], "headcount": headcount}))
+                "sector": "toys" if "toys" in fid else "garment", "buyers": [buyer], "headcount": headcount,
+                **IDS.get(fid, {})}))
             aid = f"{fid}-2026"
             await _ok(c.post(f"/{cc}/assessments", headers=team, json={
                 "assessment_id": aid, "factory_id": fid, "scheduled_date": "2026-03-02", "assessors": ["WeCare team"]}))
@@ -474,9 +487,11 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.A
                           nats: NatsServer | None) -> None:
     say("6. The guarantees, as a user meets them")
     body = {"factory_id": "bd-dhaka-knit", "name": "Dhaka Knitwear Ltd", "supplier": "Dhaka Knitwear Ltd Group",
-            "region": "BD", "sector": "garment", "buyers": ["Otto Group"], "headcount": 1800}
+            "region": "BD", "sector": "garment", "buyers": ["Otto Group"], "headcount": 1800, **IDS["bd-dhaka-knit"]}
     r = await c.post("/bd/factories", json=body, headers={"Idempotency-Key": "demo-bd-dhaka-knit"})
     say(f"   a retried command (same Idempotency-Key): {r.status_code}, replayed={r.json()['replayed']}")
+    r = await c.put("/bd/factories/bd-narayanganj-denim/identifiers", json={"os_id": IDS["bd-dhaka-knit"]["os_id"]})
+    say(f"   an OS ID another factory holds: {r.status_code} {r.json()['rule']}: {r.json()['message']}")
     r = await c.patch("/bd/factories/bd-dhaka-knit", json={"headcount": 1850}, headers={"If-Match": "0"})
     say(f"   a write based on a stale version: {r.status_code} {r.json()['detail']}")
     r = await c.put("/bd/assessments/bd-dhaka-knit-2026/demographics", json={"demographics": {

@@ -19,6 +19,7 @@ from services.assessment.commands import (
     RecordSurveyResponses,
     RegisterFactory,
     ScheduleAssessment,
+    SetFactoryIdentifiers,
     UpdateFactory,
 )
 from services.assessment.domain.survey import instrument
@@ -48,6 +49,7 @@ AssessmentId = Annotated[str, Path(min_length=1, max_length=ID)]
 
 UpdateFactoryBody = body_of(UpdateFactory, "factory_id")
 ArchiveFactoryBody = body_of(ArchiveFactory, "factory_id")
+IdentifiersBody = body_of(SetFactoryIdentifiers, "factory_id")
 PoliciesBody = body_of(RecordPolicies, "assessment_id")
 DemographicsBody = body_of(RecordDemographics, "assessment_id")
 FindingsBody = body_of(RecordFindings, "assessment_id")
@@ -78,6 +80,16 @@ async def update_factory(request: Request, body: UpdateFactoryBody, factory_id: 
     return await _service(request).handle(UpdateFactory(**body.model_dump(), factory_id=factory_id), ctx)
 
 
+@router.put("/factories/{factory_id}/identifiers")
+async def set_factory_identifiers(request: Request, body: IdentifiersBody, factory_id: FactoryId,
+                                  ctx: CommandContext = Depends(command_context)) -> dict[str, Any]:
+    """The identifiers buyers join on, all three as they now are (one left
+    out or null: none known): Open Supply Hub's OS ID (of the factory's
+    country; two active factories cannot share one: 422 `unique_os_id`),
+    amfori's and Sedex's. The same again changes nothing."""
+    return await _service(request).handle(SetFactoryIdentifiers(**body.model_dump(), factory_id=factory_id), ctx)
+
+
 @router.post("/factories/{factory_id}/archive")
 async def archive_factory(request: Request, body: ArchiveFactoryBody, factory_id: FactoryId,
                           ctx: CommandContext = Depends(command_context)) -> dict[str, Any]:
@@ -91,8 +103,11 @@ def _factory_row(r: dict) -> dict:
 @router.get("/factories")
 async def list_factories(request: Request, country: str = Depends(served_country), page: Page = Depends(),
                          sector: str | None = None, buyer: str | None = None, status: str | None = None,
-                         region: str | None = None) -> dict:
+                         region: str | None = None,
+                         os_id: str | None = Query(None, max_length=15, description="Open Supply Hub's OS ID")) -> dict:
     q = select(factories).where(factories.c.country == country)
+    if os_id:
+        q = q.where(factories.c.os_id == os_id.strip().upper())
     if sector:
         q = q.where(factories.c.sector == sector)
     if status:

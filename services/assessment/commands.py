@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar
 from pydantic import Field, field_validator
 
 from shared.application import Command
-from shared.contracts.assessment import Demographics, Finding, PolicyAnswer
+from shared.contracts.assessment import AmforiId, Demographics, Finding, OsId, PolicyAnswer, SedexId
 from shared.contracts.values import Code, Int, Name, Strict
 
 IDENT = r"^[A-Za-z0-9_.-]+$"
@@ -31,6 +31,9 @@ class RegisterFactory(Command):
     sector: str = Field(min_length=1, max_length=100, examples=["garment", "toys"])
     buyers: list[Name] = Field(min_length=1, max_length=50)
     headcount: int = Field(ge=0, le=1_000_000)
+    os_id: OsId | None = Field(None, description="Open Supply Hub's OS ID, of the factory's country")
+    amfori_id: AmforiId | None = None
+    sedex_id: SedexId | None = None
 
     @field_validator("buyers")
     @classmethod
@@ -50,6 +53,16 @@ class UpdateFactory(Command):
     sector: str | None = Field(None, min_length=1, max_length=100)
     buyers: list[Name] | None = Field(None, min_length=1, max_length=50)
     headcount: int | None = Field(None, ge=0, le=1_000_000)
+
+
+class SetFactoryIdentifiers(Command):
+    """Set or correct the identifiers buyers join on: all three as they now
+    are (one left out or null: none known). The same again changes nothing."""
+
+    factory_id: str = Field(min_length=1, max_length=ID)
+    os_id: OsId | None = Field(None, description="Open Supply Hub's OS ID, of the factory's country")
+    amfori_id: AmforiId | None = None
+    sedex_id: SedexId | None = None
 
 
 class ArchiveFactory(Command):

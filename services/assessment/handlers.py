@@ -24,24 +24,60 @@ from services.assessment.commands import (
     RecordSurveyResponses,
     RegisterFactory,
     ScheduleAssessment,
+    SetFactoryIdentifiers,
     SurveyResponse,
     UpdateFactory,
 )
 from services.assessment.domain.assessment import Assessment, SurveyLog, already_exists
-from services.assessment.domain.factory import Factory, already_registered
+from services.assessment.domain.factory import Factory, already_registered, os_id_taken
 from shared.aggregate import DomainError, NotFound
 from shared.application import UnitOfWork
+from shared.contracts.assessment import FactoryIdentifiersSet, FactoryRegistered
 
 # -- factories ---------------------------------------------------------------------
 
 
 async def register_factory(cmd: RegisterFactory, uow: UnitOfWork) -> dict[str, Any]:
     details = cmd.model_dump(exclude={"factory_id"})
+
+    def register(f: Factory) -> None:
+        f.register(**details, country=uow.ctx.country)
+
     try:
-        _, res = await uow.execute(Factory, cmd.factory_id, lambda f: f.register(**details), create=True)
+        if cmd.os_id is None or uow.ctx.country is None:
+            _, res = await uow.execute(Factory, cmd.factory_id, register, create=True)
+        else:
+            async with uow.transaction() as tx:  # serialised with every appender: the OS ID's check holds
+                await _os_id_free(tx, cmd.os_id, uow.ctx.country, cmd.factory_id)
+                _, res = await tx.execute(Factory, cmd.factory_id, register, create=True)
     except NotFound:  # taken in a country the caller does not see (or not through this path): taken, no more
         raise already_registered(cmd.factory_id) from None
     return {"factory_id": cmd.factory_id, "version": res.version, "replayed": res.replayed}
+
+
+async def set_factory_identifiers(cmd: SetFactoryIdentifiers, uow: UnitOfWork) -> dict[str, Any]:
+    """In the caller's scope (another country's factory is not found); an OS ID
+    another active factory of the country holds is refused."""
+    ids = cmd.model_dump(include={"os_id", "amfori_id", "sedex_id"})
+    async with uow.transaction() as tx:  # serialised with every appender: the OS ID's check holds
+        factory = await tx.get(Factory, cmd.factory_id)
+        if cmd.os_id is not None and factory.identifiers["os_id"] != cmd.os_id and factory.country is not None:
+            await _os_id_free(tx, cmd.os_id, factory.country, cmd.factory_id)
+        _, res = await tx.execute(Factory, cmd.factory_id, lambda f: f.set_identifiers(**ids))
+    return {"factory_id": cmd.factory_id, "version": res.version, **ids}
+
+
+async def _os_id_free(tx: UnitOfWork, os_id: str, country: str, factory_id: str) -> None:
+    """No other active factory of the country holds this OS ID (called inside
+    the append lock, so two commands cannot both find it free). An OS ID names
+    its country, so only that country's factories can hold it."""
+    holders = {env.stream_id.removeprefix(f"{Factory.stream_prefix}-")
+               for t in (FactoryRegistered, FactoryIdentifiersSet)
+               for env in await tx.store.find(t.event_type, country=country, containing=os_id, conn=tx.conn)}
+    for fid in sorted(holders - {factory_id}):
+        other = await tx.get(Factory, fid, required=False)
+        if not other.archived and other.identifiers["os_id"] == os_id:
+            raise os_id_taken(os_id, fid)
 
 
 async def update_factory(cmd: UpdateFactory, uow: UnitOfWork) -> dict[str, Any]:
@@ -194,6 +230,7 @@ async def record_survey_responses(cmd: RecordSurveyResponses, uow: UnitOfWork) -
 HANDLERS = {
     RegisterFactory: register_factory,
     UpdateFactory: update_factory,
+    SetFactoryIdentifiers: set_factory_identifiers,
     ArchiveFactory: archive_factory,
     ScheduleAssessment: schedule_assessment,
     RecordPolicies: record_policies,

@@ -14,6 +14,7 @@ from shared.contracts.assessment import (
     AssessmentScheduled,
     DemographicsRecorded,
     FactoryArchived,
+    FactoryIdentifiersSet,
     FactoryRegistered,
     FactoryUpdated,
     ManagementFindingsRecorded,
@@ -40,6 +41,10 @@ factories = Table(
     Column("version", Integer, nullable=False),
     Column("last_assessment_id", String(100)),
     Column("needs_profile", Text),  # JSON of the latest completed assessment
+    # the identifiers buyers join on (shared/contracts/assessment.py), None: not known
+    Column("os_id", String(15), index=True),
+    Column("amfori_id", String(30)),
+    Column("sedex_id", String(14)),
 )
 
 assessments = Table(
@@ -83,7 +88,13 @@ class FactoriesView(Projection):
             "factory_id": e.factory_id, "country": env.country, "name": e.name, "supplier": e.supplier,
             "region": e.region, "sector": e.sector, "buyers": dumps(e.buyers), "headcount": e.headcount,
             "status": "active", "version": env.stream_version, "last_assessment_id": None, "needs_profile": None,
+            "os_id": e.os_id, "amfori_id": e.amfori_id, "sedex_id": e.sedex_id,
         }, keys=["factory_id"])
+
+    @on(FactoryIdentifiersSet)
+    async def identified(self, conn: AsyncConnection, env: Envelope, e: FactoryIdentifiersSet) -> None:
+        await conn.execute(update(factories).where(factories.c.factory_id == e.factory_id).values(
+            version=env.stream_version, os_id=e.os_id, amfori_id=e.amfori_id, sedex_id=e.sedex_id))
 
     @on(FactoryUpdated)
     async def updated(self, conn: AsyncConnection, env: Envelope, e: FactoryUpdated) -> None:

@@ -6,7 +6,15 @@ and written as they come: the response starts at once and memory stays flat
 whatever the number of rows. The XLSX is a zip streamed by `stream-zip`
 (ZIP64, data descriptors), with the sheet's XML written row by row (inline
 strings, so no shared-strings table grows in memory); its second sheet holds
-the pooled figures, accumulated while the rows streamed."""
+the pooled figures, accumulated while the rows streamed. Dates are Excel
+dates (serial numbers in a yyyy-mm-dd format), numbers are numbers, the
+header row is frozen and has filters (the filter's range, known at the end,
+is written after the rows, and the workbook part after the sheets).
+
+Why not xlsxwriter (constant_memory): measured on 1,000,000 rows, it writes
+the sheet to a temporary file (650 MB) and the zip only at close(), so the
+first byte would leave after the whole file is made (75 s against 17 s for
+this writer, which streams from the first rows); its memory was flat too."""
 
 from __future__ import annotations
 
@@ -14,7 +22,7 @@ import csv
 import io
 import zlib
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -51,7 +59,8 @@ async def raw_rows(db: Database, buyer: str, countries: Sequence[str] | None) ->
         after = (last.country, last.factory_id, last.programme_id)
 
 
-_AT = [list(portfolio.c.keys()).index(c) for c in COLUMNS[:-1]]  # the row's index of each column
+_SUPPRESSED = COLUMNS.index("suppressed")  # the one column not in the table: made per row
+_AT = [list(portfolio.c.keys()).index(c) if c != "suppressed" else 0 for c in COLUMNS]  # the row's index of each
 _PEOPLE_AT = [(COLUMNS.index(k), k) for k in PEOPLE]
 
 
@@ -64,7 +73,7 @@ def values(row: Any) -> list[Any]:
         if too_few(out[i]):
             out[i] = None
             hidden.append(k)
-    out.append(hidden)
+    out[_SUPPRESSED] = hidden
     return out
 
 
@@ -126,9 +135,10 @@ ROOT_RELS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
 </Relationships>"""
-WORKBOOK = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
 <sheets><sheet name="Portfolio" sheetId="1" r:id="rId1"/><sheet name="Figures" sheetId="2" r:id="rId2"/></sheets>
+<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">Portfolio!$A$1:{last}</definedName><definedName name="_xlnm._FilterDatabase" localSheetId="1" hidden="1">Figures!$A$1:$E${figures}</definedName></definedNames>
 </workbook>"""
 WORKBOOK_RELS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
@@ -138,36 +148,60 @@ WORKBOOK_RELS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </Relationships>"""
 STYLES = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>
+<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>
+<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
 <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>
+<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
-SHEET_START = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-               b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-SHEET_END = b"</sheetData></worksheet>"
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system (its 1900 leap day included)
+DATE, HEADER = 1, 2  # cell styles (STYLES' cellXfs)
 
 
-def _xml_row(n: int, values: list[Any]) -> str:
+def _sheet_start(widths: list[int]) -> bytes:
+    """A sheet's start: its header row frozen, its columns' widths."""
+    cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+            'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+            f'<cols>{cols}</cols><sheetData>').encode()
+
+
+def _sheet_end(columns: int, rows: int) -> bytes:
+    """The sheet's end: filters on the header, over every row written."""
+    return f'</sheetData><autoFilter ref="A1:{_col(columns - 1)}{rows}"/></worksheet>'.encode()
+
+
+def _width(column: str) -> int:
+    return 30 if column == "factory_name" else 12 if column.endswith("_on") else max(10, min(len(column) + 2, 24))
+
+
+def _xml_row(n: int, values: list[Any], style: int = 0) -> str:
     cells = []
+    at = f' s="{style}"' if style else ""
     for letter, v in zip(LETTERS, values, strict=False):
         if v is None:
             continue
         ref = f"{letter}{n}"
         if isinstance(v, bool):
-            cells.append(f'<c r="{ref}" t="b"><v>{int(v)}</v></c>')
-        elif isinstance(v, int | float):  # (dates go as ISO text, like the CSV)
-            cells.append(f'<c r="{ref}"><v>{v}</v></c>')
+            cells.append(f'<c r="{ref}" t="b"{at}><v>{int(v)}</v></c>')
+        elif isinstance(v, int | float):
+            cells.append(f'<c r="{ref}"{at}><v>{v}</v></c>')
+        elif isinstance(v, date):  # an Excel date: days since its epoch, shown yyyy-mm-dd
+            cells.append(f'<c r="{ref}" s="{DATE}"><v>{(v - EXCEL_EPOCH).days}</v></c>')
         else:
             text = ";".join(v) if isinstance(v, list) else str(v)
-            cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>')
+            cells.append(f'<c r="{ref}" t="inlineStr"{at}><is><t xml:space="preserve">{escape(text)}</t></is></c>')
+    if len(values) == len(LETTERS) and values[-1] is None:  # an empty last cell, written blank: every row
+        cells.append(f'<c r="{LETTERS[-1]}{n}"/>')             # has all the columns for a row-by-row reader
     return f'<row r="{n}">{"".join(cells)}</row>'
 
 
-async def _portfolio_sheet(rows: AsyncIterator[Any], pool: Pool) -> AsyncIterator[bytes]:
-    yield SHEET_START + _xml_row(1, list(COLUMNS)).encode()
+async def _portfolio_sheet(rows: AsyncIterator[Any], pool: Pool, written: list[int]) -> AsyncIterator[bytes]:
+    yield _sheet_start([_width(c) for c in COLUMNS]) + _xml_row(1, list(COLUMNS), HEADER).encode()
     parts: list[str] = []
     n = 1
     async for r in rows:
@@ -177,15 +211,25 @@ async def _portfolio_sheet(rows: AsyncIterator[Any], pool: Pool) -> AsyncIterato
         if len(parts) >= 500:
             yield "".join(parts).encode()
             parts.clear()
-    yield "".join(parts).encode() + SHEET_END
+    written.append(n)
+    yield "".join(parts).encode() + _sheet_end(len(COLUMNS), n)
+
+
+FIGURE_COLUMNS = ["key", "label", "value", "unit", "definition"]
 
 
 async def _figures_sheet(pool: Pool) -> AsyncIterator[bytes]:
     values = pool.result()
-    rows = [_xml_row(1, ["key", "label", "value", "unit", "definition"])]
+    rows = [_xml_row(1, FIGURE_COLUMNS, HEADER)]
     for i, (k, f) in enumerate(FIGURES.items(), start=2):
         rows.append(_xml_row(i, [k, f.label, values.get(k), f.unit, f.definition]))
-    yield SHEET_START + "".join(rows).encode() + SHEET_END
+    yield (_sheet_start([24, 36, 12, 12, 60]) + "".join(rows).encode()
+           + _sheet_end(len(FIGURE_COLUMNS), len(FIGURES) + 1))
+
+
+async def _workbook(written: list[int]) -> AsyncIterator[bytes]:
+    """The workbook part, after the sheets: the portfolio filter's range is known by then."""
+    yield WORKBOOK.format(last=f"${_col(len(COLUMNS) - 1)}${written[0]}", figures=len(FIGURES) + 1).encode()
 
 
 async def _const(b: bytes) -> AsyncIterator[bytes]:
@@ -194,15 +238,16 @@ async def _const(b: bytes) -> AsyncIterator[bytes]:
 
 async def xlsx_stream(rows: AsyncIterator[Any]) -> AsyncIterator[bytes]:
     pool = Pool()
+    written: list[int] = []  # the portfolio sheet's last row, once it is written
     at = datetime.now(UTC).replace(tzinfo=None)
 
     async def members():  # noqa: ANN202
         for name, body in (("[Content_Types].xml", _const(CONTENT_TYPES)), ("_rels/.rels", _const(ROOT_RELS)),
-                           ("xl/workbook.xml", _const(WORKBOOK)), ("xl/_rels/workbook.xml.rels", _const(WORKBOOK_RELS)),
-                           ("xl/styles.xml", _const(STYLES)),
-                           ("xl/worksheets/sheet1.xml", _portfolio_sheet(rows, pool))):
+                           ("xl/_rels/workbook.xml.rels", _const(WORKBOOK_RELS)), ("xl/styles.xml", _const(STYLES)),
+                           ("xl/worksheets/sheet1.xml", _portfolio_sheet(rows, pool, written))):
             yield name, at, 0o600, ZIP_64, body
         yield "xl/worksheets/sheet2.xml", at, 0o600, ZIP_64, _figures_sheet(pool)
+        yield "xl/workbook.xml", at, 0o600, ZIP_64, _workbook(written)
 
     # deflate level 1: a tenth of level 9's time (the default), and the sheets' XML still shrinks ~8 times
     async for chunk in async_stream_zip(members(), get_compressobj=lambda: zlib.compressobj(1, zlib.DEFLATED, -15)):

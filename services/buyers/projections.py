@@ -51,7 +51,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.contracts.assessment import AssessmentCompleted, FactoryRegistered, FactoryUpdated
+from shared.contracts.assessment import (
+    IDENTIFIERS,
+    AssessmentCompleted,
+    FactoryIdentifiersSet,
+    FactoryRegistered,
+    FactoryUpdated,
+)
 from shared.contracts.delivery import MilestoneReached, SessionDelivered
 from shared.contracts.envelope import Envelope
 from shared.contracts.evaluation import ImpactEvaluated, ProgrammeClosed
@@ -60,6 +66,7 @@ from shared.contracts.feed import (
     AssessmentCompletedData,
     CloudEvent,
     Data,
+    FactoryIdentifiedData,
     ImpactEvaluatedData,
     MilestoneReachedData,
     PlanApprovedData,
@@ -92,6 +99,9 @@ factories = Table(
     Column("factory_id", String(100), primary_key=True),
     Column("country", String(8), primary_key=True),
     Column("name", String(300), nullable=False),
+    Column("os_id", String(15)),  # the identifiers buyers join on (None: not known)
+    Column("amfori_id", String(30)),
+    Column("sedex_id", String(14)),
 )
 
 facts = Table(
@@ -140,6 +150,9 @@ portfolio = Table(
     Column("retention_baseline", Float),
     Column("retention_endline", Float),
     Column("retention_change", Float),
+    Column("os_id", String(15)),
+    Column("amfori_id", String(30)),
+    Column("sedex_id", String(14)),
 )
 
 
@@ -179,12 +192,25 @@ class BuyerFeed(Projection):
 
     # -- what arrives --------------------------------------------------------------
 
-    @on(FactoryRegistered, FactoryUpdated)
-    async def factory(self, conn: AsyncConnection, env: Envelope, e: FactoryRegistered | FactoryUpdated) -> None:
-        if e.name is None:
-            return
-        await upsert(conn, factories, {"factory_id": e.factory_id, "country": env.country, "name": e.name},
-                     keys=["factory_id", "country"])
+    @on(FactoryRegistered, FactoryUpdated, FactoryIdentifiersSet)
+    async def factory(self, conn: AsyncConnection, env: Envelope,
+                      e: FactoryRegistered | FactoryUpdated | FactoryIdentifiersSet) -> None:
+        key = (factories.c.factory_id == e.factory_id, factories.c.country == env.country)
+        ids = {k: getattr(e, k) for k in IDENTIFIERS} if not isinstance(e, FactoryUpdated) else None
+        if isinstance(e, FactoryRegistered):
+            await upsert(conn, factories, {"factory_id": e.factory_id, "country": env.country, "name": e.name,
+                                           **(ids or {})}, keys=["factory_id", "country"])
+        elif isinstance(e, FactoryUpdated):
+            if e.name is None:
+                return
+            await conn.execute(factories.update().where(*key).values(name=e.name))
+        else:
+            await conn.execute(factories.update().where(*key).values(**(ids or {})))
+        if ids is not None and (isinstance(e, FactoryIdentifiersSet) or any(ids.values())):
+            # a record for every programme naming the factory, now or later (programme_id None)
+            name = await conn.scalar(select(factories.c.name).where(*key))
+            await self._fact(conn, env, None, e.factory_id, FactoryIdentifiedData, {"factory_name": name, **ids})
+            return  # _fact refreshed the rows of the programmes naming it
         for r in await conn.execute(select(programmes).where(programmes.c.country == env.country,
                                                              programmes.c.factory_id == e.factory_id)):
             await self._refresh(conn, r.buyer, r.programme_id, env.country, e.factory_id)
@@ -301,10 +327,12 @@ class BuyerFeed(Projection):
             facts.c.country == country, facts.c.factory_id == factory_id,
             or_(facts.c.programme_id.is_(None), facts.c.programme_id == programme_id))
             .order_by(facts.c.occurred_at, facts.c.event_id))).all()
-        name = await conn.scalar(select(factories.c.name).where(factories.c.factory_id == factory_id,
-                                                                 factories.c.country == country))
+        known = (await conn.execute(select(factories.c.name, *(factories.c[k] for k in IDENTIFIERS)).where(
+            factories.c.factory_id == factory_id, factories.c.country == country))).first()
         row = {"buyer": buyer, "country": country, "factory_id": factory_id, "programme_id": programme_id,
-               "factory_name": name, **portfolio_figures([(t, orjson.loads(text)) for t, text in rows])}
+               "factory_name": known.name if known else None,
+               **{k: (known._mapping[k] if known else None) for k in IDENTIFIERS},
+               **portfolio_figures([(t, orjson.loads(text)) for t, text in rows])}
         await upsert(conn, portfolio, row, keys=["buyer", "country", "factory_id", "programme_id"])
 
 

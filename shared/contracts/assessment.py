@@ -5,9 +5,9 @@ The assessment service owns them; everyone else only reads them."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from shared.contracts.registry import DomainEvent, registry
 from shared.contracts.values import Code, Strict
@@ -107,11 +107,48 @@ class NeedArea(Strict):
     activities: list[Code] = Field(max_length=100)
 
 
+# -- the identifiers buyers join on --------------------------------------------------
+# Open Supply Hub's OS ID (formerly the Open Apparel Registry's OAR ID): the
+# factory's ISO 3166-1 alpha-2 country, 7 digits (the year and day it first
+# appeared) and 6 letters or digits (an id and a check), e.g. CN2019303BQ3FZP.
+# amfori's (BSCI) and Sedex's formats are not published as rules: accepted
+# loosely but bounded (an amfori ID is digits, in groups joined by "-", like
+# 156-012345-000; a Sedex reference is ZS (a site) or ZC (a company) and digits).
+
+OS_ID = r"^[A-Z]{2}[0-9]{7}[A-Z0-9]{6}$"
+AMFORI_ID = r"^[0-9]{1,15}(-[0-9]{1,15}){0,3}$"
+SEDEX_ID = r"^Z[CS][0-9]{4,12}$"
+IDENTIFIERS = ("os_id", "amfori_id", "sedex_id")
+
+
+def _upper(v: Any) -> Any:
+    return v.strip().upper() if isinstance(v, str) else v
+
+
+OsId = Annotated[str, BeforeValidator(_upper), Field(min_length=15, max_length=15, pattern=OS_ID,
+                                                     examples=["CN2019303BQ3FZP"],
+                                                     description="Open Supply Hub's OS ID: country, 7 digits, "
+                                                                 "6 letters or digits")]
+AmforiId = Annotated[str, BeforeValidator(_upper), Field(min_length=1, max_length=30, pattern=AMFORI_ID,
+                                                         examples=["156-012345-000"],
+                                                         description="amfori (BSCI) id: digits, groups joined by -")]
+SedexId = Annotated[str, BeforeValidator(_upper), Field(min_length=6, max_length=14, pattern=SEDEX_ID,
+                                                        examples=["ZS1234567"],
+                                                        description="Sedex reference: ZS (site) or ZC (company) "
+                                                                    "and digits")]
+
+
+def os_id_country(os_id: str) -> str:
+    """The country an OS ID names, as the platform writes countries (lower case)."""
+    return os_id[:2].lower()
+
+
 # -- events ------------------------------------------------------------------
 
-@event(CONTEXT)
+@event(CONTEXT, version=2)
 class FactoryRegistered(DomainEvent):
-    """A supplier factory joined the programme in a country."""
+    """A supplier factory joined the programme in a country (v2: with the
+    identifiers buyers join on, where known)."""
 
     factory_id: str
     name: str
@@ -120,6 +157,15 @@ class FactoryRegistered(DomainEvent):
     sector: str
     buyers: list[str]
     headcount: int = Field(ge=0)
+    os_id: str | None = None
+    amfori_id: str | None = None
+    sedex_id: str | None = None
+
+
+@registry.upcaster(CONTEXT, "FactoryRegistered", from_version=1)
+def _registered_v1(p: dict[str, Any]) -> dict[str, Any]:
+    """v1 knew no identifiers: none are known."""
+    return {**p, **dict.fromkeys(IDENTIFIERS)}
 
 
 @event(CONTEXT)
@@ -133,6 +179,17 @@ class FactoryUpdated(DomainEvent):
     sector: str | None = None
     buyers: list[str] | None = None
     headcount: int | None = Field(None, ge=0)
+
+
+@event(CONTEXT)
+class FactoryIdentifiersSet(DomainEvent):
+    """A factory's identifiers were set or corrected: all three as they now
+    are (None: none known)."""
+
+    factory_id: str
+    os_id: str | None = None
+    amfori_id: str | None = None
+    sedex_id: str | None = None
 
 
 @event(CONTEXT)

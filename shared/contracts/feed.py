@@ -95,6 +95,17 @@ class ProgrammeClosedData(Data):
     closed_on: date
 
 
+class FactoryIdentifiedData(Data):
+    """The identifiers a buyer joins the factory on in its own systems, as
+    they now are (sent at registration when known, and whenever one is set
+    or corrected; None: none known)."""
+
+    factory_name: str | None
+    os_id: str | None = Field(description="Open Supply Hub's OS ID, e.g. CN2019303BQ3FZP")
+    amfori_id: str | None = Field(description="amfori (BSCI) id")
+    sedex_id: str | None = Field(description="Sedex reference (ZS: a site, ZC: a company)")
+
+
 TYPES: dict[str, type[Data]] = {
     f"{PREFIX}assessment.completed.v1": AssessmentCompletedData,
     f"{PREFIX}plan.approved.v1": PlanApprovedData,
@@ -102,6 +113,7 @@ TYPES: dict[str, type[Data]] = {
     f"{PREFIX}session.delivered.v1": SessionDeliveredData,
     f"{PREFIX}impact.evaluated.v1": ImpactEvaluatedData,
     f"{PREFIX}programme.closed.v1": ProgrammeClosedData,
+    f"{PREFIX}factory.identified.v1": FactoryIdentifiedData,  # added with #21: a new type, the others unchanged
 }
 TYPE_OF = {model: t for t, model in TYPES.items()}
 
@@ -122,6 +134,10 @@ class CloudEvent(BaseModel):
     dataschema: str = Field(description="the URL of the JSON Schema of `data` (it answers without a token)")
     sequence: str
     data: dict[str, Any]
+
+
+# v2 (#21): the factory's identifiers, as three columns after the v1 ones (a reader by position is unaffected)
+ROW_TYPE = "org.wecare.portfolio.row.v2"
 
 
 def sequence(position: int) -> str:
@@ -180,6 +196,6 @@ def schemas() -> dict[str, dict[str, Any]]:
     out = {t: record_schema(t) for t in TYPES}
     row = FactoryFigures.model_json_schema(mode="serialization")
     row["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    row["$id"] = "urn:wecare:schema:org.wecare.portfolio.row.v1"
-    out["org.wecare.portfolio.row.v1"] = row
+    row["$id"] = f"urn:wecare:schema:{ROW_TYPE}"
+    out[ROW_TYPE] = row
     return out

@@ -89,7 +89,8 @@ def suppress(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 class FactoryFigures(BaseModel):
     """A factory of a buyer's programme with its figures: a row of the
-    portfolio export (people figures: sums of the sessions' released counts)."""
+    portfolio export (people figures: sums of the sessions' released counts).
+    Columns are only ever added at the end (a reader by position keeps working)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -110,6 +111,10 @@ class FactoryFigures(BaseModel):
     retention_endline: float | None
     retention_change: float | None
     suppressed: list[str] = Field(default_factory=list, description="figures blanked: under 5 people")
+    # v2: the identifiers buyers join on (None: not known), after the v1 columns
+    os_id: str | None = Field(None, description="Open Supply Hub's OS ID")
+    amfori_id: str | None = Field(None, description="amfori (BSCI) id")
+    sedex_id: str | None = Field(None, description="Sedex reference")
 
     @classmethod
     def columns(cls) -> list[str]:

@@ -360,3 +360,33 @@ async def test_an_id_taken_in_another_country_answers_as_one_taken_in_mine(asses
     other = await c.post("/bd/assessments", json={**plan, "factory_id": "theirs"}, headers=bd)
     assert missing.status_code == 422 and seen(missing, "nope") == seen(other, "theirs")
     assert await store_count(svc) == before
+
+
+async def test_identifiers_over_http_shown_refused_with_the_field_and_scoped(assessment) -> None:
+    """Through the service's API and its projection over NATS: the registry
+    shows them and filters by OS ID; bad ones answer 422 naming the field and
+    store nothing; another country's factory is not found."""
+    svc, c = assessment
+    assert (await c.post("/bd/factories", json=factory("f1", os_id="bd2019303bq3fzp"))).status_code == 201
+    assert (await c.post("/bd/factories", json=factory("f2"))).status_code == 201
+    before = await svc.store.count()
+    for method, path, body, field in (
+            ("post", "/bd/factories", factory("f3", os_id="BD20193"), "os_id"),
+            ("post", "/bd/factories", factory("f3", sedex_id="ZQ123456"), "sedex_id"),
+            ("post", "/bd/factories", factory("f3", os_id="VN2020145XC9D0A"), "os_id"),  # of another country
+            ("post", "/bd/factories", factory("f3", os_id="BD2019303BQ3FZP"), "os_id"),  # f1's
+            ("put", "/bd/factories/f2/identifiers", {"amfori_id": "x-1"}, "amfori_id"),
+            ("put", "/bd/factories/f2/identifiers", {"os_id": "BD2019303BQ3FZP"}, "os_id")):
+        r = await getattr(c, method)(path, json=body)
+        assert r.status_code == 422, (path, r.text)
+        fields = [f["field"] for f in r.json().get("fields") or []] + [r.json().get("field")]
+        assert any(f and f.endswith(field) for f in fields), (field, r.json())
+    assert await svc.store.count() == before
+    r = await c.put("/bd/factories/f2/identifiers", json={"os_id": "BD2021011K7M2QX", "amfori_id": "050-021907-000"})
+    assert r.status_code == 200 and r.json()["version"] == 2, r.text
+    assert (await c.put("/vn/factories/f2/identifiers", json={"os_id": "BD2021011K7M2QX"})).status_code == 404
+    await eventually(lambda: no_lag(c))
+    f2 = (await c.get("/bd/factories/f2")).json()
+    assert (f2["os_id"], f2["amfori_id"], f2["sedex_id"]) == ("BD2021011K7M2QX", "050-021907-000", None)
+    found = (await c.get("/bd/factories", params={"os_id": "bd2019303bq3fzp"})).json()
+    assert [f["factory_id"] for f in found["items"]] == ["f1"]

@@ -41,6 +41,7 @@ from services.buyers.exports import values
 from services.buyers.projections import portfolio, portfolio_figures
 from services.evaluation import impact
 from services.evaluation.projections import STEPS
+from shared.contracts.assessment import IDENTIFIERS
 from shared.contracts.delivery import AGE_BANDS, AttendanceSummary
 from shared.contracts.delivery import ROLES as ROLE_NAMES
 from shared.contracts.figures import Pool, counts_of, figures_of
@@ -130,7 +131,7 @@ def readings(world: World) -> bytes:
                     continue
                 facts = [(SESSION, {"training": True, **figures_of(s.attendance())}) for _, s in mine if s.plan == p]
                 row = {"buyer": buyer, "country": "bd", "factory_id": factory, "programme_id": programme,
-                       "factory_name": factory, **portfolio_figures(facts)}
+                       "factory_name": factory, **dict.fromkeys(IDENTIFIERS), **portfolio_figures(facts)}
                 rows.append(values(tuple(row[c] for c in _COLUMNS)))
             pool = Pool()
             for r in sorted(rows, key=lambda r: (r[2], r[3])):

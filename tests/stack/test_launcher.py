@@ -59,7 +59,8 @@ def test_up_demo_status_replay_ctrl_c_and_resume(tmp_path):
         assert "on the running stack" in demo.stdout
         for sentence in ("3 trainings of trainers delivered to 14 managers",
                          "4 responsible recruitment workshops involving 20 managers",
-                         "2 parenting sessions reaching 100 parent workers"):
+                         "2 parenting sessions reaching 100 parent workers",
+                         "an OS ID another factory holds: 422 unique_os_id"):
             assert sentence in demo.stdout
         assert (data / "reports" / "otto-group-portfolio.pdf").exists()
         reports = [data / "reports", *(data / "reports").iterdir()]  # the owner's only, whatever the umask

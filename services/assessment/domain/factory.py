@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from shared.aggregate import Aggregate, DomainError
-from shared.contracts.assessment import FactoryArchived, FactoryRegistered, FactoryUpdated
+from shared.contracts.assessment import (
+    IDENTIFIERS,
+    FactoryArchived,
+    FactoryIdentifiersSet,
+    FactoryRegistered,
+    FactoryUpdated,
+    os_id_country,
+)
 
 FIELDS = ("name", "supplier", "region", "sector", "buyers", "headcount")
 
@@ -14,20 +21,44 @@ def already_registered(factory_id: str) -> DomainError:
     return DomainError(f"factory {factory_id} is already registered", field="factory_id", rule="unique")
 
 
+def check_os_id(os_id: str | None, country: str | None) -> None:
+    """An OS ID names its factory's country: one of another country is a typo or another factory."""
+    if os_id is not None and country is not None and os_id_country(os_id) != country:
+        raise DomainError(f"os_id {os_id} is of country {os_id_country(os_id)}, the factory is in {country}",
+                          field="os_id", rule="os_id_country")
+
+
+def os_id_taken(os_id: str, holder: str) -> DomainError:
+    return DomainError(f"os_id {os_id} is already factory {holder}'s: a buyer joins on it, so two factories "
+                       "cannot share it", field="os_id", rule="unique_os_id")
+
+
 class Factory(Aggregate):
     stream_prefix = "factory"
 
     def __init__(self, ident: str) -> None:
         super().__init__(ident)
         self.details: dict[str, object] = {}
+        self.identifiers: dict[str, str | None] = dict.fromkeys(IDENTIFIERS)
         self.archived = False
 
     def register(self, *, name: str, supplier: str, region: str, sector: str, buyers: list[str],
-                 headcount: int) -> None:
+                 headcount: int, country: str, os_id: str | None = None, amfori_id: str | None = None,
+                 sedex_id: str | None = None) -> None:
         if self.exists:
             raise already_registered(self.id)
+        check_os_id(os_id, country)
         self.record(FactoryRegistered(factory_id=self.id, name=name, supplier=supplier, region=region,
-                                      sector=sector, buyers=buyers, headcount=headcount))
+                                      sector=sector, buyers=buyers, headcount=headcount, os_id=os_id,
+                                      amfori_id=amfori_id, sedex_id=sedex_id))
+
+    def set_identifiers(self, *, os_id: str | None, amfori_id: str | None, sedex_id: str | None) -> None:
+        """All three as they now are (None: none known); the same again records nothing."""
+        self._active()
+        check_os_id(os_id, self.country)
+        ids = {"os_id": os_id, "amfori_id": amfori_id, "sedex_id": sedex_id}
+        if ids != self.identifiers:
+            self.record(FactoryIdentifiersSet(factory_id=self.id, **ids))
 
     def update(self, **changes: object) -> None:
         self._active()
@@ -45,6 +76,10 @@ class Factory(Aggregate):
 
     def on_factory_registered(self, e: FactoryRegistered) -> None:
         self.details = {k: getattr(e, k) for k in FIELDS}
+        self.identifiers = {k: getattr(e, k) for k in IDENTIFIERS}
+
+    def on_factory_identifiers_set(self, e: FactoryIdentifiersSet) -> None:
+        self.identifiers = {k: getattr(e, k) for k in IDENTIFIERS}
 
     def on_factory_updated(self, e: FactoryUpdated) -> None:
         self.details.update({k: getattr(e, k) for k in FIELDS if getattr(e, k) is not None})
