@@ -213,6 +213,8 @@ async def test_each_records_dataschema_answers_with_the_schema_its_data_is_valid
     hook = await s.register(OTTO, f"{receiver.url}/otto", start="beginning")
     receiver.secrets = {"otto": [hook["secret"]]}
     plan_id = await s.cycle("bd", "F1", buyer=OTTO, programme="otto")
+    r = await s.assessment.put("/bd/factories/F1/identifiers", json={"os_id": "BD2019303BQ3FZP"})
+    assert r.status_code == 200, r.text  # and the feed's factory.identified record
     work = (await s.delivery.get(f"/bd/deliveries/{plan_id}")).json()
     r = await s.delivery.post(f"/bd/deliveries/{plan_id}/milestones/reach", json={
         "milestone": work["milestones"][0]["name"], "reached_on": "2026-06-30"})
