@@ -131,9 +131,9 @@ class Jobs:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
 
     def start(self, kind: str, who: Principal, work: Work, *, target: str | None = None, unit: str = "events",
-              operator: bool = False) -> Job:
+              operator: bool = False, total: int | None = None) -> Job:
         """Run `work(job)` as a task of this loop; it reports progress on the job it is given."""
-        job = Job(kind=kind, tenant=who.tenant, operator=operator, target=target, unit=unit)
+        job = Job(kind=kind, tenant=who.tenant, operator=operator, target=target, unit=unit, total=total)
         job._task = asyncio.get_running_loop().create_task(self._run(job, work), name=f"job:{kind}:{job.id}")
         job._task.add_done_callback(_retrieved)  # its error is the job's (logged, shown); none awaits it
         self._add(job)

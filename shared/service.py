@@ -519,21 +519,24 @@ class Service:
         runner = self.runners[name]
         if set(runner.projection.sources()) - {self.context} and not self.messaging_ready.is_set():
             raise RuntimeError("NATS is needed to rebuild from other services' events: not connected yet")
-        if job is not None:
+        if job is not None and job.total is None:
             job.set_total(await self._log_size(runner.projection))
         before = await runner.fingerprint()
         n = await runner.rebuild(self._log_of(runner.projection), progress=job.progress if job else None)
         after = await runner.fingerprint()
         return {"projection": name, "applied": n, "identical": before == after, "fingerprint": after}
 
-    async def _republished(self, job: Job, from_position: int, until: int) -> dict[str, Any]:
-        """Follow the relay publishing the events marked again: done = those no longer in the outbox."""
+    async def _unpublished(self, from_position: int, until: int) -> int:
         from shared.store.schema import outbox
 
-        q = select(func.count()).select_from(outbox).where(outbox.c.position.between(from_position, until))
+        async with self.db.read() as conn:
+            return int(await conn.scalar(select(func.count()).select_from(outbox)
+                                         .where(outbox.c.position.between(from_position, until))) or 0)
+
+    async def _republished(self, job: Job, from_position: int, until: int) -> dict[str, Any]:
+        """Follow the relay publishing the events marked again: done = those no longer in the outbox."""
         while True:
-            async with self.db.read() as conn:
-                left = int(await conn.scalar(q) or 0)
+            left = await self._unpublished(from_position, until)
             job.progress((job.total or 0) - left)
             if not left:
                 return {"published": job.done}
@@ -624,7 +627,9 @@ class Service:
                     outcome.update(applied=result["applied"], identical=result["identical"])
                 return result
 
-            job = self.jobs.start("projection.rebuild", caller(request), work, target=name, operator=True)
+            total = await self._log_size(self.runners[name].projection)  # known from the job's first view
+            job = self.jobs.start("projection.rebuild", caller(request), work, target=name, operator=True,
+                                  total=total)
             if prefers_async(prefer):
                 return accepted(job)
             return await job.wait()
@@ -636,19 +641,19 @@ class Service:
             relay publishes them, followed by a job (done: those published).
             With `Prefer: respond-async`: 202, Location the job; else 200 once marked."""
             from shared.api import caller
-            until = await self.store.head()
             async with operator_action(request, "relay.republish", parameters={"from_position": from_position}
                                        ) as outcome:
                 outcome["marked"] = await self.store.republish_from(from_position)
             self.relay.wake()
-            marked = outcome["marked"]
+            marked, until = outcome["marked"], await self.store.head()
+            # the total: those marked now and any still waiting from before (all must go)
+            pending = await self._unpublished(from_position, until)
 
             async def follow(job: Job) -> dict[str, Any]:
-                job.set_total(marked)
                 return await self._republished(job, from_position, until)
 
             job = self.jobs.start("relay.republish", caller(request), follow, target=f"from {from_position}",
-                                  operator=True)
+                                  operator=True, total=pending)
             if prefers_async(prefer):
                 return accepted(job)
             return JSONResponse({"marked": marked, "job": job.id}, headers={"Location": f"/jobs/{job.id}"})
