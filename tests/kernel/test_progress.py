@@ -225,6 +225,32 @@ async def test_an_export_is_its_callers_job_with_rows_done_of_total(in_process) 
         assert (await c.get(href, headers=headers)).status_code == 404
 
 
+async def test_a_rebuild_from_another_services_stream_knows_its_total(nats_server, tmp_path) -> None:  # noqa: ANN001
+    """planning_factories reads the assessment service's events from JetStream:
+    its total is counted there (per served country) before the replay, and
+    the replay reads exactly that many."""
+    from contextlib import AsyncExitStack
+
+    from tests.conftest import eventually
+    from tests.harness import no_lag, serve_services
+
+    async with AsyncExitStack() as stack:
+        s = await serve_services(stack, ["assessment", "planning"], nats_server.url, str(tmp_path))
+        (assessment, a), (planning, p) = s["assessment"], s["planning"]
+        for i in range(9):
+            assert (await a.post(f"/{('bd', 'vn')[i % 2]}/factories", json=factory(f"f{i}"))).status_code == 201
+        await eventually(lambda: no_lag(a))
+        await eventually(lambda: no_lag(p))
+        published = await assessment.store.count(planning.settings.countries)
+        assert published == 9
+        r = await p.post("/ops/projections/planning_factories/rebuild", headers={"Prefer": "respond-async"})
+        assert r.status_code == 202 and r.json()["total"] == published  # known from the first view
+        await planning.jobs.get(r.json()["id"], ADMIN).wait()
+        job = (await p.get(r.headers["location"])).json()
+        assert (job["state"], job["done"], job["total"]) == ("succeeded", 9, 9)
+        assert job["result"]["identical"] is True and job["result"]["applied"] == 9
+
+
 # -- the command, as a user runs it -------------------------------------------------------------
 
 PLAIN = re.compile(r"^(?P<label>\S+) rebuild: (?P<done>\d+)/(?P<total>\d+) events, (?P<pct>\d+)%, .*$")
