@@ -611,7 +611,7 @@ class Service:
             return [j.view() for j in self.jobs.listed(caller(request))]
 
         @ops.post("/projections/{name}/rebuild", responses={202: {"description": ASYNC_DOC}})
-        async def rebuild(request: Request, name: str, prefer: str | None = PREFER) -> Any:
+        async def rebuild(request: Request, name: str, prefer: str | None = PREFER) -> dict[str, Any]:
             """Drop the projection's tables and apply the log again, as a job
             (progress at GET /jobs/{id}). With `Prefer: respond-async`: 202 at
             once, Location the job; else the answer when done, as before."""
@@ -636,7 +636,7 @@ class Service:
 
         @ops.post("/relay/republish", responses={202: {"description": ASYNC_DOC}})
         async def republish(request: Request, from_position: int = Query(..., ge=1, le=MAX_INT),
-                            prefer: str | None = PREFER) -> Any:
+                            prefer: str | None = PREFER) -> dict[str, Any]:
             """Mark every event from the position on for publication again; the
             relay publishes them, followed by a job (done: those published).
             With `Prefer: respond-async`: 202, Location the job; else 200 once marked."""
