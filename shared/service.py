@@ -504,6 +504,8 @@ class Service:
         contexts = set(projection.sources())
         countries = self.settings.countries
         n = await self.store.count(countries) if self.context in contexts else 0
+        if contexts - {self.context} and not self.messaging_ready.is_set():
+            return None  # (the rebuild itself says NATS is needed)
         for context in sorted(contexts - {self.context}):
             try:
                 for country in countries:
@@ -675,12 +677,14 @@ class Service:
         return app
 
     def _jobs_router(self) -> APIRouter:
+        from fastapi import Path as PathParam
+
         from shared.api import caller
 
         jobs = APIRouter(tags=["operations"])
 
         @jobs.get("/jobs/{job_id}")
-        async def job_progress(request: Request, job_id: str) -> dict[str, Any]:
+        async def job_progress(request: Request, job_id: str = PathParam(..., max_length=64)) -> dict[str, Any]:
             """A job's progress: state (running, succeeded, failed), done of total
             (in its unit), rate per second, ETA, started/finished, error, result.
             A job outside the caller's scope answers 404, as one that does not exist."""
