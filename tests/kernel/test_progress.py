@@ -293,6 +293,13 @@ def test_wecare_replay_and_export_show_real_progress(tmp_path: Path, capsys) -> 
             assert done == in_log and "100%" in text and "succeeded in" in text, text
             assert f"{label}: rebuilt from" in replay and "identical: True" in replay
 
+        # a re-publish of the whole log: followed until JetStream acknowledged every event again
+        assert wecare(["republish", "assessment", "--from-position", "1", "--data-dir", str(data)]) == 0
+        republish = capsys.readouterr().out
+        last = [t for t in republish.splitlines() if t.startswith("assessment re-publish: ")][-1]
+        assert last.startswith(f"assessment re-publish: {in_log}/{in_log} events, 100%"), republish
+        assert f"{in_log} events from position 1 published again" in republish
+
         sink = tmp_path / "otto.csv"
         assert wecare(["export", BUYER, "--format", "csv", "--out", str(sink), "--data-dir", str(data)]) == 0
         export = capsys.readouterr().out
