@@ -100,6 +100,17 @@ async def test_a_job_is_seen_in_its_scope_only() -> None:
 
 
 @pytest.mark.unit
+def test_the_registry_keeps_running_jobs_and_the_last_finished_ones() -> None:
+    jobs = Jobs(keep=2)
+    first, second = jobs.track("a", ADMIN), jobs.track("b", ADMIN)
+    Jobs.succeed(first)
+    Jobs.fail(second, RuntimeError("gone"))
+    third, fourth = jobs.track("c", ADMIN), jobs.track("d", ADMIN)
+    assert jobs.listed(ADMIN) == [fourth, third]  # the finished ones made room; running ones are never dropped
+    assert second.view()["error"] == "RuntimeError: gone"
+
+
+@pytest.mark.unit
 def test_prefer_respond_async_is_read_as_rfc_7240_writes_it() -> None:
     assert prefers_async("respond-async") and prefers_async("wait=10, Respond-Async")
     assert prefers_async("respond-async; x=1")
