@@ -33,7 +33,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine
 
 from shared.auth import issue, local_keys
 from wecare.launcher import ServiceProcess
@@ -42,15 +41,31 @@ from wecare.natsserver import NatsServer, provision
 BUYER = "Bench Brand"
 
 
+def schema(db_path: Path) -> None:
+    """The buyers service's database at its schema's head, made as the service
+    makes it (its Alembic history), so that the service starting on it later
+    finds it current (a database with tables but no revision is taken for
+    one made before migrations, and upgraded from the baseline)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from services.buyers.service import MIGRATIONS
+    from shared.migrations import upgrade
+    from shared.store.database import Database
+
+    async def made() -> None:
+        db = Database(f"sqlite+aiosqlite:///{db_path}")
+        try:
+            await upgrade(db, MIGRATIONS, "buyers")
+        finally:
+            await db.dispose()
+
+    with ThreadPoolExecutor(1) as run:  # its own event loop, whether or not the caller runs one
+        run.submit(asyncio.run, made()).result()
+
+
 def fill(db_path: Path, rows: int) -> None:
     """The buyers service's tables, with `rows` portfolio rows of one buyer."""
-    from services.buyers.projections import metadata
-    from services.buyers.webhooks import metadata as webhook_metadata
-
-    engine = create_engine(f"sqlite:///{db_path}")
-    metadata.create_all(engine)
-    webhook_metadata.create_all(engine)
-    engine.dispose()
+    schema(db_path)
     con = sqlite3.connect(db_path)
     start = date(2026, 2, 1)
 
@@ -196,13 +211,7 @@ HANG_FACTORIES = 8  # each hanging endpoint holds this many queues (the service'
 def fill_feed(db_path: Path, factories: int, per_factory: int) -> int:
     """The buyers service's tables with a feed: OTHER's records over `factories` factories, HANGING's over
     HANG_FACTORIES."""
-    from services.buyers.projections import metadata
-    from services.buyers.webhooks import metadata as webhook_metadata
-
-    engine = create_engine(f"sqlite:///{db_path}")
-    metadata.create_all(engine)
-    webhook_metadata.create_all(engine)
-    engine.dispose()
+    schema(db_path)
     con = sqlite3.connect(db_path)
     rows = [(buyer, f"{buyer[:1]}-{f}-{i}", "org.wecare.bench.v1", "bd", f"F{f}", "p", '{"data":{}}')
             for buyer, fs in ((OTHER, factories), (HANGING, HANG_FACTORIES))

@@ -398,24 +398,33 @@ class ProjectionRunner:
         await conn.execute(delete(tracking).where(tracking.c.projection == self.name))
         await conn.execute(delete(parked).where(parked.c.projection == self.name))
 
-    async def rebuild(self, source: AsyncIterable[Envelope], *, chunk: int = 500) -> int:
-        """Drop the read model and apply the whole log again."""
+    async def rebuild(self, source: AsyncIterable[Envelope], *, chunk: int = 500,
+                      progress: Callable[[int], None] | None = None) -> int:
+        """Drop the read model and apply the whole log again. `progress` is
+        told how many events of the log were read so far (those this
+        projection skips too): every `chunk` of them, and at the end once
+        all are applied."""
         async with self.lock:
             async with self.db.write() as conn:
                 await self.reset(conn)
             total = 0
+            read = 0
             buf: list[Envelope] = []
             async for env in source:
-                if not self.projection.handles(env):
-                    continue
-                buf.append(env)
+                read += 1
+                if self.projection.handles(env):
+                    buf.append(env)
                 if len(buf) >= chunk:
                     async with self.db.write() as conn:
                         total += await self.apply_envelopes(conn, buf)
                     buf.clear()
+                if progress is not None and read % chunk == 0:
+                    progress(read)
             if buf:
                 async with self.db.write() as conn:
                     total += await self.apply_envelopes(conn, buf)
+            if progress is not None:
+                progress(read)
             return total
 
     async def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:

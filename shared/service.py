@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
 from faststream import Context
@@ -45,6 +45,7 @@ from shared.contracts.registry import registry
 from shared.contracts.values import MAX_INT
 from shared.files import PRIVATE_UMASK
 from shared.http import install
+from shared.jobs import Job, Jobs, prefers_async
 from shared.logging import configure_logging, get_logger
 from shared.messaging.jetstream import (
     check_streams,
@@ -72,6 +73,14 @@ from shared.supervisor import DOWN, Loop, Supervisor
 from shared.telemetry import HttpMetrics, HttpTelemetry
 
 log = get_logger("service")
+
+PREFER = Header(None, description="`respond-async` (RFC 7240): answer 202 at once, Location the job's progress")
+ASYNC_DOC = "Accepted (with `Prefer: respond-async`): the job, its progress at Location"
+
+
+def accepted(job: Job) -> JSONResponse:
+    return JSONResponse(job.view(), status_code=202, headers={"Location": f"/jobs/{job.id}",
+                                                              "Preference-Applied": "respond-async"})
 
 GC_GEN0_THRESHOLD = 10_000  # CPython's default is 700
 
@@ -258,6 +267,7 @@ class Service:
         self.relay = OutboxRelay(self.store, self.js, batch=s.relay_batch, poll_s=s.relay_poll_s,
                                  ack_timeout_s=s.relay_ack_timeout_s)
         self.store.on_append.append(self.relay.wake)
+        self.jobs = Jobs()  # long work (rebuild, re-publish, export) and its progress: GET /jobs/{id}
         self.runners: dict[str, ProjectionRunner] = {}
         self.consumers: list[tuple[str, str, str, str]] = []  # (projection, context, country, durable)
         for p in projections:
@@ -446,6 +456,7 @@ class Service:
         """Graceful: stop taking messages, let in-flight handlers finish (the
         broker's graceful timeout), publish what the relay holds, close."""
         await self.supervisor.stop("messaging-start")
+        await self.jobs.close()
         if self.messaging_ready.is_set():
             await self.supervisor.stop(RELAY, request=self.relay.request_stop)
             await self._drain_runners()  # commits and acks of batches handed over, while NATS is up
@@ -593,14 +604,50 @@ class Service:
             async for env in replay(self.js(), context, countries):
                 yield env
 
-    async def rebuild(self, name: str) -> dict[str, Any]:
+    async def _log_size(self, projection: Projection) -> int | None:
+        """How many events `_log_of` will read (None: a stream could not tell)."""
+        contexts = set(projection.sources())
+        countries = self.settings.countries
+        n = await self.store.count(countries) if self.context in contexts else 0
+        if contexts - {self.context} and not self.messaging_ready.is_set():
+            return None  # (the rebuild itself says NATS is needed)
+        for context in sorted(contexts - {self.context}):
+            try:
+                for country in countries:
+                    info = await self.js().stream_info(stream_name(context),
+                                                       subjects_filter=f"{SUBJECT_ROOT}.{country}.{context}.>")
+                    n += sum((info.state.subjects or {}).values())
+            except Exception as e:  # noqa: BLE001 - the rebuild goes on, its progress without a total
+                log.warning("rebuild.total_unknown", context=context, error=str(e) or type(e).__name__)
+                return None
+        return n
+
+    async def rebuild(self, name: str, job: Job | None = None) -> dict[str, Any]:
         runner = self.runners[name]
         if set(runner.projection.sources()) - {self.context} and not self.messaging_ready.is_set():
             raise RuntimeError("NATS is needed to rebuild from other services' events: not connected yet")
+        if job is not None and job.total is None:
+            job.set_total(await self._log_size(runner.projection))
         before = await runner.fingerprint()
-        n = await runner.rebuild(self._log_of(runner.projection))
+        n = await runner.rebuild(self._log_of(runner.projection), progress=job.progress if job else None)
         after = await runner.fingerprint()
         return {"projection": name, "applied": n, "identical": before == after, "fingerprint": after}
+
+    async def _unpublished(self, from_position: int, until: int) -> int:
+        from shared.store.schema import outbox
+
+        async with self.db.read() as conn:
+            return int(await conn.scalar(select(func.count()).select_from(outbox)
+                                         .where(outbox.c.position.between(from_position, until))) or 0)
+
+    async def _republished(self, job: Job, from_position: int, until: int) -> dict[str, Any]:
+        """Follow the relay publishing the events marked again: done = those no longer in the outbox."""
+        while True:
+            left = await self._unpublished(from_position, until)
+            job.progress((job.total or 0) - left)
+            if not left:
+                return {"published": job.done}
+            await asyncio.sleep(0.2)
 
     # -- HTTP ----------------------------------------------------------------------
 
@@ -683,23 +730,59 @@ class Service:
                 outcome.update({n: await self.runners[n].redrive() for n in names if n in self.runners})
             return outcome
 
-        @ops.post("/projections/{name}/rebuild")
-        async def rebuild(request: Request, name: str) -> dict[str, Any]:
+        @ops.get("/jobs")
+        async def list_jobs(request: Request) -> list[dict[str, Any]]:
+            """The long work of this process the caller may see, newest first."""
+            from shared.api import caller
+            return [j.view() for j in self.jobs.listed(caller(request))]
+
+        @ops.post("/projections/{name}/rebuild", responses={202: {"description": ASYNC_DOC}})
+        async def rebuild(request: Request, name: str, prefer: str | None = PREFER) -> dict[str, Any]:
+            """Drop the projection's tables and apply the log again, as a job
+            (progress at GET /jobs/{id}). With `Prefer: respond-async`: 202 at
+            once, Location the job; else the answer when done, as before."""
+            from shared.api import caller
             if name not in self.runners:
                 from shared.aggregate import NotFound
                 raise NotFound("projection", name)
-            async with operator_action(request, "projection.rebuild", target=name) as outcome:
-                result = await self.rebuild(name)
-                outcome.update(applied=result["applied"], identical=result["identical"])
-            return result
 
-        @ops.post("/relay/republish")
-        async def republish(request: Request, from_position: int = Query(..., ge=1, le=MAX_INT)) -> dict[str, int]:
+            async def work(job: Job) -> dict[str, Any]:
+                async with operator_action(request, "projection.rebuild", target=name,
+                                           parameters={"job": job.id}) as outcome:
+                    result = await self.rebuild(name, job)
+                    outcome.update(applied=result["applied"], identical=result["identical"])
+                return result
+
+            total = await self._log_size(self.runners[name].projection)  # known from the job's first view
+            job = self.jobs.start("projection.rebuild", caller(request), work, target=name, operator=True,
+                                  total=total)
+            if prefers_async(prefer):
+                return accepted(job)
+            return await job.wait()
+
+        @ops.post("/relay/republish", responses={202: {"description": ASYNC_DOC}})
+        async def republish(request: Request, from_position: int = Query(..., ge=1, le=MAX_INT),
+                            prefer: str | None = PREFER) -> dict[str, Any]:
+            """Mark every event from the position on for publication again; the
+            relay publishes them, followed by a job (done: those published).
+            With `Prefer: respond-async`: 202, Location the job; else 200 once marked."""
+            from shared.api import caller
             async with operator_action(request, "relay.republish", parameters={"from_position": from_position}
                                        ) as outcome:
                 outcome["marked"] = await self.store.republish_from(from_position)
             self.relay.wake()
-            return {"marked": outcome["marked"]}
+            marked, until = outcome["marked"], await self.store.head()
+            # the total: those marked now and any still waiting from before (all must go)
+            pending = await self._unpublished(from_position, until)
+
+            async def follow(job: Job) -> dict[str, Any]:
+                return await self._republished(job, from_position, until)
+
+            job = self.jobs.start("relay.republish", caller(request), follow, target=f"from {from_position}",
+                                  operator=True, total=pending)
+            if prefers_async(prefer):
+                return accepted(job)
+            return JSONResponse({"marked": marked, "job": job.id}, headers={"Location": f"/jobs/{job.id}"})
 
         declare_errors(ops)
         app.include_router(ops)
@@ -713,9 +796,27 @@ class Service:
 
         app.include_router(self._audit_router(), dependencies=[Depends(principal)])
         declare_errors(*routers)  # (again: a service's own call declared them; a router it forgot is covered)
+        app.include_router(self._jobs_router(), dependencies=[Depends(principal)])
         for r in routers:  # no route but /health, /ready and the documents answers without a valid token
             app.include_router(r, dependencies=[Depends(principal)])
         return app
+
+    def _jobs_router(self) -> APIRouter:
+        from fastapi import Path as PathParam
+
+        from shared.api import caller
+
+        jobs = APIRouter(tags=["operations"])
+
+        @jobs.get("/jobs/{job_id}")
+        async def job_progress(request: Request, job_id: str = PathParam(..., max_length=64)) -> dict[str, Any]:
+            """A job's progress: state (running, succeeded, failed), done of total
+            (in its unit), rate per second, ETA, started/finished, error, result.
+            A job outside the caller's scope answers 404, as one that does not exist."""
+            return self.jobs.get(job_id, caller(request)).view()
+
+        declare_errors(jobs)
+        return jobs
 
     def _audit_router(self) -> APIRouter:
         from shared.api import served_country

@@ -118,17 +118,108 @@ def _status(args: argparse.Namespace) -> int:
 def _replay(args: argparse.Namespace) -> int:
     import httpx
 
+    from wecare.progress import Progress, follow
+
     info = _stack(args)
     if info is None:
         return 1
     if args.service not in info.services:
         print(f"unknown service {args.service!r}; running: {', '.join(info.services)}", file=sys.stderr)
         return 2
-    url = info.services[args.service]
-    headers = info.headers()
-    for name in httpx.get(f"{url}/ops/status", headers=headers, timeout=10).json()["projections"]:
-        r = httpx.post(f"{url}/ops/projections/{name}/rebuild", headers=headers, timeout=600).json()
-        print(f"{args.service}.{name}: rebuilt from {r['applied']} events, identical: {r['identical']}")
+    code = 0
+    progress = Progress()
+    with httpx.Client(base_url=info.services[args.service], headers=info.headers(), timeout=30) as c:
+        for name in c.get("/ops/status").json()["projections"]:
+            label = f"{args.service}.{name}"
+            # a job: its progress while it runs (the request no longer waits minutes for the answer)
+            r = c.post(f"/ops/projections/{name}/rebuild", headers={"Prefer": "respond-async"})
+            if r.status_code == 202:
+                view = follow(c.get, r.headers["location"], progress, f"{label} rebuild")
+                if view["state"] != "succeeded":
+                    print(f"{label}: rebuild {view['state']}: {view['error']}", file=sys.stderr)
+                    code = 1
+                    continue
+                result = view["result"]
+            elif r.status_code == 200:  # a service of an earlier release: the answer once done
+                result = r.json()
+            else:
+                print(f"{label}: rebuild refused: {r.status_code} {r.text[:500]}", file=sys.stderr)
+                code = 1
+                continue
+            print(f"{label}: rebuilt from {result['applied']} events, identical: {result['identical']}", flush=True)
+    return code
+
+
+def _republish(args: argparse.Namespace) -> int:
+    import httpx
+
+    from wecare.progress import Progress, follow
+
+    info = _stack(args)
+    if info is None:
+        return 1
+    if args.service not in info.services:
+        print(f"unknown service {args.service!r}; running: {', '.join(info.services)}", file=sys.stderr)
+        return 2
+    with httpx.Client(base_url=info.services[args.service], headers=info.headers(), timeout=30) as c:
+        r = c.post("/ops/relay/republish", params={"from_position": args.from_position},
+                   headers={"Prefer": "respond-async"})
+        if r.status_code not in (200, 202):
+            print(f"re-publish refused: {r.status_code} {r.text[:500]}", file=sys.stderr)
+            return 1
+        view = follow(c.get, r.headers["location"], Progress(), f"{args.service} re-publish")
+    if view["state"] != "succeeded":
+        print(f"{args.service}: re-publish {view['state']}: {view['error']}", file=sys.stderr)
+        return 1
+    print(f"{args.service}: {view['total']} events from position {args.from_position} published again", flush=True)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    """A buyer's portfolio export, as the buyer gets it, to a file: the rows
+    written of the total (the export's job), while the bytes come."""
+    import os
+    import time
+
+    import httpx
+
+    from wecare.progress import Progress
+
+    info = _stack(args)
+    if info is None:
+        return 1
+    if "buyers" not in info.services:
+        print("the buyers service is not running on this stack", file=sys.stderr)
+        return 2
+    out = Path(args.out or f"wecare-portfolio-{'-'.join(args.buyer.lower().split())}.{args.format}")
+    headers = info.headers("buyer", buyer=args.buyer, subject="export")
+    progress = Progress()
+    with httpx.Client(base_url=info.services["buyers"], headers=headers, timeout=60) as c:
+        from urllib.parse import quote
+
+        with c.stream("GET", f"/buyers/{quote(args.buyer, safe='')}/exports/portfolio.{args.format}") as r:
+            if r.status_code != 200:
+                r.read()
+                print(f"no export: {r.status_code} {r.text[:500]}", file=sys.stderr)
+                return 1
+            href = r.links.get("monitor", {}).get("url")
+            progress.start(f"{args.buyer} {args.format}", "rows")
+            last = 0.0
+            size = 0
+            try:
+                # a buyer's figures: the owner's only (the folder, the user's own, left as it is)
+                with os.fdopen(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                    for chunk in r.iter_bytes():
+                        f.write(chunk)
+                        size += len(chunk)
+                        if href and time.monotonic() - last >= 0.2:
+                            last = time.monotonic()
+                            progress.update(c.get(href).json())
+                if href:
+                    progress.update(c.get(href).json())
+            finally:
+                progress.stop()
+    print(f"{out}: {size} bytes", flush=True)
     return 0
 
 
@@ -248,10 +339,24 @@ def main(argv: list[str] | None = None) -> int:
     st.add_argument("--data-dir", default="./data/stack")
     st.set_defaults(fn=_status)
 
-    rp = sub.add_parser("replay", help="rebuild a service's projections from its log")
+    rp = sub.add_parser("replay", help="rebuild a service's projections from its log, with their progress")
     rp.add_argument("service", choices=["assessment", "planning", "delivery", "evaluation"])
     rp.add_argument("--data-dir", default="./data/stack")
     rp.set_defaults(fn=_replay)
+
+    rpp = sub.add_parser("republish", help="publish a service's events again from a position (a JetStream that "
+                         "lost acknowledged messages), with its progress")
+    rpp.add_argument("service", choices=["assessment", "planning", "delivery", "evaluation", "buyers"])
+    rpp.add_argument("--from-position", type=int, required=True, help="the first event's position in the log")
+    rpp.add_argument("--data-dir", default="./data/stack")
+    rpp.set_defaults(fn=_republish)
+
+    ex = sub.add_parser("export", help="a buyer's portfolio export (as the buyer gets it) to a file, with progress")
+    ex.add_argument("buyer", help="e.g. 'Otto Group'")
+    ex.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
+    ex.add_argument("--out", help="the file (default: wecare-portfolio-<buyer>.<format>)")
+    ex.add_argument("--data-dir", default="./data/stack")
+    ex.set_defaults(fn=_export)
 
     au = sub.add_parser("audit", help="the hash chain of a service's event log: verify it, or print its head")
     au_sub = au.add_subparsers(dest="audit", required=True)

@@ -15,6 +15,7 @@ without the `principal` dependency)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from typing import Any, Literal
 
 import orjson
@@ -49,6 +50,7 @@ from shared.application import CommandContext
 from shared.auth import BUYER_WRITES, admin_only
 from shared.contracts.feed import TYPES, data_schema, schemas, sequence
 from shared.contracts.figures import FIGURES, Pool
+from shared.jobs import Job, Jobs
 from shared.operator_actions import operator_action
 
 router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"], dependencies=[Depends(buyer_scope)])
@@ -172,14 +174,48 @@ async def portfolio_figures(request: Request, buyer: str) -> dict[str, Any]:
                                                                                          "format": "binary"}}}}})
 async def export_portfolio(request: Request, buyer: str, fmt: Literal["csv", "xlsx"]) -> StreamingResponse:
     """Every factory of the buyer's programmes with its figures, one row each,
-    streamed (no size limit)."""
-    rows = raw_rows(_service(request).db, buyer, scope_countries(request))
+    streamed (no size limit). Its progress, rows written of the total, is a
+    job of the caller's: the `Link` header's `rel="monitor"`, GET /jobs/{id}."""
+    svc, countries = _service(request), scope_countries(request)
+    job = svc.jobs.track("export.portfolio", caller(request), target=f"{buyer}.{fmt}", unit="rows")
+    rows = _followed(job, raw_rows(svc.db, buyer, countries), _portfolio_size(svc.db, buyer, countries))
     if fmt == "csv":
         body, media = csv_stream(rows), "text/csv; charset=utf-8"
     else:
         body, media = xlsx_stream(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return StreamingResponse(body, media_type=media, headers={
-        "content-disposition": attachment(f"wecare-portfolio-{buyer}", fmt)})
+    return StreamingResponse(_ended(job, body), media_type=media, headers={
+        "content-disposition": attachment(f"wecare-portfolio-{buyer}", fmt),
+        "link": f'</jobs/{job.id}>; rel="monitor"'})
+
+
+async def _portfolio_size(db: Any, buyer: str, countries: Sequence[str] | None) -> int:
+    from services.buyers.projections import portfolio
+
+    q = select(func.count()).select_from(portfolio).where(portfolio.c.buyer == buyer)
+    if countries is not None:
+        q = q.where(portfolio.c.country.in_(list(countries)))
+    async with db.read() as conn:
+        return int(await conn.scalar(q) or 0)
+
+
+async def _followed(job: Job, rows: AsyncIterator[Any], size: Awaitable[int]) -> AsyncIterator[Any]:
+    """The rows, counted on the export's job as they go to the writer."""
+    job.set_total(await size)  # once the response has begun: its first bytes do not wait for the count
+    async for r in rows:
+        job.done += 1  # (a million rows: no call per row)
+        yield r
+    job.progress(job.done)
+
+
+async def _ended(job: Job, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The export's job ends with its body: succeeded once the last byte went, failed if cut short."""
+    try:
+        async for chunk in body:
+            yield chunk
+    except BaseException as e:
+        Jobs.fail(job, e if not isinstance(e, GeneratorExit) else "the client went away")
+        raise
+    Jobs.succeed(job, {"rows": job.done})
 
 
 # -- webhook endpoints ------------------------------------------------------------------------
