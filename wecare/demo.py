@@ -491,7 +491,7 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.A
     r = await c.post("/bd/factories", json=body, headers={"Idempotency-Key": "demo-bd-dhaka-knit"})
     say(f"   a retried command (same Idempotency-Key): {r.status_code}, replayed={r.json()['replayed']}")
     r = await c.put("/bd/factories/bd-narayanganj-denim/identifiers", json={"os_id": IDS["bd-dhaka-knit"]["os_id"]})
-    say(f"   an OS ID another factory holds: {r.status_code} {r.json()['rule']}: {r.json()['message']}")
+    say(f"   an OS ID another factory holds: {r.status_code} {r.json()['rule']}: {r.json()['detail']}")
     r = await c.patch("/bd/factories/bd-dhaka-knit", json={"headcount": 1850}, headers={"If-Match": "0"})
     say(f"   a write based on a stale version: {r.status_code} {r.json()['detail']}")
     r = await c.put("/bd/assessments/bd-dhaka-knit-2026/demographics", json={"demographics": {

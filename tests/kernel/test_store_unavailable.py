@@ -56,13 +56,14 @@ def _assert_503(r, reason: str) -> None:  # noqa: ANN001
     assert body["correlation_id"] == r.headers["X-Correlation-ID"]
 
 
-async def _refused_then_stored(c, svc, fid: str, reason: str, lift) -> None:  # noqa: ANN001
+async def _refused_then_stored(c, svc, fid: str, reason: str, lift, **fields: str) -> None:  # noqa: ANN001
     """POST a factory: refused with 503, nothing of it stored; once `lift`ed, the
     same request with the same Idempotency-Key is stored (it was not remembered)."""
     key = {"Idempotency-Key": f"k-{fid}"}
+    body = b.factory(fid, **fields)
     events_before = [e async for e in svc.store.read_all()]
     with capture_logs() as logs:
-        r = await c.post("/bd/factories", json=b.factory(fid), headers=key)
+        r = await c.post("/bd/factories", json=body, headers=key)
     _assert_503(r, reason)
     said = [e for e in logs if e["event"] == "http.unavailable"]
     assert said and said[0]["reason"] == reason and said[0]["log_level"] == "error", logs
@@ -70,7 +71,7 @@ async def _refused_then_stored(c, svc, fid: str, reason: str, lift) -> None:  # 
     assert [e async for e in svc.store.read_all()] == events_before  # nothing half-stored
     assert await svc.store.load(f"factory-{fid}") == []
     await lift()
-    r = await c.post("/bd/factories", json=b.factory(fid), headers=key)
+    r = await c.post("/bd/factories", json=body, headers=key)
     assert r.status_code == 201, r.text
     assert [e.event_type for e in await svc.store.load(f"factory-{fid}")] == ["FactoryRegistered"]
 
@@ -92,7 +93,8 @@ async def test_a_full_sqlite_disk_answers_503_and_stores_nothing(in_process) -> 
         await _every_writer(svc, None)
         await _pragma(svc, "PRAGMA max_page_count=4294967294")
 
-    await _refused_then_stored(c, svc, "f-full", "disk_full", lift)
+    # as large as the factory refused above (a smaller one may fit in what free space is left)
+    await _refused_then_stored(c, svc, "f-full", "disk_full", lift, name="x" * 300)
 
 
 @pytest.mark.unit
