@@ -35,6 +35,11 @@ LANGUAGE_PATTERN = "^(" + "|".join(LANGUAGES) + ")$"  # for a `lang` query param
 LOCALES = {"en": "en", "zh": "zh_Hans", "bn": "bn", "vi": "vi", "tr": "tr"}  # CLDR's locale for each language
 
 
+def N_(text: str) -> str:  # noqa: N802 - gettext's name: marks a text for a catalogue, translated where shown
+    """A text for a catalogue, not translated here (babel's extraction finds it)."""
+    return text
+
+
 def parse_accept_language(header: str | None) -> list[str]:
     """The languages of an Accept-Language header, most preferred first (RFC 9110: q=0 is 'not this one')."""
     out: list[tuple[float, int, str]] = []

@@ -40,6 +40,7 @@ from shared.contracts.figures import figures_of
 from shared.contracts.planning import KickOffHeld, PlanApproved, ProgrammeCreated
 from shared.contracts.values import PLAN_ID
 from shared.disclosure import release
+from shared.i18n import N_
 from shared.privacy import is_sealed
 from shared.projections import Projection, on
 from shared.projections import json_text as dumps
@@ -154,7 +155,8 @@ journey = Table(
     Column("context", String(20), nullable=False),
     Column("event_type", String(100), nullable=False),
     Column("step", String(30), nullable=False),
-    Column("summary", Text, nullable=False),
+    Column("summary", Text, nullable=False),  # in English
+    Column("args", Text),  # {"message", "params"}: the summary's message and values, for a report's language
     Column("plan_id", String(PLAN_ID)),  # the plan (so the programme) a step belongs to; None: the factory's own
 )
 
@@ -293,29 +295,47 @@ class Assets(Projection):
         await conn.execute(delete(assets).where(assets.c.person_id == e.person))
 
 
-def _with(text: str, people: int | None, noun: str, joint: str = " with") -> str:
+def _with(with_people: str, few: str, people: int | None, **params: Any) -> tuple[str, dict[str, Any]]:
     """A journey line with its count of people, when shared.disclosure releases it (the buyer report prints it)."""
-    return f"{text}{joint} {people} {noun}" if people is not None else f"{text} (fewer than 5 people in a group)"
+    return (with_people, {**params, "people": people}) if people is not None else (few, params)
 
 
-STEPS: dict[str, tuple[str, Any]] = {  # event type -> (journey step, summary)
-    "FactoryRegistered": ("registered", lambda e: f"{e.name} joined the programme"),
-    "AssessmentCompleted": ("assessed", lambda e: "needs assessment completed; high needs: " + (
-        ", ".join(n.area.replace("_", " ") for n in e.needs_profile if n.severity == "high") or "none")),
-    "PlanApproved": ("planned", lambda e: f"action plan revision {e.revision} approved by {e.approved_by}: "
-                     f"{len(e.content.activities)} activities, {e.content.credits_used} credits"),
-    "KickOffHeld": ("kick-off", lambda e: _with("kick-off held", release(e.participants), "participants")),
-    "SessionDelivered": ("delivery", lambda e: _with(f"{e.activity.replace('_', ' ')} delivered",
-                                                     figures_of(e.attendance)["attendances"], "people", " to")),
-    "ActivityCompleted": ("delivery", lambda e: f"{e.activity.replace('_', ' ')} completed"),
-    "MilestoneReached": ("milestone", lambda e: f"milestone reached: {e.milestone}"
-                         + ("" if e.on_time else " (late)")),
-    "ImpactEvaluated": ("evaluated", lambda e: f"impact evaluated: {sum(1 for k in e.kpis if k.achieved)} of "
-                        f"{len(e.kpis)} KPI targets met"),
-    "SustainabilityPlanAgreed": ("sustainability", lambda e: f"sustainability plan agreed: "
-                                 f"{len(e.practices)} practices"),
-    "ProgrammeClosed": ("closed", lambda e: "cycle closed"),
+def _name(code: str) -> str:
+    return code.replace("_", " ")
+
+
+# event type -> (journey step, its line: an English message with %(name)s places, and their values). The
+# line is stored as English text (`summary`, what the API's journey shows) and as the message and its
+# values (`args`), which a report in another language translates (services/evaluation/reports.py, the
+# catalogues in services/evaluation/locale).
+STEPS: dict[str, tuple[str, Any]] = {
+    "FactoryRegistered": ("registered", lambda e: (N_("%(name)s joined the programme"), {"name": e.name})),
+    "AssessmentCompleted": ("assessed", lambda e: (
+        (N_("needs assessment completed; high needs: %(needs)s"), {"needs": ", ".join(highs)})
+        if (highs := [_name(n.area) for n in e.needs_profile if n.severity == "high"])
+        else (N_("needs assessment completed; no high need"), {}))),
+    "PlanApproved": ("planned", lambda e: (
+        N_("action plan revision %(revision)s approved by %(approved_by)s: %(activities)s activities, "
+           "%(credits)s credits"), {"revision": e.revision, "approved_by": e.approved_by,
+                                "activities": len(e.content.activities), "credits": e.content.credits_used})),
+    "KickOffHeld": ("kick-off", lambda e: _with(N_("kick-off held with %(people)s participants"),
+                                                N_("kick-off held (fewer than 5 people in a group)"),
+                                                release(e.participants))),
+    "SessionDelivered": ("delivery", lambda e: _with(N_("%(activity)s delivered to %(people)s people"),
+                                                     N_("%(activity)s delivered (fewer than 5 people in a group)"),
+                                                     figures_of(e.attendance)["attendances"],
+                                                     activity=_name(e.activity))),
+    "ActivityCompleted": ("delivery", lambda e: (N_("%(activity)s completed"), {"activity": _name(e.activity)})),
+    "MilestoneReached": ("milestone", lambda e: (
+        N_("milestone reached: %(milestone)s") if e.on_time else N_("milestone reached: %(milestone)s (late)"),
+        {"milestone": e.milestone})),
+    "ImpactEvaluated": ("evaluated", lambda e: (N_("impact evaluated: %(met)s of %(kpis)s KPI targets met"), {
+        "met": sum(1 for k in e.kpis if k.achieved), "kpis": len(e.kpis)})),
+    "SustainabilityPlanAgreed": ("sustainability", lambda e: (N_("sustainability plan agreed: %(practices)s practices"),
+                                                              {"practices": len(e.practices)})),
+    "ProgrammeClosed": ("closed", lambda e: (N_("cycle closed"), {})),
 }
+
 
 
 class Journey(Projection):
@@ -327,11 +347,13 @@ class Journey(Projection):
     @on(FactoryRegistered, AssessmentCompleted, PlanApproved, KickOffHeld, SessionDelivered, ActivityCompleted,
         MilestoneReached, ImpactEvaluated, SustainabilityPlanAgreed, ProgrammeClosed)
     async def step(self, conn: AsyncConnection, env: Envelope, e: Any) -> None:
-        step, summary = STEPS[env.event_type]
+        step, line = STEPS[env.event_type]
+        message, params = line(e)
         await upsert(conn, journey, {
             "factory_id": e.factory_id, "event_id": str(env.event_id), "country": env.country,
             "occurred_at": env.occurred_at, "context": env.context, "event_type": env.event_type, "step": step,
-            "summary": summary(e), "plan_id": getattr(e, "plan_id", None)}, keys=["factory_id", "event_id"])
+            "summary": message % params, "args": dumps({"message": message, "params": params}),
+            "plan_id": getattr(e, "plan_id", None)}, keys=["factory_id", "event_id"])
 
 
 def projections() -> list[Projection]:

@@ -20,21 +20,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from shared.contracts.delivery import AGE_BANDS, ROLES
 from shared.contracts.evaluation import METRICS
 from shared.contracts.figures import FIGURES
 from shared.disclosure import MIN_PEOPLE
-from shared.i18n import Catalogue, formats
+from shared.i18n import N_, Catalogue, formats
 
 CATALOGUE = Catalogue(Path(__file__).parent / "locale", "reports")
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                          autoescape=select_autoescape(["html"]), extensions=["jinja2.ext.i18n"])
-
-
-def N_(text: str) -> str:  # noqa: N802 - gettext's name: marks a text for the catalogue, translated where shown
-    return text
 
 
 # The KPIs the needs assessment measures (services/assessment/domain/needs.py), by name. All are shares
@@ -80,6 +77,16 @@ class _Page:
 
     def _(self, text: str) -> str:
         return self.t.gettext(text)
+
+    def line(self, step: dict[str, Any]) -> str:
+        """A journey step's line in the reader's language: its message translated and its
+        values filled in (counts written as the language writes numbers); a step stored
+        before lines kept their message (no `args`) is shown as it was written, in English."""
+        if not step.get("args"):
+            return step["summary"]
+        args = orjson.loads(step["args"])
+        values = {k: self.f.number(v) if isinstance(v, int) else v for k, v in args["params"].items()}
+        return self._(args["message"]) % values
 
     def metric(self, metric: str, v: float | None) -> str:
         """An endline metric in its unit: rates are entered 0-100, the 1-5 scale is a mean, cost is USD."""
@@ -218,7 +225,7 @@ def view(data: dict[str, Any], *, kind: str, subject: str, country: str | None, 
             (_(FIGURES["retention_change"].label), _(FIGURES["retention_change"].definition)),
         ],
         "journey": [{"when": f.date(j["occurred_at"].date()), "factory": name(j["factory_id"]),
-                     "step": _(STEPS.get(j["step"], j["step"])), "summary": j["summary"]} for j in journey],
+                     "step": _(STEPS.get(j["step"], j["step"])), "summary": p.line(j)} for j in journey],
         "assets": [{**a, "kind": _(KINDS.get(a["kind"], a["kind"])), "expires": f.date(a["expires_on"])}
                    for a in assets],
         "sources": sources,

@@ -124,7 +124,8 @@ def test_every_text_of_the_report_is_in_every_catalogue() -> None:
     from shared.i18n import Catalogue
     wanted = {m if isinstance(m, str) else m[0] for m in reports.dynamic_messages()}
     for path, method in (("services/evaluation/templates/report.html", "jinja2.ext:babel_extract"),
-                         ("services/evaluation/reports.py", "python")):
+                         ("services/evaluation/reports.py", "python"),
+                         ("services/evaluation/projections.py", "python")):  # the journey's lines
         wanted |= {m if isinstance(m, str) else m[0] for _, m, _, _ in
                    extract_from_file(method, path, keywords={"_": None, "N_": None, "ngettext": (1, 2)})}
     for lang in LANGUAGES[1:]:
@@ -139,3 +140,38 @@ def test_every_text_of_the_report_is_in_every_catalogue() -> None:
     (None, "tr-TR", "tr"), ("vi", "zh-CN", "vi"), (None, "fr, de;q=0.8", "en"), (None, "zh;q=0, tr;q=0.1", "tr")])
 def test_the_language_is_the_one_asked_then_accept_language_then_english(asked, header, lang) -> None:
     assert negotiate(asked, header) == lang
+
+
+def test_the_journeys_lines_are_in_the_readers_language() -> None:
+    """The journey's lines were English text written by the projection, so a Chinese
+    report told the programme's story in English. Each line now keeps its message and
+    values: the report translates the message and writes the counts in the language.
+    A line stored before (no message kept) is shown as it was written."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace as E
+
+    from services.evaluation.projections import STEPS
+    from shared.projections import json_text
+
+    def step(event_type: str, event: E) -> dict:
+        kind, line = STEPS[event_type]
+        message, params = line(event)
+        return {"factory_id": "cn-dg", "occurred_at": datetime(2026, 11, 30, tzinfo=UTC), "step": kind,
+                "summary": message % params, "args": json_text({"message": message, "params": params})}
+
+    journey = [step("MilestoneReached", E(milestone="Smart watches with 50 children", on_time=False)),
+               step("ImpactEvaluated", E(kpis=[E(achieved=True), E(achieved=False), E(achieved=True)])),
+               step("ProgrammeClosed", E()),
+               {"factory_id": "cn-dg", "occurred_at": datetime(2026, 3, 2, tzinfo=UTC), "step": "assessed",
+                "summary": "needs assessment completed; high needs: childcare", "args": None}]
+    assert [j["summary"] for j in journey[:3]] == [
+        "milestone reached: Smart watches with 50 children (late)", "impact evaluated: 2 of 3 KPI targets met",
+        "cycle closed"]
+    zh = reports.html(DATA, lang="zh", **{**PAGE, "journey": journey})
+    for text in ("里程碑达成：Smart watches with 50 children（逾期）", "影响已评估：3 个 KPI 目标中达成 2 个",
+                 "周期已结束", "needs assessment completed; high needs: childcare"):
+        assert text in zh, text
+    for english in ("milestone reached", "KPI targets met", "cycle closed"):
+        assert english not in zh, english
+    bn = reports.html(DATA, lang="bn", **{**PAGE, "journey": journey})
+    assert "প্রভাব মূল্যায়িত: 3টি KPI লক্ষ্যের মধ্যে 2টি অর্জিত" in bn  # numbers as the report writes them
