@@ -33,3 +33,33 @@ async def test_a_client_chosen_http_method_adds_no_metric_series(in_process) -> 
                if f.name.startswith("wecare_http_") for s in f.samples}
     assert "PROBE0" not in methods and methods <= {"GET", "PUT", "_OTHER"}, methods
     assert {"PUT", "_OTHER"} <= methods
+
+
+@pytest.mark.unit
+async def test_a_failed_export_tells_its_buyer_no_internals(in_process, monkeypatch) -> None:  # noqa: ANN001
+    """A buyer's export job that failed showed the buyer the exception's text (the database's
+    error, the SQL and its parameters); it says what happened and the correlation id to quote,
+    and the log keeps the error."""
+    from sqlalchemy.exc import OperationalError
+
+    from services.buyers import api
+    from tests.harness import auth
+
+    async def failing(db, buyer, countries):  # noqa: ANN001, ANN202
+        if countries == ("never",):
+            yield None
+        raise OperationalError("SELECT * FROM portfolio WHERE buyer = ?", ("Otto Group",),
+                               Exception("disk I/O error at /var/lib/wecare/buyers.db"))
+
+    monkeypatch.setattr(api, "raw_rows", failing)
+    svc, c = await in_process("buyers")
+    otto = auth("buyer", buyer="Otto Group", subject="otto-it")
+    with pytest.raises(Exception):  # noqa: B017, PT011 - the stream is cut short after its first bytes
+        await c.get("/buyers/Otto%20Group/exports/portfolio.csv", headers={**otto, "X-Correlation-ID": "cid-42"})
+    from shared.access import Principal
+    job, = svc.jobs.listed(Principal(subject="otto-it", role="buyer", buyer="Otto Group"))
+    view = (await c.get(f"/jobs/{job.id}", headers=otto)).json()
+    assert view["state"] == "failed", view
+    for internal in ("SELECT", "portfolio", "/var/lib", "OperationalError", "disk I/O"):
+        assert internal not in view["error"], view["error"]
+    assert "cid-42" in view["error"]
