@@ -63,3 +63,42 @@ async def test_a_failed_export_tells_its_buyer_no_internals(in_process, monkeypa
     for internal in ("SELECT", "portfolio", "/var/lib", "OperationalError", "disk I/O"):
         assert internal not in view["error"], view["error"]
     assert "cid-42" in view["error"]
+
+
+class _Row(tuple):
+    """A portfolio row as the exports read it: by index, and by name (`_mapping`)."""
+
+    @property
+    def _mapping(self) -> dict:
+        from services.buyers.projections import portfolio
+        return dict(zip(portfolio.c.keys(), self, strict=True))
+
+
+@pytest.mark.unit
+async def test_a_name_with_a_control_character_leaves_the_xlsx_readable() -> None:
+    """Names may hold control characters (only NUL is refused), which XML 1.0 forbids: one factory
+    named so made every buyer's XLSX export a broken file (no reader opened it). They are written
+    as OOXML's _xHHHH_ escapes (and a literal `_x` before four hex digits as _x005F_x), as Excel does."""
+    import io
+
+    import openpyxl
+    from openpyxl.utils.escape import unescape
+
+    from services.buyers.exports import COLUMNS, xlsx_stream
+    from services.buyers.projections import portfolio
+
+    names = ["Bell\x07 Garments\x0b Ltd", "Tab\tand\nnewline", "Literal _x0041_ text", "Plain 工厂"]
+    keys = list(portfolio.c.keys())
+    rows = [_Row({"buyer": "Otto Group", "country": "bd", "factory_id": f"F{i}", "programme_id": "p1",
+                  "factory_name": n}.get(k) for k in keys) for i, n in enumerate(names)]
+
+    async def source():  # noqa: ANN202
+        for r in rows:
+            yield r
+
+    body = b"".join([chunk async for chunk in xlsx_stream(source())])
+    sheet = openpyxl.load_workbook(io.BytesIO(body))["Portfolio"]
+    at = COLUMNS.index("factory_name") + 1
+    written = [sheet.cell(row=i + 2, column=at).value for i in range(len(names))]
+    assert written[1:] == ["Tab\tand\nnewline", "Literal _x005F_x0041_ text", "Plain 工厂"]
+    assert [unescape(w) for w in written] == names  # as Excel reads them (openpyxl leaves _xHHHH_ as it is)
