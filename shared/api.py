@@ -96,7 +96,7 @@ def idempotency_key(idempotency_key: str | None = Header(None, max_length=200)) 
 def expected_version(if_match: str | None = Header(
         None, description="the stream version the write is based on: the ETag of the object's read "
                           "(`\"4-…\"`), or the version alone (`4`); a stale one answers 412")) -> int | None:
-    if if_match is None:
+    if if_match is None or if_match.strip() == "*":  # `*`: if it exists (RFC 9110 13.1.1), as a missing one is 404
         return None
     from shared.aggregate import DomainError
 

@@ -102,3 +102,19 @@ async def test_a_name_with_a_control_character_leaves_the_xlsx_readable() -> Non
     written = [sheet.cell(row=i + 2, column=at).value for i in range(len(names))]
     assert written[1:] == ["Tab\tand\nnewline", "Literal _x005F_x0041_ text", "Plain 工厂"]
     assert [unescape(w) for w in written] == names  # as Excel reads them (openpyxl leaves _xHHHH_ as it is)
+
+
+@pytest.mark.unit
+async def test_if_match_any_is_a_precondition_not_bad_input(in_process) -> None:
+    """`If-Match: *` (RFC 9110 13.1.1: "if the object exists") is a standard value a generated client
+    may send; it was refused as bad input (422). It now writes as with no version; a missing object
+    still answers 404."""
+    from tests.assessment.builders import factory
+
+    _, c = await in_process("assessment")
+    assert (await c.post("/bd/factories", json=factory("F1"))).status_code == 201
+    r = await c.patch("/bd/factories/F1", json={"name": "Renamed"}, headers={"If-Match": "*"})
+    assert r.status_code == 200, r.text
+    assert r.json()["version"] == 2
+    r = await c.patch("/bd/factories/NOPE", json={"name": "Renamed"}, headers={"If-Match": "*"})
+    assert r.status_code == 404, r.text
