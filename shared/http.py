@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -416,4 +417,15 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind = HTTP_KINDS.get(exc.status_code, exc.status_code)
-        return refuse(request, kind, str(exc.detail), status=exc.status_code, headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # Allow: every method of the resource (RFC 9110 15.5.6), not the first route's
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        return refuse(request, kind, str(exc.detail), status=exc.status_code, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods a route of the request's path answers in full (asked of the router per method, so
+    routers included in routers are asked too)."""
+    scope = {k: v for k, v in request.scope.items() if k not in ("route", "endpoint", "path_params")}
+    return [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+            if any(r.matches({**scope, "method": m})[0] == Match.FULL for r in request.app.router.routes)]

@@ -118,3 +118,15 @@ async def test_if_match_any_is_a_precondition_not_bad_input(in_process) -> None:
     assert r.json()["version"] == 2
     r = await c.patch("/bd/factories/NOPE", json={"name": "Renamed"}, headers={"If-Match": "*"})
     assert r.status_code == 404, r.text
+
+
+@pytest.mark.unit
+async def test_a_405_allows_every_method_of_the_resource(in_process) -> None:
+    """RFC 9110 15.5.6: a 405's Allow lists the resource's methods. /{country}/factories answers GET
+    and POST, but a PUT was told `Allow: POST` (the first route of the path only)."""
+    _, c = await in_process("assessment")
+    r = await c.put("/bd/factories", json={})
+    assert r.status_code == 405 and r.headers["content-type"] == "application/problem+json"
+    assert {m.strip() for m in r.headers["allow"].split(",")} == {"GET", "POST"}, r.headers["allow"]
+    r = await c.request("PROBE", "/bd/factories/F1")
+    assert {m.strip() for m in r.headers["allow"].split(",")} >= {"GET", "PATCH"}, r.headers["allow"]
