@@ -130,3 +130,64 @@ async def test_a_405_allows_every_method_of_the_resource(in_process) -> None:
     assert {m.strip() for m in r.headers["allow"].split(",")} == {"GET", "POST"}, r.headers["allow"]
     r = await c.request("PROBE", "/bd/factories/F1")
     assert {m.strip() for m in r.headers["allow"].split(",")} >= {"GET", "PATCH"}, r.headers["allow"]
+
+
+def _done_commands() -> list[tuple[type, str, dict]]:
+    from services.assessment.commands import CompleteAssessment
+    from services.delivery.commands import CompleteActivity, OpenConsultingCase, OpenFacility, ReachMilestone
+    from services.planning.commands import ApprovePlan, HoldKickOff
+
+    plan = {"plan_id": "p1.f1"}
+    return [(CompleteAssessment, "completed_on", {"assessment_id": "a1"}),
+            (CompleteActivity, "completed_on", {**plan, "activity": "family_day"}),
+            (ReachMilestone, "reached_on", {**plan, "milestone": "kick-off"}),
+            (OpenFacility, "opened_on", {**plan, "facility_id": "cfs-1", "kind": "child_friendly_space",
+                                         "capacity": 40}),
+            (OpenConsultingCase, "opened_on", {**plan, "case_id": "c1", "category": "legal", "details": "x"}),
+            (ApprovePlan, "approved_on", {**plan, "approved_by": "Mr Rahman"}),
+            (HoldKickOff, "held_on", {**plan, "participants": 30, "facilitators": ["A"]})]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("command", "field", "rest"), _done_commands(),
+                         ids=[f"{c.__name__}.{f}" for c, f, _ in _done_commands()])
+def test_the_date_of_something_done_is_not_in_the_future(command: type, field: str, rest: dict) -> None:
+    """#21 refused future dates in the evaluation only; a baseline assessment completed, a milestone
+    reached (`on_time` in the buyers' feed), a plan approved or a kick-off held next March was still
+    stored and reported. Each is refused naming its field (422, nothing stored); today is accepted."""
+    from datetime import UTC, datetime, timedelta
+
+    from pydantic import ValidationError
+
+    ahead = (datetime.now(UTC) + timedelta(days=2)).date()
+    with pytest.raises(ValidationError) as e:
+        command(**rest, **{field: ahead})
+    assert [err["loc"] for err in e.value.errors()] == [(field,)]
+    assert e.value.errors()[0]["type"] == "not_in_future"
+    command(**rest, **{field: datetime.now(UTC).date()})
+
+
+@pytest.mark.unit
+def test_every_date_field_of_every_command_is_past_or_named_forward() -> None:
+    """A new date field in any service's commands is refused in the future, or named here as ahead by
+    nature (test_report_dates holds the same for the evaluation's)."""
+    import importlib
+    import typing
+    from datetime import date
+
+    from shared.application import Command
+    from shared.contracts.values import PastDate
+
+    forward = {("ScheduleAssessment", "scheduled_date"), ("CreateProgramme", "starts_on"),
+               ("CreateProgramme", "ends_on"), ("AddAsset", "expires_on")}
+    unchecked = set()
+    for service in ("assessment", "planning", "delivery", "evaluation", "buyers"):
+        module = importlib.import_module(f"services.{service}.commands")
+        for cls in vars(module).values():
+            if not (isinstance(cls, type) and issubclass(cls, Command)) or cls.__module__ != module.__name__:
+                continue
+            hints = typing.get_type_hints(cls, include_extras=True)
+            for name, info in cls.model_fields.items():
+                if info.annotation in (date, date | None) and hints.get(name) != PastDate:
+                    unchecked.add((cls.__name__, name))
+    assert unchecked == forward, unchecked - forward
