@@ -191,3 +191,27 @@ def test_every_date_field_of_every_command_is_past_or_named_forward() -> None:
                 if info.annotation in (date, date | None) and hints.get(name) != PastDate:
                     unchecked.add((cls.__name__, name))
     assert unchecked == forward, unchecked - forward
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("buyer", ["Otto Group", 'Evil>; rel="last", <https://evil.example/steal', "A, B; C"])
+def test_a_link_header_s_target_is_a_uri_whatever_the_path_holds(buyer: str) -> None:
+    """The Link header's targets were the decoded path: `Otto Group` put a space in a URI, and a name
+    holding `>` or `,` made a link of its own a client would follow with its token. Percent-encoded,
+    every client reads the one `next` link, to the same path."""
+    from urllib.parse import quote, unquote
+
+    import httpx
+    from starlette.requests import Request
+
+    from shared.api import cursor_link
+
+    path = f"/buyers/{buyer}/feed"
+    request = Request({"type": "http", "method": "GET", "path": path, "raw_path": quote(path).encode(),
+                       "query_string": b"limit=2", "headers": [], "root_path": ""})
+    header = cursor_link(request, "0000000000000002")
+    links = httpx.Response(200, headers={"link": header}).links
+    assert list(links) == ["next"], header
+    url = httpx.URL(links["next"]["url"])
+    assert unquote(url.path) == path and url.params["after"] == "0000000000000002"
+    assert " " not in header.split(">")[0]
