@@ -215,3 +215,23 @@ def test_a_link_header_s_target_is_a_uri_whatever_the_path_holds(buyer: str) -> 
     url = httpx.URL(links["next"]["url"])
     assert unquote(url.path) == path and url.params["after"] == "0000000000000002"
     assert " " not in header.split(">")[0]
+
+
+async def test_a_caller_s_correlation_id_is_kept_only_if_an_event_can_keep_it(pg_database, tmp_path) -> None:
+    """X-Correlation-Id was taken as sent: over 64 characters every write answered 500 on PostgreSQL
+    (events.correlation_id holds 64), and any text was echoed into logs, problems and messages.
+    One of an id's form is kept; another is replaced by a new id. (PostgreSQL: ~1 s.)"""
+    from services.assessment.service import create_service
+    from tests.assessment.builders import factory
+    from tests.harness import serving, settings_for
+
+    settings = settings_for("assessment", "nats://127.0.0.1:1", str(tmp_path), log_level="ERROR",
+                            database_url=pg_database)
+    async with serving(create_service(settings), wait_messaging=False) as (svc, c):
+        for sent in ("c" * 300, "line\tbreak", "a b<script>"):
+            r = await c.post("/bd/factories", json=factory(f"F{len(sent)}"), headers={"X-Correlation-Id": sent})
+            assert r.status_code == 201, r.text
+            assert r.headers["X-Correlation-Id"] != sent and len(r.headers["X-Correlation-Id"]) == 32
+        r = await c.post("/bd/factories", json=factory("F0"), headers={"X-Correlation-Id": "demo-step:3.1"})
+        assert r.status_code == 201 and r.headers["X-Correlation-Id"] == "demo-step:3.1"
+        assert [e.correlation_id for e in await svc.store.load_stream("factory-F0")] == ["demo-step:3.1"]
