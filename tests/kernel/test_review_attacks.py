@@ -235,3 +235,17 @@ async def test_a_caller_s_correlation_id_is_kept_only_if_an_event_can_keep_it(pg
         r = await c.post("/bd/factories", json=factory("F0"), headers={"X-Correlation-Id": "demo-step:3.1"})
         assert r.status_code == 201 and r.headers["X-Correlation-Id"] == "demo-step:3.1"
         assert [e.correlation_id for e in await svc.store.load_stream("factory-F0")] == ["demo-step:3.1"]
+
+
+@pytest.mark.unit
+def test_a_token_s_subject_fits_the_events_actor() -> None:
+    """A subject of 201 to 300 characters was a valid token, and then every write of its holder
+    answered 500 on PostgreSQL (the events' actor column, the subject, holds 200): such a token is
+    now invalid (401) as any claim out of its form, and a subject that fits is written."""
+    from shared.access import MAX_SUBJECT, InvalidScope, Principal
+    from shared.store.schema import events
+
+    assert events.c.actor.type.length >= MAX_SUBJECT
+    assert Principal.from_claims({"role": "admin", "sub": "s" * events.c.actor.type.length}).subject
+    with pytest.raises(InvalidScope, match="subject"):
+        Principal.from_claims({"role": "admin", "sub": "s" * (events.c.actor.type.length + 1)})
