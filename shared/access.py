@@ -26,7 +26,8 @@ from shared.countries import countries as known_countries
 
 ROLES = ("admin", "programme_manager", "country_team", "buyer", "auditor")
 WRITERS = frozenset({"admin", "programme_manager", "country_team", "service"})
-MAX_CLAIM = 300  # characters of a subject or buyer name
+MAX_CLAIM = 300  # characters of a buyer name
+MAX_SUBJECT = 200  # characters of a subject: every event keeps its writer's (events.actor holds 200)
 
 
 class InvalidScope(ValueError):
@@ -46,8 +47,8 @@ class Principal:
         role, subject = claims.get("role"), claims.get("sub")
         if role not in ROLES:
             raise InvalidScope(f"unknown role {role!r}")
-        if not isinstance(subject, str) or not subject.strip() or len(subject) > MAX_CLAIM:
-            raise InvalidScope("the subject (sub) must be a non-empty string")
+        if not isinstance(subject, str) or not subject.strip() or len(subject) > MAX_SUBJECT:
+            raise InvalidScope(f"the subject (sub) must be a non-empty string of at most {MAX_SUBJECT} characters")
         raw = claims.get("countries")
         scope: tuple[str, ...] | None = None
         if role == "buyer":

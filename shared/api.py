@@ -96,7 +96,7 @@ def idempotency_key(idempotency_key: str | None = Header(None, max_length=200)) 
 def expected_version(if_match: str | None = Header(
         None, description="the stream version the write is based on: the ETag of the object's read "
                           "(`\"4-…\"`), or the version alone (`4`); a stale one answers 412")) -> int | None:
-    if if_match is None:
+    if if_match is None or if_match.strip() == "*":  # `*`: if it exists (RFC 9110 13.1.1), as a missing one is 404
         return None
     from shared.aggregate import DomainError
 
@@ -149,7 +149,14 @@ CURSOR_LINK = {"Link": {"description": "RFC 8288 link rel=\"next\" to the record
 def _page_url(request: Request, **params: Any) -> str:
     query = [(k, v) for k, v in request.query_params.multi_items() if k not in params]
     query += [(k, str(v)) for k, v in params.items()]
-    return f"{request.url.path}?{urlencode(query)}"
+    # the path as a URI (RFC 8288: a Link's target is a URI-Reference): percent-encoded, so a space, `>`
+    # or `,` of a path parameter (a buyer's name) neither breaks the header nor makes another link of it
+    return f"{quote(request.url.path, safe=PATH_SAFE)}?{urlencode(query)}"
+
+
+# RFC 3986's pchar, less `%` (the path is decoded: a `%` in it is a `%`) and less `;` and `,`, which
+# Link parsers split on even inside <...> (the service decodes the path: %3B and ; are one path to it)
+PATH_SAFE = "/!$&'()*+=:@-._~"
 
 
 def page_links(request: Request, total: int, limit: int, offset: int) -> str:

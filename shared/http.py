@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -15,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -302,6 +304,16 @@ def too_many(exc: RateLimited, instance: str | None) -> tuple[dict[str, Any], di
                        retry_after_s=exc.retry_after_s), {"Retry-After": str(exc.retry_after_s)})
 
 
+CONVERSATION_ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")  # an event keeps at most 64 characters of each
+
+
+def conversation_id(value: str | None) -> str | None:
+    """A caller's correlation (or causation) id, if it is one an event can keep: a longer one made
+    every write answer 500 on PostgreSQL (the column holds 64), and it was echoed into every log line,
+    problem and message; another is not taken (a new correlation id is made, the causation left out)."""
+    return value if value is not None and CONVERSATION_ID.fullmatch(value) else None
+
+
 HTTP_KINDS = {401: "unauthorized", 403: "forbidden", 404: "not-found"}  # HTTPException's codes that have a kind
 
 UNLIMITED_PATHS = frozenset({"/health", "/ready"})  # probes: never throttled
@@ -345,9 +357,9 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate
     async def correlation_middleware(request: Request, call_next):  # noqa: ANN001, ANN202
         service_bound = get_contextvars().get("service", service)
         clear_contextvars()
-        cid = request.headers.get(CORRELATION_HEADER) or new_correlation_id()
+        cid = conversation_id(request.headers.get(CORRELATION_HEADER)) or new_correlation_id()
         bind_contextvars(service=service_bound, correlation_id=cid,
-                         causation_id=request.headers.get(CAUSATION_HEADER))
+                         causation_id=conversation_id(request.headers.get(CAUSATION_HEADER)))
         try:
             response = await call_next(request)
         except Exception as e:  # the last net: a person gets a message and an id, the log gets the trace
@@ -416,4 +428,15 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind = HTTP_KINDS.get(exc.status_code, exc.status_code)
-        return refuse(request, kind, str(exc.detail), status=exc.status_code, headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # Allow: every method of the resource (RFC 9110 15.5.6), not the first route's
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        return refuse(request, kind, str(exc.detail), status=exc.status_code, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods a route of the request's path answers in full (asked of the router per method, so
+    routers included in routers are asked too)."""
+    scope = {k: v for k, v in request.scope.items() if k not in ("route", "endpoint", "path_params")}
+    return [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+            if any(r.matches({**scope, "method": m})[0] == Match.FULL for r in request.app.router.routes)]

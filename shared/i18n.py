@@ -65,7 +65,10 @@ def negotiate(asked: str | None, accept_language: str | None, available: tuple[s
         if asked not in available:
             raise ValueError(f"lang must be one of {', '.join(available)}")
         return asked
-    return negotiate_locale(parse_accept_language(accept_language), list(available), sep="-") or DEFAULT
+    found = negotiate_locale(parse_accept_language(accept_language), list(available), sep="-")
+    # Babel answers with the tag as the client wrote it ("ZH" for ZH-Hant, "TR" for TR-tr), and
+    # language tags are case-insensitive (RFC 4647): ours is the one it names, as we spell it
+    return {a.lower(): a for a in available}.get((found or "").lower(), DEFAULT)
 
 
 class Catalogue:

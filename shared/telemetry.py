@@ -125,6 +125,15 @@ def span(name: str, *, kind: SpanKind = SpanKind.INTERNAL, parent: Context | Non
 # -- HTTP: metrics always, a server span when tracing -------------------------------
 
 UNMATCHED = "<unmatched>"  # a path no route matched: never the raw path (unbounded, and it may hold ids)
+# the method is the client's to choose (any token: "PROBE1", "PROBE2", ...): those of HTTP itself by name,
+# any other as one value (OpenTelemetry's convention), so no request adds a series of its own
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"})
+OTHER_METHOD = "_OTHER"
+
+
+def method_of(scope: Mapping[str, Any]) -> str:
+    method = scope.get("method")
+    return method if method in METHODS else OTHER_METHOD
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -180,21 +189,21 @@ class HttpTelemetry:
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", ())
                    if k in (b"traceparent", b"tracestate")}
-        with tracer.start_as_current_span(scope["method"], context=context_from(headers), kind=SpanKind.SERVER,
-                                          attributes={"http.request.method": scope["method"],
+        with tracer.start_as_current_span(method_of(scope), context=context_from(headers), kind=SpanKind.SERVER,
+                                          attributes={"http.request.method": method_of(scope),
                                                       "wecare.service": self.metrics.service}) as current:
             try:
                 await self.app(scope, receive, sending)
             finally:
                 route = self._count(scope, status, start)
-                current.update_name(f"{scope['method']} {route}")
+                current.update_name(f"{method_of(scope)} {route}")
                 current.set_attribute("http.route", route)
                 current.set_attribute("http.response.status_code", status)
                 if status >= 500:
                     current.set_status(Status(StatusCode.ERROR))
 
     def _count(self, scope: Mapping[str, Any], status: int, start: float) -> str:
-        route, method = route_of(scope), scope["method"]
+        route, method = route_of(scope), method_of(scope)
         key = (method, route, status)
         children = self._children.get(key)
         if children is None:  # a few dozen (routes x statuses): the label lookups once each

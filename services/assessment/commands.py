@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 
 from shared.application import Command
 from shared.contracts.assessment import AmforiId, Demographics, Finding, OsId, PolicyAnswer, SedexId
-from shared.contracts.values import Code, Int, Name, Strict
+from shared.contracts.values import Code, Int, Name, PastDate, Strict
 
 IDENT = r"^[A-Za-z0-9_.-]+$"
 ID = 100  # the longest factory, assessment or response id
@@ -130,4 +130,4 @@ class RecordSurveyResponses(Command):
 
 class CompleteAssessment(Command):
     assessment_id: str = Field(min_length=1, max_length=ID)
-    completed_on: date
+    completed_on: PastDate

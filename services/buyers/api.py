@@ -22,6 +22,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import func, select
+from structlog.contextvars import get_contextvars
 
 from services.buyers.commands import DisableWebhook, RedriveWebhook, RegisterWebhook, RotateWebhookSecret
 from services.buyers.contract import FeedPage, asyncapi
@@ -51,12 +52,15 @@ from shared.auth import BUYER_WRITES, admin_only
 from shared.contracts.feed import TYPES, data_schema, schemas, sequence
 from shared.contracts.figures import FIGURES, Pool
 from shared.jobs import Job, Jobs
+from shared.logging import get_logger
 from shared.operator_actions import operator_action
 
 router = APIRouter(prefix="/buyers/{buyer}", tags=["buyers"], dependencies=[Depends(buyer_scope)])
 docs = APIRouter(prefix="/feed", tags=["buyers"])  # public: see above
 PUBLIC = {"security": []}  # openapi_extra of the documents: no token
 ops = APIRouter(prefix="/ops/webhooks", tags=["operations"], dependencies=[Depends(admin_only)])
+
+log = get_logger("buyers.api")
 
 BUYER_WRITE = {BUYER_WRITES: True}  # the buyer role, read-only elsewhere, writes these routes
 
@@ -183,7 +187,7 @@ async def export_portfolio(request: Request, buyer: str, fmt: Literal["csv", "xl
         body, media = csv_stream(rows), "text/csv; charset=utf-8"
     else:
         body, media = xlsx_stream(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return StreamingResponse(_ended(job, body), media_type=media, headers={
+    return StreamingResponse(_ended(job, body, get_contextvars().get("correlation_id")), media_type=media, headers={
         "content-disposition": attachment(f"wecare-portfolio-{buyer}", fmt),
         "link": f'</jobs/{job.id}>; rel="monitor"'})
 
@@ -207,13 +211,24 @@ async def _followed(job: Job, rows: AsyncIterator[Any], size: Awaitable[int]) ->
     job.progress(job.done)
 
 
-async def _ended(job: Job, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """The export's job ends with its body: succeeded once the last byte went, failed if cut short."""
+async def _ended(job: Job, body: AsyncIterator[bytes], correlation_id: str | None) -> AsyncIterator[bytes]:
+    """The export's job ends with its body: succeeded once the last byte went, failed if cut short.
+    The job is the buyer's to read: an error says what happened and the id to quote, never the
+    exception's text (a database's error holds its SQL, parameters and paths); the log keeps that."""
     try:
         async for chunk in body:
             yield chunk
+    except GeneratorExit:
+        Jobs.fail(job, "the client went away")
+        raise
+    except Exception as e:
+        log.error("export.failed", job_id=job.id, target=job.target, rows=job.done,
+                  error=f"{type(e).__name__}: {e}"[:500])
+        Jobs.fail(job, f"the export stopped after {job.done} rows; quote correlation id {correlation_id} "
+                       "when you report it")
+        raise
     except BaseException as e:
-        Jobs.fail(job, e if not isinstance(e, GeneratorExit) else "the client went away")
+        Jobs.fail(job, e)
         raise
     Jobs.succeed(job, {"rows": job.done})
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zlib
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime
@@ -179,6 +180,18 @@ def _width(column: str) -> int:
     return 30 if column == "factory_name" else 12 if column.endswith("_on") else max(10, min(len(column) + 2, 24))
 
 
+# XML 1.0 has no place for C0 controls but tab, newline and return (nor for U+FFFE, U+FFFF): a cell's
+# text writes them, as Excel does, as _xHHHH_, and a literal `_xHHHH_` as _x005F_xHHHH_ (its underscore
+# escaped) so a reader does not turn it into a character
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LITERAL = re.compile("_(x[0-9A-Fa-f]{4}_)")
+
+
+def _ooxml_text(text: str) -> str:
+    text = _LITERAL.sub(r"_x005F_\1", text)
+    return escape(_NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text))
+
+
 def _xml_row(n: int, values: list[Any], style: int = 0) -> str:
     cells = []
     at = f' s="{style}"' if style else ""
@@ -194,7 +207,7 @@ def _xml_row(n: int, values: list[Any], style: int = 0) -> str:
             cells.append(f'<c r="{ref}" s="{DATE}"><v>{(v - EXCEL_EPOCH).days}</v></c>')
         else:
             text = ";".join(v) if isinstance(v, list) else str(v)
-            cells.append(f'<c r="{ref}" t="inlineStr"{at}><is><t xml:space="preserve">{escape(text)}</t></is></c>')
+            cells.append(f'<c r="{ref}" t="inlineStr"{at}><is><t xml:space="preserve">{_ooxml_text(text)}</t></is></c>')
     if len(values) == len(LETTERS) and values[-1] is None:  # an empty last cell, written blank: every row
         cells.append(f'<c r="{LETTERS[-1]}{n}"/>')             # has all the columns for a row-by-row reader
     return f'<row r="{n}">{"".join(cells)}</row>'

@@ -7,7 +7,7 @@ handlers store them in UTC by the plan's country's time zone."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Field
 from shared.application import Command
 from shared.contracts.delivery import AgeBand, Role, Sex
 from shared.contracts.planning import MAX_ACTIVITIES, MAX_MILESTONES, Milestone, PlannedActivity
-from shared.contracts.values import MAX_INT, Code, Name, PlanId, Strict
+from shared.contracts.values import MAX_INT, Code, Name, PastDate, PlanId, Strict
 
 IDENT = r"^[A-Za-z0-9_.:-]+$"
 
@@ -128,18 +128,18 @@ class RecordFieldBatch(OnPlan):
 
 class CompleteActivity(OnPlan):
     activity: Code
-    completed_on: date
+    completed_on: PastDate
 
 
 class ReachMilestone(OnPlan):
     milestone: str = Field(min_length=1, max_length=300)
-    reached_on: date
+    reached_on: PastDate
 
 
 class OpenFacility(OnPlan):
     facility_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
     kind: Literal["child_friendly_space", "after_school_centre"]
-    opened_on: date
+    opened_on: PastDate
     capacity: int = Field(ge=1, le=10_000)
 
 
@@ -153,7 +153,7 @@ class RecordFacilityMonth(OnPlan):
 class OpenConsultingCase(OnPlan):
     case_id: str = Field(min_length=1, max_length=100, pattern=IDENT)
     category: Literal["financial", "psychological", "legal", "emergency", "other"]
-    opened_on: date
+    opened_on: PastDate
     details: str = Field(min_length=1, max_length=10_000,
                          description="confidential to the country team: stored sealed with the case's own key")
 

@@ -12,7 +12,7 @@ from services.planning.domain.rules import KpiRequest
 from shared.application import Command
 from shared.contracts.assessment import MAX_INDICATORS, MAX_NEEDS, NeedArea
 from shared.contracts.planning import Milestone, PlannedActivity
-from shared.contracts.values import Amount, Code, Name, PlanId
+from shared.contracts.values import Amount, Code, Name, PastDate, PlanId
 
 IDENT = r"^[A-Za-z0-9_-]+$"  # no dots: plan and share ids join ids with one
 
@@ -51,12 +51,12 @@ class ChangePlan(PlanBody):
 class ApprovePlan(Command):
     plan_id: PlanId
     approved_by: str = Field(min_length=1, max_length=300, description="the factory manager who approves")
-    approved_on: date
+    approved_on: PastDate
 
 
 class HoldKickOff(Command):
     plan_id: PlanId
-    held_on: date
+    held_on: PastDate
     participants: int = Field(ge=1, le=100_000)
     facilitators: list[Name] = Field(min_length=1, max_length=50)
     note: str | None = Field(None, max_length=2000)

@@ -244,5 +244,5 @@ async def test_facilities_and_confidential_consulting_cases(stack: Stack):
     r = await d.post(f"/vn/deliveries/{plan}/consulting-cases/c%201/forget")  # not an id: refused, naming it
     assert r.status_code == 422 and r.json()["fields"][0]["field"] == "case_id", r.text
     r = await d.post(f"/vn/deliveries/{plan}/activities/child_friendly_space/complete",
-                     json={"completed_on": "2026-12-20"})
+                     json={"completed_on": "2026-11-20"})
     assert r.status_code == 200, r.text

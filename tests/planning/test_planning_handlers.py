@@ -123,7 +123,7 @@ async def test_draft_approve_kick_off(with_programme: Scenario):
         await app.when(HoldKickOff(plan_id=pid, held_on=date(2026, 3, 20), participants=30, facilitators=["A"]),
                        ctx(BD))
     with pytest.raises(DomainError) as e:  # approved outside the programme's period
-        await app.when(ApprovePlan(plan_id=pid, approved_by="Mr Rahman", approved_on=date(2027, 3, 1)), ctx(BD))
+        await app.when(ApprovePlan(plan_id=pid, approved_by="Mr Rahman", approved_on=date(2025, 3, 1)), ctx(BD))
     assert e.value.field == "approved_on" and await app.then() == []
     await app.when(ApprovePlan(plan_id=pid, approved_by="Mr Rahman", approved_on=date(2026, 3, 10)), ctx(BD))
     [approved] = await app.then()
