@@ -1,0 +1,75 @@
+"""The typed Python clients (issue #21: "a typed Python client generated from the OpenAPI, used by the
+demo"): clients/openapi/<service>.json is what each service's code documents now, and the package
+clients/wecare_client/<service>/ was generated from that snapshot. Fast: the documents come from the apps
+in-process, and nothing is regenerated here (`make client` does that, in about 15 s)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+from wecare.clients import API_SERVICES, OUT, openapi_documents, sha256, snapshot_text
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+REGENERATE = "the typed clients are behind the code: run `make client` (wecare client) and commit clients/"
+
+
+@pytest.fixture(scope="module")
+def documents() -> dict[str, dict]:
+    return openapi_documents()
+
+
+@pytest.mark.parametrize("service", API_SERVICES)
+def test_the_snapshot_is_what_the_service_documents_now(documents, service) -> None:  # noqa: ANN001
+    snapshot = OUT / "openapi" / f"{service}.json"
+    assert snapshot.exists(), f"no {snapshot.relative_to(ROOT)}: {REGENERATE}"
+    now = snapshot_text(documents[service])
+    if snapshot.read_text(encoding="utf-8") != now:
+        import difflib
+
+        diff = "".join(list(difflib.unified_diff(snapshot.read_text(encoding="utf-8").splitlines(True),
+                                                 now.splitlines(True), "snapshot", "code"))[:40])
+        pytest.fail(f"{service}: {REGENERATE}\n{diff}")
+
+
+@pytest.mark.parametrize("service", API_SERVICES)
+def test_the_package_was_generated_from_the_snapshot(service) -> None:  # noqa: ANN001
+    snapshot = OUT / "openapi" / f"{service}.json"
+    made = importlib.import_module(f"wecare_client.{service}._snapshot")
+    assert made.SERVICE == service
+    assert made.OPENAPI_SHA256 == sha256(snapshot.read_text(encoding="utf-8")), f"{service}: {REGENERATE}"
+
+
+def test_every_operation_of_the_snapshots_has_its_typed_function(documents) -> None:  # noqa: ANN001
+    """The generator skipped none (it stops on a warning): each operation id is a module with the four calls."""
+    from openapi_python_client.utils import snake_case
+
+    for service in API_SERVICES:
+        base = OUT / "wecare_client" / service / "api"
+        modules = {p.stem: p for p in base.glob("*/*.py")}
+        for path, ops in documents[service]["paths"].items():
+            for method, op in ops.items():
+                name = snake_case(op["operationId"])
+                assert name in modules, (service, method, path, op["operationId"])
+                tree = ast.parse(modules[name].read_text(encoding="utf-8"))
+                calls = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+                assert {"sync", "sync_detailed", "asyncio", "asyncio_detailed"} <= calls, (service, name)
+
+
+def test_the_demo_calls_the_services_through_the_typed_clients() -> None:
+    """The clients' first consumer: wecare/demo.py sends no request of its own (no httpx verb calls,
+    no hand-written paths), so a contract change shows up there when `make client` regenerates."""
+    tree = ast.parse((ROOT / "wecare" / "demo.py").read_text(encoding="utf-8"))
+    verbs = {"get", "post", "put", "patch", "delete", "request"}
+    raw = [f"line {n.lineno}: .{n.func.attr}()" for n in ast.walk(tree)
+           if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in verbs
+           and not (isinstance(n.func.value, ast.Name) and n.func.value.id in {"dict", "kinds", "st", "v", "figs"})]
+    imported = {a.name.split(".")[1] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                for a in [ast.alias(name=n.module or "")] if (n.module or "").startswith("wecare_client.")}
+    assert not raw, f"the demo calls HTTP by hand: {raw}"
+    assert imported == set(API_SERVICES), imported
