@@ -62,14 +62,15 @@ def test_every_operation_of_the_snapshots_has_its_typed_function(documents) -> N
 
 
 def test_the_demo_calls_the_services_through_the_typed_clients() -> None:
-    """The clients' first consumer: wecare/demo.py sends no request of its own (no httpx verb calls,
-    no hand-written paths), so a contract change shows up there when `make client` regenerates."""
+    """The clients' first consumer: wecare/demo.py writes no route by hand and opens no HTTP client of its
+    own, so a contract change reaches it when `make client` regenerates (and a type checker, or the demo, sees)."""
     tree = ast.parse((ROOT / "wecare" / "demo.py").read_text(encoding="utf-8"))
-    verbs = {"get", "post", "put", "patch", "delete", "request"}
-    raw = [f"line {n.lineno}: .{n.func.attr}()" for n in ast.walk(tree)
-           if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in verbs
-           and not (isinstance(n.func.value, ast.Name) and n.func.value.id in {"dict", "kinds", "st", "v", "figs"})]
-    imported = {a.name.split(".")[1] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
-                for a in [ast.alias(name=n.module or "")] if (n.module or "").startswith("wecare_client.")}
-    assert not raw, f"the demo calls HTTP by hand: {raw}"
-    assert imported == set(API_SERVICES), imported
+    routes = [f"line {n.lineno}" for n in ast.walk(tree)
+              if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.startswith("/")]
+    own = [f"line {n.lineno}" for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+           and isinstance(n.value, ast.Name) and n.value.id == "httpx" and n.attr in {"AsyncClient", "Client"}]
+    used = {n.module.split(".")[1] for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("wecare_client.")}
+    assert not routes, f"the demo writes routes by hand: {routes}"
+    assert not own, f"the demo opens HTTP clients of its own: {own}"
+    assert used == set(API_SERVICES), used
