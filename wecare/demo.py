@@ -260,7 +260,7 @@ async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
         say("8. Read models are derived: dropped and rebuilt from the event logs")
         for c in (a, p, d, ev, b):
             status, rebuild = OPS[type(c)]
-            for name in (await _ok(status.asyncio_detailed(client=c)))["projections"]:
+            for name in (await _ok(status.asyncio_detailed(client=c))).projections.additional_keys:
                 r = await _ok(rebuild.asyncio_detailed(name, client=c))
                 say(f"   {name:<18} rebuilt from {r['applied']:>5} events, identical to the live one: "
                     f"{r['identical']}")
@@ -653,7 +653,7 @@ async def show_guarantees(c: Assessment, p: Planning, d: Delivery, nats: NatsSer
         await _ok(register_factory.asyncio_detailed("vn", client=c, body=RegisterFactory(
             factory_id=f"vn-outage-{i}", name=f"Outage {i}", supplier=body.supplier, region="VN",
             sector=body.sector, buyers=["Hasbro"], headcount=body.headcount)))
-    backlog = (await _ok(assessment_status.asyncio_detailed(client=c)))["outbox_backlog"]
+    backlog = (await _ok(assessment_status.asyncio_detailed(client=c))).outbox_backlog
     say(f"   3 factories registered while NATS was down; {backlog} events wait in the outbox")
     nats.start()
     t0 = time.monotonic()
@@ -706,8 +706,8 @@ async def show_figures(c: Assessment, p: Planning, d: Delivery, ev: Evaluation) 
     say()
     for name, svc in (("assessment", c), ("planning", p), ("delivery", d), ("evaluation", ev)):
         st = await _ok(OPS[type(svc)][0].asyncio_detailed(client=svc))
-        say(f"   {name}: events stored {st['events_total']}, outbox backlog {st['outbox_backlog']}, "
-            f"parked {sum(x['parked'] for x in st['projections'].values())}")
+        say(f"   {name}: events stored {st.events_total}, outbox backlog {st.outbox_backlog}, "
+            f"parked {sum(x.parked for x in st.projections.additional_properties.values())}")
     say("   (the survey answers among the assessment's events never leave the service)")
 
 
@@ -755,5 +755,5 @@ async def _caught_up(c: AnyClient) -> bool:
         st = await _ok(OPS[type(c)][0].asyncio_detailed(client=c))
     except (httpx.HTTPError, RuntimeError):
         return False
-    lags = [v for p in st["projections"].values() for v in p["lag"].values()]
-    return st["outbox_backlog"] == 0 and all(v == 0 for v in lags)
+    lags = [v for p in st.projections.additional_properties.values() for v in p.lag.additional_properties.values()]
+    return st.outbox_backlog == 0 and all(v == 0 for v in lags)

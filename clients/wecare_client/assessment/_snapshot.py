@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "assessment"
 OPENAPI = "clients/openapi/assessment.json"
-OPENAPI_SHA256 = "90c928eeda120185f6f4a4249d1a8229c4a3b040b7b8e4f80eeefb8e39bb47b9"
+OPENAPI_SHA256 = "4404e7107cac199e43e446014231dcc05814cc889d48b57e2fe41c91f169527a"
 GENERATOR = "openapi-python-client 0.29.1"

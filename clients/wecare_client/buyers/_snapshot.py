@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "buyers"
 OPENAPI = "clients/openapi/buyers.json"
-OPENAPI_SHA256 = "59897c761efcf05b0e9f744c3440ba9960ed49a41fccec03e65be0359b92f07f"
+OPENAPI_SHA256 = "8d197a21ca1f7ecadaad225579bee663d84ab1f747f1b87bbde54bef0751cdce"
 GENERATOR = "openapi-python-client 0.29.1"

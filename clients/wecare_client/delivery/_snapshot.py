@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "delivery"
 OPENAPI = "clients/openapi/delivery.json"
-OPENAPI_SHA256 = "2a09c23e74f48d24c55701c5b97902b496fed2ced48b8f3a56d4a4fba369900f"
+OPENAPI_SHA256 = "2e830ea94a9410b9ae26d322c53d7db7480d42fe9d0d73a5406a0f2ddc01428b"
 GENERATOR = "openapi-python-client 0.29.1"

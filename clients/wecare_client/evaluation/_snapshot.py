@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "evaluation"
 OPENAPI = "clients/openapi/evaluation.json"
-OPENAPI_SHA256 = "5314b4d807835f637b00a3175ec19bea53f875d5c555e5e2135fd56d06dcacc0"
+OPENAPI_SHA256 = "9bb6258bb3e201da365abacf5c3420a9d47c18876ddc711c3dc586d53d049154"
 GENERATOR = "openapi-python-client 0.29.1"

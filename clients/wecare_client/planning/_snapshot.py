@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "planning"
 OPENAPI = "clients/openapi/planning.json"
-OPENAPI_SHA256 = "dc640cbde523ea20bc2926d4b45936966cbe3b7155080d27d6a802eadc0bba85"
+OPENAPI_SHA256 = "79148a1f7ea2664beeabb65c07537ef542afcd74eeaa56357c4b4a47fad3768a"
 GENERATOR = "openapi-python-client 0.29.1"

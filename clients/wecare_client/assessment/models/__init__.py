@@ -26,6 +26,8 @@ from .policy_answer_status import PolicyAnswerStatus
 from .problem import Problem
 from .problem_field import ProblemField
 from .problem_kind import ProblemKind
+from .projection_status import ProjectionStatus
+from .projection_status_lag import ProjectionStatusLag
 from .rebuild_response_rebuild import RebuildResponseRebuild
 from .record_demographics_body import RecordDemographicsBody
 from .record_demographics_response_recorddemographics import RecordDemographicsResponseRecorddemographics
@@ -45,9 +47,13 @@ from .register_factory_response_registerfactory import RegisterFactoryResponseRe
 from .republish_response_republish import RepublishResponseRepublish
 from .schedule_assessment import ScheduleAssessment
 from .schedule_assessment_response_scheduleassessment import ScheduleAssessmentResponseScheduleassessment
+from .service_status import ServiceStatus
+from .service_status_events import ServiceStatusEvents
+from .service_status_loops import ServiceStatusLoops
+from .service_status_loops_additional_property import ServiceStatusLoopsAdditionalProperty
+from .service_status_projections import ServiceStatusProjections
 from .set_factory_identifiers_body import SetFactoryIdentifiersBody
 from .set_factory_identifiers_response_setfactoryidentifiers import SetFactoryIdentifiersResponseSetfactoryidentifiers
-from .status_response_status import StatusResponseStatus
 from .survey_response import SurveyResponse
 from .survey_response_answers import SurveyResponseAnswers
 from .update_factory_body import UpdateFactoryBody
@@ -81,6 +87,8 @@ __all__ = (
     "Problem",
     "ProblemField",
     "ProblemKind",
+    "ProjectionStatus",
+    "ProjectionStatusLag",
     "RebuildResponseRebuild",
     "RecordDemographicsBody",
     "RecordDemographicsResponseRecorddemographics",
@@ -100,9 +108,13 @@ __all__ = (
     "RepublishResponseRepublish",
     "ScheduleAssessment",
     "ScheduleAssessmentResponseScheduleassessment",
+    "ServiceStatus",
+    "ServiceStatusEvents",
+    "ServiceStatusLoops",
+    "ServiceStatusLoopsAdditionalProperty",
+    "ServiceStatusProjections",
     "SetFactoryIdentifiersBody",
     "SetFactoryIdentifiersResponseSetfactoryidentifiers",
-    "StatusResponseStatus",
     "SurveyResponse",
     "SurveyResponseAnswers",
     "UpdateFactoryBody",

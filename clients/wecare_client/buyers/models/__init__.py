@@ -36,6 +36,8 @@ from .problem_field import ProblemField
 from .problem_kind import ProblemKind
 from .programme_closed_data import ProgrammeClosedData
 from .programme_closed_record import ProgrammeClosedRecord
+from .projection_status import ProjectionStatus
+from .projection_status_lag import ProjectionStatusLag
 from .rebuild_response_rebuild import RebuildResponseRebuild
 from .redrive_endpoint_response_redriveendpoint import RedriveEndpointResponseRedriveendpoint
 from .redrive_parked_response_redriveparked import RedriveParkedResponseRedriveparked
@@ -46,9 +48,13 @@ from .register_webhook_body_start import RegisterWebhookBodyStart
 from .republish_response_republish import RepublishResponseRepublish
 from .rotate_secret_response_rotatesecret import RotateSecretResponseRotatesecret
 from .rotate_webhook_secret_body import RotateWebhookSecretBody
+from .service_status import ServiceStatus
+from .service_status_events import ServiceStatusEvents
+from .service_status_loops import ServiceStatusLoops
+from .service_status_loops_additional_property import ServiceStatusLoopsAdditionalProperty
+from .service_status_projections import ServiceStatusProjections
 from .session_delivered_data import SessionDeliveredData
 from .session_delivered_record import SessionDeliveredRecord
-from .status_response_status import StatusResponseStatus
 
 __all__ = (
     "AssessmentCompletedData",
@@ -87,6 +93,8 @@ __all__ = (
     "ProblemKind",
     "ProgrammeClosedData",
     "ProgrammeClosedRecord",
+    "ProjectionStatus",
+    "ProjectionStatusLag",
     "RebuildResponseRebuild",
     "RedriveEndpointResponseRedriveendpoint",
     "RedriveParkedResponseRedriveparked",
@@ -97,7 +105,11 @@ __all__ = (
     "RepublishResponseRepublish",
     "RotateSecretResponseRotatesecret",
     "RotateWebhookSecretBody",
+    "ServiceStatus",
+    "ServiceStatusEvents",
+    "ServiceStatusLoops",
+    "ServiceStatusLoopsAdditionalProperty",
+    "ServiceStatusProjections",
     "SessionDeliveredData",
     "SessionDeliveredRecord",
-    "StatusResponseStatus",
 )

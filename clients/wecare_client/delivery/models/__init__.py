@@ -38,6 +38,8 @@ from .problem import Problem
 from .problem_field import ProblemField
 from .problem_kind import ProblemKind
 from .progress_response_progress import ProgressResponseProgress
+from .projection_status import ProjectionStatus
+from .projection_status_lag import ProjectionStatusLag
 from .reach_milestone_body import ReachMilestoneBody
 from .reach_milestone_response_reachmilestone import ReachMilestoneResponseReachmilestone
 from .rebuild_response_rebuild import RebuildResponseRebuild
@@ -50,8 +52,12 @@ from .reschedule_session_body import RescheduleSessionBody
 from .reschedule_session_response_reschedulesession import RescheduleSessionResponseReschedulesession
 from .schedule_session_body import ScheduleSessionBody
 from .schedule_session_response_schedulesession import ScheduleSessionResponseSchedulesession
+from .service_status import ServiceStatus
+from .service_status_events import ServiceStatusEvents
+from .service_status_loops import ServiceStatusLoops
+from .service_status_loops_additional_property import ServiceStatusLoopsAdditionalProperty
+from .service_status_projections import ServiceStatusProjections
 from .statements_response_statements import StatementsResponseStatements
-from .status_response_status import StatusResponseStatus
 
 __all__ = (
     "Attendance",
@@ -92,6 +98,8 @@ __all__ = (
     "ProblemField",
     "ProblemKind",
     "ProgressResponseProgress",
+    "ProjectionStatus",
+    "ProjectionStatusLag",
     "ReachMilestoneBody",
     "ReachMilestoneResponseReachmilestone",
     "RebuildResponseRebuild",
@@ -104,6 +112,10 @@ __all__ = (
     "RescheduleSessionResponseReschedulesession",
     "ScheduleSessionBody",
     "ScheduleSessionResponseSchedulesession",
+    "ServiceStatus",
+    "ServiceStatusEvents",
+    "ServiceStatusLoops",
+    "ServiceStatusLoopsAdditionalProperty",
+    "ServiceStatusProjections",
     "StatementsResponseStatements",
-    "StatusResponseStatus",
 )

@@ -27,6 +27,8 @@ from .practice import Practice
 from .problem import Problem
 from .problem_field import ProblemField
 from .problem_kind import ProblemKind
+from .projection_status import ProjectionStatus
+from .projection_status_lag import ProjectionStatusLag
 from .rebuild_response_rebuild import RebuildResponseRebuild
 from .record_endline_body import RecordEndlineBody
 from .record_endline_body_kpis import RecordEndlineBodyKpis
@@ -35,7 +37,11 @@ from .record_follow_up_body import RecordFollowUpBody
 from .record_follow_up_body_status import RecordFollowUpBodyStatus
 from .redrive_response_redrive import RedriveResponseRedrive
 from .republish_response_republish import RepublishResponseRepublish
-from .status_response_status import StatusResponseStatus
+from .service_status import ServiceStatus
+from .service_status_events import ServiceStatusEvents
+from .service_status_loops import ServiceStatusLoops
+from .service_status_loops_additional_property import ServiceStatusLoopsAdditionalProperty
+from .service_status_projections import ServiceStatusProjections
 from .withdraw_consent_body import WithdrawConsentBody
 from .withdraw_consent_response_withdrawconsent import WithdrawConsentResponseWithdrawconsent
 from .workforce import Workforce
@@ -68,6 +74,8 @@ __all__ = (
     "Problem",
     "ProblemField",
     "ProblemKind",
+    "ProjectionStatus",
+    "ProjectionStatusLag",
     "RebuildResponseRebuild",
     "RecordEndlineBody",
     "RecordEndlineBodyKpis",
@@ -76,7 +84,11 @@ __all__ = (
     "RecordFollowUpBodyStatus",
     "RedriveResponseRedrive",
     "RepublishResponseRepublish",
-    "StatusResponseStatus",
+    "ServiceStatus",
+    "ServiceStatusEvents",
+    "ServiceStatusLoops",
+    "ServiceStatusLoopsAdditionalProperty",
+    "ServiceStatusProjections",
     "WithdrawConsentBody",
     "WithdrawConsentResponseWithdrawconsent",
     "Workforce",

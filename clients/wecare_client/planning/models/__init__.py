@@ -31,10 +31,16 @@ from .price_list_response_pricelist import PriceListResponsePricelist
 from .problem import Problem
 from .problem_field import ProblemField
 from .problem_kind import ProblemKind
+from .projection_status import ProjectionStatus
+from .projection_status_lag import ProjectionStatusLag
 from .rebuild_response_rebuild import RebuildResponseRebuild
 from .redrive_response_redrive import RedriveResponseRedrive
 from .republish_response_republish import RepublishResponseRepublish
-from .status_response_status import StatusResponseStatus
+from .service_status import ServiceStatus
+from .service_status_events import ServiceStatusEvents
+from .service_status_loops import ServiceStatusLoops
+from .service_status_loops_additional_property import ServiceStatusLoopsAdditionalProperty
+from .service_status_projections import ServiceStatusProjections
 from .suggestion_response_suggestion import SuggestionResponseSuggestion
 
 __all__ = (
@@ -69,9 +75,15 @@ __all__ = (
     "Problem",
     "ProblemField",
     "ProblemKind",
+    "ProjectionStatus",
+    "ProjectionStatusLag",
     "RebuildResponseRebuild",
     "RedriveResponseRedrive",
     "RepublishResponseRepublish",
-    "StatusResponseStatus",
+    "ServiceStatus",
+    "ServiceStatusEvents",
+    "ServiceStatusLoops",
+    "ServiceStatusLoopsAdditionalProperty",
+    "ServiceStatusProjections",
     "SuggestionResponseSuggestion",
 )

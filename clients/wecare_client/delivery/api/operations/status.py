@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...models.status_response_status import StatusResponseStatus
+from ...models.service_status import ServiceStatus
 from ...types import UNSET, Response, Unset
 
 
@@ -29,9 +29,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Problem | StatusResponseStatus | None:
+) -> Any | Problem | ServiceStatus | None:
     if response.status_code == 200:
-        response_200 = StatusResponseStatus.from_dict(response.json())
+        response_200 = ServiceStatus.from_dict(response.json())
 
         return response_200
 
@@ -67,7 +67,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Problem | StatusResponseStatus]:
+) -> Response[Any | Problem | ServiceStatus]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -80,7 +80,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Response[Any | Problem | StatusResponseStatus]:
+) -> Response[Any | Problem | ServiceStatus]:
     """Status
 
     Args:
@@ -91,7 +91,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem | StatusResponseStatus]
+        Response[Any | Problem | ServiceStatus]
     """
 
     kwargs = _get_kwargs(
@@ -109,7 +109,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | Problem | StatusResponseStatus | None:
+) -> Any | Problem | ServiceStatus | None:
     """Status
 
     Args:
@@ -120,7 +120,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem | StatusResponseStatus
+        Any | Problem | ServiceStatus
     """
 
     return sync_detailed(
@@ -133,7 +133,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Response[Any | Problem | StatusResponseStatus]:
+) -> Response[Any | Problem | ServiceStatus]:
     """Status
 
     Args:
@@ -144,7 +144,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem | StatusResponseStatus]
+        Response[Any | Problem | ServiceStatus]
     """
 
     kwargs = _get_kwargs(
@@ -160,7 +160,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | Problem | StatusResponseStatus | None:
+) -> Any | Problem | ServiceStatus | None:
     """Status
 
     Args:
@@ -171,7 +171,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem | StatusResponseStatus
+        Any | Problem | ServiceStatus
     """
 
     return (

@@ -6,12 +6,14 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="StatusResponseStatus")
+T = TypeVar("T", bound="ServiceStatusEvents")
 
 
 @_attrs_define
-class StatusResponseStatus:
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+class ServiceStatusEvents:
+    """events stored, per country"""
+
+    additional_properties: dict[str, int] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -23,19 +25,19 @@ class StatusResponseStatus:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        status_response_status = cls()
+        service_status_events = cls()
 
-        status_response_status.additional_properties = d
-        return status_response_status
+        service_status_events.additional_properties = d
+        return service_status_events
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> int:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: str, value: int) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
