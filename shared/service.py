@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
@@ -232,7 +232,9 @@ class ProjectionStatus(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     parked: int = Field(description="its messages parked after their attempts ran out (GET /ops/parked)")
-    lag: dict[str, int | Literal["unknown"]] = Field(
+    # int | str, not int | Literal["unknown"]: openapi-python-client 0.29.1 parses such a union in a map's
+    # values as the constant alone, and the typed clients refuse every number
+    lag: dict[str, int | str] = Field(
         description="per stream and country (`<context>.<country>`): messages not yet applied and acknowledged; "
                     "`unknown` while NATS does not answer")
     applied_here: int = Field(description="events this process applied since it started")

@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "assessment"
 OPENAPI = "clients/openapi/assessment.json"
-OPENAPI_SHA256 = "4404e7107cac199e43e446014231dcc05814cc889d48b57e2fe41c91f169527a"
+OPENAPI_SHA256 = "44f06959cf4b52f0fc68697a817a4f4f719c826def05e873cc50fcf4814c7e6d"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "buyers"
 OPENAPI = "clients/openapi/buyers.json"
-OPENAPI_SHA256 = "8d197a21ca1f7ecadaad225579bee663d84ab1f747f1b87bbde54bef0751cdce"
+OPENAPI_SHA256 = "8ab9b4b7b7a432cedc4d0f674aea17cd0247f028aeaf1457d8813fa48c845bfc"
 GENERATOR = "openapi-python-client 0.29.1"

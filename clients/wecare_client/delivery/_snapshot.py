@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "delivery"
 OPENAPI = "clients/openapi/delivery.json"
-OPENAPI_SHA256 = "2e830ea94a9410b9ae26d322c53d7db7480d42fe9d0d73a5406a0f2ddc01428b"
+OPENAPI_SHA256 = "86773952637f99abb0e2f16419f13a2841c4a838a0a95e61a22bf663e8fd58e8"
 GENERATOR = "openapi-python-client 0.29.1"

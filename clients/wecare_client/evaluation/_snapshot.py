@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "evaluation"
 OPENAPI = "clients/openapi/evaluation.json"
-OPENAPI_SHA256 = "9bb6258bb3e201da365abacf5c3420a9d47c18876ddc711c3dc586d53d049154"
+OPENAPI_SHA256 = "dec0ff954a365266bdf26195aa1f401fa8bfed8483005d4a7428aeca62566862"
 GENERATOR = "openapi-python-client 0.29.1"

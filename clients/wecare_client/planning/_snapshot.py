@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "planning"
 OPENAPI = "clients/openapi/planning.json"
-OPENAPI_SHA256 = "79148a1f7ea2664beeabb65c07537ef542afcd74eeaa56357c4b4a47fad3768a"
+OPENAPI_SHA256 = "a99c559878fde05fad0e375b6ba32bd08dd85e68d50545d5f489dd75155e335f"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,7 +16,7 @@ class ProjectionStatusLag:
 
     """
 
-    additional_properties: dict[str, int | Literal["unknown"]] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, int | str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -34,14 +34,8 @@ class ProjectionStatusLag:
         additional_properties = {}
         for prop_name, prop_dict in d.items():
 
-            def _parse_additional_property(data: object) -> int | Literal["unknown"]:
-                additional_property_type_1 = cast(Literal["unknown"], data)
-                if additional_property_type_1 != "unknown":
-                    raise ValueError(
-                        f"AdditionalProperty_type_1 must match const 'unknown', got '{additional_property_type_1}'"
-                    )
-                return additional_property_type_1
-                return cast(int | Literal["unknown"], data)
+            def _parse_additional_property(data: object) -> int | str:
+                return cast(int | str, data)
 
             additional_property = _parse_additional_property(prop_dict)
 
@@ -54,10 +48,10 @@ class ProjectionStatusLag:
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> int | Literal["unknown"]:
+    def __getitem__(self, key: str) -> int | str:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: int | Literal["unknown"]) -> None:
+    def __setitem__(self, key: str, value: int | str) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
