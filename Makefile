@@ -9,7 +9,7 @@ VENV   := .venv
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup browser fonts demo test test-fast test-unit fuzz bench lint clean
+.PHONY: setup browser fonts demo client test test-fast test-unit fuzz bench lint clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -44,6 +44,12 @@ fonts:
 
 demo: setup fonts
 	$(VENV)/bin/wecare demo
+
+# The typed Python clients (the demo uses them): each service's OpenAPI snapshot to clients/openapi/,
+# then clients/wecare_client/<service>/ generated from it by openapi-python-client. Run it after a route
+# changes: tests/kernel/test_clients.py fails until the snapshots and the packages match the code.
+client: setup
+	$(VENV)/bin/wecare client
 
 test: setup browser fonts
 	$(VENV)/bin/pytest -q

@@ -31,6 +31,7 @@ from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
 from prometheus_client.core import CounterMetricFamily
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import MetaData, func, select
 
 import shared.messaging.compat  # noqa: F401 - nats-py/FastStream timeout shim
@@ -223,6 +224,33 @@ class _Counts:
             redelivered.add_metric([name, p], runner.redelivered)
         yield applied
         yield redelivered
+
+
+
+class ProjectionStatus(BaseModel):
+    """One projection in GET /ops/status."""
+
+    model_config = ConfigDict(extra="allow")
+    parked: int = Field(description="its messages parked after their attempts ran out (GET /ops/parked)")
+    # int | str, not int | Literal["unknown"]: openapi-python-client 0.29.1 parses such a union in a map's
+    # values as the constant alone, and the typed clients refuse every number
+    lag: dict[str, int | str] = Field(
+        description="per stream and country (`<context>.<country>`): messages not yet applied and acknowledged; "
+                    "`unknown` while NATS does not answer")
+    applied_here: int = Field(description="events this process applied since it started")
+
+
+class ServiceStatus(BaseModel):
+    """GET /ops/status: the service's log, outbox and projections (`wecare status` prints it)."""
+
+    model_config = ConfigDict(extra="allow")
+    service: str
+    countries: list[str]
+    events: dict[str, int] = Field(description="events stored, per country")
+    events_total: int
+    outbox_backlog: int = Field(description="events stored and not yet published to NATS")
+    projections: dict[str, ProjectionStatus]
+    loops: dict[str, dict[str, Any]] = Field(description="the supervised loops: state, restarts, last error")
 
 
 class Service:
@@ -698,7 +726,7 @@ class Service:
 
         ops = APIRouter(prefix="/ops", tags=["operations"], dependencies=[Depends(admin_only)])
 
-        @ops.get("/status")
+        @ops.get("/status", response_model=ServiceStatus)  # typed: the clients' first consumer waits on it
         async def status() -> dict[str, Any]:
             return await self.status()
 

@@ -47,6 +47,14 @@ def _contracts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _client(args: argparse.Namespace) -> int:
+    from wecare.clients import write_clients
+
+    for path in write_clients(Path(args.out)):
+        print(path)
+    return 0
+
+
 def _up(args: argparse.Namespace) -> int:
     import signal
 
@@ -404,6 +412,12 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--public-url", help="the buyers service's address in the feed's documents (default: "
                    "WECARE_PUBLIC_URL, else http://127.0.0.1:<port>)")
     c.set_defaults(fn=_contracts)
+
+    cl = sub.add_parser("client", help="write the services' OpenAPI snapshots and generate the typed Python "
+                        "clients from them (openapi-python-client)")
+    cl.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "clients"),
+                    help="openapi/<service>.json and wecare_client/<service>/ go under it")
+    cl.set_defaults(fn=_client)
 
     args = p.parse_args(argv)
     return int(args.fn(args) or 0)

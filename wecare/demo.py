@@ -18,15 +18,118 @@ import random
 import shutil
 import threading
 import time
+from collections.abc import Awaitable
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+from wecare_client.assessment import AuthenticatedClient as Assessment
+from wecare_client.assessment.api.assessment import (
+    complete,
+    country_indicators,
+    get_factory,
+    list_factories,
+    record_demographics,
+    record_findings,
+    record_policies,
+    record_response,
+    register_factory,
+    schedule_assessment,
+    set_factory_identifiers,
+    update_factory,
+)
+from wecare_client.assessment.api.operations import rebuild as assessment_rebuild
+from wecare_client.assessment.api.operations import status as assessment_status
+from wecare_client.assessment.models import (
+    CompleteAssessmentBody,
+    RecordDemographicsBody,
+    RecordFindingsBody,
+    RecordPoliciesBody,
+    RecordSurveyResponseBody,
+    RegisterFactory,
+    ScheduleAssessment,
+    SetFactoryIdentifiersBody,
+    UpdateFactoryBody,
+)
+from wecare_client.assessment.types import Response
+from wecare_client.buyers import AuthenticatedClient as Buyers
+from wecare_client.buyers.api.buyers import export_portfolio, portfolio_figures, read_feed, register_endpoint
+from wecare_client.buyers.api.operations import rebuild as buyers_rebuild
+from wecare_client.buyers.api.operations import status as buyers_status
+from wecare_client.buyers.models import ExportPortfolioFmt, FeedPage, RegisterWebhookBody
+from wecare_client.delivery import AuthenticatedClient as Delivery
+from wecare_client.delivery.api.delivery import (
+    complete_activity,
+    deliver_session,
+    facility_month,
+    field_batch,
+    list_work_plans,
+    open_facility,
+    progress,
+    schedule_session,
+    statements,
+)
+from wecare_client.delivery.api.operations import rebuild as delivery_rebuild
+from wecare_client.delivery.api.operations import status as delivery_status
+from wecare_client.delivery.models import (
+    CompleteActivityBody,
+    OpenFacilityBody,
+    RecordAttendanceBody,
+    RecordFacilityMonthBody,
+    RecordFieldBatchBody,
+    ScheduleSessionBody,
+)
+from wecare_client.evaluation import AuthenticatedClient as Evaluation
+from wecare_client.evaluation.api.buyers import buyer_impact, buyer_report
+from wecare_client.evaluation.api.evaluation import (
+    add_asset,
+    agree_sustainability,
+    close,
+    evaluate,
+    factory_journey,
+    factory_report,
+    record_endline,
+)
+from wecare_client.evaluation.api.operations import rebuild as evaluation_rebuild
+from wecare_client.evaluation.api.operations import status as evaluation_status
+from wecare_client.evaluation.models import (
+    AddAsset,
+    AgreeSustainabilityPlanBody,
+    BuyerReportFmt,
+    CloseCycleBody,
+    FactoryReportFmt,
+    RecordEndlineBody,
+)
+from wecare_client.planning import AuthenticatedClient as Planning
+from wecare_client.planning.api.operations import rebuild as planning_rebuild
+from wecare_client.planning.api.operations import status as planning_status
+from wecare_client.planning.api.planning import (
+    activities_chosen,
+    approve_plan,
+    change_plan,
+    contract_value,
+    create_programme,
+    get_plan,
+    kick_off,
+    list_plans,
+    plans_by_status,
+)
+from wecare_client.planning.models import ApprovePlanBody, ChangePlanBody, CreateProgramme, HoldKickOffBody
 
+# the typed clients generated from the services' OpenAPI (`make client`): the demo is their first consumer
 from shared.files import narrow, open_private, private_dir
 from wecare.natsserver import NatsServer
+
+T = TypeVar("T")
+AnyClient = Assessment | Planning | Delivery | Evaluation | Buyers
+# each service's operations endpoints (status, rebuild), by its client's class
+OPS: dict[type, tuple[Any, Any]] = {
+    Assessment: (assessment_status, assessment_rebuild), Planning: (planning_status, planning_rebuild),
+    Delivery: (delivery_status, delivery_rebuild), Evaluation: (evaluation_status, evaluation_rebuild),
+    Buyers: (buyers_status, buyers_rebuild)}
 
 FACTORIES = {
     "bd": [("bd-dhaka-knit", "Dhaka Knitwear Ltd", "Otto Group", 1800),
@@ -115,8 +218,8 @@ async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
     launcher = None
     if info is not None and info.running():
         say(f"WeCare Ops demo, on the running stack of {info.data_dir}")
-        async with httpx.AsyncClient(base_url=info.services["assessment"], headers=info.headers()) as c:
-            if (await c.get("/bd/factories/bd-dhaka-knit")).status_code == 200:
+        async with Assessment(info.services["assessment"], token=_token(info.headers())) as c:
+            if (await get_factory.asyncio_detailed("bd", "bd-dhaka-knit", client=c)).status_code == 200:
                 say("the demo has been played on this stack already; `wecare demo --fresh` plays it on a new one")
                 return 1
     else:
@@ -136,21 +239,29 @@ async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
     say()
     report_dir = Path(info.data_dir)
     # an admin's token: the demo acts for every country and shows the operations endpoints too
-    headers = info.headers("admin", subject="demo")
-    clients = {n: httpx.AsyncClient(base_url=u, timeout=30, headers=headers) for n, u in info.services.items()}
+    token, urls = _token(info.headers("admin", subject="demo")), info.services
+    timeout = httpx.Timeout(30)
+    a = Assessment(urls["assessment"], token=token, timeout=timeout)
+    p = Planning(urls["planning"], token=token, timeout=timeout)
+    d = Delivery(urls["delivery"], token=token, timeout=timeout)
+    ev = Evaluation(urls["evaluation"], token=token, timeout=httpx.Timeout(120))  # a PDF takes its time
+    b = Buyers(urls["buyers"], token=token, timeout=timeout)
+    # Otto Group's compliance system: a buyer's token, scoped to its own portfolio
+    otto = Buyers(urls["buyers"], token=_token(info.headers("buyer", buyer="Otto Group", subject="otto")),
+                  timeout=timeout)
+    clients: list[AnyClient] = [a, p, d, ev, b, otto]
     try:
-        a, p, d, ev = clients["assessment"], clients["planning"], clients["delivery"], clients["evaluation"]
         await play_assessments(a)
         await play_planning(a, p)
         await play_delivery(p, d)
         reports = await play_evaluation(p, ev, report_dir)
-        reports += await play_buyers(clients["buyers"], info.headers("buyer", buyer="Otto Group", subject="otto"),
-                                     report_dir, info.webhook_receiver_port)
+        reports += await play_buyers(b, otto, report_dir, info.webhook_receiver_port)
         await show_guarantees(a, p, d, launcher.nats if launcher else None)
         say("8. Read models are derived: dropped and rebuilt from the event logs")
-        for c in (a, p, d, ev, clients["buyers"]):
-            for name in (await c.get("/ops/status")).json()["projections"]:
-                r = (await c.post(f"/ops/projections/{name}/rebuild")).json()
+        for c in (a, p, d, ev, b):
+            status, rebuild = OPS[type(c)]
+            for name in (await _ok(status.asyncio_detailed(client=c))).projections.additional_keys:
+                r = await _ok(rebuild.asyncio_detailed(name, client=c))
                 say(f"   {name:<18} rebuilt from {r['applied']:>5} events, identical to the live one: "
                     f"{r['identical']}")
         say()
@@ -162,43 +273,47 @@ async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
             say(f"   data kept in {data_dir} (`wecare demo --keep` resumes from it)")
         return 0
     finally:
-        for c in clients.values():
-            await c.aclose()
+        for c in clients:
+            await c.get_async_httpx_client().aclose()
         if launcher:
             await asyncio.to_thread(launcher.stop)
 
 
-async def play_assessments(c: httpx.AsyncClient) -> None:
+async def play_assessments(c: Assessment) -> None:
     say("1. Needs assessments: factories registered, assessed on site, surveyed, completed")
     rng = random.Random(2026)
     for cc, factories in FACTORIES.items():
         for fid, name, buyer, headcount in factories:
-            team = {"X-Actor": f"country-team-{cc}"}
-            await _ok(c.post(f"/{cc}/factories", headers={**team, "Idempotency-Key": f"demo-{fid}"}, json={
+            await _ok(register_factory.asyncio_detailed(cc, client=c, idempotency_key=f"demo-{fid}",
+                                                        body=RegisterFactory.from_dict({
                 "factory_id": fid, "name": name, "supplier": f"{name} Group", "region": cc.upper(),
                 "sector": "toys" if "toys" in fid else "garment", "buyers": [buyer], "headcount": headcount,
-                **IDS.get(fid, {})}))
+                **IDS.get(fid, {})})))
             aid = f"{fid}-2026"
-            await _ok(c.post(f"/{cc}/assessments", headers=team, json={
-                "assessment_id": aid, "factory_id": fid, "scheduled_date": "2026-03-02", "assessors": ["WeCare team"]}))
+            await _ok(schedule_assessment.asyncio_detailed(cc, client=c, body=ScheduleAssessment(
+                assessment_id=aid, factory_id=fid, scheduled_date=date(2026, 3, 2), assessors=["WeCare team"])))
             items = {i: {"status": "in_place" if rng.random() < 0.6 else rng.choice(["partial", "missing"])}
                      for i in CHECKLIST}
             items["paid_maternity_leave"] = {"status": "in_place", "days": LEAVE_DAYS[cc]}
-            await _ok(c.put(f"/{cc}/assessments/{aid}/policies", headers=team, json={"items": items}))
+            await _ok(record_policies.asyncio_detailed(cc, aid, client=c,
+                                                       body=RecordPoliciesBody.from_dict({"items": items})))
             f = int(headcount * 0.7)
-            await _ok(c.put(f"/{cc}/assessments/{aid}/demographics", headers=team, json={"demographics": {
+            await _ok(record_demographics.asyncio_detailed(cc, aid, client=c, body=RecordDemographicsBody.from_dict(
+                {"demographics": {
                 "headcount": {"female": {"16_17": 3, "18_24": f // 3, "25_34": f // 3, "35_44": f - 2 * (f // 3) - 3},
                               "male": {"18_24": (headcount - f) // 2, "25_34": headcount - f - (headcount - f) // 2}},
                 "migrant_workers": headcount // 2, "parent_workers": int(headcount * 0.55),
                 "left_behind_children": int(headcount * 0.3), "maternity_leave_12m": 40,
-                "returned_after_maternity_12m": 32}}))
-            await _ok(c.put(f"/{cc}/assessments/{aid}/management", headers=team, json={"findings": [
-                {"area": "childcare", "text": "no care for children in the summer holidays", "priority": "high"}]}))
+                "returned_after_maternity_12m": 32}})))
+            await _ok(record_findings.asyncio_detailed(cc, aid, client=c, body=RecordFindingsBody.from_dict(
+                {"findings": [{"area": "childcare", "text": "no care for children in the summer holidays",
+                               "priority": "high"}]})))
             n = 40
             for i in range(n):
-                await _ok(c.post(f"/{cc}/assessments/{aid}/survey-responses", json={
-                    "response_id": f"{aid}-r{i}", "language": "en", "answers": survey_answers(rng, cc)}))
-            await _ok(c.post(f"/{cc}/assessments/{aid}/complete", headers=team, json={"completed_on": "2026-03-02"}))
+                await _ok(record_response.asyncio_detailed(cc, aid, client=c, body=RecordSurveyResponseBody.from_dict({
+                    "response_id": f"{aid}-r{i}", "language": "en", "answers": survey_answers(rng, cc)})))
+            await _ok(complete.asyncio_detailed(cc, aid, client=c,
+                                                body=CompleteAssessmentBody(completed_on=date(2026, 3, 2))))
             say(f"   [{cc}] {name} ({buyer}): checklist, demographics, management interview, "
                 f"{n} survey responses, completed")
     await _wait(lambda: _caught_up(c))
@@ -206,23 +321,22 @@ async def play_assessments(c: httpx.AsyncClient) -> None:
     say("   needs profiles (severity of each need area; activities from the service menu that answer it)")
     for cc, factories in FACTORIES.items():
         for fid, name, _, _ in factories[:2]:
-            f = (await c.get(f"/{cc}/factories/{fid}")).json()
+            f = await _ok(get_factory.asyncio_detailed(cc, fid, client=c))
             top = sorted(f["needs_profile"], key=lambda n: -n["score"])[:3]
             say(f"   [{cc}] {name}: " + "; ".join(
                 f"{n['area']} {n['severity']} -> {', '.join(n['activities'][:2]) or '-'}" for n in top))
     say()
 
 
-async def play_planning(a: httpx.AsyncClient, p: httpx.AsyncClient) -> None:
+async def play_planning(a: Assessment, p: Planning) -> None:
     say("2. Programmes and action plans: the planning service learnt the factories and their needs over NATS")
     await _wait(lambda: _caught_up(p))
-    office = {"X-Actor": "programme-office"}
     for pid, buyer, countries in PROGRAMMES:
         fids = [f[0] for cc in countries for f in FACTORIES[cc]]
-        r = await _ok(p.post(f"/{countries[0]}/programmes", headers={**office, "Idempotency-Key": f"demo-{pid}"},
-                             json={"programme_id": pid, "name": f"WeCare {buyer} 2026", "buyer": buyer,
-                                   "factories": fids, "starts_on": "2026-04-01"}))
-        j = r.json()
+        j = await _ok(create_programme.asyncio_detailed(
+            countries[0], client=p, idempotency_key=f"demo-{pid}", body=CreateProgramme(
+                programme_id=pid, name=f"WeCare {buyer} 2026", buyer=buyer, factories=fids,
+                starts_on=date(2026, 4, 1))))
         n = j["factories"]
         say(f"   {buyer}: {n} {'factory' if n == 1 else 'factories'} in {', '.join(j['countries'])}, "
             f"{j['price_per_factory']:,} {j['currency']} each, contract value {j['total']:,} {j['currency']}; "
@@ -230,10 +344,11 @@ async def play_planning(a: httpx.AsyncClient, p: httpx.AsyncClient) -> None:
     await _wait(lambda: _caught_up(p))
     # China: the country team and the factory choose the migrant parent programme with Smart Watches
     cn_plan = "clas-ohlson-wecare-2026.cn-dongguan-toys"
-    plan = (await p.get(f"/cn/plans/{cn_plan}")).json()
+    plan = await _ok(get_plan.asyncio_detailed("cn", cn_plan, client=p))
     kpis = [{"indicator": k["indicator"], "target": k["target"]} for k in plan["content"]["kpis"]]
-    await _ok(p.put(f"/cn/plans/{cn_plan}", headers={"X-Actor": "country-team-cn", "If-Match": str(plan["version"])},
-                    json={"activities": [{"activity": "family_day"}, {"activity": "migrant_parents_training"},
+    await _ok(change_plan.asyncio_detailed("cn", cn_plan, client=p, if_match=str(plan["version"]),
+                                           body=ChangePlanBody.from_dict({
+                          "activities": [{"activity": "family_day"}, {"activity": "migrant_parents_training"},
                                          {"activity": "smart_watch", "cohort_size": 50},
                                          {"activity": "photo_voice", "cohort_size": 25}],
                           "milestones": [{"name": "Kick-off", "due": "2026-04-20"},
@@ -245,23 +360,23 @@ async def play_planning(a: httpx.AsyncClient, p: httpx.AsyncClient) -> None:
                                           "activities": ["photo_voice"]},
                                          {"name": "Family Day", "due": "2026-12-12", "activities": ["family_day"]}],
                           "kpis": kpis or [{"indicator": "share_parents_reached", "baseline": 0, "target": 0.6}],
-                          "note": "the factory chose the migrant parent programme with Smart Watches"}))
+                          "note": "the factory chose the migrant parent programme with Smart Watches"})))
     for cc in FACTORIES:
-        for item in (await p.get(f"/{cc}/plans")).json()["items"]:
-            plan = (await p.get(f"/{cc}/plans/{item['plan_id']}")).json()
+        for item in (await _ok(list_plans.asyncio_detailed(cc, client=p)))["items"]:
+            plan = await _ok(get_plan.asyncio_detailed(cc, item["plan_id"], client=p))
             if not plan["content"]["kpis"]:  # nothing measured yet answers its needs: the team adds one
-                await _ok(p.put(f"/{cc}/plans/{item['plan_id']}", json={
+                await _ok(change_plan.asyncio_detailed(cc, item["plan_id"], client=p, body=ChangePlanBody.from_dict({
                     "activities": plan["content"]["activities"], "milestones": plan["content"]["milestones"],
-                    "kpis": [{"indicator": "share_parents_reached", "baseline": 0, "target": 0.5}]}))
-            await _ok(p.post(f"/{cc}/plans/{item['plan_id']}/approve", headers={"X-Actor": f"country-team-{cc}"},
-                             json={"approved_by": "factory general manager", "approved_on": "2026-04-10"}))
-            await _ok(p.post(f"/{cc}/plans/{item['plan_id']}/kick-off", headers={"X-Actor": f"country-team-{cc}"},
-                             json={"held_on": "2026-04-20", "participants": 25, "facilitators": ["WeCare team"]}))
+                    "kpis": [{"indicator": "share_parents_reached", "baseline": 0, "target": 0.5}]})))
+            await _ok(approve_plan.asyncio_detailed(cc, item["plan_id"], client=p, body=ApprovePlanBody(
+                approved_by="factory general manager", approved_on=date(2026, 4, 10))))
+            await _ok(kick_off.asyncio_detailed(cc, item["plan_id"], client=p, body=HoldKickOffBody(
+                held_on=date(2026, 4, 20), participants=25, facilitators=["WeCare team"])))
             acts = ", ".join(a["activity"] for a in plan["content"]["activities"] if a["activity"] != "family_day")
             how = "suggested" if plan["history"][-1]["event"] == "PlanDrafted" else "edited"
             say(f"   [{cc}] {item['factory_id']}: {acts} ({plan['content']['credits_used']}/{plan['credits_budget']} "
                 f"credits, {how}); approved, kick-off held")
-    plan = (await p.get("/bd/plans/otto-wecare-2026.bd-dhaka-knit")).json()
+    plan = await _ok(get_plan.asyncio_detailed("bd", "otto-wecare-2026.bd-dhaka-knit", client=p))
     say("   why this plan for Dhaka Knitwear (the suggestion explains itself):")
     for line in plan["explanation"]:
         say(f"     - {line}")
@@ -306,31 +421,33 @@ DHAKA_BATCH = {"sessions": [
 ]}
 
 
-async def play_delivery(p: httpx.AsyncClient, d: httpx.AsyncClient) -> None:
+async def play_delivery(p: Planning, d: Delivery) -> None:
     say("3. Delivery: the approved plans reached the delivery service over NATS; sessions are delivered")
     await _wait(lambda: _caught_up(d))
     for cc in FACTORIES:
-        n = (await d.get(f"/{cc}/deliveries")).json()["total"]
+        n = (await _ok(list_work_plans.asyncio_detailed(cc, client=d)))["total"]
         say(f"   [{cc}] {n} work plan{'' if n == 1 else 's'} to deliver")
-    r = await _ok(d.post(f"/bd/deliveries/{DHAKA}/batch", headers={"X-Actor": "field-team-bd"}, json=DHAKA_BATCH))
-    say(f"   [bd] Dhaka Knitwear: an offline batch of {r.json()['sessions']} sessions with attendance "
-        f"({r.json()['recorded']} events)")
+    r = await _ok(field_batch.asyncio_detailed("bd", DHAKA, client=d, body=RecordFieldBatchBody.from_dict(DHAKA_BATCH)))
+    say(f"   [bd] Dhaka Knitwear: an offline batch of {r['sessions']} sessions with attendance "
+        f"({r['recorded']} events)")
     # 4 responsible recruitment workshops with 20 managers at Gazipur Apparel, one by one
     for i in range(4):
         day = f"2026-05-{5 + 7 * i:02d}"
-        await _ok(d.post(f"/bd/deliveries/{GAZIPUR}/sessions", json={
+        await _ok(schedule_session.asyncio_detailed("bd", GAZIPUR, client=d, body=ScheduleSessionBody.from_dict({
             "session_id": f"rr-{i + 1}", "activity": "responsible_recruitment", "local_start": f"{day}T10:00",
-            "venue": "meeting room", "trainers": ["wecare:karim"], "capacity": 12, "expected_participants": 5}))
-        await _ok(d.post(f"/bd/deliveries/{GAZIPUR}/sessions/rr-{i + 1}/attendance", json={
-            "delivered_at": f"{day}T13:00", "counts": _counts("manager", 2, 3, "35_44")}))
+            "venue": "meeting room", "trainers": ["wecare:karim"], "capacity": 12, "expected_participants": 5})))
+        await _ok(deliver_session.asyncio_detailed("bd", GAZIPUR, f"rr-{i + 1}", client=d,
+                                                   body=RecordAttendanceBody.from_dict({
+            "delivered_at": f"{day}T13:00", "counts": _counts("manager", 2, 3, "35_44")})))
     say("   [bd] Gazipur Apparel: 4 responsible recruitment workshops, scheduled and delivered")
     for plan, acts in ((DHAKA, ("training_of_trainers", "migrant_parents_training")),
                        (GAZIPUR, ("responsible_recruitment",))):
         for a in acts:
-            await _ok(d.post(f"/bd/deliveries/{plan}/activities/{a}/complete", json={"completed_on": "2026-06-30"}))
+            await _ok(complete_activity.asyncio_detailed("bd", plan, a, client=d,
+                                                         body=CompleteActivityBody(completed_on=date(2026, 6, 30))))
     # China: the Smart Watch programme for 50 children, Photo Voice with 25 parents
     dongguan = "clas-ohlson-wecare-2026.cn-dongguan-toys"
-    await _ok(d.post(f"/cn/deliveries/{dongguan}/batch", json={"sessions": [
+    await _ok(field_batch.asyncio_detailed("cn", dongguan, client=d, body=RecordFieldBatchBody.from_dict({"sessions": [
         _session("mpt-1", "migrant_parents_training", "2026-05-06", ["wecare:mei"], 80,
                  {"delivered_at": "2026-05-06T17:00", "counts": _counts("parent_worker", 45, 20)}),
         _session("watch-1", "smart_watch", "2026-05-20", ["wecare:mei"], 60,
@@ -339,78 +456,82 @@ async def play_delivery(p: httpx.AsyncClient, d: httpx.AsyncClient) -> None:
         _session("pv-1", "photo_voice", "2026-06-10", ["wecare:mei"], 30,
                  {"delivered_at": "2026-06-10T17:00", "participants": _people(
                      [f"dg-p{i}" for i in range(25)], "parent_worker")}),
-    ]}))
-    r = await d.post(f"/cn/deliveries/{dongguan}/sessions", json={
+    ]})))
+    await schedule_session.asyncio_detailed("cn", dongguan, client=d, body=ScheduleSessionBody.from_dict({
         "session_id": "watch-2", "activity": "smart_watch", "local_start": "2026-07-01T09:00",
-        "trainers": ["wecare:mei"], "capacity": 60, "expected_participants": 10})
-    r = await d.post(f"/cn/deliveries/{dongguan}/sessions/watch-2/attendance", json={
-        "delivered_at": "2026-07-01T12:00", "participants": _people(["dg-c77"], "child")})
+        "trainers": ["wecare:mei"], "capacity": 60, "expected_participants": 10}))
+    r = await deliver_session.asyncio_detailed("cn", dongguan, "watch-2", client=d,
+                                               body=RecordAttendanceBody.from_dict({
+        "delivered_at": "2026-07-01T12:00", "participants": _people(["dg-c77"], "child")}))
     say(f"   [cn] Dongguan Toys: Smart Watches for 50 children and Photo Voice with 25 parents; a 51st child: "
-        f"{r.status_code} {r.json().get('rule')}")
+        f"{int(r.status_code)} {getattr(r.parsed, 'rule', None)}")
     for a in ("migrant_parents_training", "smart_watch", "photo_voice"):
-        await _ok(d.post(f"/cn/deliveries/{dongguan}/activities/{a}/complete", json={"completed_on": "2026-07-15"}))
+        await _ok(complete_activity.asyncio_detailed("cn", dongguan, a, client=d,
+                                                     body=CompleteActivityBody(completed_on=date(2026, 7, 15))))
     # Vietnam and Türkiye: child friendly spaces open for the summer
     for cc, plan in (("vn", "hasbro-wecare-2026.vn-binhduong-shoes"), ("tr", "otto-wecare-2026.tr-izmir-textile")):
-        await _ok(d.post(f"/{cc}/deliveries/{plan}/facilities", json={
-            "facility_id": "cfs-1", "kind": "child_friendly_space", "opened_on": "2026-07-01", "capacity": 40}))
+        await _ok(open_facility.asyncio_detailed(cc, plan, client=d, body=OpenFacilityBody.from_dict({
+            "facility_id": "cfs-1", "kind": "child_friendly_space", "opened_on": "2026-07-01", "capacity": 40})))
         for month, days, children in (("2026-07", 23, 36), ("2026-08", 21, 39)):
-            await _ok(d.post(f"/{cc}/deliveries/{plan}/facilities/cfs-1/months", json={
-                "month": month, "days_open": days, "children_served": children}))
-        await _ok(d.post(f"/{cc}/deliveries/{plan}/activities/child_friendly_space/complete",
-                         json={"completed_on": "2026-08-31"}))
+            await _ok(facility_month.asyncio_detailed(cc, plan, "cfs-1", client=d, body=RecordFacilityMonthBody(
+                month=month, days_open=days, children_served=children)))
+        await _ok(complete_activity.asyncio_detailed(cc, plan, "child_friendly_space", client=d,
+                                                     body=CompleteActivityBody(completed_on=date(2026, 8, 31))))
         say(f"   [{cc}] child friendly space open in July and August")
     await _wait(lambda: _caught_up(d))
-    st = (await d.get("/bd/statements")).json()["statements"]
+    st = (await _ok(statements.asyncio_detailed("bd", client=d)))["statements"]
     say("   what Bangladesh can tell the Otto Group, straight from the recorded sessions:")
     for line in st:
         say(f"     - {line}")
     say()
 
 
-async def play_evaluation(p: httpx.AsyncClient, ev: httpx.AsyncClient, data_dir: Path) -> list[Path]:
+async def play_evaluation(p: Planning, ev: Evaluation, data_dir: Path) -> list[Path]:
     say("4. Evaluation: endline, impact against the baseline, the closing workshop, and the reports")
     await _wait(lambda: _caught_up(ev))
     evaluated = ((DHAKA, "bd", 86.0, 78.0), (GAZIPUR, "bd", 83.5, 76.0),
                  ("clas-ohlson-wecare-2026.cn-dongguan-toys", "cn", 81.0, 72.5))
     for plan_id, cc, retention, before in evaluated:
-        plan = (await p.get(f"/{cc}/plans/{plan_id}")).json()
+        plan = await _ok(get_plan.asyncio_detailed(cc, plan_id, client=p))
         kpis = {k["indicator"]: round((k["baseline"] + k["target"]) / 2 if i % 2 else k["target"], 2)
                 for i, k in enumerate(plan["content"]["kpis"])}
-        await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/endline", json={
+        await _ok(record_endline.asyncio_detailed(cc, plan_id, client=ev, body=RecordEndlineBody.from_dict({
             "measured_on": "2026-11-16", "respondents": 36, "retention_rate": retention,
             "turnover_rate": 100 - retention,
             "absenteeism_rate": 3.2, "maternity_return_rate": 91.0, "maternity_leave": 60, "worker_satisfaction": 78.0,
             "parenting_confidence": 3.8, "recruitment_cost_per_hire": 88.0, "kpis": kpis,
             "baseline_records": {"retention_rate": before, "turnover_rate": 100 - before, "absenteeism_rate": 4.1,
-                                 "recruitment_cost_per_hire": 120.0}}))
-        await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/evaluate"))
-        await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/sustainability", json={
+                                 "recruitment_cost_per_hire": 120.0}})))
+        await _ok(evaluate.asyncio_detailed(cc, plan_id, client=ev))
+        await _ok(agree_sustainability.asyncio_detailed(cc, plan_id, client=ev,
+                                                        body=AgreeSustainabilityPlanBody.from_dict({
             "workshop_on": "2026-11-25", "participants": 12, "practices": [
                 {"practice": "Parenting sessions led by the factory's own trainers", "owner": "HR manager",
                  "due": "2027-06-30"},
-                {"practice": "Family Day every year", "owner": "Welfare committee", "due": "2027-10-31"}]}))
-        await _ok(ev.post(f"/{cc}/evaluations/{plan_id}/close", json={"closed_on": "2026-11-30"}))
+                {"practice": "Family Day every year", "owner": "Welfare committee", "due": "2027-10-31"}]})))
+        await _ok(close.asyncio_detailed(cc, plan_id, client=ev, body=CloseCycleBody(closed_on=date(2026, 11, 30))))
         factory = plan_id.split(".", 1)[1]
         say(f"   [{cc}] {factory}: retention {before}% -> {retention}%, impact evaluated, "
             "sustainability plan agreed, cycle closed")
-    await _ok(ev.post("/cn/assets", json={
+    await _ok(add_asset.asyncio_detailed("cn", client=ev, body=AddAsset.from_dict({
         "asset_id": "dongguan-story-1", "plan_id": "clas-ohlson-wecare-2026.cn-dongguan-toys", "kind": "story",
         "title": "A smart watch keeps a family in touch", "uri": "assets/dongguan-story-1.md",
         "person_id": "dongguan-worker-17", "caption": "Ms Li and her son, who wears the watch in Sichuan",
-        "consented_by": "Ms Li", "minor": False, "scope": ["buyer_reports"], "expires_on": "2030-12-31"}))
+        "consented_by": "Ms Li", "minor": False, "scope": ["buyer_reports"], "expires_on": "2030-12-31"})))
     await _wait(lambda: _caught_up(ev))
     out_dir = private_dir(data_dir / "reports")  # they hold factories' and buyers' figures: the owner's only
     paths = []
-    for url, name in (("/bd/reports/factories/bd-dhaka-knit.html", "bd-dhaka-knit.html"),
-                      ("/bd/reports/factories/bd-dhaka-knit.pdf", "bd-dhaka-knit.pdf"),
-                      ("/buyers/Otto Group/report.html", "otto-group-portfolio.html"),
-                      ("/buyers/Otto Group/report.pdf", "otto-group-portfolio.pdf"),
-                      ("/buyers/Clas Ohlson/report.csv", "clas-ohlson-portfolio.csv")):
-        r = await _ok(ev.get(url, timeout=120))
+    for report, args, name in (
+            (factory_report, ("bd", "bd-dhaka-knit", FactoryReportFmt.HTML), "bd-dhaka-knit.html"),
+            (factory_report, ("bd", "bd-dhaka-knit", FactoryReportFmt.PDF), "bd-dhaka-knit.pdf"),
+            (buyer_report, ("Otto Group", BuyerReportFmt.HTML), "otto-group-portfolio.html"),
+            (buyer_report, ("Otto Group", BuyerReportFmt.PDF), "otto-group-portfolio.pdf"),
+            (buyer_report, ("Clas Ohlson", BuyerReportFmt.CSV), "clas-ohlson-portfolio.csv")):
+        content = (await _answer(report.asyncio_detailed(*args, client=ev))).content  # the document's bytes
         with open_private(out_dir / name) as f:
-            f.write(r.content)
+            f.write(content)
         paths.append((out_dir / name).resolve())
-    journey = (await ev.get("/bd/journey/bd-dhaka-knit")).json()["steps"]
+    journey = (await _ok(factory_journey.asyncio_detailed("bd", "bd-dhaka-knit", client=ev)))["steps"]
     say(f"   Dhaka Knitwear's journey across the four services of the cycle: {len(journey)} steps, "
         + " -> ".join(dict.fromkeys(s["step"] for s in journey)))
     say()
@@ -438,29 +559,27 @@ class _Receiver(BaseHTTPRequestHandler):
         pass
 
 
-async def play_buyers(b: httpx.AsyncClient, as_otto: dict[str, str], data_dir: Path,
-                      receiver_port: int | None = None) -> list[Path]:
+async def play_buyers(b: Buyers, otto: Buyers, data_dir: Path, receiver_port: int | None = None) -> list[Path]:
     say("5. Buyers: Otto Group's compliance system reads its feed, takes signed webhooks and exports")
     # on the one loopback port the stack allows webhooks to (plain http, on this machine only)
     server = ThreadingHTTPServer(("127.0.0.1", receiver_port or 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         await _wait(lambda: _caught_up(b))
-        ep = (await _ok(b.post("/buyers/Otto Group/webhooks", headers=as_otto, json={
-            "url": f"http://127.0.0.1:{server.server_port}/wecare", "start": "beginning"}))).json()
+        ep = await _ok(register_endpoint.asyncio_detailed("Otto Group", client=otto, body=RegisterWebhookBody.from_dict(
+            {"url": f"http://127.0.0.1:{server.server_port}/wecare", "start": "beginning"})))
         _Receiver.secret = ep["secret"]
         records, after = [], ""
-        while True:
-            page = (await _ok(b.get("/buyers/Otto Group/feed", headers=as_otto,
-                                    params={"after": after, "limit": 20}))).json()
-            records += page["records"]
-            after = page["next"]
-            if not page["more"]:
+        while True:  # the feed's records are typed: one model per record type (CloudEvents)
+            page: FeedPage = await _ok(read_feed.asyncio_detailed("Otto Group", client=otto, after=after, limit=20))
+            records += page.records
+            after = page.next_
+            if not page.more:
                 break
         kinds: dict[str, int] = {}
         for r in records:
-            kinds[r["type"].removeprefix("org.wecare.")] = kinds.get(r["type"].removeprefix("org.wecare."), 0) + 1
-        say(f"   feed: {len(records)} CloudEvents about {len({r['subject'] for r in records})} factories, read in "
+            kinds[r.type_.removeprefix("org.wecare.")] = kinds.get(r.type_.removeprefix("org.wecare."), 0) + 1
+        say(f"   feed: {len(records)} CloudEvents about {len({r.subject for r in records})} factories, read in "
             f"pages of 20: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
         async def all_delivered() -> bool:
             return len(_Receiver.got) >= len(records)
@@ -468,14 +587,14 @@ async def play_buyers(b: httpx.AsyncClient, as_otto: dict[str, str], data_dir: P
         await _wait(all_delivered, timeout=30)
         say(f"   webhooks: {len(_Receiver.got)} deliveries to a receiver on loopback, every Standard Webhooks "
             f"signature verified: {not _Receiver.bad and len(_Receiver.got) == len(records)}")
-        figures = (await _ok(b.get("/buyers/Otto Group/portfolio", headers=as_otto))).json()["figures"]
+        figures = (await _ok(portfolio_figures.asyncio_detailed("Otto Group", client=otto)))["figures"]
         say("   figures: " + "; ".join(f"{f['label']} {f['value']}" for f in figures if f["value"] is not None))
         out_dir = private_dir(data_dir / "reports")
         paths = []
-        for fmt in ("csv", "xlsx"):
-            r = await _ok(b.get(f"/buyers/Otto Group/exports/portfolio.{fmt}", headers=as_otto))
+        for fmt in (ExportPortfolioFmt.CSV, ExportPortfolioFmt.XLSX):
+            content = (await _answer(export_portfolio.asyncio_detailed("Otto Group", fmt, client=otto))).content
             with open_private(out_dir / f"otto-group-portfolio-export.{fmt}") as f:
-                f.write(r.content)
+                f.write(content)
             paths.append((out_dir / f"otto-group-portfolio-export.{fmt}").resolve())
         say()
         return paths
@@ -483,39 +602,46 @@ async def play_buyers(b: httpx.AsyncClient, as_otto: dict[str, str], data_dir: P
         server.shutdown()
 
 
-async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.AsyncClient,
-                          nats: NatsServer | None) -> None:
+async def show_guarantees(c: Assessment, p: Planning, d: Delivery, nats: NatsServer | None) -> None:
     say("6. The guarantees, as a user meets them")
-    body = {"factory_id": "bd-dhaka-knit", "name": "Dhaka Knitwear Ltd", "supplier": "Dhaka Knitwear Ltd Group",
-            "region": "BD", "sector": "garment", "buyers": ["Otto Group"], "headcount": 1800, **IDS["bd-dhaka-knit"]}
-    r = await c.post("/bd/factories", json=body, headers={"Idempotency-Key": "demo-bd-dhaka-knit"})
-    say(f"   a retried command (same Idempotency-Key): {r.status_code}, replayed={r.json()['replayed']}")
-    r = await c.put("/bd/factories/bd-narayanganj-denim/identifiers", json={"os_id": IDS["bd-dhaka-knit"]["os_id"]})
-    say(f"   an OS ID another factory holds: {r.status_code} {r.json()['rule']}: {r.json()['detail']}")
-    r = await c.patch("/bd/factories/bd-dhaka-knit", json={"headcount": 1850}, headers={"If-Match": "0"})
-    say(f"   a write based on a stale version: {r.status_code} {r.json()['detail']}")
-    r = await c.put("/bd/assessments/bd-dhaka-knit-2026/demographics", json={"demographics": {
+    body = RegisterFactory.from_dict({
+        "factory_id": "bd-dhaka-knit", "name": "Dhaka Knitwear Ltd", "supplier": "Dhaka Knitwear Ltd Group",
+        "region": "BD", "sector": "garment", "buyers": ["Otto Group"], "headcount": 1800, **IDS["bd-dhaka-knit"]})
+    r = await register_factory.asyncio_detailed("bd", client=c, body=body, idempotency_key="demo-bd-dhaka-knit")
+    say(f"   a retried command (same Idempotency-Key): {int(r.status_code)}, replayed={_parsed(r)['replayed']}")
+    # each refusal is an RFC 9457 problem: the client's Problem model (`rule`, `field`, `items` are extensions)
+    r = await set_factory_identifiers.asyncio_detailed("bd", "bd-narayanganj-denim", client=c,
+                                                       body=SetFactoryIdentifiersBody(os_id=IDS["bd-dhaka-knit"]["os_id"]))
+    say(f"   an OS ID another factory holds: {int(r.status_code)} {_problem(r).rule}: {_problem(r).detail}")
+    r = await update_factory.asyncio_detailed("bd", "bd-dhaka-knit", client=c, if_match="0",
+                                              body=UpdateFactoryBody(headcount=1850))
+    say(f"   a write based on a stale version: {int(r.status_code)} {_problem(r).detail}")
+    r = await record_demographics.asyncio_detailed("bd", "bd-dhaka-knit-2026", client=c,
+                                                   body=RecordDemographicsBody.from_dict({"demographics": {
         "headcount": {"female": {"18_24": 10}}, "migrant_workers": -1, "parent_workers": 0,
-        "left_behind_children": 0}})
-    say(f"   bad input: {r.status_code} {r.json()['detail']}")
-    r = await c.post("/bd/assessments/bd-dhaka-knit-2026/survey-responses", json={
-        "response_id": "late", "language": "bn", "answers": {"sex": "female"}})
-    say(f"   a survey response after completion: {r.status_code} {r.json()['detail']}")
-    r = await c.post("/xx/factories", json=body)
-    say(f"   unknown country: {r.status_code} {r.json()['detail']}")
-    r = await p.put("/bd/plans/otto-wecare-2026.bd-gazipur-apparel", json={"reason": "more", "activities": [
-        {"activity": "family_day"}, {"activity": "child_friendly_space"}, {"activity": "photo_voice"}]})
-    say(f"   a plan that breaks the menu's rules: {r.status_code} {r.json()['rule']}: {r.json()['detail']}")
-    r = await d.post(f"/bd/deliveries/{DHAKA}/batch", json=DHAKA_BATCH)
-    say(f"   an offline batch sent a second time: {r.status_code}, {r.json()['recorded']} events recorded")
-    r = await d.post(f"/bd/deliveries/{DHAKA}/sessions/late/attendance", json={
+        "left_behind_children": 0}}))
+    say(f"   bad input: {int(r.status_code)} {_problem(r).detail}")
+    r = await record_response.asyncio_detailed("bd", "bd-dhaka-knit-2026", client=c,
+                                               body=RecordSurveyResponseBody.from_dict({
+        "response_id": "late", "language": "bn", "answers": {"sex": "female"}}))
+    say(f"   a survey response after completion: {int(r.status_code)} {_problem(r).detail}")
+    r = await register_factory.asyncio_detailed("xx", client=c, body=body)
+    say(f"   unknown country: {int(r.status_code)} {_problem(r).detail}")
+    r = await change_plan.asyncio_detailed("bd", "otto-wecare-2026.bd-gazipur-apparel", client=p,
+                                           body=ChangePlanBody.from_dict({"reason": "more", "activities": [
+        {"activity": "family_day"}, {"activity": "child_friendly_space"}, {"activity": "photo_voice"}]}))
+    say(f"   a plan that breaks the menu's rules: {int(r.status_code)} {_problem(r).rule}: {_problem(r).detail}")
+    r = await field_batch.asyncio_detailed("bd", DHAKA, client=d, body=RecordFieldBatchBody.from_dict(DHAKA_BATCH))
+    say(f"   an offline batch sent a second time: {int(r.status_code)}, {_parsed(r)['recorded']} events recorded")
+    r = await deliver_session.asyncio_detailed("bd", DHAKA, "late", client=d, body=RecordAttendanceBody.from_dict({
         "delivered_at": "2026-05-20T10:00", "counts": [{"role": "worker", "sex": "female", "age_band": "18_24",
-                                                        "count": 5}]})
-    say(f"   attendance for a session never scheduled: {r.status_code} {r.json()['rule']}: {r.json()['detail']}")
-    r = await d.post(f"/bd/deliveries/{DHAKA}/sessions", json={
+                                                        "count": 5}]}))
+    say(f"   attendance for a session never scheduled: {int(r.status_code)} {_problem(r).rule}: "
+        f"{_problem(r).detail}")
+    r = await schedule_session.asyncio_detailed("bd", DHAKA, client=d, body=ScheduleSessionBody.from_dict({
         "session_id": "cfs", "activity": "child_friendly_space", "local_start": "2026-06-01T09:00",
-        "trainers": ["wecare:rahima"], "capacity": 30, "expected_participants": 20})
-    say(f"   a session for an activity not in the plan: {r.status_code} {r.json()['detail']}")
+        "trainers": ["wecare:rahima"], "capacity": 30, "expected_participants": 20}))
+    say(f"   a session for an activity not in the plan: {int(r.status_code)} {_problem(r).detail}")
     say()
     if nats is None:
         say("7. (the NATS outage is shown on a stack the demo starts itself: `wecare demo --fresh`)")
@@ -523,11 +649,11 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.A
         return
     say("7. NATS goes down; the API keeps taking commands; nothing is lost")
     nats.stop(kill=True)
-    plain = {k: v for k, v in body.items() if k not in IDS["bd-dhaka-knit"]}  # an OS ID names its country
-    for i in range(3):
-        await _ok(c.post("/vn/factories", json={**plain, "factory_id": f"vn-outage-{i}", "name": f"Outage {i}",
-                                                "region": "VN", "buyers": ["Hasbro"]}))
-    backlog = (await c.get("/ops/status")).json()["outbox_backlog"]
+    for i in range(3):  # factories new to Vietnam: no OS ID yet (Dhaka Knitwear's is of Bangladesh)
+        await _ok(register_factory.asyncio_detailed("vn", client=c, body=RegisterFactory(
+            factory_id=f"vn-outage-{i}", name=f"Outage {i}", supplier=body.supplier, region="VN",
+            sector=body.sector, buyers=["Hasbro"], headcount=body.headcount)))
+    backlog = (await _ok(assessment_status.asyncio_detailed(client=c))).outbox_backlog
     say(f"   3 factories registered while NATS was down; {backlog} events wait in the outbox")
     nats.start()
     t0 = time.monotonic()
@@ -537,15 +663,14 @@ async def show_guarantees(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.A
     say()
 
 
-async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.AsyncClient,
-                       ev: httpx.AsyncClient) -> None:
+async def show_figures(c: Assessment, p: Planning, d: Delivery, ev: Evaluation) -> None:
     say("9. Figures per country (from the projections; suppressed below 5 respondents)")
     say(f"   {'country':<8}{'factories':>10}{'assessed':>9}{'cannot afford':>14}{'separated,':>11}"
         f"{'not back after':>15}")
     say(f"   {'':<8}{'':>10}{'':>9}{'basics':>14}{'guilty':>11}{'pregnancy':>15}")
     for cc in FACTORIES:
-        total = (await c.get(f"/{cc}/factories")).json()["total"]
-        ind = (await c.get(f"/{cc}/indicators")).json()
+        total = (await _ok(list_factories.asyncio_detailed(cc, client=c)))["total"]
+        ind = await _ok(country_indicators.asyncio_detailed(cc, client=c))
         i = ind["indicators"]
         pct = _share_text(i)
         say(f"   {cc:<8}{total:>10}{ind['factories_assessed']:>9}{pct('share_parents_cannot_afford_basics'):>14}"
@@ -554,17 +679,17 @@ async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.Asyn
     say(f"   {'country':<8}{'plans':>6}{'kicked off':>11}{'credits':>8}  {'contract value (USD)':<24}"
         "activities chosen (plans)")
     for cc in FACTORIES:
-        st = (await p.get(f"/{cc}/reports/plans")).json()
-        acts = (await p.get(f"/{cc}/reports/activities")).json()
-        value = (await p.get(f"/{cc}/reports/contract-value")).json()["buyers"]
+        st = await _ok(plans_by_status.asyncio_detailed(cc, client=p))
+        acts = await _ok(activities_chosen.asyncio_detailed(cc, client=p))
+        value = (await _ok(contract_value.asyncio_detailed(cc, client=p)))["buyers"]
         chosen = ", ".join(f"{x['activity']} {x['plans']}" for x in acts["activities"] if x["credits"])
         credits = sum(x["credits"] for x in acts["activities"])
         money = ", ".join(f"{v['buyer']} {v['value']:,}" for v in value)
         say(f"   {cc:<8}{sum(st['by_status'].values()):>6}{st['kicked_off']:>11}{credits:>8}  {money:<24}{chosen}")
     say()
     for cc in FACTORIES:
-        prog = (await d.get(f"/{cc}/progress")).json()["factories"]
-        st = (await d.get(f"/{cc}/statements")).json()["statements"]
+        prog = (await _ok(progress.asyncio_detailed(cc, client=d)))["factories"]
+        st = (await _ok(statements.asyncio_detailed(cc, client=d)))["statements"]
         sessions = sum(f["sessions_delivered"] for f in prog)
         people = sum(f["people_reached"] for f in prog)
         reached = sum(f["milestones"]["reached"] for f in prog)
@@ -572,7 +697,7 @@ async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.Asyn
         say(f"   [{cc}] {sessions} sessions delivered, {people} people reached, milestones {reached}/{planned}"
             + (": " + "; ".join(st) if st else ""))
     say()
-    otto = (await ev.get("/buyers/Otto Group/impact")).json()
+    otto = await _ok(buyer_impact.asyncio_detailed("Otto Group", client=ev))
     figs = {f["key"]: f for f in otto["figures"]}
     say(f"   Otto Group portfolio: {figs['factories']['value']} factories, {figs['factories.evaluated']['value']} "
         f"evaluated, KPI targets met {figs['kpis.met']['value']} of {figs['kpis.measured']['value']}, "
@@ -580,9 +705,9 @@ async def show_figures(c: httpx.AsyncClient, p: httpx.AsyncClient, d: httpx.Asyn
         f"{figs['impact.retention_rate.endline']['value']}%")
     say()
     for name, svc in (("assessment", c), ("planning", p), ("delivery", d), ("evaluation", ev)):
-        st = (await svc.get("/ops/status")).json()
-        say(f"   {name}: events stored {st['events_total']}, outbox backlog {st['outbox_backlog']}, "
-            f"parked {sum(x['parked'] for x in st['projections'].values())}")
+        st = await _ok(OPS[type(svc)][0].asyncio_detailed(client=svc))
+        say(f"   {name}: events stored {st.events_total}, outbox backlog {st.outbox_backlog}, "
+            f"parked {sum(x.parked for x in st.projections.additional_properties.values())}")
     say("   (the survey answers among the assessment's events never leave the service)")
 
 
@@ -594,17 +719,41 @@ def _share_text(indicators: dict):  # noqa: ANN202
     return pct
 
 
-async def _ok(aw) -> httpx.Response:  # noqa: ANN001
-    r = await aw
+def _token(headers: dict[str, str]) -> str:
+    return headers["Authorization"].removeprefix("Bearer ")
+
+
+async def _answer(call: Awaitable[Response[Any]]) -> Response[Any]:
+    """The answer of a typed call; a refusal stops the demo with the problem's title, detail and correlation id."""
+    r = await call
     if r.status_code >= 400:
-        raise RuntimeError(f"{r.request.method} {r.request.url.path}: {r.status_code} {r.text}")
+        raise RuntimeError(f"{int(r.status_code)}: {r.parsed if r.parsed is not None else r.content[:500]!r}")
     return r
 
 
-async def _caught_up(c: httpx.AsyncClient) -> bool:
+async def _ok(call: Awaitable[Response[T]]) -> T:
+    """The typed call's answer, parsed into the client's model (a route that answers a plain object: a model
+    with additional_properties, read like the object)."""
+    return _parsed(await _answer(call))
+
+
+def _parsed(r: Response[T]) -> T:
+    if r.parsed is None:
+        raise RuntimeError(f"an answer the OpenAPI does not describe: {int(r.status_code)} {r.content[:500]!r}")
+    return r.parsed
+
+
+def _problem(r: Response[Any]) -> Any:  # each client has its own Problem model, all alike
+    """The refusal's RFC 9457 problem, as the client's Problem model."""
+    if r.status_code < 400 or type(r.parsed).__name__ != "Problem":
+        raise RuntimeError(f"a problem was expected: {int(r.status_code)} {r.content[:500]!r}")
+    return r.parsed
+
+
+async def _caught_up(c: AnyClient) -> bool:
     try:
-        st = (await c.get("/ops/status")).json()
-    except httpx.HTTPError:
+        st = await _ok(OPS[type(c)][0].asyncio_detailed(client=c))
+    except (httpx.HTTPError, RuntimeError):
         return False
-    lags = [v for p in st["projections"].values() for v in p["lag"].values()]
-    return st["outbox_backlog"] == 0 and all(v == 0 for v in lags)
+    lags = [v for p in st.projections.additional_properties.values() for v in p.lag.additional_properties.values()]
+    return st.outbox_backlog == 0 and all(v == 0 for v in lags)

@@ -1,0 +1,343 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.list_factories_response_listfactories import ListFactoriesResponseListfactories
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    country: str,
+    *,
+    sector: None | str | Unset = UNSET,
+    buyer: None | str | Unset = UNSET,
+    status: None | str | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    os_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    if_none_match: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+    params: dict[str, Any] = {}
+
+    json_sector: None | str | Unset
+    if isinstance(sector, Unset):
+        json_sector = UNSET
+    else:
+        json_sector = sector
+    params["sector"] = json_sector
+
+    json_buyer: None | str | Unset
+    if isinstance(buyer, Unset):
+        json_buyer = UNSET
+    else:
+        json_buyer = buyer
+    params["buyer"] = json_buyer
+
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    json_region: None | str | Unset
+    if isinstance(region, Unset):
+        json_region = UNSET
+    else:
+        json_region = region
+    params["region"] = json_region
+
+    json_os_id: None | str | Unset
+    if isinstance(os_id, Unset):
+        json_os_id = UNSET
+    else:
+        json_os_id = os_id
+    params["os_id"] = json_os_id
+
+    params["limit"] = limit
+
+    params["offset"] = offset
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/{country}/factories".format(
+            country=quote(str(country), safe=""),
+        ),
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ListFactoriesResponseListfactories | Problem | None:
+    if response.status_code == 200:
+        response_200 = ListFactoriesResponseListfactories.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ListFactoriesResponseListfactories | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    country: str,
+    *,
+    client: AuthenticatedClient,
+    sector: None | str | Unset = UNSET,
+    buyer: None | str | Unset = UNSET,
+    status: None | str | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    os_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | ListFactoriesResponseListfactories | Problem]:
+    """List Factories
+
+    Args:
+        country (str): country code, e.g. bd
+        sector (None | str | Unset):
+        buyer (None | str | Unset):
+        status (None | str | Unset):
+        region (None | str | Unset):
+        os_id (None | str | Unset): Open Supply Hub's OS ID
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ListFactoriesResponseListfactories | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        country=country,
+        sector=sector,
+        buyer=buyer,
+        status=status,
+        region=region,
+        os_id=os_id,
+        limit=limit,
+        offset=offset,
+        if_none_match=if_none_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    country: str,
+    *,
+    client: AuthenticatedClient,
+    sector: None | str | Unset = UNSET,
+    buyer: None | str | Unset = UNSET,
+    status: None | str | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    os_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    if_none_match: str | Unset = UNSET,
+) -> Any | ListFactoriesResponseListfactories | Problem | None:
+    """List Factories
+
+    Args:
+        country (str): country code, e.g. bd
+        sector (None | str | Unset):
+        buyer (None | str | Unset):
+        status (None | str | Unset):
+        region (None | str | Unset):
+        os_id (None | str | Unset): Open Supply Hub's OS ID
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ListFactoriesResponseListfactories | Problem
+    """
+
+    return sync_detailed(
+        country=country,
+        client=client,
+        sector=sector,
+        buyer=buyer,
+        status=status,
+        region=region,
+        os_id=os_id,
+        limit=limit,
+        offset=offset,
+        if_none_match=if_none_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    country: str,
+    *,
+    client: AuthenticatedClient,
+    sector: None | str | Unset = UNSET,
+    buyer: None | str | Unset = UNSET,
+    status: None | str | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    os_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | ListFactoriesResponseListfactories | Problem]:
+    """List Factories
+
+    Args:
+        country (str): country code, e.g. bd
+        sector (None | str | Unset):
+        buyer (None | str | Unset):
+        status (None | str | Unset):
+        region (None | str | Unset):
+        os_id (None | str | Unset): Open Supply Hub's OS ID
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ListFactoriesResponseListfactories | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        country=country,
+        sector=sector,
+        buyer=buyer,
+        status=status,
+        region=region,
+        os_id=os_id,
+        limit=limit,
+        offset=offset,
+        if_none_match=if_none_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    country: str,
+    *,
+    client: AuthenticatedClient,
+    sector: None | str | Unset = UNSET,
+    buyer: None | str | Unset = UNSET,
+    status: None | str | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    os_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    if_none_match: str | Unset = UNSET,
+) -> Any | ListFactoriesResponseListfactories | Problem | None:
+    """List Factories
+
+    Args:
+        country (str): country code, e.g. bd
+        sector (None | str | Unset):
+        buyer (None | str | Unset):
+        status (None | str | Unset):
+        region (None | str | Unset):
+        os_id (None | str | Unset): Open Supply Hub's OS ID
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ListFactoriesResponseListfactories | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            country=country,
+            client=client,
+            sector=sector,
+            buyer=buyer,
+            status=status,
+            region=region,
+            os_id=os_id,
+            limit=limit,
+            offset=offset,
+            if_none_match=if_none_match,
+        )
+    ).parsed

@@ -1,0 +1,205 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.feed_data_schema_response_feeddataschema import FeedDataSchemaResponseFeeddataschema
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    record_type: str,
+    *,
+    if_none_match: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/feed/schemas/{record_type}/data.json".format(
+            record_type=quote(str(record_type), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | FeedDataSchemaResponseFeeddataschema | Problem | None:
+    if response.status_code == 200:
+        response_200 = FeedDataSchemaResponseFeeddataschema.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | FeedDataSchemaResponseFeeddataschema | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    record_type: str,
+    *,
+    client: AuthenticatedClient | Client,
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | FeedDataSchemaResponseFeeddataschema | Problem]:
+    """Feed Data Schema
+
+     The JSON Schema (2020-12) of the `data` of a record of this type: the
+    URL in each record's `dataschema`.
+
+    Args:
+        record_type (str):
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | FeedDataSchemaResponseFeeddataschema | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        record_type=record_type,
+        if_none_match=if_none_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    record_type: str,
+    *,
+    client: AuthenticatedClient | Client,
+    if_none_match: str | Unset = UNSET,
+) -> Any | FeedDataSchemaResponseFeeddataschema | Problem | None:
+    """Feed Data Schema
+
+     The JSON Schema (2020-12) of the `data` of a record of this type: the
+    URL in each record's `dataschema`.
+
+    Args:
+        record_type (str):
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | FeedDataSchemaResponseFeeddataschema | Problem
+    """
+
+    return sync_detailed(
+        record_type=record_type,
+        client=client,
+        if_none_match=if_none_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    record_type: str,
+    *,
+    client: AuthenticatedClient | Client,
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | FeedDataSchemaResponseFeeddataschema | Problem]:
+    """Feed Data Schema
+
+     The JSON Schema (2020-12) of the `data` of a record of this type: the
+    URL in each record's `dataschema`.
+
+    Args:
+        record_type (str):
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | FeedDataSchemaResponseFeeddataschema | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        record_type=record_type,
+        if_none_match=if_none_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    record_type: str,
+    *,
+    client: AuthenticatedClient | Client,
+    if_none_match: str | Unset = UNSET,
+) -> Any | FeedDataSchemaResponseFeeddataschema | Problem | None:
+    """Feed Data Schema
+
+     The JSON Schema (2020-12) of the `data` of a record of this type: the
+    URL in each record's `dataschema`.
+
+    Args:
+        record_type (str):
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | FeedDataSchemaResponseFeeddataschema | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            record_type=record_type,
+            client=client,
+            if_none_match=if_none_match,
+        )
+    ).parsed

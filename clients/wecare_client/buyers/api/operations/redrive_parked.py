@@ -1,0 +1,239 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.redrive_parked_response_redriveparked import RedriveParkedResponseRedriveparked
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    endpoint_id: None | str | Unset = UNSET,
+    delivery_id: int | None | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_endpoint_id: None | str | Unset
+    if isinstance(endpoint_id, Unset):
+        json_endpoint_id = UNSET
+    else:
+        json_endpoint_id = endpoint_id
+    params["endpoint_id"] = json_endpoint_id
+
+    json_delivery_id: int | None | Unset
+    if isinstance(delivery_id, Unset):
+        json_delivery_id = UNSET
+    else:
+        json_delivery_id = delivery_id
+    params["delivery_id"] = json_delivery_id
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/ops/webhooks/redrive",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | RedriveParkedResponseRedriveparked | None:
+    if response.status_code == 200:
+        response_200 = RedriveParkedResponseRedriveparked.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | RedriveParkedResponseRedriveparked]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    endpoint_id: None | str | Unset = UNSET,
+    delivery_id: int | None | Unset = UNSET,
+) -> Response[Problem | RedriveParkedResponseRedriveparked]:
+    """Redrive Parked
+
+     Parked deliveries go again (all, an endpoint's, or one), in order.
+
+    Args:
+        endpoint_id (None | str | Unset):
+        delivery_id (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RedriveParkedResponseRedriveparked]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        delivery_id=delivery_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    endpoint_id: None | str | Unset = UNSET,
+    delivery_id: int | None | Unset = UNSET,
+) -> Problem | RedriveParkedResponseRedriveparked | None:
+    """Redrive Parked
+
+     Parked deliveries go again (all, an endpoint's, or one), in order.
+
+    Args:
+        endpoint_id (None | str | Unset):
+        delivery_id (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RedriveParkedResponseRedriveparked
+    """
+
+    return sync_detailed(
+        client=client,
+        endpoint_id=endpoint_id,
+        delivery_id=delivery_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    endpoint_id: None | str | Unset = UNSET,
+    delivery_id: int | None | Unset = UNSET,
+) -> Response[Problem | RedriveParkedResponseRedriveparked]:
+    """Redrive Parked
+
+     Parked deliveries go again (all, an endpoint's, or one), in order.
+
+    Args:
+        endpoint_id (None | str | Unset):
+        delivery_id (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RedriveParkedResponseRedriveparked]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        delivery_id=delivery_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    endpoint_id: None | str | Unset = UNSET,
+    delivery_id: int | None | Unset = UNSET,
+) -> Problem | RedriveParkedResponseRedriveparked | None:
+    """Redrive Parked
+
+     Parked deliveries go again (all, an endpoint's, or one), in order.
+
+    Args:
+        endpoint_id (None | str | Unset):
+        delivery_id (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RedriveParkedResponseRedriveparked
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            endpoint_id=endpoint_id,
+            delivery_id=delivery_id,
+        )
+    ).parsed

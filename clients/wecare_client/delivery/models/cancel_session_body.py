@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="CancelSessionBody")
+
+
+@_attrs_define
+class CancelSessionBody:
+    """
+    Attributes:
+        reason (str):
+        plan_id (str | Unset):  Default: ''.
+        session_id (str | Unset):  Default: ''.
+    """
+
+    reason: str
+    plan_id: str | Unset = ""
+    session_id: str | Unset = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        reason = self.reason
+
+        plan_id = self.plan_id
+
+        session_id = self.session_id
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "reason": reason,
+            }
+        )
+        if plan_id is not UNSET:
+            field_dict["plan_id"] = plan_id
+        if session_id is not UNSET:
+            field_dict["session_id"] = session_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        reason = d.pop("reason")
+
+        plan_id = d.pop("plan_id", UNSET)
+
+        session_id = d.pop("session_id", UNSET)
+
+        cancel_session_body = cls(
+            reason=reason,
+            plan_id=plan_id,
+            session_id=session_id,
+        )
+
+        return cancel_session_body

@@ -1,0 +1,242 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.operator_actions_response_operatoractions import OperatorActionsResponseOperatoractions
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    after: int | Unset = 0,
+    limit: int | Unset = 100,
+    if_none_match: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+    params: dict[str, Any] = {}
+
+    params["after"] = after
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/ops/actions",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | OperatorActionsResponseOperatoractions | Problem | None:
+    if response.status_code == 200:
+        response_200 = OperatorActionsResponseOperatoractions.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | OperatorActionsResponseOperatoractions | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    after: int | Unset = 0,
+    limit: int | Unset = 100,
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | OperatorActionsResponseOperatoractions | Problem]:
+    """Operator Actions
+
+     Who did what through /ops (and the service's other operator
+    actions), oldest first: actor, role, action, target, parameters,
+    outcome, correlation id. They are events of the service's own log
+    (stream ops-<context>), under its hash chain.
+
+    Args:
+        after (int | Unset): the `seq` of the last action read Default: 0.
+        limit (int | Unset):  Default: 100.
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | OperatorActionsResponseOperatoractions | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        after=after,
+        limit=limit,
+        if_none_match=if_none_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    after: int | Unset = 0,
+    limit: int | Unset = 100,
+    if_none_match: str | Unset = UNSET,
+) -> Any | OperatorActionsResponseOperatoractions | Problem | None:
+    """Operator Actions
+
+     Who did what through /ops (and the service's other operator
+    actions), oldest first: actor, role, action, target, parameters,
+    outcome, correlation id. They are events of the service's own log
+    (stream ops-<context>), under its hash chain.
+
+    Args:
+        after (int | Unset): the `seq` of the last action read Default: 0.
+        limit (int | Unset):  Default: 100.
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | OperatorActionsResponseOperatoractions | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        after=after,
+        limit=limit,
+        if_none_match=if_none_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    after: int | Unset = 0,
+    limit: int | Unset = 100,
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | OperatorActionsResponseOperatoractions | Problem]:
+    """Operator Actions
+
+     Who did what through /ops (and the service's other operator
+    actions), oldest first: actor, role, action, target, parameters,
+    outcome, correlation id. They are events of the service's own log
+    (stream ops-<context>), under its hash chain.
+
+    Args:
+        after (int | Unset): the `seq` of the last action read Default: 0.
+        limit (int | Unset):  Default: 100.
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | OperatorActionsResponseOperatoractions | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        after=after,
+        limit=limit,
+        if_none_match=if_none_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    after: int | Unset = 0,
+    limit: int | Unset = 100,
+    if_none_match: str | Unset = UNSET,
+) -> Any | OperatorActionsResponseOperatoractions | Problem | None:
+    """Operator Actions
+
+     Who did what through /ops (and the service's other operator
+    actions), oldest first: actor, role, action, target, parameters,
+    outcome, correlation id. They are events of the service's own log
+    (stream ops-<context>), under its hash chain.
+
+    Args:
+        after (int | Unset): the `seq` of the last action read Default: 0.
+        limit (int | Unset):  Default: 100.
+        if_none_match (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | OperatorActionsResponseOperatoractions | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            after=after,
+            limit=limit,
+            if_none_match=if_none_match,
+        )
+    ).parsed
