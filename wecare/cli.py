@@ -123,10 +123,9 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _replay(args: argparse.Namespace) -> int:
+def _operator_client(args: argparse.Namespace):  # noqa: ANN202
+    """An admin's client of the running stack's service `args.service`, or the exit code when there is none."""
     import httpx
-
-    from wecare.progress import Progress, follow
 
     info = _stack(args)
     if info is None:
@@ -134,9 +133,18 @@ def _replay(args: argparse.Namespace) -> int:
     if args.service not in info.services:
         print(f"unknown service {args.service!r}; running: {', '.join(info.services)}", file=sys.stderr)
         return 2
+    return httpx.Client(base_url=info.services[args.service], headers=info.headers(), timeout=30)
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from wecare.progress import Progress, follow
+
+    client = _operator_client(args)
+    if isinstance(client, int):
+        return client
     code = 0
     progress = Progress()
-    with httpx.Client(base_url=info.services[args.service], headers=info.headers(), timeout=30) as c:
+    with client as c:
         for name in c.get("/ops/status").json()["projections"]:
             label = f"{args.service}.{name}"
             # a job: its progress while it runs (the request no longer waits minutes for the answer)
@@ -159,17 +167,12 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _republish(args: argparse.Namespace) -> int:
-    import httpx
-
     from wecare.progress import Progress, follow
 
-    info = _stack(args)
-    if info is None:
-        return 1
-    if args.service not in info.services:
-        print(f"unknown service {args.service!r}; running: {', '.join(info.services)}", file=sys.stderr)
-        return 2
-    with httpx.Client(base_url=info.services[args.service], headers=info.headers(), timeout=30) as c:
+    client = _operator_client(args)
+    if isinstance(client, int):
+        return client
+    with client as c:
         r = c.post("/ops/relay/republish", params={"from_position": args.from_position},
                    headers={"Prefer": "respond-async"})
         if r.status_code not in (200, 202):
