@@ -521,13 +521,17 @@ async def play_evaluation(p: Planning, ev: Evaluation, data_dir: Path) -> list[P
     await _wait(lambda: _caught_up(ev))
     out_dir = private_dir(data_dir / "reports")  # they hold factories' and buyers' figures: the owner's only
     paths = []
-    for report, args, name in (
-            (factory_report, ("bd", "bd-dhaka-knit", FactoryReportFmt.HTML), "bd-dhaka-knit.html"),
-            (factory_report, ("bd", "bd-dhaka-knit", FactoryReportFmt.PDF), "bd-dhaka-knit.pdf"),
-            (buyer_report, ("Otto Group", BuyerReportFmt.HTML), "otto-group-portfolio.html"),
-            (buyer_report, ("Otto Group", BuyerReportFmt.PDF), "otto-group-portfolio.pdf"),
-            (buyer_report, ("Clas Ohlson", BuyerReportFmt.CSV), "clas-ohlson-portfolio.csv")):
-        content = (await _answer(report.asyncio_detailed(*args, client=ev))).content  # the document's bytes
+    documents = [(factory_report, ("bd", "bd-dhaka-knit", FactoryReportFmt.HTML), "en", "bd-dhaka-knit.html"),
+                 (factory_report, ("bd", "bd-dhaka-knit", FactoryReportFmt.PDF), "en", "bd-dhaka-knit.pdf"),
+                 (factory_report, ("bd", "bd-dhaka-knit", FactoryReportFmt.PDF), "bn", "bd-dhaka-knit.bn.pdf"),
+                 (buyer_report, ("Otto Group", BuyerReportFmt.HTML), "en", "otto-group-portfolio.html"),
+                 (buyer_report, ("Otto Group", BuyerReportFmt.PDF), "en", "otto-group-portfolio.pdf"),
+                 # the portfolio in the reader's language: its Chinese, Bengali, Vietnamese and Turkish readers
+                 *((buyer_report, ("Otto Group", BuyerReportFmt.PDF), lang, f"otto-group-portfolio.{lang}.pdf")
+                   for lang in ("zh", "bn", "vi", "tr")),
+                 (buyer_report, ("Clas Ohlson", BuyerReportFmt.CSV), "en", "clas-ohlson-portfolio.csv")]
+    for report, args, lang, name in documents:
+        content = (await _answer(report.asyncio_detailed(*args, client=ev, lang=lang))).content  # the bytes
         with open_private(out_dir / name) as f:
             f.write(content)
         paths.append((out_dir / name).resolve())
