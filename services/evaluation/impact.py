@@ -55,6 +55,8 @@ def delivery_figures(rows: list[dict], prefix: str = "delivery") -> list[dict[st
     out = [figure(f"{prefix}.sessions", "Sessions delivered", len(rows), src),
            released(f"{prefix}.attendances", "Attendances", cells.get("attendances"), src),
            released(f"{prefix}.people_reached", "People reached", cells.get("reached"), src),
+           released(f"{prefix}.people_reached.female", "People reached, female", cells.get("reached.female"), src),
+           released(f"{prefix}.people_reached.male", "People reached, male", cells.get("reached.male"), src),
            released(f"{prefix}.share_female", "Share female", share, src, unit="share")]
     out += [released(f"{prefix}.by_sex.{sex}", f"Attendances, {sex}", n, src)
             for sex, n in (("female", female), ("male", male))]

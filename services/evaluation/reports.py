@@ -121,8 +121,9 @@ def view(data: dict[str, Any], *, kind: str, subject: str, country: str | None, 
     n_factories = len({x["factory_id"] for x in factories})
     evaluated = [x for x in factories if x["evaluated"]]
     reached = val("workers_reached") if "workers_reached" in figs else val("delivery.people_reached")
-    female = val("workers_reached_female")
-    male = val("workers_reached_male")
+    # by sex: a buyer's pooled figures, else the delivery's (a factory's or a country's report)
+    female, male = ((val("workers_reached_female"), val("workers_reached_male")) if "workers_reached_female" in figs
+                    else (val("delivery.people_reached.female"), val("delivery.people_reached.male")))
 
     # KPI results against their targets, one row per factory's KPI: readable names, percentages
     kpis = [{"factory": x["name"], "name": _(_kpi_name(k["indicator"])),

@@ -111,3 +111,21 @@ def test_no_row_twice_every_figure_defined_and_sources_only_in_the_appendix(draw
                  "Endline", "Progress to target"):
         assert term in definitions, term
     assert "more attendances than people reached" in definitions
+
+
+def test_a_factorys_report_says_the_people_reached_by_sex() -> None:
+    """A factory's report read women and men from the buyer's pooled figures only, so
+    Dhaka Knitwear's first page said "106 people reached: – women, – men". Its delivery
+    figures now carry people reached by sex (the released counts the buyer's rows already
+    carry), and the summary shows them."""
+    from services.evaluation.impact import delivery_figures
+
+    row = {"total": 50, "female": 38, "by_role": "{}", "by_age_band": "{}", "reached": 50, "reached_female": 38}
+    rows = [{**row, "event_id": "e1"}, {**row, "event_id": "e2", "total": 20, "female": 12, "reached": 20,
+                                        "reached_female": 12}]
+    figures = {f["key"]: f["value"] for f in delivery_figures(rows)}
+    assert (figures["delivery.people_reached"], figures["delivery.people_reached.female"],
+            figures["delivery.people_reached.male"]) == (70, 50, 20)
+    page = reports.view({**DATA, "figures": delivery_figures(rows)}, kind="factory", subject="Dhaka Knitwear Ltd",
+                        country="bd", names=NAMES, journey=[], assets=[])
+    assert (page["summary"]["reached"], page["summary"]["female"], page["summary"]["male"]) == ("70", "50", "20")
