@@ -797,11 +797,11 @@ class Service:
             from shared.api import caller
             async with operator_action(request, "relay.republish", parameters={"from_position": from_position}
                                        ) as outcome:
-                outcome["marked"] = await self.store.republish_from(from_position)
+                done = await self.store.republish_from(from_position)
+                outcome["marked"] = done.marked
             self.relay.wake()
-            marked, until = outcome["marked"], await self.store.head()
-            # the total: those marked now and any still waiting from before (all must go)
-            pending = await self._unpublished(from_position, until)
+            marked, until = done.marked, done.until
+            pending = done.marked + done.waiting  # the total: those marked now and those still waiting (all go)
 
             async def follow(job: Job) -> dict[str, Any]:
                 return await self._republished(job, from_position, until)

@@ -105,6 +105,16 @@ class _Request:
     done: asyncio.Future[AppendResult] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
+@dataclass(frozen=True)
+class Republished:
+    """What a re-publish marked: `marked` events put back in the outbox, `waiting`
+    of the range already there, up to position `until`."""
+
+    marked: int
+    waiting: int
+    until: int
+
+
 class EventStore:
     def __init__(self, db: Database, context: str, *, cached_streams: int = 2000) -> None:
         self.db = db
@@ -540,15 +550,21 @@ class EventStore:
         async with self.db.read() as conn:
             return int(await conn.scalar(select(func.count()).select_from(outbox)) or 0)
 
-    async def republish_from(self, position: int) -> int:
+    async def republish_from(self, position: int) -> Republished:
         """Mark every event from `position` on for publication again (repairs a
-        JetStream that lost acknowledged messages). Returns how many."""
+        JetStream that lost acknowledged messages): how many were marked, how
+        many of that range still waited in the outbox, and the last position,
+        read in the one transaction (the relay, woken or polling, may publish
+        them all before a later read could count them)."""
         async with self.db.write() as conn:
+            until = int(await conn.scalar(select(func.max(events.c.position))) or 0)
+            waiting = int(await conn.scalar(select(func.count()).select_from(outbox)
+                                            .where(outbox.c.position >= position)) or 0)
             already = select(outbox.c.position)
             private = list(registry.private_types(self.context))
             q = select(events.c.position).where(events.c.position >= position,
                                                 events.c.position.not_in(already),
                                                 events.c.event_type.not_in(private))
             res = await conn.execute(insert(outbox).from_select(["position"], q))
-            return int(res.rowcount or 0)
+            return Republished(int(res.rowcount or 0), waiting, until)
 

@@ -211,6 +211,30 @@ async def test_a_republish_is_followed_until_its_events_are_published(in_process
     assert (job["state"], job["done"], job["total"]) == ("succeeded", 3, 3)
 
 
+async def test_a_republish_published_at_once_still_counts_its_events(in_process) -> None:  # noqa: ANN001
+    """The job's total was read after the relay was woken: a relay quicker than that read (a
+    quiet machine's) had published everything, and `wecare republish` said "0/0 events". The
+    total is now counted in the transaction that marks them."""
+    svc, c = await in_process("assessment")
+    for i in range(3):
+        assert (await c.post("/vn/factories", json=factory(f"q{i}"))).status_code == 201
+    published = list(range(1, await svc.store.head() + 1))
+    await svc.store.mark_published(published)
+    mark = svc.store.republish_from
+
+    async def and_published_at_once(position: int):  # noqa: ANN202 - a relay faster than any read after it
+        marked = await mark(position)
+        await svc.store.mark_published(published)
+        return marked
+
+    svc.store.republish_from = and_published_at_once
+    r = await c.post("/ops/relay/republish", params={"from_position": 1}, headers={"Prefer": "respond-async"})
+    assert r.status_code == 202
+    await svc.jobs.get(r.headers["location"].rsplit("/", 1)[1], ADMIN).wait()
+    job = (await c.get(r.headers["location"])).json()
+    assert (job["state"], job["done"], job["total"]) == ("succeeded", 3, 3)
+
+
 async def test_an_export_is_its_callers_job_with_rows_done_of_total(in_process) -> None:  # noqa: ANN001
     from services.buyers.projections import portfolio
 
