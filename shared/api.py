@@ -26,7 +26,7 @@ from shared.auth import Principal
 from shared.contracts.values import MAX_INT
 from shared.countries import country as lookup_country
 from shared.logging import current_correlation
-from shared.problems import MEDIA_TYPE, Problem, problem
+from shared.problems import KINDS, MEDIA_TYPE, Problem, problem
 
 C = TypeVar("C", bound=Command)
 E = TypeVar("E", bound=Callable[..., Awaitable[Any]])
@@ -346,21 +346,11 @@ def _declare_links(routes: list[APIRoute]) -> None:
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
-ERRORS: dict[int, str] = {
-    400: "A body that could not be read",
-    401: "No token, or not a valid one",
-    403: "The caller's role or scope does not allow it",
-    404: "No such object here (or not in the caller's scope), or a country not served",
-    409: "Another writer changed the object at the same time (no If-Match given): read it again and retry",
-    412: "The object changed since the version the write is based on (If-Match is stale)",
-    413: "The body is too large",
-    415: "The body is not JSON (Content-Type: application/json expected)",
-    422: "Invalid input or a broken rule; the fields are named",
-    429: "Too many requests from this caller or client address (the limit is named); Retry-After says when to "
-         "try again",
-    503: "Not now (a full disk, a read-only or unreachable database, all report workers busy): try again after "
-         "Retry-After seconds; `reason` says which",
-}
+def _described(code: int) -> str:
+    """What an error status means in the OpenAPI: the text of each problem kind answered with it
+    (shared/problems.py, also its /problems/<kind> page); a body that could not be read has none."""
+    texts = [k.description for k in KINDS.values() if k.status == code]
+    return " Or: ".join(texts) if texts else "A body that could not be read (not valid JSON)."
 
 
 def _examples() -> dict[int, dict[str, dict[str, Any]]]:
@@ -409,7 +399,7 @@ RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying aga
 def answers(*codes: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route's errors that declare_errors cannot see (a 404 without a
     path parameter, say)."""
-    return {code: {"description": ERRORS[code],
+    return {code: {"description": _described(code),
                    "content": {MEDIA_TYPE: {"schema": PROBLEM_REF, "examples": EXAMPLES[code]}},
                    **({"headers": RETRY_AFTER} if code in (429, 503) else {})} for code in codes}
 

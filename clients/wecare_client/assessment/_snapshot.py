@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "assessment"
 OPENAPI = "clients/openapi/assessment.json"
-OPENAPI_SHA256 = "f86e282086230a03b4a2b9deab9bfd61e34b2e2fc26371cc202ec66394dac521"
+OPENAPI_SHA256 = "31f4127c5a04a04e7da991f64fe183590a2ba343b766d6502ce95c14486f65eb"
 GENERATOR = "openapi-python-client 0.29.1"

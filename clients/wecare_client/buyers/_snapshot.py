@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "buyers"
 OPENAPI = "clients/openapi/buyers.json"
-OPENAPI_SHA256 = "8ab9b4b7b7a432cedc4d0f674aea17cd0247f028aeaf1457d8813fa48c845bfc"
+OPENAPI_SHA256 = "e7e60ab8db676f9c4e9b819d89df78d3ce63393e307aec021cc67024773d9322"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "delivery"
 OPENAPI = "clients/openapi/delivery.json"
-OPENAPI_SHA256 = "a280648a13fb820f686b1e7108771d166134424df7d1eda66baa863447285a3f"
+OPENAPI_SHA256 = "d6cd56045574d6d230be567896a480d7c48794578db011f6965f32f84d44a4c6"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "evaluation"
 OPENAPI = "clients/openapi/evaluation.json"
-OPENAPI_SHA256 = "dec0ff954a365266bdf26195aa1f401fa8bfed8483005d4a7428aeca62566862"
+OPENAPI_SHA256 = "26652f203aa9153d3823bf50fa1c0f6c4ba16410c11ca0dccc4a18441ef18c11"
 GENERATOR = "openapi-python-client 0.29.1"

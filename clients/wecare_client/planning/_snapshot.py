@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "planning"
 OPENAPI = "clients/openapi/planning.json"
-OPENAPI_SHA256 = "2df20cb2fe39a0320024eec43e364d70dd8be77ee1e4e21781b9bb1ac00ac575"
+OPENAPI_SHA256 = "d733e6a19ec556b19e1704303cffd51cfd8709e89ab8330c52896082e52e3db9"
 GENERATOR = "openapi-python-client 0.29.1"
