@@ -174,8 +174,12 @@ def offline(context: Any, on: bool) -> None:
         context.set_offline(False)
 
 
+CUT_OFF: list[str] = []  # what the service worker asked of the network while offline
+
+
 def _no_network_for_the_worker(route: Any) -> None:
     if route.request.service_worker is not None:
+        CUT_OFF.append(route.request.url)
         route.abort("internetdisconnected")
     else:
         route.continue_()
@@ -244,8 +248,10 @@ def test_sessions_entered_offline_are_sent_when_the_connection_is_back_once(stac
     assert {len(i["body"]["sessions"]) for i in items} == {1}
     assert stack.api("delivery", "GET", f"/bd/deliveries/{plan_id}").json()["sessions"] == []  # nothing sent yet
 
+    CUT_OFF.clear()
     shown = page.reload()  # out of coverage: the service worker has the page, the phone has the queue
-    assert shown is not None and shown.from_service_worker
+    assert shown is not None and shown.from_service_worker and shown.status == 200
+    assert f"{stack.url}/bd/deliveries/{plan_id}" in CUT_OFF  # it tried the network first, then its copy
     sync_api.expect(page.get_by_role("heading", name=BD_NAME)).to_be_visible()
     sync_api.expect(queue).to_have_text("Saved on this phone: 3 waiting to be sent")
 
