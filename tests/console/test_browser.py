@@ -283,6 +283,51 @@ def _events(status: dict) -> Any:
     return status["events"]
 
 
+def enter_session(page: Any, day: str, counts: dict[str, int], capacity: int = 20) -> None:
+    page.get_by_label("Activity", exact=True).select_option("training_of_trainers")
+    page.get_by_label("Date", exact=True).fill(day)
+    page.get_by_label("Start time").fill("09:00")
+    page.get_by_label("Trainers").fill("wecare:rahima")
+    page.get_by_label("Capacity").fill(str(capacity))
+    for label, n in counts.items():
+        page.get_by_label(label).fill(str(n))
+    page.get_by_role("button", name="Record the session").click()
+
+
+def test_a_refused_session_stays_with_its_field_named_and_an_expired_sign_in_keeps_the_queue(stack: Stack,
+                                                                                                browser: Any):
+    plan_id = stack.plans["bd"]
+    before = stack.api("delivery", "GET", f"/bd/deliveries/{plan_id}").json()["sessions"]
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    sign_in(page, stack.url, next_=f"/bd/deliveries/{plan_id}")
+    queue = page.locator("#queue-count")
+    # 5 managers in a room for 2: the delivery service refuses it, naming the attendance
+    enter_session(page, "2026-06-01", {"Managers, Female, 35–44": 5}, capacity=2)
+    item = page.locator("#queue-items li")
+    sync_api.expect(item).to_contain_text("Attendance: 5 attended; the session's capacity is 2")
+    sync_api.expect(queue).to_have_text("Saved on this phone: 1 waiting to be sent")
+    page.reload()  # still there on the next visit, not sent again by itself
+    sync_api.expect(item).to_contain_text("capacity is 2")
+    item.get_by_role("button", name="Remove").click()
+    sync_api.expect(queue).to_have_text("Nothing waiting on this phone: everything was sent.")
+
+    # the sign-in expired (no session cookie): the queue stays and the page asks to sign in again
+    context.clear_cookies()
+    enter_session(page, "2026-06-02", {"Managers, Male, 45 and over": 2})
+    sync_api.expect(page.locator("#queue-state")).to_contain_text("sign in again")
+    sync_api.expect(queue).to_have_text("Saved on this phone: 1 waiting to be sent")
+    page.get_by_role("link", name="Sign in again").click()
+    page.get_by_label("User name").fill("rahima")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").first.click()
+    page.wait_for_url(f"**/bd/deliveries/{plan_id}")  # back on the page: the queue is sent
+    sync_api.expect(queue).to_have_text("Nothing waiting on this phone: everything was sent.", timeout=15_000)
+    after = stack.api("delivery", "GET", f"/bd/deliveries/{plan_id}").json()["sessions"]
+    assert len(after) == len(before) + 1 and after[-1]["total"] == 2
+    context.close()
+
+
 QUEUE = """() => new Promise((ok, ko) => { const r = indexedDB.open("wecare-console");
   r.onsuccess = () => { const q = r.result.transaction("commands").objectStore("commands").getAll();
   q.onsuccess = () => ok(q.result); q.onerror = () => ko(q.error); }; r.onerror = () => ko(r.error); })"""
