@@ -68,7 +68,8 @@ def _up(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir)
     ports = {name: args.base_port + i for i, name in enumerate(DEFAULT_PORTS)}
     launcher = Launcher(data_dir, countries=args.countries, nats_port=args.nats_port or DEFAULT_NATS_PORT,
-                        ports=ports, echo=sys.stdout, console_port=args.base_port - 1)
+                        ports=ports, echo=sys.stdout,
+                        console_port=args.console_port or args.base_port - 1)
     stop = False
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -360,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     u.add_argument("--base-port", type=int, default=8101,
                    help="assessment on it, then planning, delivery, evaluation, buyers")
     u.add_argument("--nats-port", type=int, default=4222)
+    u.add_argument("--console-port", type=int, help="the console's gateway (default: the base port - 1, 8100)")
     u.set_defaults(fn=_up)
 
     st = sub.add_parser("status", help="per service and country: events, projection lag, outbox, parked")
