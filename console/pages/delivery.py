@@ -140,15 +140,21 @@ async def manifest(request: Request) -> Response:
 
 
 @router.get("/{country}/deliveries")
-async def work_plans(request: Request, country: str, c: Caller = Depends(caller)) -> Response:
+async def work_plans(request: Request, country: str, factory: str | None = None,
+                     c: Caller = Depends(caller)) -> Response:
+    """The country's work plans (one factory's: ?factory=, the link on the factory's page)."""
     cc = in_scope(c, country)
-    r = await api(request, c, "delivery", "GET", f"/{cc}/deliveries", params={"limit": 500})
+    params: dict[str, Any] = {"limit": 500}
+    if factory:
+        params["factory_id"] = factory[:100]
+    r = await api(request, c, "delivery", "GET", f"/{cc}/deliveries", params=params)
     if r.status_code != 200:
         p = Problem.of(r)
         return render(request, "error.html", status_code=p.status, status=p.status, message=p.detail)
     plans = r.json().get("items", [])
     names = await _factory_names(request, c, cc) if plans else {}
-    st = await api(request, c, "delivery", "GET", f"/{cc}/statements")
+    st = await api(request, c, "delivery", "GET", f"/{cc}/statements",
+                   params={"factory_id": params["factory_id"]} if factory else None)
     lang = language(request)
     statements = [statement(lang, s) for s in st.json().get("statements", [])] if st.status_code == 200 else []
     return render(request, "delivery/plans.html", plans=plans, names=names, statements=statements)

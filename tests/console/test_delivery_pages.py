@@ -73,6 +73,9 @@ async def test_a_session_entered_without_javascript_is_recorded_once(console_sta
         plans = await b.get("/bd/deliveries")
         assert plans.status_code == 200 and "Entry Knitwear" in plans.text
         assert f'href="/bd/deliveries/{plan_id}"' in plans.text
+        one = await b.get("/bd/deliveries", params={"factory": "bd-entry-1"})  # the factory page's link
+        assert f'href="/bd/deliveries/{plan_id}"' in one.text
+        assert 'href="/bd/deliveries/' not in (await b.get("/bd/deliveries", params={"factory": "other"})).text
         page = await b.get(f"/bd/deliveries/{plan_id}")
         assert page.status_code == 200
         # the form: every input labelled, the grid by role, sex and age band, the offline script
