@@ -288,20 +288,18 @@ def cycle_through_the_console(stack: Stack, page: Any) -> str:
     plan_id = f"{programme}.{CYCLE_FACTORY}"
     editor = f"{base}/bd/plans/{plan_id}"
     until_shown(page, editor, "Save the plan")
-    over = ("family_day", "training_of_trainers", "child_friendly_space", "responsible_recruitment")
-    for box in page.locator("input[name='activity']").all():
-        box.set_checked(box.get_attribute("value") in over)
+    # the suggestion (from the needs profile), with a training of trainers, and a child friendly space too many
+    page.locator("#act-training_of_trainers").check()
+    page.locator("#act-child_friendly_space").check()
     if not page.locator("#kpi-ind-0").input_value():
         page.fill("#kpi-ind-0", "share_parents_reached")
         page.fill("#kpi-target-0", "0.5")
-    sync_api.expect(page.locator("#budget")).to_contain_text("16 of 10 credits used")  # counted while choosing
+    sync_api.expect(page.locator("#budget")).to_contain_text("over the budget")  # counted while choosing
     submit(page, "Save the plan")
-    refusal = page.locator("#err-responsible_recruitment")
-    sync_api.expect(refusal).to_contain_text("16 credits of a budget of 10")  # beside the activity
-    page.locator("#act-responsible_recruitment").uncheck()
-    page.locator("#act-child_friendly_space").uncheck()
-    page.locator("#act-migrant_parents_training").check()
-    sync_api.expect(page.locator("#budget")).to_contain_text("4 of 10 credits used")
+    sync_api.expect(page.locator("#err-child_friendly_space")).to_contain_text("credits of a budget of 10")
+    sync_api.expect(page.locator("#problem")).to_be_visible()
+    page.locator("#act-child_friendly_space").uncheck()  # fixed: within the budget
+    sync_api.expect(page.locator("#budget")).not_to_contain_text("over")
     submit(page, "Save the plan")
     sync_api.expect(page.locator("main")).to_contain_text("The plan is saved.")
     page.get_by_label("Approved by").fill("factory general manager")
