@@ -61,7 +61,9 @@ def refusal(p: Problem, submitted: list[str] | None = None) -> Refusal:
 
 
 def _etag_version(r: Any) -> str:
-    return r.headers.get("etag", "") or str(r.json().get("version", ""))
+    """The stream version the page shows (the ETag's `"<version>-<digest>"`), sent back as If-Match."""
+    tag = r.headers.get("etag", "").removeprefix("W/").strip('"')
+    return tag.split("-", 1)[0] if tag else str(r.json().get("version", ""))
 
 
 async def _plan(request: Request, c: Caller, country: str, plan_id: str) -> Any:

@@ -163,3 +163,25 @@ async def test_an_assessed_factory_has_its_suggested_plan_and_why(console_stack:
         assert plan["suggested"] and plan["explanation"]
         assert "Why this plan was suggested" in page and plan["explanation"][0] in page
         assert checked(page) == {a["activity"] for a in plan["content"]["activities"]}
+        # starting another plan from the suggestion: the API's refusal on the page, nothing stored
+        r = await b.post("/bd/plans/start", headers=ORIGIN, data={
+            "csrf": hidden(page, "csrf"), "programme_id": "otto-pe", "factory_id": "bd-pe-4"})
+        assert r.status_code == 422 and "has a plan in programme otto-pe already" in unescape(r.text)
+        assert (await s.admin("planning").get("/bd/plans/otto-pe.bd-pe-4")).json()["version"] == plan["version"]
+
+
+async def test_a_plan_written_a_moment_ago_says_it_will_appear_and_the_editor_speaks_the_callers_language(
+        console_stack: ConsoleStack):
+    plan_id = await seed.drafted_plan(console_stack, "bd", "bd-pe-5", ["training_of_trainers"])
+    console_stack.account("lina", countries=("bd",))
+    async with signed_in(console_stack, "lina") as b:
+        r = await b.get("/bd/plans/otto-bd-pe-5.not-yet-there", params={"done": "started"})
+        assert r.status_code == 200 and "Recorded. It will appear in a moment." in r.text
+        assert '<meta http-equiv="refresh" content="2">' in r.text
+        assert (await b.get("/bd/plans/otto-bd-pe-5.not-yet-there")).status_code == 404
+        b.cookies.set("wecare_lang", "bn")
+        page = (await b.get(f"/bd/plans/{plan_id}")).text
+        assert "পরিকল্পনা সংরক্ষণ করুন" in page and 'lang="bn"' in page
+        b.cookies.set("wecare_lang", "zh")
+        page = (await b.get(f"/bd/plans/{plan_id}")).text
+        assert "保存计划" in page and "已用 2 / 10 学分，剩余 8" in page
