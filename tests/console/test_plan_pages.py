@@ -95,6 +95,16 @@ async def test_the_editor_refuses_a_plan_over_budget_beside_its_activities_and_t
         assert "The kick-off is recorded." in page and "Record the kick-off" not in page
         stored = (await planning.get(f"/bd/plans/{plan_id}")).json()
         assert (stored["status"], stored["kicked_off_on"]) == ("approved", "2026-03-20")
+        # once approved, a change is a new revision and needs a reason: said beside the reason's field
+        assert 'name="reason"' in page
+        r = await b.post(f"/bd/plans/{plan_id}", headers=ORIGIN, data=plan_form(page, fixed))
+        assert r.status_code == 422
+        assert text_of(r.text, "reason-err") == "the plan is approved: a change is a new revision and needs a reason"
+        r = await b.post(f"/bd/plans/{plan_id}", headers=ORIGIN,
+                         data=plan_form(page, ["family_day", "training_of_trainers"], reason="the creche waits"))
+        assert r.status_code == 303
+        stored = (await planning.get(f"/bd/plans/{plan_id}")).json()
+        assert (stored["status"], stored["revision"]) == ("in_revision", 2)
 
 
 async def test_a_stale_version_says_someone_changed_the_plan_and_stores_nothing(console_stack: ConsoleStack):
