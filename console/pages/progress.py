@@ -40,9 +40,12 @@ async def progress_page(request: Request, country: str, factory: str | None = No
     params = {"factory_id": factory} if factory else None
     prog = _json(await api(request, c, "delivery", "GET", f"/{country}/progress", params=params), {})
     st = _json(await api(request, c, "delivery", "GET", f"/{country}/statements", params=params), {})
-    cascade = _json(await api(request, c, "delivery", "GET", f"/{country}/cascade"), {})
     plans = _json(await api(request, c, "delivery", "GET", f"/{country}/deliveries",
                             params={"limit": 500, **(params or {})}), {})
+    ids = [p["plan_id"] for p in plans.get("items", [])]
+    # one factory's cascade: its plan's (the totals too), when it has one plan
+    one = {"plan_id": ids[0]} if factory and len(ids) == 1 else None
+    cascade = _json(await api(request, c, "delivery", "GET", f"/{country}/cascade", params=one), {})
     milestones = {p["plan_id"]: p.get("milestones") or [] for p in plans.get("items", [])}
     factories = prog.get("factories", [])
     trainers = sorted((t for t in cascade.get("trainers", []) if not factory or t["factory_id"] == factory),
