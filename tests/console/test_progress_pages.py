@@ -33,12 +33,12 @@ async def test_progress_shows_the_seed_statements_milestones_and_the_cascade_wit
         assert "People reached" in text and "bd-pr-1 114" in text  # 14 managers + 100 parent workers
         # milestones of the work plan, and the cascade: m3 trained in the ToT led a parenting session
         assert "Trainers trained" in text and "Kick-off" in text
-        assert "m3 (bd-pr-1) 1 sessions, 50 attendances" in text
+        assert "m3 (bd-pr-1) sessions: 1, attendances: 50" in text
         assert f"/bd/plans/{plan_id}" in r.text
         # one factory's page: its statements and its cascade
         text = visible((await b.get("/bd/progress", params={"factory": "bd-pr-1"})).text)
         assert "3 trainings of trainers delivered to 14 managers" in text
-        assert "1 sessions led by the factories' own trainers, with 50 attendances." in text
+        assert "Sessions led by the factories' own trainers: 1, with 50 attendances." in text
         r = await b.get("/bd/progress", params={"factory": "bd-nothing"})
         assert r.status_code == 200 and "3 trainings of trainers" not in r.text
         assert (await b.get("/vn/progress")).status_code == 404
