@@ -20,6 +20,7 @@
   var listEl = document.getElementById("queue-items");
   var sendBtn = document.getElementById("send-now");
   var syncing = false;
+  var user = box.getAttribute("data-user") || "";  // a command is sent with the token of who entered it only
 
   function msg(name) { return box.getAttribute("data-" + name) || ""; }
 
@@ -79,7 +80,12 @@
         var what = document.createElement("span");
         what.textContent = item.label;
         li.appendChild(what);
-        if (item.problem) {
+        if (item.user && item.user !== user) {
+          var o = document.createElement("span");
+          o.className = "muted";
+          o.textContent = " " + msg("other-user").replace("%(user)s", item.user);
+          li.appendChild(o);
+        } else if (item.problem) {
           li.className = "refused";
           var p = document.createElement("span");
           p.className = "field-error";
@@ -159,7 +165,7 @@
       var chain = Promise.resolve();
       items.forEach(function (item) {
         chain = chain.then(function () {
-          if (stop || (item.problem && !everything)) { return; }
+          if (stop || (item.problem && !everything) || (item.user && item.user !== user)) { return; }
           return send(item).then(function (r) {
             if (r.ok) {
               if (item.plan === (form && form.getAttribute("data-plan"))) {
@@ -280,7 +286,7 @@
         return;
       }
       var item = {key: uuid(), url: form.getAttribute("data-batch"), country: form.getAttribute("data-country"),
-                  plan: form.getAttribute("data-plan"), body: {sessions: [built.session]}, label: built.label,
+                  plan: form.getAttribute("data-plan"), user: user, body: {sessions: [built.session]}, label: built.label,
                   created: new Date().toISOString(), problem: null};
       put(item).then(function () {
         // ready for the next session: the same activity, trainers and venue, new counts
