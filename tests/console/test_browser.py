@@ -206,6 +206,7 @@ def test_signing_in_and_the_first_page_weighs_under_300_kb(stack: Stack, browser
     assert "/signin" in kinds and "/static/console.css" in kinds and "/static/console.js" in kinds
     assert not [u for u in sizes if not u.startswith(stack.url)], "an outside asset"
     assert first < 300_000, f"the first page transfers {first} bytes: {sizes}"
+    print(f"\nthe first page (sign-in) transferred {first} bytes in {len(sizes)} responses")
     page.get_by_label("User name").fill("rahima")
     page.get_by_label("Password").fill("not the passphrase")
     page.get_by_role("button", name="Sign in").first.click()
@@ -449,7 +450,10 @@ def test_a_refused_session_stays_with_its_field_named_and_an_expired_sign_in_kee
     sync_api.expect(item).to_contain_text("Entered by rahima: sent when they sign in on this phone.")
     sync_api.expect(queue).to_have_text("Saved on this phone: 1 waiting to be sent")
     assert len(stack.api("delivery", "GET", f"/bd/deliveries/{plan_id}").json()["sessions"]) == len(before)
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()  # through the service worker, which forgets the pages
+    page.wait_for_url("**/signin")
+    assert not [c for c in context.cookies() if c["name"] == "wecare_session"]
+    assert page.evaluate("caches.keys()") == ["wecare-shell-v1"]
     page.goto(f"{stack.url}/signin?next=/bd/deliveries/{plan_id}")
     page.get_by_label("User name").fill("rahima")
     page.get_by_label("Password").fill(PASSWORD)
