@@ -12,6 +12,7 @@ so the same instance sent again, by any way, records nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -115,6 +116,13 @@ def refused(field: str, message: str) -> Outcome:
     return Outcome(REFUSED, field, message, 400)
 
 
+def _seconds(value: str | None) -> float:
+    try:
+        return max(float(value or 1), 0.1)
+    except ValueError:
+        return 1.0
+
+
 def _problem(r: httpx.Response) -> dict[str, Any]:
     try:
         body = r.json()
@@ -137,8 +145,12 @@ async def send(upstream: Any, token: str, form: XLSForm, rec: Record, instance_i
         if r.status_code == 200:
             before = int(r.json().get("version") or 0)
     try:
-        r = await upstream.call(call.service, call.method, call.path, token=token, json=call.body, lang=lang,
-                                headers={"Idempotency-Key": instance_id})
+        for attempt in range(6):  # a long import may meet the services' rate limit: wait as they say
+            r = await upstream.call(call.service, call.method, call.path, token=token, json=call.body, lang=lang,
+                                    headers={"Idempotency-Key": instance_id})
+            if r.status_code != 429 or attempt == 5:
+                break
+            await asyncio.sleep(min(_seconds(r.headers.get("retry-after")), 10.0))
     except httpx.HTTPError:
         return Outcome("unavailable", None, f"the {call.service} service cannot be reached; send again later", 503)
     if r.status_code in (200, 201):
