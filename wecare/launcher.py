@@ -27,6 +27,7 @@ from shared.files import PRIVATE_UMASK, open_private, private_dir
 from wecare.natsauth import SERVICES, authorization, new_passwords
 from wecare.natsserver import NatsServer, free_port, provision
 
+CONSOLE_PORT = 8100  # the console's gateway: the one address a phone or a laptop needs
 DEFAULT_PORTS = {"assessment": 8101, "planning": 8102, "delivery": 8103, "evaluation": 8104, "buyers": 8105}
 DEFAULT_NATS_PORT = 4222
 
@@ -128,6 +129,7 @@ class StackInfo:
     # the one loopback port the buyers service may send webhooks to over plain http (`wecare demo`'s
     # receiver): the stack's allow-list names it, not loopback as a whole (the services' own ports)
     webhook_receiver_port: int | None = None
+    console: str | None = None  # the console's gateway: its pages, OpenRosa and /api/<service>
 
     def headers(self, role: str = "admin", **scope: object) -> dict[str, str]:
         """An Authorization header signed with the stack's local key."""
@@ -160,8 +162,12 @@ class StackInfo:
 class Launcher:
     def __init__(self, data_dir: Path, *, countries: str | None = None, services: tuple[str, ...] = SERVICES,
                  nats_port: int | None = None, nats_url: str | None = None, ports: dict[str, int] | None = None,
-                 echo: IO[str] | None = None, env: dict[str, str] | None = None) -> None:
+                 echo: IO[str] | None = None, env: dict[str, str] | None = None, console: bool = True,
+                 console_port: int | None = None) -> None:
         self.data_dir = Path(data_dir).resolve()
+        self.with_console = console and all(n in services for n in SERVICES)  # it needs the five
+        self.console_port = console_port
+        self.console: ServiceProcess | None = None
         self.countries = countries
         self.names = services
         # our own nats-server runs with a user per service and subject permissions (wecare/natsauth.py)
@@ -220,6 +226,11 @@ class Launcher:
                 self.services[name].start(timeout)
             for s in self.services.values():
                 s.wait_ready(timeout)
+            if self.with_console:
+                self.console = ServiceProcess("console", self._console_env(), port=self.console_port,
+                                              log_path=self.data_dir / "logs" / "console.log", echo=self.echo)
+                self.console.start(timeout)
+                self.console.wait_ready(timeout)
         except BaseException:
             self.stop()
             raise
@@ -227,13 +238,24 @@ class Launcher:
         info.save()
         return info
 
+    def _console_env(self) -> dict[str, str]:
+        from shared.auth import local_keys
+
+        _, jwks = local_keys(self.data_dir / "keys")
+        return {"WECARE_SERVICE": "console", "WECARE_DATA_DIR": str(self.data_dir), "WECARE_LOG_FORMAT": "console",
+                "WECARE_AUTH_JWKS_FILE": str(jwks),
+                "WECARE_UPSTREAMS": json.dumps({n: s.url for n, s in self.services.items()}), **self.env}
+
     def info(self) -> StackInfo:
         return StackInfo(str(self.data_dir), self.nats_url, {n: s.url for n, s in self.services.items()},
                          self.countries.split(",") if self.countries else None,
-                         {n: s.proc.pid for n, s in self.services.items() if s.proc}, self.webhook_receiver_port)
+                         {n: s.proc.pid for n, s in self.services.items() if s.proc}, self.webhook_receiver_port,
+                         self.console.url if self.console else None)
 
     def stop(self) -> None:
-        """Services first (each drains its in-flight messages and outbox), then NATS."""
+        """The console first, then the services (each drains its in-flight messages and outbox), then NATS."""
+        if self.console is not None:
+            self.console.terminate()
         for s in reversed(list(self.services.values())):
             s.terminate()
         if self.nats is not None:
