@@ -163,28 +163,34 @@ def _problem(status: int, detail: str, field: str | None = None) -> JSONResponse
     return JSONResponse(body, status, media_type="application/problem+json")
 
 
-async def run_import(request: Request, principal: Any, token: str, form_id: str) -> tuple[int, dict[str, Any]]:
-    """The import of the request's multipart `file` into form `form_id`: (status, answer)."""
-    console = request.app.state.console
-    form = await form_for(console.upstream, token, principal, form_id)
-    if form is None:
-        return 404, {"detail": f"no form {form_id[:100]}"}
+async def read_upload(request: Request) -> tuple[dict[str, str], bytes | None]:
+    """The multipart body's text fields and its `file` (None if there is none). ImportError_ if unreadable."""
     try:
         parts = await request.form(max_files=1, max_fields=10, max_part_size=MAX_BYTES)
     except Exception:
-        return 400, {"detail": "the multipart body cannot be read", "field": "file"}
+        raise ImportError_("file", "the multipart body cannot be read") from None
     try:
+        fields = {k: v for k, v in parts.multi_items() if isinstance(v, str)}
         upload = parts.get("file")
-        if upload is None or isinstance(upload, str):
-            return 400, {"detail": "send the export in the multipart part `file`", "field": "file"}
-        data = await upload.read(MAX_BYTES + 1)
+        data = None if upload is None or isinstance(upload, str) else await upload.read(MAX_BYTES + 1)
     finally:
         await parts.close()
+    return fields, data
+
+
+async def run_import(upstream: Any, principal: Any, token: str, form_id: str, data: bytes | None,
+                     lang: str | None = None) -> tuple[int, dict[str, Any]]:
+    """An export's rows into form `form_id`: (status, answer); 404 for a form the caller has not."""
+    form = await form_for(upstream, token, principal, form_id)
+    if form is None:
+        return 404, {"detail": f"no form {form_id[:100]}"}
+    if not data:
+        return 400, {"detail": "send the export in the multipart part `file`", "field": "file"}
     try:
         rows = read_export(form, data)
     except ImportError_ as e:
         return 400, {"detail": e.message, "field": e.field}
-    return 200, await import_rows(console.upstream, token, form, rows, request.headers.get("accept-language"))
+    return 200, await import_rows(upstream, token, form, rows, lang)
 
 
 @router.post("/imports/{form_id}")
@@ -197,7 +203,12 @@ async def import_export(request: Request, form_id: str) -> JSONResponse:
         who = await device(request)
     except NotAuthenticated:
         return challenge()  # type: ignore[return-value]
-    status, body = await run_import(request, who.principal, who.token, form_id)
+    try:
+        _, data = await read_upload(request)
+    except ImportError_ as e:
+        return _problem(400, e.message, e.field)
+    status, body = await run_import(request.app.state.console.upstream, who.principal, who.token, form_id, data,
+                                    request.headers.get("accept-language"))
     if status != 200:
         return _problem(status, body["detail"], body.get("field"))
     return JSONResponse(body)

@@ -183,10 +183,11 @@ class Call:
     path: str
     body: dict[str, Any]
     batch: str | None = None  # the batch body's list: responses, sessions
-
-    @property
-    def section(self) -> bool:
-        return self.method == "PUT"
+    # the object read before the call, to tell whether it recorded anything: an answer replayed under
+    # its Idempotency-Key is the first answer again, so "recorded" is told by the assessment's version
+    # against the one before, or by a work plan's sessions (None: the answer's own `recorded` count
+    # tells, a survey's)
+    probe: str | None = None
 
 
 def _check_target(form: XLSForm, rec: Record) -> None:
@@ -205,17 +206,17 @@ def to_call(form: XLSForm, rec: Record, instance_id: str) -> Call:
     if kind == "attendance":
         base = f"/{t.country}/deliveries/{quote(t.target_id, safe='')}"
         return Call("delivery", "POST", f"{base}/batch", {"sessions": [_session(form, rec, instance_id)]},
-                    "sessions")
+                    "sessions", probe=base)
     base = f"/{t.country}/assessments/{quote(t.target_id, safe='')}"
     if kind == "survey":
         return Call("assessment", "POST", f"{base}/survey-responses/batch",
                     {"responses": [_response(form, rec, instance_id)]}, "responses")
     if kind == "checklist":
-        return Call("assessment", "PUT", f"{base}/policies", {"items": _policies(form, rec)})
+        return Call("assessment", "PUT", f"{base}/policies", {"items": _policies(form, rec)}, probe=base)
     if kind == "demographics":
-        return Call("assessment", "PUT", f"{base}/demographics", {"demographics": _demographics(rec)})
+        return Call("assessment", "PUT", f"{base}/demographics", {"demographics": _demographics(rec)}, probe=base)
     if kind == "management":
-        return Call("assessment", "PUT", f"{base}/management", {"findings": _findings(form, rec)})
+        return Call("assessment", "PUT", f"{base}/management", {"findings": _findings(form, rec)}, probe=base)
     raise FormError("form_id", f"no form of kind {kind}")
 
 

@@ -53,10 +53,13 @@ def _plan_target(country: str, plan: dict[str, Any], name: str) -> Target:
     return Target("attendance", country, plan["plan_id"], plan["factory_id"], name, activities=acts)
 
 
-async def targets(upstream: Any, token: str, principal: Principal) -> list[Target]:
-    """Every form the caller may fill: per open assessment its four, per delivery plan its attendance."""
+async def targets(upstream: Any, token: str, principal: Principal, country: str | None = None) -> list[Target]:
+    """Every form the caller may fill (in `country`, or every country of its scope): per open assessment
+    its four, per delivery plan its attendance."""
     out: list[Target] = []
     for c in scope_countries(principal):
+        if country is not None and c != country:
+            continue
         open_ = [a for a in await _pages(upstream, "assessment", f"/{c}/assessments", token)
                  if a.get("status") != "completed"]
         plans = await _pages(upstream, "delivery", f"/{c}/deliveries", token)
@@ -113,7 +116,8 @@ class Outcome:
 
 
 def refused(field: str, message: str) -> Outcome:
-    return Outcome(REFUSED, field, message, 400)
+    """A refusal whose message starts with the form's field it names."""
+    return Outcome(REFUSED, field, message if message.startswith(field) else f"{field}: {message}", 400)
 
 
 def _seconds(value: str | None) -> float:
@@ -140,10 +144,15 @@ async def send(upstream: Any, token: str, form: XLSForm, rec: Record, instance_i
     except FormError as e:
         return refused(e.field, e.message)
     before: int | None = None
-    if call.section:  # a section replaces the last one: was it this instance's already? (its version tells)
-        r = await upstream.call(call.service, "GET", call.path.rsplit("/", 1)[0], token=token)
+    seen = False
+    if call.probe is not None:  # the object before (reads may lag writes by a moment: see Call)
+        r = await upstream.call(call.service, "GET", call.probe, token=token)
         if r.status_code == 200:
-            before = int(r.json().get("version") or 0)
+            obj = r.json()
+            before = int(obj.get("version") or 0)
+            if call.batch == "sessions":  # a work plan: is this instance's session there already?
+                sid = call.body["sessions"][0]["session_id"]
+                seen = any(s.get("session_id") == sid for s in obj.get("sessions") or [])
     try:
         for attempt in range(6):  # a long import may meet the services' rate limit: wait as they say
             r = await upstream.call(call.service, call.method, call.path, token=token, json=call.body, lang=lang,
@@ -155,8 +164,10 @@ async def send(upstream: Any, token: str, form: XLSForm, rec: Record, instance_i
         return Outcome("unavailable", None, f"the {call.service} service cannot be reached; send again later", 503)
     if r.status_code in (200, 201):
         body = r.json()
-        if call.batch is not None:
+        if call.probe is None:
             fresh = int(body.get("recorded") or 0) > 0
+        elif call.batch == "sessions":
+            fresh = not seen and int(body.get("recorded") or 0) > 0
         else:
             fresh = before is None or int(body.get("version") or 0) > before
         return Outcome(RECORDED if fresh else ALREADY, http=201 if fresh else 202)
@@ -172,7 +183,7 @@ async def send(upstream: Any, token: str, form: XLSForm, rec: Record, instance_i
         api_field = first.get("field") or p.get("field")
         name = form_field(form, api_field, call.body)
         message = str(first.get("message") or detail)
-        return refused(name, f"{name}: {message}" if not message.startswith(name) else message)
+        return refused(name, message)
     return Outcome("unavailable", None, detail, 503)
 
 

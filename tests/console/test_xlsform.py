@@ -13,6 +13,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from console.forms.mapping import client_id, parse_instance, record_of, to_call
+from console.forms.pages import PAGE_TEXTS
 from console.forms.xlsform import (
     KINDS,
     LANGUAGE_COLUMNS,
@@ -157,10 +158,10 @@ def test_form_ids_name_kind_country_and_target():
 def test_the_catalogue_translates_every_text_the_forms_use(lang: str):
     with (LOCALE / lang / "LC_MESSAGES" / "forms.po").open("rb") as f:
         po = {m.id: m.string for m in read_po(f, locale=LOCALES[lang]) if m.id}
-    for text in catalogue_texts():
+    for text in [*catalogue_texts(), *PAGE_TEXTS]:
         assert po.get(text), (lang, text)
         assert re.findall(r"%\(\w+\)s", po[text]) == re.findall(r"%\(\w+\)s", text), (lang, text)
-    assert set(po) == set(catalogue_texts())  # nothing stale either
+    assert set(po) == set(catalogue_texts()) | set(PAGE_TEXTS)  # nothing stale either
 
 
 # -- a filled instance read back into the service's body ---------------------------------------------------
