@@ -41,7 +41,7 @@ def _server(request: Request) -> str:
 
 async def _page(request: Request, c: Caller, country: str, status_code: int = 200, **ctx: object) -> HTMLResponse:
     forms = [build(t) for t in await targets(state(request).upstream, c.token, c.principal, country)]
-    return render(request, "forms/import.html", status_code=status_code, country=country, forms=forms,
+    return render(request, "forms/import.html", status_code=status_code, forms=forms,
                   server=_server(request), kind_names=KIND_NAMES, status_names=STATUS_NAMES, **ctx)
 
 

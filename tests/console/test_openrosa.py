@@ -6,10 +6,8 @@ bad one is refused naming the field, and nothing is stored."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
-from typing import Any
 
 import httpx
 import pytest
@@ -18,42 +16,18 @@ from console.forms.mapping import client_id
 from console.forms.xlsform import LANGUAGES
 from services.planning.domain.plan import Plan
 from tests.conftest import eventually
-from tests.console.conftest import PASSWORD, ConsoleStack
-from tests.console.odk import fill, multipart
-from tests.harness import no_lag, token
-
-BD_AID, VN_AID = "A-2026-bd-1", "A-2026-vn-1"
-
-
-def basic(user: str, password: str = PASSWORD) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
-
-
-async def settled(stack: ConsoleStack, *names: str) -> None:
-    async def calm() -> bool:
-        return all([await no_lag(stack.admin(n)) for n in names])
-    await eventually(calm, timeout=20)
-
-
-async def assessment(stack: ConsoleStack, country: str, fid: str, name: str, aid: str) -> None:
-    a = stack.admin("assessment")
-    r = await a.post(f"/{country}/factories", json={
-        "factory_id": fid, "name": name, "supplier": "Supplier Co", "region": "Capital", "sector": "garment",
-        "buyers": ["Otto Group"], "headcount": 900})
-    assert r.status_code == 201, r.text
-    r = await a.post(f"/{country}/assessments", json={"assessment_id": aid, "factory_id": fid,
-                                                       "scheduled_date": "2026-01-15", "assessors": ["Ms Rahman"]})
-    assert r.status_code == 201, r.text
-
-
-@pytest.fixture
-async def field(console_stack: ConsoleStack) -> ConsoleStack:
-    """Dhaka Knitwear (bd) and Saigon Sewing (vn), each with an open assessment; lina works in bd."""
-    await assessment(console_stack, "bd", "bd-dhaka-knit", "Dhaka Knitwear", BD_AID)
-    await assessment(console_stack, "vn", "vn-saigon-sew", "Saigon Sewing", VN_AID)
-    console_stack.account("lina", countries=("bd",))
-    await settled(console_stack, "assessment")
-    return console_stack
+from tests.console.conftest import ConsoleStack
+from tests.console.odk import (  # noqa: F401 - field_fixture: the fixture `field`
+    BD_AID,
+    VN_AID,
+    basic,
+    field_fixture,
+    fill,
+    multipart,
+    settled,
+    survey_answers,
+)
+from tests.harness import token
 
 
 def form_ids(xml: str) -> list[str]:
@@ -68,14 +42,6 @@ async def download(c: httpx.AsyncClient, fid: str, who: dict[str, str]) -> str:
 
 async def submit(c: httpx.AsyncClient, xml: bytes, who: dict[str, str]) -> httpx.Response:
     return await c.post("/submission", files=multipart(xml), headers={**who, "X-OpenRosa-Version": "1.0"})
-
-
-def survey_answers(lang: str, **kw: Any) -> dict[str, Any]:
-    return {"country": "bd", "assessment_id": BD_AID, "language": lang, "sex": "female", "age_band": "25_34",
-            "migrant": "yes", "is_parent": "yes", "children_live_with": "apart", "afford_basics": "no",
-            "feel_guilty": "yes", "returned_after_pregnancy": "returned", "needs_childcare": "yes",
-            "recruitment_fee": "no", "support_needed": "childcare parenting_skills", "stress": "4",
-            "parenting_confidence": "3", **kw}
 
 
 async def survey_events(stack: ConsoleStack) -> list[dict]:
