@@ -64,25 +64,30 @@ def _upstream(request: Request):  # noqa: ANN202
     return _console(request).upstream
 
 
-_failures: dict[str, deque[float]] = {}
+def _failures(request: Request) -> dict[str, deque[float]]:
+    """Wrong passwords per user name, in this gateway's memory."""
+    st = request.app.state
+    if not hasattr(st, "field_password_failures"):
+        st.field_password_failures = {}
+    return st.field_password_failures
 
 
-def _too_many(username: str) -> bool:
+def _too_many(failures: dict[str, deque[float]], username: str) -> bool:
     now = time.monotonic()
-    q = _failures.get(username)
+    q = failures.get(username)
     if q is None:
         return False
     while q and q[0] < now - FAILURE_WINDOW_S:
         q.popleft()
     if not q:
-        _failures.pop(username, None)
+        failures.pop(username, None)
     return len(q) >= FAILURES_ALLOWED
 
 
-def _failed(username: str) -> None:
-    if len(_failures) > 10_000:  # bounded memory whatever the names tried
-        _failures.clear()
-    _failures.setdefault(username, deque()).append(time.monotonic())
+def _failed(failures: dict[str, deque[float]], username: str) -> None:
+    if len(failures) > 10_000:  # bounded memory whatever the names tried
+        failures.clear()
+    failures.setdefault(username, deque()).append(time.monotonic())
 
 
 def openrosa_response(message: str, status: int, **headers: str) -> Response:
@@ -113,11 +118,12 @@ async def device(request: Request) -> Device:
         except (binascii.Error, UnicodeDecodeError, ValueError):
             raise NotAuthenticated() from None
         username = username.strip().lower()
-        if not sep or not username or len(username) > 63 or len(password) > 1000 or _too_many(username):
+        failures = _failures(request)
+        if not sep or not username or len(username) > 63 or len(password) > 1000 or _too_many(failures, username):
             raise NotAuthenticated()
         account = await console.accounts.verify(username, password)
         if account is None:
-            _failed(username)
+            _failed(failures, username)
             raise NotAuthenticated()
         token = console.mint(account)
         return Device(await console.principal(token), token)

@@ -90,6 +90,10 @@ async def test_authentication_is_basic_with_the_console_account_or_a_bearer_toke
         r = await c.head("/submission", headers=basic("lina"))
         assert r.status_code == 204 and r.headers["x-openrosa-version"] == "1.0"
         assert int(r.headers["x-openrosa-accept-content-length"]) >= 1_000_000
+        # password guessing: after 10 wrong passwords for a user, even the right one waits (5 minutes)
+        for _ in range(10):
+            assert (await c.get("/formList", headers=basic("lina", "guess"))).status_code == 401
+        assert (await c.get("/formList", headers=basic("lina"))).status_code == 401
 
 
 async def test_a_survey_response_in_every_language_is_recorded_once(field: ConsoleStack):
