@@ -117,6 +117,11 @@ async def test_a_survey_response_in_every_language_is_recorded_once(field: Conso
             r = await submit(c, xml, lina)
             assert r.status_code == 202 and "Already recorded" in r.text
         assert len(await survey_events(field)) == len(LANGUAGES)
+        # the same instanceID with other answers (not what Collect does: an edit gets a new one): refused
+        other, _ = fill(xform, survey_answers("en", stress="1"), instance_id=sent[0][1])
+        r = await submit(c, other, lina)
+        assert r.status_code == 400 and "Refused: instanceID" in r.text
+        assert len(await survey_events(field)) == len(LANGUAGES)
 
 
 @pytest.mark.parametrize(("answers", "field_name"), [
