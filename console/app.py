@@ -218,6 +218,8 @@ def create_app(console: Console, *, rate_limits: RateLimits | None = None, max_b
                 out["location"] = f"/api/{service}{loc}"
         return Response(r.content, status_code=r.status_code, headers=out)
 
+    app.include_router(__import__("console.pages.planning", fromlist=["router"]).router)
+    app.include_router(__import__("console.pages.progress", fromlist=["router"]).router)
     return app
 
 
