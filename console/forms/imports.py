@@ -5,7 +5,8 @@ XLSForm downloaded from /forms/<id>/form.xlsx and published there):
   `,` or `;` between columns) or JSON as Kobo's API gives it (`results`,
   repeats as lists);
 - an ODK Central export: the CSV of the submissions (groups joined by "-",
-  `meta-instanceID`, `KEY`).
+  `meta-instanceID`, `KEY`), or its zip (the submissions' CSV and one CSV
+  per repeat group, its rows joined to their submission by PARENT_KEY).
 
 Each row goes to the same endpoint a submission goes to (the services'
 batch endpoints), under its instanceID: a row imported again, or already
@@ -19,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,36 +93,78 @@ def _record(form: XLSForm, raw: dict[str, Any], columns: dict[str, str]) -> Reco
     return rec
 
 
-def read_export(form: XLSForm, data: bytes) -> list[Row]:
-    """The rows of an export file (CSV or JSON, told apart by their content)."""
-    if len(data) > MAX_BYTES:
-        raise ImportError_("file", f"an export is at most {MAX_BYTES} bytes")
+def _csv_rows(text: str) -> tuple[list[str], list[dict[str, Any]]]:
     try:
-        text = data.decode("utf-8-sig")
+        delimiter = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportError_("file", "the export is not UTF-8 text") from None
+
+
+def _central_zip(form: XLSForm, data: bytes) -> list[dict[str, Any]]:
+    """Central's zip: the submissions' CSV, and a CSV per repeat whose rows name their submission (PARENT_KEY)."""
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        members = [i for i in z.infolist() if i.filename.lower().endswith(".csv")]
+        if sum(i.file_size for i in members) > 4 * MAX_BYTES:  # what it unpacks to is bounded too
+            raise ImportError_("file", "the zip unpacks to more than this import takes")
+        tables = [_csv_rows(_text(z.read(i))) for i in members]
+    except zipfile.BadZipFile:
+        raise ImportError_("file", "the zip cannot be read") from None
+    main = [rows for header, rows in tables if "PARENT_KEY" not in header and any(k in header for k in KEYS)]
+    if len(main) != 1:
+        raise ImportError_("file", "the zip holds no submissions' CSV (meta-instanceID or KEY)")
+    children = [rows for header, rows in tables if "PARENT_KEY" in header]
+    by_key = {r.get("KEY"): r for r in main[0]}
     columns = _columns(form)
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        try:
-            doc = json.loads(stripped)
-        except ValueError as e:
-            raise ImportError_("file", f"the JSON cannot be read: {e}") from None
-        items = doc.get("results") if isinstance(doc, dict) else doc
-        if not isinstance(items, list):
-            raise ImportError_("file", "a JSON export is a list of submissions, or an object with `results`")
-        raws = items
+    for rows in children:
+        for r in rows:
+            parent = by_key.get(r.get("PARENT_KEY"))
+            if parent is None:
+                continue
+            names = {columns.get(k, k.rsplit("-", 1)[-1]) for k in r}
+            repeat = next((n for n, f in form.fields.items() if f.repeat and n in names), None)
+            if repeat is None:
+                continue
+            parent.setdefault(form.fields[repeat].repeat, []).append(
+                {columns.get(k, k.rsplit("-", 1)[-1]): v for k, v in r.items() if k not in ("KEY", "PARENT_KEY")})
+    return main[0]
+
+
+def read_export(form: XLSForm, data: bytes) -> list[Row]:
+    """The rows of an export file (CSV, JSON or Central's zip, told apart by their content)."""
+    if len(data) > MAX_BYTES:
+        raise ImportError_("file", f"an export is at most {MAX_BYTES} bytes")
+    columns = _columns(form)
+    raws: list[Any]
+    if data[:4] == b"PK\x03\x04":
+        raws = _central_zip(form, data)
     else:
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t")
-            delimiter = dialect.delimiter
-        except csv.Error:
-            delimiter = ","
-        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-        if not reader.fieldnames or not any(k in reader.fieldnames for k in KEYS):
-            raise ImportError_("file", "the CSV has no instanceID column (meta/instanceID, _uuid, "
-                                       "meta-instanceID or KEY)")
-        raws = list(reader)
+        text = _text(data)
+        stripped = text.lstrip()
+        if stripped.startswith(("{", "[")):
+            try:
+                doc = json.loads(stripped)
+            except ValueError as e:
+                raise ImportError_("file", f"the JSON cannot be read: {e}") from None
+            items = doc.get("results") if isinstance(doc, dict) else doc
+            if not isinstance(items, list):
+                raise ImportError_("file", "a JSON export is a list of submissions, or an object with `results`")
+            raws = items
+        else:
+            header, raws = _csv_rows(text)
+            if not any(k in header for k in KEYS):
+                raise ImportError_("file", "the CSV has no instanceID column (meta/instanceID, _uuid, "
+                                           "meta-instanceID or KEY)")
     if len(raws) > MAX_ROWS:
         raise ImportError_("file", f"an export holds at most {MAX_ROWS} rows here; split it")
     rows = []

@@ -115,9 +115,9 @@ async def test_kobo_json_with_groups_and_repeats(field: ConsoleStack):
 def central_csv(rows: list[dict[str, str]]) -> bytes:
     """ODK Central's CSV: SubmissionDate first, groups joined by '-', meta-instanceID and KEY at the end."""
     out = io.StringIO()
-    header = ["SubmissionDate", *rows[0].keys(), "meta-instanceID", "KEY", "SubmitterID", "SubmitterName",
-              "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits",
-              "FormVersion"]
+    header = ["SubmissionDate", *(k for k in rows[0] if k != "__iid__"), "meta-instanceID", "KEY", "SubmitterID",
+              "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID",
+              "Edits", "FormVersion"]
     w = csv.DictWriter(out, fieldnames=header)
     w.writeheader()
     for r in rows:
@@ -181,3 +181,39 @@ async def test_the_console_page_lists_the_forms_and_imports_an_export(field: Con
                              files={"file": ("export.csv", data, "text/csv")})).status_code == 403
         assert (await b.get("/vn/forms")).status_code == 404
     assert len(await survey_events(field)) == 1
+
+
+@pytest.mark.unit
+def test_an_odk_central_zip_brings_a_repeat_with_its_submission():
+    """Central's zip: the submissions' CSV, and the repeat's CSV joined by PARENT_KEY."""
+    import zipfile
+
+    from console.forms.imports import ImportError_, read_export
+    from console.forms.mapping import to_call
+    from console.forms.xlsform import Target, build
+
+    form = build(Target("attendance", "bd", "otto.bd-1", "bd-1", "Dhaka Knitwear",
+                        activities=(("training_of_trainers", "Training the Trainer Programme"),)))
+    iid = f"uuid:{uuid.uuid4()}"
+    main = central_csv([{"country": "bd", "plan_id": "otto.bd-1", "activity": "training_of_trainers",
+                         "local_start": "2026-02-02T09:00:00.000+06:00", "online": "no", "trainers": "wecare:lina",
+                         "capacity": "20", "expected_participants": "14", "took_place": "yes",
+                         "attendance-delivered_at": "2026-02-02T12:00:00.000+06:00", "attendance-identified": "yes",
+                         "__iid__": iid}])
+    repeat = io.StringIO()
+    w = csv.writer(repeat)
+    w.writerow(["participant_id", "participant_role", "participant_sex", "participant_age_band", "PARENT_KEY",
+                "KEY"])
+    for i in (1, 2):
+        w.writerow([f"m{i}", "manager", "female", "35_44", iid, f"{iid}/attendance/participants[{i}]"])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("attendance.csv", main)
+        z.writestr("attendance-participants.csv", repeat.getvalue())
+    (row,) = read_export(form, buf.getvalue())
+    assert row.instance_id == iid
+    (session,) = to_call(form, row.record, iid).body["sessions"]
+    assert [p["id"] for p in session["attendance"]["participants"]] == ["m1", "m2"]
+    with pytest.raises(ImportError_) as e:
+        read_export(form, b"PK\x03\x04 not a zip")
+    assert e.value.field == "file"
