@@ -178,7 +178,7 @@ class XLSForm:
         return out.getvalue()
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=256)  # an attendance form is ~135 kB of XForm: ~35 MB at most
 def _xform(sheets: str, root: str) -> str:
     """pyxform's conversion (its own checks included: an error raises). The same sheets, the same XForm."""
     warnings: list[str] = []
