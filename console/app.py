@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from console.forms import router as field_forms
 from console.i18n import gettext
 from console.settings import ConsoleSettings
 from console.state import SERVICES, Accounts, Console, Upstream
@@ -86,6 +87,7 @@ def create_app(console: Console, *, rate_limits: RateLimits | None = None, max_b
         return response
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(field_forms)  # OpenRosa (formList, forms, submission), imports, /<country>/forms
 
     @app.exception_handler(SignInNeeded)
     async def to_signin(_request: Request, exc: SignInNeeded) -> RedirectResponse:
