@@ -20,6 +20,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from console.forms import router as field_forms
+from console.pages.planning import router as planning_pages
+from console.pages.progress import router as progress_pages
 from console.i18n import gettext
 from console.settings import ConsoleSettings
 from console.state import SERVICES, Accounts, Console, Upstream
@@ -218,8 +220,8 @@ def create_app(console: Console, *, rate_limits: RateLimits | None = None, max_b
                 out["location"] = f"/api/{service}{loc}"
         return Response(r.content, status_code=r.status_code, headers=out)
 
-    app.include_router(__import__("console.pages.planning", fromlist=["router"]).router)
-    app.include_router(__import__("console.pages.progress", fromlist=["router"]).router)
+    app.include_router(planning_pages)
+    app.include_router(progress_pages)
     return app
 
 
