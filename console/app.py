@@ -20,9 +20,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from console.forms import router as field_forms
+from console.i18n import gettext
 from console.pages.planning import router as planning_pages
 from console.pages.progress import router as progress_pages
-from console.i18n import gettext
 from console.settings import ConsoleSettings
 from console.state import SERVICES, Accounts, Console, Upstream
 from console.web import (
