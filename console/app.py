@@ -216,6 +216,7 @@ def create_app(console: Console, *, rate_limits: RateLimits | None = None, max_b
                 out["location"] = f"/api/{service}{loc}"
         return Response(r.content, status_code=r.status_code, headers=out)
 
+    app.include_router(__import__("console.pages.assessment", fromlist=["router"]).router)  # the assessment pages
     return app
 
 

@@ -1,0 +1,216 @@
+"""The country team's assessment pages: the registry, a factory, an assessment's
+forms through to completion, in the caller's scope and language, as plain
+forms (no script): what the browser test drives by label."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from tests.console.conftest import ConsoleStack, signed_in
+
+CHECKLIST = ("paid_maternity_leave", "breastfeeding_facilities", "childcare_facilities", "flexible_working",
+             "health_protection", "medical_benefits", "employment_protection", "family_friendly_policy",
+             "childcare_support", "responsible_recruitment", "young_workers", "grievance_channel")
+FACTORY = {"name": "Rahman Knit", "supplier": "Rahman Group", "region": "Gazipur", "sector": "garment",
+           "buyers": "Otto Group\nTchibo", "headcount": "1200"}
+
+
+def hidden(page: str, name: str) -> str:
+    m = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', page)
+    assert m, f"no {name} in the page"
+    return m.group(1)
+
+
+def form_of(page: str, action: str) -> str:
+    """The form posting to `action`, as text."""
+    m = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>', page, re.S)
+    assert m, f"no form to {action}"
+    return m.group(0)
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 10) -> Any:
+    """Reads lag writes (issue #19): the check, until it answers something true."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        out = await check()
+        if out or asyncio.get_running_loop().time() > deadline:
+            return out
+        await asyncio.sleep(0.1)
+
+
+async def post(b: httpx.AsyncClient, page_url: str, action: str, data: dict[str, str]) -> httpx.Response:
+    """Send the form of the page as a browser would: its hidden fields, then `data`."""
+    page = (await b.get(page_url)).text
+    form = form_of(page, action)
+    body = {"csrf": hidden(form, "csrf"), "key": hidden(form, "key")}
+    if 'name="version"' in form:
+        body["version"] = hidden(form, "version")
+    return await b.post(action, data={**body, **data}, headers={"Origin": "http://console"})
+
+
+async def register(stack: ConsoleStack, b: httpx.AsyncClient, **kw: str) -> str:
+    r = await post(b, "/bd/factories", "/bd/factories", {**FACTORY, **kw})
+    assert r.status_code == 303, r.text
+    return r.headers["location"].split("?")[0].rsplit("/", 1)[1]
+
+
+async def test_registering_a_factory_shows_it_and_a_bad_field_is_named_with_nothing_stored(
+        console_stack: ConsoleStack):
+    console_stack.account("lina", countries=("bd",))
+    admin = console_stack.admin("assessment")
+    async with signed_in(console_stack, "lina") as b:
+        page = await b.get("/bd/factories")
+        assert page.status_code == 200 and "Register a factory" in page.text
+        for label in ("Factory name", "Supplier", "Region", "Sector", "Buyers", "Headcount"):
+            assert re.search(rf'<label for="f-[a-z_]+">{label}</label>', page.text), label
+
+        bad = await post(b, "/bd/factories", "/bd/factories", {**FACTORY, "headcount": "-5", "os_id": "XX1"})
+        assert bad.status_code == 422
+        assert re.search(r'id="f-headcount" name="headcount" type="number" value="-5"[^>]*aria-invalid', bad.text)
+        assert re.search(r'<span class="field-error" id="f-headcount-error">[^<]+</span>', bad.text)
+        assert re.search(r'<span class="field-error" id="f-os_id-error">[^<]+</span>', bad.text)
+        assert 'value="Rahman Knit"' in bad.text and "Otto Group\nTchibo</textarea>" in bad.text  # nothing lost
+        assert 'id="f-name-error"' not in bad.text
+        await asyncio.sleep(0.3)
+        assert (await admin.get("/bd/factories")).json()["total"] == 0  # nothing stored
+
+        page = (await b.get("/bd/factories")).text
+        data = {"csrf": hidden(page, "csrf"), "key": hidden(page, "key"), **FACTORY, "factory_id": "bd-rahman-1"}
+        first = await b.post("/bd/factories", data=data, headers={"Origin": "http://console"})
+        again = await b.post("/bd/factories", data=data, headers={"Origin": "http://console"})  # a double tap
+        assert first.status_code == again.status_code == 303
+        location = first.headers["location"]
+        assert location.startswith("/bd/factories/bd-rahman-1?recorded=")
+        shown = await b.get(location)  # at once: shown, or said to come in a moment (and reloaded once)
+        assert shown.status_code == 200
+        assert "Rahman Knit" in shown.text or ("Recorded. It will appear in a moment." in shown.text
+                                                and '<meta http-equiv="refresh" content="2; url=' in shown.text)
+        page = await eventually(lambda: _text_with(b, location, "Rahman Knit"))
+        assert "Gazipur" in page and "Otto Group, Tchibo" in page
+        assert "Schedule an assessment" in page
+        assert 'href="/bd/plans?factory=bd-rahman-1"' in page
+        listed = await eventually(lambda: _text_with(b, "/bd/factories", "bd-rahman-1"))
+        assert "Rahman Knit" in listed
+        assert (await admin.get("/bd/factories")).json()["total"] == 1  # the double tap recorded once
+        # the "recorded" notice is for the write this browser made, not for any id
+        assert (await b.get("/bd/factories/no-such?recorded=0123456789abcdef")).status_code == 404
+
+
+async def _text_with(b: httpx.AsyncClient, url: str, text: str) -> str | None:
+    r = await b.get(url)
+    return r.text if r.status_code == 200 and text in r.text else None
+
+
+def checklist_form(**status: str) -> dict[str, str]:
+    data = {f"status.{i}": status.get(i, "in_place") for i in CHECKLIST}
+    data["days.paid_maternity_leave"] = "120"
+    return data
+
+
+DEMOGRAPHICS = {"female.16_17": "4", "female.18_24": "300", "female.25_34": "350", "female.35_44": "100",
+                "female.45_plus": "20", "male.18_24": "200", "male.25_34": "180", "male.35_44": "40",
+                "male.45_plus": "6", "migrant_workers": "700", "parent_workers": "600",
+                "left_behind_children": "320", "maternity_leave_12m": "40", "returned_after_maternity_12m": "32"}
+
+
+def answers(i: int) -> dict[str, Any]:
+    a: dict[str, Any] = {"sex": "female", "age_band": "25_34", "migrant": "yes", "is_parent": "yes",
+                         "recruitment_fee": "no", "stress": 4, "children_live_with": "apart", "afford_basics": "no",
+                         "needs_childcare": "yes", "parenting_confidence": 3, "feel_guilty": "yes",
+                         "returned_after_pregnancy": "returned", "support_needed": ["childcare"]}
+    return {"response_id": f"r{i}", "language": "en", "answers": a}
+
+
+async def schedule(b: httpx.AsyncClient, factory_id: str, **kw: str) -> str:
+    url = f"/bd/factories/{factory_id}"
+    r = await post(b, url, f"{url}/assessments", {"scheduled_date": "2026-01-10", "assessors": "Lina\nRafi", **kw})
+    assert r.status_code == 303, r.text
+    assert r.headers["location"].startswith(f"{url}?recorded=")
+    return r.headers["location"].split("scheduled=")[1]
+
+
+async def test_an_assessment_is_recorded_section_by_section_and_completed(console_stack: ConsoleStack):
+    console_stack.account("lina", countries=("bd",))
+    admin = console_stack.admin("assessment")
+    async with signed_in(console_stack, "lina") as b:
+        fid = await register(console_stack, b)
+        await eventually(lambda: _text_with(b, f"/bd/factories/{fid}", "Rahman Knit"))
+        bad = await post(b, f"/bd/factories/{fid}", f"/bd/factories/{fid}/assessments",
+                         {"scheduled_date": "", "assessors": "Lina"})
+        assert bad.status_code == 422 and 'id="f-scheduled_date-error"' in bad.text
+        assert "Lina</textarea>" in bad.text
+        aid = await schedule(b, fid)
+        url = f"/bd/assessments/{aid}"
+        page = await eventually(lambda: _text_with(b, url, "Policies checklist"))
+        for label in ("Record the checklist", "Record the demographics", "Record the interview",
+                      "Complete the assessment", "Days of paid maternity leave", "Women, 18–24 years",
+                      "Migrant workers", "Need area (finding 1)", "Date completed"):
+            assert label in page, label
+        assert "<legend>Paid maternity leave</legend>" in page  # every item of the checklist
+        assert len(re.findall(r'type="radio" name="status\.', page)) == 3 * len(CHECKLIST)
+        assert f'href="/bd/factories/{fid}"' in page
+        assert (await b.get("/bd/")).status_code == 200
+
+        # the checklist: an item left unanswered is named, nothing stored
+        unanswered = checklist_form()
+        del unanswered["status.young_workers"]
+        r = await post(b, url, f"{url}/policies", unanswered)
+        assert r.status_code == 422 and 'id="f-status-young_workers-error"' in r.text
+        assert 'value="120"' in r.text  # what was typed is kept
+        r = await post(b, url, f"{url}/policies", checklist_form(childcare_facilities="missing"))
+        assert r.status_code == 303, r.text
+        page = (await b.get(r.headers["location"])).text
+        assert re.search(r'id="policies">Policies checklist <span class="badge ok">Done', page)
+        assert "Recorded by lina on" in page
+
+        # demographics: a count above the headcount is named next to its box
+        r = await post(b, url, f"{url}/demographics", {**DEMOGRAPHICS, "migrant_workers": "5000"})
+        assert r.status_code == 422 and 'id="f-migrant_workers-error"' in r.text and 'value="5000"' in r.text
+        r = await post(b, url, f"{url}/demographics", DEMOGRAPHICS)
+        assert r.status_code == 303, r.text
+
+        # the management interview
+        r = await post(b, url, f"{url}/management", {"area.0": "childcare", "text.0": "no childcare in summer",
+                                                    "priority.0": "high", "area.1": "childcare", "text.1": ""})
+        assert r.status_code == 303, r.text
+
+        # completing without the survey names what is missing
+        r = await post(b, url, f"{url}/complete", {"completed_on": "2026-01-12"})
+        assert r.status_code == 422 and "required sections missing: survey" in r.text
+        batch = await admin.post(f"/bd/assessments/{aid}/survey-responses/batch",
+                                 json={"responses": [answers(i) for i in range(6)]})
+        assert batch.status_code == 201, batch.text
+        page = (await b.get(url)).text
+        assert "Responses recorded: 6" in page and "/bd/forms" in page
+        for section in ("policies", "demographics", "management", "survey"):
+            assert re.search(rf'id="{section}">[^<]+<span class="badge ok">Done', page), section
+
+        r = await post(b, url, f"{url}/complete", {"completed_on": "2026-01-12"})
+        assert r.status_code == 303, r.text
+        done = await eventually(lambda: _text_with(b, url, "Completed on"))
+        assert "Record the checklist" in done and "Reason for the change" in done  # an amendment needs a reason
+        profile = await eventually(lambda: _text_with(b, f"/bd/factories/{fid}", "Childcare solutions"))
+        assert "no childcare" in profile  # the evidence
+        stored = (await admin.get(f"/bd/assessments/{aid}")).json()
+        assert stored["status"] == "completed" and stored["amendments"] == 0
+
+
+async def test_a_form_sent_on_a_stale_page_is_not_merged(console_stack: ConsoleStack):
+    console_stack.account("lina", countries=("bd",))
+    async with signed_in(console_stack, "lina") as b:
+        fid = await register(console_stack, b)
+        await eventually(lambda: _text_with(b, f"/bd/factories/{fid}", "Rahman Knit"))
+        aid = await schedule(b, fid)
+        url = f"/bd/assessments/{aid}"
+        old = form_of(await eventually(lambda: _text_with(b, url, "Policies checklist")), f"{url}/demographics")
+        r = await post(b, url, f"{url}/policies", checklist_form())
+        assert r.status_code == 303
+        stale = await b.post(f"{url}/demographics", headers={"Origin": "http://console"}, data={
+            "csrf": hidden(old, "csrf"), "key": hidden(old, "key"), "version": hidden(old, "version"), **DEMOGRAPHICS})
+        assert stale.status_code == 412 and "Someone changed this assessment" in stale.text
+        assert 'value="700"' in stale.text
