@@ -90,7 +90,6 @@ CHANGED = N_("Someone changed this assessment since you opened the page. Check w
 REFUSED = N_("Not recorded: please check the fields marked below.")
 FAILED = N_("The service did not answer (%(status)s). Nothing was lost: send the form again in a moment.")
 NOT_ANSWERED = N_("Choose one.")
-NUMBER = N_("Write a whole number, 0 or more.")
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -567,3 +566,78 @@ async def complete(request: Request, country: str, assessment_id: str, c: Caller
     return await _section_write(request, c, country, assessment_id, "complete", form, values,
                                 {"completed_on": values["completed_on"].strip() or None}, method="POST",
                                 mapping={"sections": ""})
+
+
+# -- a paper response to the survey, typed in --------------------------------------------------
+
+
+@router.get("/{country}/assessments/{assessment_id}/survey", response_class=HTMLResponse)
+async def paper_response(request: Request, country: str, assessment_id: str, c: Caller = Depends(caller)
+                         ) -> Response:
+    in_scope(c, country)
+    return await _paper(request, c, country, assessment_id)
+
+
+async def _paper(request: Request, c: Caller, country: str, assessment_id: str, *, values: dict | None = None,
+                 errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    r = await read(request, c, f"/{country}/assessments/{quote(assessment_id, safe='')}")
+    if missing(r):
+        raise not_found()
+    if r.status_code != 200:
+        raise failed(r)
+    a = r.json()
+    lang = language(request)
+    inst = await read(request, c, f"/survey-instruments/{int(a.get('survey_version') or 1)}", lang=lang)
+    if inst.status_code != 200:
+        raise failed(inst)
+    questions = inst.json().get("questions", [])
+    texts = {q["id"]: q for q in questions}
+    for q in questions:  # a question asked only after some answers: say which, in the instrument's words
+        if q.get("ask_if"):
+            on = texts.get(q["ask_if"]["question"], {})
+            labels = {o["id"]: o["label"] for o in on.get("options", [])}
+            q["asked_if"] = (on.get("text", ""), [labels.get(x, x) for x in q["ask_if"]["in"]])
+    responses = len(await _history(request, c, country, f"survey-{assessment_id}"))
+    return render(request, "assessment/survey.html", status_code=status_code, a=a, questions=questions,
+                  responses=responses, values=values or {}, errors=errors or {}, key=new_key(),
+                  recorded=just_recorded(request, c, f"{assessment_id}:paper"))
+
+
+@router.post("/{country}/assessments/{assessment_id}/survey")
+async def record_paper_response(request: Request, country: str, assessment_id: str, c: Caller = Depends(writer)
+                                ) -> Response:
+    in_scope(c, country)
+    form = await _form(request, c)
+    key = form_key(form)
+    values: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    for name in {k for k in form if k.startswith("q.")}:
+        sent = [str(v) for v in form.getlist(name) if str(v)]
+        values[name] = sent
+        if not sent:
+            continue
+        qid = name[2:]
+        scale = str(form.get(f"kind.{qid}") or "")
+        if scale == "multi":
+            answers[qid] = sent
+        elif scale == "scale":
+            answers[qid] = whole(sent[0])
+        else:
+            answers[qid] = sent[0]
+    language_ = str(form.get("language") or language(request))
+    values["language"] = [language_]
+    body = {"response_id": f"paper-{key[:20]}", "language": language_, "answers": answers}
+    path = f"/{country}/assessments/{quote(assessment_id, safe='')}/survey-responses"
+    r = await write(request, c, "POST", path, body, key)
+    if r.status_code in (200, 201):
+        return after_write(f"/{country}/assessments/{quote(assessment_id, safe='')}/survey", c,
+                           f"{assessment_id}:paper")
+    if missing(r):
+        raise not_found()
+    if r.status_code == 422:
+        problem = Problem.of(r)
+        errors = {f"q.{f.removeprefix('answers.')}" if f.startswith("answers.") else f: m
+                  for f, m in problem.fields.items()} or {"": problem.detail}
+        return await _paper(request, c, country, assessment_id, values=values, errors=errors, status_code=422)
+    return await _paper(request, c, country, assessment_id, values=values, status_code=502,
+                        errors={"": gettext(language(request), FAILED, status=r.status_code)})

@@ -214,3 +214,127 @@ async def test_a_form_sent_on_a_stale_page_is_not_merged(console_stack: ConsoleS
             "csrf": hidden(old, "csrf"), "key": hidden(old, "key"), "version": hidden(old, "version"), **DEMOGRAPHICS})
         assert stale.status_code == 412 and "Someone changed this assessment" in stale.text
         assert 'value="700"' in stale.text
+
+
+async def test_a_paper_response_is_recorded_once_and_a_bad_one_is_named(console_stack: ConsoleStack):
+    console_stack.account("lina", countries=("bd",))
+    async with signed_in(console_stack, "lina") as b:
+        fid = await register(console_stack, b)
+        await eventually(lambda: _text_with(b, f"/bd/factories/{fid}", "Rahman Knit"))
+        aid = await schedule(b, fid)
+        url = f"/bd/assessments/{aid}/survey"
+        page = await eventually(lambda: _text_with(b, url, "Record this response"))
+        assert "What is your sex?" in page and "Responses recorded: 0" in page
+        form = form_of(page, url)
+        data = {"csrf": hidden(form, "csrf"), "key": hidden(form, "key"), "language": "en",
+                **{f"kind.{q}": k for q, k in re.findall(r'name="kind\.([a-z_]+)" value="([a-z]+)"', form)}}
+        # a parent's question for someone who has no children: named next to the question
+        bad = await b.post(url, headers={"Origin": "http://console"}, data={
+            **data, "q.sex": "female", "q.age_band": "25_34", "q.migrant": "no", "q.is_parent": "no",
+            "q.recruitment_fee": "no", "q.stress": "2", "q.feel_guilty": "yes"})
+        assert bad.status_code == 422 and 'id="f-q-feel_guilty-error"' in bad.text
+        good = {**data, "q.sex": "female", "q.age_band": "25_34", "q.migrant": "no", "q.is_parent": "no",
+                "q.recruitment_fee": "no", "q.stress": "2", "q.support_needed": ["childcare", "flexible_hours"]}
+        first = await b.post(url, headers={"Origin": "http://console"}, data=good)
+        again = await b.post(url, headers={"Origin": "http://console"}, data=good)
+        assert first.status_code == again.status_code == 303, first.text
+        page = (await b.get(first.headers["location"])).text
+        assert "Responses recorded: 1" in page and "Recorded. The form is empty again" in page
+        assert hidden(form_of(page, url), "key") != data["key"]  # a new paper, a new key
+
+
+async def test_a_bangladesh_account_never_sees_nor_opens_a_vietnamese_factory(console_stack: ConsoleStack):
+    console_stack.account("lina", countries=("bd",))
+    console_stack.account("mai", countries=("vn",))
+    async with signed_in(console_stack, "mai") as vn:
+        r = await post(vn, "/vn/factories", "/vn/factories", {**FACTORY, "name": "Saigon Secret Sewing",
+                                                             "factory_id": "vn-secret-1"})
+        assert r.status_code == 303
+        await eventually(lambda: _text_with(vn, "/vn/factories/vn-secret-1", "Saigon Secret Sewing"))
+        r = await post(vn, "/vn/factories/vn-secret-1", "/vn/factories/vn-secret-1/assessments",
+                       {"scheduled_date": "2026-01-10", "assessors": "Mai", "assessment_id": "vn-secret-a1"})
+        assert r.status_code == 303
+        await eventually(lambda: _text_with(vn, "/vn/assessments/vn-secret-a1", "Policies checklist"))
+    async with signed_in(console_stack, "lina") as b:
+        await register(console_stack, b)
+        seen = []
+        for url in ("/bd/", "/bd/factories", "/bd/factories?offset=50"):
+            r = await b.get(url)
+            assert r.status_code == 200
+            seen.append(r.text)
+        for url in ("/vn/", "/vn/factories", "/vn/factories/vn-secret-1", "/bd/factories/vn-secret-1",
+                    "/vn/assessments/vn-secret-a1", "/bd/assessments/vn-secret-a1",
+                    "/bd/assessments/vn-secret-a1/survey", "/xx/factories", "/bd/factories/no-such-factory"):
+            r = await b.get(url)
+            assert r.status_code == 404, url
+            assert "Not found" in r.text
+            seen.append(r.text)
+        token = {"Origin": "http://console"}
+        csrf = hidden(seen[1], "csrf")
+        for url, data in (("/bd/factories/vn-secret-1/assessments", {"scheduled_date": "2026-01-10",
+                                                                      "assessors": "Lina"}),
+                          ("/vn/factories/vn-secret-1/assessments", {"scheduled_date": "2026-01-10",
+                                                                      "assessors": "Lina"}),
+                          ("/bd/assessments/vn-secret-a1/policies", checklist_form()),
+                          ("/bd/assessments/vn-secret-a1/complete", {"completed_on": "2026-01-12"})):
+            r = await b.post(url, data={"csrf": csrf, "key": "k" * 16, **data}, headers=token)
+            assert r.status_code == 404, url
+            seen.append(r.text)
+        assert not any("Saigon Secret Sewing" in page or "vn-secret" in page.replace("/vn-secret", "")
+                       for page in seen)
+    assessments = (await console_stack.admin("assessment").get("/vn/assessments")).json()
+    assert [a["assessment_id"] for a in assessments["items"]] == ["vn-secret-a1"]  # nothing scheduled for lina
+
+
+async def test_an_auditor_reads_the_pages_with_no_form_to_write(console_stack: ConsoleStack):
+    console_stack.account("lina", countries=("bd",))
+    console_stack.account("audra", role="auditor", countries=("bd",))
+    async with signed_in(console_stack, "lina") as b:
+        fid = await register(console_stack, b)
+        await eventually(lambda: _text_with(b, f"/bd/factories/{fid}", "Rahman Knit"))
+        aid = await schedule(b, fid)
+        await eventually(lambda: _text_with(b, f"/bd/assessments/{aid}", "Policies checklist"))
+    async with signed_in(console_stack, "audra") as b:
+        pages = {}
+        for url in ("/bd/", "/bd/factories", f"/bd/factories/{fid}", f"/bd/assessments/{aid}",
+                    f"/bd/assessments/{aid}/survey"):
+            r = await b.get(url)
+            assert r.status_code == 200, url
+            pages[url] = r.text
+        assert "Rahman Knit" in pages["/bd/factories"] and aid in pages[f"/bd/factories/{fid}"]
+        for url, page in pages.items():
+            actions = re.findall(r'<form[^>]* method="post" action="([^"]+)"', page)
+            assert actions == ["/signout"], (url, actions)
+            assert "<input" not in page.split("</header>", 1)[1], url  # no input at all below the header
+        r = await b.post(f"/bd/assessments/{aid}/policies", headers={"Origin": "http://console"},
+                         data={"csrf": "", **checklist_form()})
+        assert r.status_code == 403
+        assert (await b.post("/bd/factories", headers={"Origin": "http://console"}, data=FACTORY)).status_code == 403
+    stored = (await console_stack.admin("assessment").get(f"/bd/assessments/{aid}")).json()
+    assert stored["sections"] == []
+
+
+async def test_the_pages_speak_bengali_and_chinese(console_stack: ConsoleStack):
+    console_stack.account("lina", countries=("bd",))
+    async with signed_in(console_stack, "lina") as b:
+        fid = await register(console_stack, b)
+        await eventually(lambda: _text_with(b, f"/bd/factories/{fid}", "Rahman Knit"))
+        aid = await schedule(b, fid)
+        await eventually(lambda: _text_with(b, f"/bd/assessments/{aid}", "Policies checklist"))
+        wanted = {"bn": ["কারখানা নিবন্ধন করুন", "পরবর্তী করণীয়", "চেকলিস্ট রেকর্ড করুন", "মূল্যায়ন সম্পন্ন করুন",
+                         "১৮–২৪ বছর"],
+                  "zh": ["登记工厂", "下一步做什么", "记录核查表", "完成评估", "18–24岁"]}
+        for lang, texts in wanted.items():
+            await b.get("/lang", params={"to": lang, "next": "/"})
+            pages = [(await b.get(u)) for u in ("/bd/", "/bd/factories", f"/bd/factories/{fid}",
+                                                f"/bd/assessments/{aid}")]
+            assert all(p.status_code == 200 and p.headers["content-language"] == lang for p in pages)
+            text = "".join(p.text for p in pages)
+            for t in texts:
+                assert t in text, (lang, t)
+            assert "Register a factory" not in text and "Record the checklist" not in text
+            for p in pages:
+                assert len(p.content) < 300_000
+                labelled = set(re.findall(r'<label for="([^"]+)"', p.text))
+                inputs = set(re.findall(r'<(?:input|select|textarea) id="([^"]+)"', p.text))
+                assert inputs <= labelled, inputs - labelled
