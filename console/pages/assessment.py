@@ -426,11 +426,22 @@ async def _assessment(request: Request, c: Caller, country: str, assessment_id: 
         for q in inst.json().get("questions", []):
             if q.get("id") == "age_band":
                 bands.update({o["id"]: o["label"] for o in q.get("options", []) if o.get("id") in bands})
+    items = [{"id": i.id, "label": gettext(lang, i.label), "group": i.group, "asks_days": i.asks_days}
+             for i in cl.items.values()]
+    labels = {"completed_on": gettext(lang, "Date completed"), "reason": gettext(lang, "Reason for the change"),
+              "days.paid_maternity_leave": gettext(lang, "Days of paid maternity leave")}
+    for i in items:
+        labels[f"status.{i['id']}"] = labels[f"note.{i['id']}"] = i["label"]
+    for sex, sex_label in SEXES.items():
+        labels.update({f"{sex}.{b}": f"{gettext(lang, sex_label)}, {text}" for b, text in bands.items()})
+    labels.update({k: gettext(lang, v) for k, v in COUNTS.items()})
+    for n in range(50):
+        finding = gettext(lang, "Finding %(n)s", n=n + 1)
+        labels.update(dict.fromkeys((f"area.{n}", f"text.{n}", f"priority.{n}"), finding))
     return render(
-        request, "assessment/assessment.html", status_code=status_code, a=a, f=f,
+        request, "assessment/assessment.html", status_code=status_code, a=a, f=f, labels=labels,
         done=done, last=last, responses=responses, statuses=ASSESSMENT_STATUS,
-        checklist=[{"id": i.id, "label": gettext(lang, i.label), "group": i.group, "asks_days": i.asks_days}
-                   for i in cl.items.values()],
+        checklist=items,
         item_status=STATUSES, priorities=PRIORITIES, sexes=SEXES, bands=bands, counts=COUNTS, statutory=statutory,
         areas=[(code, gettext(lang, name)) for code, name in menu().areas.items()], rows=_rows(request, values or {}),
         form=form, values=values or {}, errors=errors or {}, notice=notice, key=new_key(),
@@ -598,7 +609,8 @@ async def _paper(request: Request, c: Caller, country: str, assessment_id: str, 
             labels = {o["id"]: o["label"] for o in on.get("options", [])}
             q["asked_if"] = (on.get("text", ""), [labels.get(x, x) for x in q["ask_if"]["in"]])
     responses = len(await _history(request, c, country, f"survey-{assessment_id}"))
-    return render(request, "assessment/survey.html", status_code=status_code, a=a, questions=questions,
+    labels = {f"q.{q['id']}": q.get("text", q["id"]) for q in questions}
+    return render(request, "assessment/survey.html", status_code=status_code, a=a, questions=questions, labels=labels,
                   responses=responses, values=values or {}, errors=errors or {}, key=new_key(),
                   recorded=just_recorded(request, c, f"{assessment_id}:paper"))
 
