@@ -338,3 +338,40 @@ async def test_the_pages_speak_bengali_and_chinese(console_stack: ConsoleStack):
                 labelled = set(re.findall(r'<label for="([^"]+)"', p.text))
                 inputs = set(re.findall(r'<(?:input|select|textarea) id="([^"]+)"', p.text))
                 assert inputs <= labelled, inputs - labelled
+
+
+async def test_a_write_not_yet_visible_is_said_to_come_and_the_page_reloads_itself_once(console_stack: ConsoleStack):
+    """Reads lag writes by up to a second (issue #19): the page the browser is sent to after a write
+    says so and reloads once (a meta refresh, no script); the notice is for this browser's own write."""
+    import hashlib
+    import hmac
+
+    from console.web import csrf_for
+
+    console_stack.account("lina", countries=("bd",))
+    async with signed_in(console_stack, "lina") as b:
+        csrf = csrf_for(b.cookies["wecare_session"])
+
+        def proof(what: str) -> str:
+            return hmac.new(csrf.encode(), what.encode(), hashlib.sha256).hexdigest()[:16]
+
+        # a factory registered a moment ago, not in the registry's read yet
+        url = f"/bd/factories/bd-coming-1?recorded={proof('factory:bd-coming-1')}"
+        first = await b.get(url)
+        assert first.status_code == 200 and "Recorded. It will appear in a moment." in first.text
+        refresh = re.search(r'<meta http-equiv="refresh" content="2; url=([^"]+)">', first.text)
+        assert refresh and "again=1" in refresh.group(1)
+        second = await b.get(refresh.group(1).replace("&amp;", "&"))
+        assert second.status_code == 200 and "http-equiv" not in second.text  # once only
+        assert (await b.get("/bd/factories/bd-coming-1")).status_code == 404  # no proof: a missing page
+        assert (await b.get(f"/bd/factories/bd-coming-2?recorded={proof('factory:bd-coming-1')}")).status_code == 404
+
+        # a section recorded at a version the read has not reached
+        fid = await register(console_stack, b)
+        await eventually(lambda: _text_with(b, f"/bd/factories/{fid}", "Rahman Knit"))
+        aid = await schedule(b, fid)
+        await eventually(lambda: _text_with(b, f"/bd/assessments/{aid}", "Policies checklist"))
+        page = await b.get(f"/bd/assessments/{aid}?recorded={proof(f'{aid}:policies:9')}&section=policies&v=9")
+        assert "Recorded. It will appear in a moment." in page.text and 'http-equiv="refresh"' in page.text
+        page = await b.get(f"/bd/assessments/{aid}?recorded={proof(f'{aid}:policies:1')}&section=policies&v=1")
+        assert "Recorded." in page.text and "It will appear" not in page.text and "http-equiv" not in page.text
