@@ -1,4 +1,5 @@
-# One image for the five WeCare services: WECARE_SERVICE chooses which one runs.
+# One image for the five WeCare services (WECARE_SERVICE chooses which one runs) and the console's
+# gateway (`python -m console`, the compose file's entry point for it).
 FROM python:3.11-slim-bookworm
 
 # Pango and fonts for the PDF reports (WeasyPrint), the Makefile's REPORT_FONTS: DejaVu (Latin, Vietnamese,
@@ -15,6 +16,7 @@ COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --no-group bench --no-install-project
 COPY shared ./shared
 COPY services ./services
+COPY console ./console
 RUN uv sync --frozen --no-dev --no-group bench
 
 # a user of its own, and its data (SQLite files, key store) readable by it only

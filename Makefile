@@ -43,7 +43,7 @@ fonts:
 	    --no-install-recommends $(REPORT_FONTS) >/dev/null; }
 
 demo: setup fonts
-	$(VENV)/bin/wecare demo
+	$(VENV)/bin/wecare demo --serve
 
 # The typed Python clients (the demo uses them): each service's OpenAPI snapshot to clients/openapi/,
 # then clients/wecare_client/<service>/ generated from it by openapi-python-client. Run it after a route

@@ -229,7 +229,10 @@ def build_console(settings: ConsoleSettings) -> Console:
     data = Path(settings.data_dir)
     signing_key = None
     if settings.console_accounts:
-        signing_key, _ = local_keys(data / "keys")
+        signing_key = Path(settings.console_signing_key) if settings.console_signing_key else \
+            local_keys(data / "keys")[0]
+        if not signing_key.is_file():
+            raise SystemExit(f"WECARE_CONSOLE_SIGNING_KEY: no key at {signing_key}")
     upstreams: dict[str, Any] = dict(settings.upstreams)
     missing = [s for s in SERVICES if s not in upstreams]
     if missing:

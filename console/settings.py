@@ -16,4 +16,7 @@ class ConsoleSettings(Settings):
     # the embedded default's accounts (hashed passwords, tokens signed with the stack's local key);
     # off: sign in with a token of the identity provider
     console_accounts: bool = True
+    # the private key account tokens are signed with (its public key in the services' key set); empty: the
+    # embedded stack's local key, <data_dir>/keys/signing-key.pem (made once)
+    console_signing_key: str = ""
     console_token_ttl_s: int = Field(12 * 3600, gt=0, le=24 * 3600)

@@ -26,6 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from shared.access import ROLES, Principal
 from shared.auth import Verifier, issue
+from shared.countries import countries as known_countries
 from shared.files import private_dir
 from shared.logging import CORRELATION_HEADER, current_correlation, get_logger
 
@@ -84,6 +85,10 @@ class Accounts:
             raise AccountError("password", f"a password has at least {MIN_PASSWORD} characters")
         if role not in ROLES:
             raise AccountError("role", f"role must be one of {', '.join(ROLES)}")
+        bad = [c for c in countries if c not in known_countries()]
+        if bad:
+            known = ", ".join(sorted(known_countries()))
+            raise AccountError("countries", f"unknown country {bad[0]!r}; known: {known}")
         if role == "country_team" and not countries:
             raise AccountError("countries", "a country team's account names its countries")
         if role == "buyer" and not buyer:
@@ -103,6 +108,11 @@ class Accounts:
             row = db.execute("SELECT username, role, countries, buyer, name FROM accounts WHERE username = ?",
                              (username,)).fetchone()
         return self._account(row) if row else None
+
+    def all(self) -> list[Account]:
+        with self._db() as db:
+            rows = db.execute("SELECT username, role, countries, buyer, name FROM accounts ORDER BY username")
+            return [self._account(r) for r in rows.fetchall()]
 
     def _verify(self, username: str, password: str) -> Account | None:
         with self._db() as db:

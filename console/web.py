@@ -118,12 +118,18 @@ async def writer(request: Request) -> Caller:
 
 
 def check_same_origin(request: Request) -> None:
+    """A browser names the page's site in Origin on every POST: it must be this one (as the request reached
+    us, or as the public see us behind a TLS proxy: WECARE_PUBLIC_URL). No Origin: not a browser's form."""
     origin = request.headers.get("origin")
-    if origin and origin != "null":
-        o = urlsplit(origin)
-        if (o.scheme, o.netloc) != (request.url.scheme, request.url.netloc):
-            raise HTTPException(403, "this form was sent from another site")
-    elif origin == "null":
+    if origin is None:
+        return
+    o = urlsplit(origin)
+    ours = {(request.url.scheme, request.url.netloc)}
+    public = state(request).public_url
+    if public:
+        p = urlsplit(public)
+        ours.add((p.scheme, p.netloc))
+    if origin == "null" or (o.scheme, o.netloc) not in ours:
         raise HTTPException(403, "this form was sent from another site")
 
 

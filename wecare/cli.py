@@ -68,7 +68,8 @@ def _up(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir)
     ports = {name: args.base_port + i for i, name in enumerate(DEFAULT_PORTS)}
     launcher = Launcher(data_dir, countries=args.countries, nats_port=args.nats_port or DEFAULT_NATS_PORT,
-                        ports=ports, echo=sys.stdout, console_port=args.base_port - 1)
+                        ports=ports, echo=sys.stdout,
+                        console_port=args.console_port or args.base_port - 1)
     stop = False
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -321,31 +322,9 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _user(args: argparse.Namespace) -> int:
-    """A console account of the embedded default: its password hashed (Argon2id), its role and scope
-    those of the tokens signing in mints."""
-    import getpass
+    from console.users import run
 
-    from console.state import AccountError, Accounts
-
-    accounts = Accounts(Path(args.data_dir) / "console" / "accounts.db")
-    if args.action == "list":
-        import sqlite3
-
-        with sqlite3.connect(accounts.path) as db:
-            for user, role, countries, buyer in db.execute(
-                    "SELECT username, role, countries, buyer FROM accounts ORDER BY username"):
-                print(f"{user:<24} {role:<18} {countries or buyer or 'every country'}")
-        return 0
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(
-        f"password for {args.username}: ")
-    try:
-        accounts.add(args.username, password, args.role, tuple(args.countries.split(",")) if args.countries else (),
-                     args.buyer, args.name or "", replace=args.action == "set")
-    except AccountError as e:
-        print(f"no account: {e.field}: {e}", file=sys.stderr)
-        return 2
-    print(f"{args.username}: {args.role}, {args.countries or args.buyer or 'every country'}")
-    return 0
+    return run(args)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -357,7 +336,7 @@ def _demo(args: argparse.Namespace) -> int:
     if info is None or not info.running():
         prepare(Path(args.data_dir), keep=args.keep)
     try:
-        return asyncio.run(run_demo(Path(args.data_dir), stack_dir))
+        return asyncio.run(run_demo(Path(args.data_dir), stack_dir, serve=args.serve))
     except KeyboardInterrupt:
         return 130
 
@@ -372,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--keep", action="store_true", help="keep the data of earlier runs (default: start afresh)")
     d.add_argument("--stack", default="./data/stack", help="play on the stack `wecare up` runs here, if it runs")
     d.add_argument("--fresh", action="store_true", help="start a fresh stack even if `wecare up` runs one")
+    d.add_argument("--serve", action="store_true", help="after the cycle, keep the stack running for the console "
+                   "until Ctrl-C (make demo)")
     d.set_defaults(fn=_demo)
 
     u = sub.add_parser("up", help="start nats-server and the five services on SQLite files; Ctrl-C stops them")
@@ -380,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     u.add_argument("--base-port", type=int, default=8101,
                    help="assessment on it, then planning, delivery, evaluation, buyers")
     u.add_argument("--nats-port", type=int, default=4222)
+    u.add_argument("--console-port", type=int, help="the console's gateway (default: the base port - 1, 8100)")
     u.set_defaults(fn=_up)
 
     st = sub.add_parser("status", help="per service and country: events, projection lag, outbox, parked")
@@ -433,16 +415,10 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--data-dir", default="./data/stack", help="the stack whose key signs it")
     t.set_defaults(fn=_token)
 
-    us = sub.add_parser("user", help="the console's accounts (embedded default): add one, set a password, list")
-    us.add_argument("action", choices=["add", "set", "list"])
-    us.add_argument("username", nargs="?", default="")
-    us.add_argument("--role", choices=["admin", "programme_manager", "country_team", "buyer", "auditor"],
-                    default="country_team")
-    us.add_argument("--countries", help="for a country team: bd, or bd,vn")
-    us.add_argument("--buyer", help="for a buyer: its name, as in its programmes")
-    us.add_argument("--name", help="how the console greets the user")
-    us.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    us.add_argument("--data-dir", default="data/stack")
+    from console.users import parser as user_parser
+
+    us = user_parser(sub.add_parser("user", help="the console's accounts (embedded default): add one, set a "
+                                                 "password, list them"))
     us.set_defaults(fn=_user)
 
     s = sub.add_parser("serve", help="run one service, or the console's gateway (settings from WECARE_* "

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+import secrets
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Awaitable
@@ -210,7 +212,37 @@ PROGRAMMES = [  # (programme, buyer, countries' factories)
 ]
 
 
-async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
+# The console's accounts the demo makes (new passwords every run, printed at the end):
+# (user, role, countries, buyer, who)
+CONSOLE_ACCOUNTS = [("lina", "country_team", ("bd",), None, "the Bangladesh team"),
+                    ("mei", "country_team", ("cn",), None, "the China team"),
+                    ("maria", "programme_manager", (), None, "the programme manager, every country"),
+                    ("otto", "buyer", (), "Otto Group", "Otto Group's read-only view")]
+
+
+def console_accounts(data_dir: Path) -> list[tuple[str, str, str]]:
+    """(user, password, who) of each demo account, its password new."""
+    from console.state import Accounts
+
+    accounts = Accounts(Path(data_dir) / "console" / "accounts.db")
+    out = []
+    for user, role, countries, buyer, who in CONSOLE_ACCOUNTS:
+        password = secrets.token_urlsafe(9)
+        accounts.add(user, password, role, countries, buyer, who, replace=True)
+        out.append((user, password, who))
+    return out
+
+
+async def serve_until_stopped() -> None:
+    """Keep the stack up for the console until Ctrl-C (or SIGTERM)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def run_demo(data_dir: Path, stack_dir: Path | None = None, serve: bool = False) -> int:
     """Play on the stack `wecare up` runs in `stack_dir`, or on a fresh one in `data_dir`."""
     from wecare.launcher import SERVICES, Launcher, StackInfo
 
@@ -271,6 +303,16 @@ async def run_demo(data_dir: Path, stack_dir: Path | None = None) -> int:
             say(f"     {path}")
         if launcher:
             say(f"   data kept in {data_dir} (`wecare demo --keep` resumes from it)")
+        if info.console:
+            say()
+            say(f"9. The console: {info.console}")
+            say("   one address for a browser (phone or laptop), ODK Collect and KoboCollect (README, Field capture)")
+            for user, password, who in console_accounts(Path(info.data_dir)):
+                say(f"   sign in as {user:<6} password {password}   {who}")
+        if serve and launcher:
+            say("   the stack keeps running for the console: Ctrl-C stops it")
+            await serve_until_stopped()
+            say("stopping: services drain their in-flight messages and outboxes, then nats-server")
         return 0
     finally:
         for c in clients:

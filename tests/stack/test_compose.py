@@ -398,3 +398,28 @@ async def test_the_documented_nats_tls_block_works(tmp_path, monkeypatch):
             await nats.connect(url, **user, allow_reconnect=False, max_reconnect_attempts=0, connect_timeout=2)
     ops = (ROOT / "deploy" / "OPERATIONS.md").read_text(encoding="utf-8")
     assert "NATS over TLS" in ops and "SSL_CERT_FILE" in ops  # where single.conf sends the operator
+
+
+def test_the_console_is_one_address_in_front_of_the_five_services():
+    """The compose file's gateway: the image's console (python -m console), after the five services are
+    healthy, passing to each on the compose network, verifying with the services' key set, published on
+    the launcher's console port."""
+    from console.settings import ConsoleSettings
+    from wecare.launcher import CONSOLE_PORT
+
+    doc = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    services = doc["services"]
+    c = services["console"]
+    assert c["entrypoint"] == ["python", "-m", "console"] and (ROOT / "console" / "__main__.py").is_file()
+    assert c["image"] == services["assessment"]["image"]
+    assert "COPY console" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert {d: w["condition"] for d, w in c["depends_on"].items()} == dict.fromkeys(SERVICES, "service_healthy")
+    env = c["environment"]
+    assert {f"WECARE_{n.upper()}" for n in ConsoleSettings.model_fields} >= set(env)
+    upstreams = json.loads(env["WECARE_UPSTREAMS"])
+    assert upstreams == {n: f"http://{n}:8000" for n in SERVICES}
+    assert env["WECARE_AUTH_JWKS_FILE"] == services["assessment"]["environment"]["WECARE_AUTH_JWKS_FILE"]
+    assert env["WECARE_CONSOLE_ACCOUNTS"].endswith(":-false}")  # production: the identity provider's tokens
+    assert int(c["ports"][0].replace("${WECARE_PORT_BASE:-81}", "81").split(":")[0]) == CONSOLE_PORT
+    assert "/ready" in " ".join(c["healthcheck"]["test"])
+    assert "console-data" in doc["volumes"]

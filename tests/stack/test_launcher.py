@@ -28,7 +28,8 @@ def _wecare(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 def _up(data: Path) -> subprocess.Popen:
     log = data.parent / f"up-{time.monotonic_ns()}.log"
     proc = subprocess.Popen([sys.executable, "-m", "wecare.cli", "up", "--data-dir", str(data), "--base-port",
-                             str(free_ports(len(SERVICES))), "--nats-port", str(free_port())],
+                             str(free_ports(len(SERVICES))), "--nats-port", str(free_port()),
+                             "--console-port", str(free_port())],
                             stdout=open(log, "wb"),  # noqa: SIM115
                             stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 90
@@ -57,6 +58,15 @@ def test_up_demo_status_replay_ctrl_c_and_resume(tmp_path):
         demo = _wecare("demo", "--stack", str(data), "--data-dir", str(tmp_path / "unused"))
         assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
         assert "on the running stack" in demo.stdout
+        # the console's address, and an account that signs in there and sees the demo's data
+        assert f"The console: {info.console}" in demo.stdout
+        user, password = next(line.split()[3:6:2] for line in demo.stdout.splitlines()
+                              if line.strip().startswith("sign in as lina"))
+        with httpx.Client(base_url=info.console) as browser:
+            assert browser.post("/signin", data={"username": user, "password": password}).status_code == 303
+            factories = browser.get("/api/assessment/bd/factories").json()["items"]
+            assert "Dhaka Knitwear" in {f["name"] for f in factories}
+            assert browser.get("/api/assessment/vn/factories").status_code == 403
         for sentence in ("3 trainings of trainers delivered to 14 managers",
                          "4 responsible recruitment workshops involving 20 managers",
                          "2 parenting sessions reaching 100 parent workers",
