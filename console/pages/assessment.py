@@ -188,6 +188,12 @@ def label(entry: Any, fallback: str) -> str:
     return fallback
 
 
+def activity_names(lang: str, codes: list[str]) -> list[str]:
+    """The menu's activities, named in the caller's language through the console's catalogues."""
+    acts = menu().activities
+    return [gettext(lang, acts[c].name) if c in acts else c for c in codes or []]
+
+
 def area_name(lang: str, area: Any) -> str:
     """A need area's name: the service's (localised), else the menu's through the console's catalogues."""
     code = area.get("area") if isinstance(area, dict) else str(area)
@@ -323,7 +329,8 @@ async def _factory(request: Request, c: Caller, country: str, factory_id: str, *
         scheduled not in {a["assessment_id"] for a in items}
     return render(request, "assessment/factory.html", status_code=status_code, f=f,
                   assessments=items, indicators=indicators, indicator_names=INDICATORS,
-                  profile=[{**n, "name": area_name(lang, n)} for n in (f.get("needs_profile") or [])],
+                  profile=[{**n, "name": area_name(lang, n), "answered_by": activity_names(lang, n.get("activities"))}
+                           for n in (f.get("needs_profile") or [])],
                   severity=SEVERITY, statuses=ASSESSMENT_STATUS, values=values or {}, errors=errors or {},
                   key=new_key(), today=date.today().isoformat(), pending=pending,
                   refresh=refresh_once(request) if pending else None,

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.console.conftest import ConsoleStack, signed_in
 
@@ -18,6 +19,23 @@ CHECKLIST = ("paid_maternity_leave", "breastfeeding_facilities", "childcare_faci
              "childcare_support", "responsible_recruitment", "young_workers", "grievance_channel")
 FACTORY = {"name": "Rahman Knit", "supplier": "Rahman Group", "region": "Gazipur", "sector": "garment",
            "buyers": "Otto Group\nTchibo", "headcount": "1200"}
+
+
+@pytest.mark.unit
+def test_lists_counts_and_messages_are_read_as_typed():
+    from console.pages.assessment import errors_of, lines, whole
+    from console.web import Problem
+
+    assert lines("Otto Group\r\nTchibo, C&A;\n\n") == ["Otto Group", "Tchibo", "C&A"]
+    assert (whole(""), whole(" 12 "), whole("12a")) == (None, 12, "12a")
+    body = {"fields": [{"field": "demographics", "message": "Value error, migrant_workers (900) exceeds the "
+                                                             "headcount (300)"},
+                       {"field": "findings.0.area", "message": "unknown need area"},
+                       {"field": "sections", "message": "required sections missing: survey"}]}
+    problem = Problem.of(httpx.Response(422, json=body))
+    assert errors_of(problem, {"findings.0.area": "area.3", "sections": ""}, ("migrant_workers",)) == {
+        "migrant_workers": body["fields"][0]["message"], "area.3": "unknown need area",
+        "": "required sections missing: survey"}
 
 
 def hidden(page: str, name: str) -> str:
@@ -162,6 +180,11 @@ async def test_an_assessment_is_recorded_section_by_section_and_completed(consol
         r = await post(b, url, f"{url}/policies", unanswered)
         assert r.status_code == 422 and 'id="f-status-young_workers-error"' in r.text
         assert 'value="120"' in r.text  # what was typed is kept
+        no_days = checklist_form()
+        no_days["days.paid_maternity_leave"] = ""
+        r = await post(b, url, f"{url}/policies", no_days)  # in place: the days of paid leave are asked
+        assert r.status_code == 422 and 'id="f-days-paid_maternity_leave-error"' in r.text
+        assert (await admin.get(f"/bd/assessments/{aid}")).json()["sections"] == []  # nothing stored
         r = await post(b, url, f"{url}/policies", checklist_form(childcare_facilities="missing"))
         assert r.status_code == 303, r.text
         page = (await b.get(r.headers["location"])).text
@@ -196,6 +219,7 @@ async def test_an_assessment_is_recorded_section_by_section_and_completed(consol
         assert "Record the checklist" in done and "Reason for the change" in done  # an amendment needs a reason
         profile = await eventually(lambda: _text_with(b, f"/bd/factories/{fid}", "Childcare solutions"))
         assert "no childcare" in profile  # the evidence
+        assert "Child Friendly Space or After School Centre" in profile  # what answers it, from the menu
         stored = (await admin.get(f"/bd/assessments/{aid}")).json()
         assert stored["status"] == "completed" and stored["amendments"] == 0
 
