@@ -94,6 +94,9 @@ async def test_registering_a_factory_shows_it_and_a_bad_field_is_named_with_noth
         assert re.search(r'<span class="field-error" id="f-os_id-error">[^<]+</span>', bad.text)
         assert 'value="Rahman Knit"' in bad.text and "Otto Group\nTchibo</textarea>" in bad.text  # nothing lost
         assert 'id="f-name-error"' not in bad.text
+        forged = await b.post("/bd/factories", data={"csrf": "not the page's", "key": "k" * 16, **FACTORY},
+                              headers={"Origin": "http://console"})
+        assert forged.status_code == 403  # a form not drawn by this site for this user
         await asyncio.sleep(0.3)
         assert (await admin.get("/bd/factories")).json()["total"] == 0  # nothing stored
 
