@@ -440,7 +440,7 @@ async def _assessment(request: Request, c: Caller, country: str, assessment_id: 
     for i in items:
         labels[f"status.{i['id']}"] = labels[f"note.{i['id']}"] = i["label"]
     for sex, sex_label in SEXES.items():
-        labels.update({f"{sex}.{b}": f"{gettext(lang, sex_label)}, {text}" for b, text in bands.items()})
+        labels.update({f"{sex}.{b}": f"{text} ({gettext(lang, sex_label)})" for b, text in bands.items()})
     labels.update({k: gettext(lang, v) for k, v in COUNTS.items()})
     for n in range(50):
         finding = gettext(lang, "Finding %(n)s", n=n + 1)

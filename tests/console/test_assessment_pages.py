@@ -169,7 +169,7 @@ async def test_an_assessment_is_recorded_section_by_section_and_completed(consol
         url = f"/bd/assessments/{aid}"
         page = await eventually(lambda: _text_with(b, url, "Policies checklist"))
         for label in ("Record the checklist", "Record the demographics", "Record the interview",
-                      "Complete the assessment", "Days of paid maternity leave", "Women, 18–24 years",
+                      "Complete the assessment", "Days of paid maternity leave", "18–24 years (Women)",
                       "Migrant workers", "Need area (finding 1)", "Date completed"):
             assert label in page, label
         assert "<legend>Paid maternity leave</legend>" in page  # every item of the checklist
