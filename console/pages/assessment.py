@@ -425,7 +425,6 @@ async def _assessment(request: Request, c: Caller, country: str, assessment_id: 
     done = set(a.get("sections") or []) | {s for s in SECTIONS if s in last}
     if responses:
         done.add("survey")
-    cl = checklist()
     statutory = country_info(country).statutory_maternity_leave_days
     inst = await read(request, c, f"/survey-instruments/{int(a.get('survey_version') or 1)}", lang=lang)
     bands = {b: b.replace("_plus", "+").replace("_", "–") for b in AGE_BANDS}
@@ -433,8 +432,7 @@ async def _assessment(request: Request, c: Caller, country: str, assessment_id: 
         for q in inst.json().get("questions", []):
             if q.get("id") == "age_band":
                 bands.update({o["id"]: o["label"] for o in q.get("options", []) if o.get("id") in bands})
-    items = [{"id": i.id, "label": gettext(lang, i.label), "group": i.group, "asks_days": i.asks_days}
-             for i in cl.items.values()]
+    items = await _checklist(request, c, lang)
     labels = {"completed_on": gettext(lang, "Date completed"), "reason": gettext(lang, "Reason for the change"),
               "days.paid_maternity_leave": gettext(lang, "Days of paid maternity leave")}
     for i in items:
@@ -459,6 +457,20 @@ async def _assessment(request: Request, c: Caller, country: str, assessment_id: 
         profile=[{**n, "name": area_name(lang, n)} for n in (a.get("needs_profile") or [])],
         recorded=section if written is not None and just_recorded(request, c, f"{assessment_id}:{section}:"
                                                                                f"{written}") else "")
+
+
+async def _checklist(request: Request, c: Caller, lang: str) -> list[dict]:
+    """The checklist's items as the service names them in the caller's language (GET /checklist), else as
+    the instrument's data names them, through the console's catalogues."""
+    r = await read(request, c, "/checklist")
+    ours = checklist().items
+    if r.status_code == 200:
+        given = {i.get("id"): i for i in r.json().get("items", []) if isinstance(i, dict)}
+        if set(given) == set(ours):
+            return [{"id": k, "label": label(given[k], gettext(lang, ours[k].label)), "group": ours[k].group,
+                     "asks_days": ours[k].asks_days} for k in ours]
+    return [{"id": i.id, "label": gettext(lang, i.label), "group": i.group, "asks_days": i.asks_days}
+            for i in ours.values()]
 
 
 def _int(v: Any) -> int | None:
