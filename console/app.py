@@ -217,6 +217,8 @@ def create_app(console: Console, *, rate_limits: RateLimits | None = None, max_b
         return Response(r.content, status_code=r.status_code, headers=out)
 
     app.include_router(__import__("console.pages.assessment", fromlist=["router"]).router)  # the assessment pages
+    app.include_router(__import__("console.pages.planning", fromlist=["router"]).router)
+    app.include_router(__import__("console.pages.progress", fromlist=["router"]).router)
     return app
 
 

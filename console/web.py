@@ -180,7 +180,7 @@ def nav(c: Caller | None, country: str | None) -> list[tuple[str, str]]:
 def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
     lang = language(request)
     c: Caller | None = getattr(request.state, "caller", None)
-    country = ctx.get("country") or request.path_params.get("country")
+    country = ctx.pop("country", None) or request.path_params.get("country")
     body = environment(lang).get_template(template).render(
         request=request, caller=c, csrf=c.csrf if c else "", country=country, nav=nav(c, country),
         path=request.url.path, **ctx)
