@@ -19,7 +19,12 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from console.forms import router as field_forms
 from console.i18n import gettext
+from console.pages.assessment import router as assessment_pages
+from console.pages.delivery import router as delivery_pages
+from console.pages.planning import router as planning_pages
+from console.pages.progress import router as progress_pages
 from console.settings import ConsoleSettings
 from console.state import SERVICES, Accounts, Console, Upstream
 from console.web import (
@@ -86,6 +91,7 @@ def create_app(console: Console, *, rate_limits: RateLimits | None = None, max_b
         return response
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(field_forms)  # OpenRosa (formList, forms, submission), imports, /<country>/forms
 
     @app.exception_handler(SignInNeeded)
     async def to_signin(_request: Request, exc: SignInNeeded) -> RedirectResponse:
@@ -216,9 +222,10 @@ def create_app(console: Console, *, rate_limits: RateLimits | None = None, max_b
                 out["location"] = f"/api/{service}{loc}"
         return Response(r.content, status_code=r.status_code, headers=out)
 
-    app.include_router(__import__("console.pages.delivery", fromlist=["router"]).router)  # sessions, offline (PWA)
-    app.include_router(__import__("console.pages.planning", fromlist=["router"]).router)
-    app.include_router(__import__("console.pages.progress", fromlist=["router"]).router)
+    app.include_router(assessment_pages)
+    app.include_router(planning_pages)
+    app.include_router(progress_pages)
+    app.include_router(delivery_pages)  # sessions, offline (PWA)
     return app
 
 
