@@ -32,7 +32,7 @@ LANGS = ("en", "bn")
 
 
 def seed(s: Stack) -> str:
-    plan_id = approved_plan(s, "bd", BD_FACTORY, BD_NAME, "Otto Group")
+    plan_id = approved_plan(s, "bd", BD_FACTORY, BD_NAME, "Otto Group", assessed=True)
     sessions = [{"session_id": f"shot-tot-{i}", "activity": "training_of_trainers", "local_start": f"2026-05-{d}T09:00",
                  "venue": "training room", "trainers": ["wecare:rahima"], "capacity": 20, "expected_participants": n,
                  "attendance": {"delivered_at": f"2026-05-{d}T09:00", "counts": [
@@ -46,8 +46,9 @@ def seed(s: Stack) -> str:
 
 def pages(plan_id: str) -> list[tuple[str, str]]:
     return [("worklist", "/bd/"), ("factories", "/bd/factories"), ("factory", f"/bd/factories/{BD_FACTORY}"),
-            ("plans", "/bd/plans"), ("plan-editor", f"/bd/plans/{plan_id}"), ("sessions", "/bd/deliveries"),
-            ("progress", "/bd/progress")]
+            ("assessment", f"/bd/assessments/a-{BD_FACTORY}"), ("plans", "/bd/plans"),
+            ("plan-editor", f"/bd/plans/{plan_id}"), ("sessions", "/bd/deliveries"), ("progress", "/bd/progress"),
+            ("reports", "/bd/reports"), ("field-forms", "/bd/forms")]
 
 
 def shoot(s: Stack, plan_id: str, out: Path) -> list[Path]:

@@ -55,8 +55,8 @@ class Stack:
     plans: dict[str, str] = field(default_factory=dict)  # country -> plan id
 
     def api(self, service: str, method: str, path: str, **kw: Any) -> httpx.Response:
-        return httpx.request(method, self.info.services[service] + path, headers=self.info.headers(), timeout=30,
-                             **kw)
+        headers = {**self.info.headers(), **kw.pop("headers", {})}
+        return httpx.request(method, self.info.services[service] + path, headers=headers, timeout=30, **kw)
 
 
 def _ok(r: httpx.Response) -> dict:
@@ -85,13 +85,30 @@ def settled(s: Stack) -> None:
     wait_for(quiet, what="the services caught up")
 
 
-def approved_plan(s: Stack, cc: str, factory: str, name: str, buyer: str) -> str:
+def assess(s: Stack, cc: str, factory: str) -> None:
+    """The factory's needs assessment through the assessment API (its needs profile, then a suggested plan)."""
+    from tests.assessment import builders as b
+
+    aid = f"a-{factory}"
+    _ok(s.api("assessment", "POST", f"/{cc}/assessments", json={
+        "assessment_id": aid, "factory_id": factory, "scheduled_date": "2026-03-02", "assessors": ["Rahima"]}))
+    for part, body in (("policies", b.policies()), ("demographics", b.demographics()), ("management", b.findings())):
+        _ok(s.api("assessment", "PUT", f"/{cc}/assessments/{aid}/{part}", json=body))
+    _ok(s.api("assessment", "POST", f"/{cc}/assessments/{aid}/survey-responses/batch",
+              json={"responses": [b.response(i) for i in range(8)]}))
+    _ok(s.api("assessment", "POST", f"/{cc}/assessments/{aid}/complete", json={"completed_on": "2026-03-05"}))
+    settled(s)
+
+
+def approved_plan(s: Stack, cc: str, factory: str, name: str, buyer: str, assessed: bool = False) -> str:
     """A factory registered, a programme for it, a plan (within its credits) approved and kicked off, as
     the demo plays it (wecare/demo.py) through the services' APIs; the plan id once delivery has it."""
     _ok(s.api("assessment", "POST", f"/{cc}/factories", json={
         "factory_id": factory, "name": name, "supplier": f"{name} Group", "region": cc.upper(), "sector": "garment",
         "buyers": [buyer], "headcount": 1800}))
     settled(s)
+    if assessed:
+        assess(s, cc, factory)
     programme = f"browser-{factory}"
     _ok(s.api("planning", "POST", f"/{cc}/programmes", json={
         "programme_id": programme, "name": f"WeCare {buyer}", "buyer": buyer, "factories": [factory],
@@ -110,7 +127,7 @@ def approved_plan(s: Stack, cc: str, factory: str, name: str, buyer: str) -> str
                        if p["factory_id"] == factory)
         current = _ok(s.api("planning", "GET", f"/{cc}/plans/{plan_id}"))
         _ok(s.api("planning", "PUT", f"/{cc}/plans/{plan_id}", json=content,
-                  headers={**s.info.headers(), "If-Match": str(current["version"])}))
+                  headers={"If-Match": str(current["version"])}))
     _ok(s.api("planning", "POST", f"/{cc}/plans/{plan_id}/approve",
               json={"approved_by": "factory general manager", "approved_on": "2026-04-10"}))
     _ok(s.api("planning", "POST", f"/{cc}/plans/{plan_id}/kick-off",
