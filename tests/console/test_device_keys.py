@@ -235,3 +235,40 @@ async def test_the_page_makes_a_key_shows_its_qr_code_once_and_revokes_it(keyed:
         assert "key is revoked." in page.text and "No phone yet." in page.text
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=keyed.app), base_url="http://console") as c:
         assert (await c.get(f"/key/{key}/formList")).status_code == 401
+
+
+# -- an operator's terminal, and the logs -----------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_wecare_user_device_prints_the_url_the_qr_payload_and_a_qr_code(tmp_path: Path, capsys):
+    from console.users import parser, run
+
+    data = tmp_path / "stack"
+    Accounts(data / "console" / "accounts.db").add("lina", PASSWORD, "country_team", ("bd",))
+    args = ["device", "lina", "--label", "Rafi's phone", "--server", "http://192.168.1.20:8100",
+            "--data-dir", str(data)]
+    assert run(parser().parse_args(args)) == 0
+    out = capsys.readouterr().out
+    key = re.search(r"^path: +/key/([A-Za-z0-9_-]{43})$", out, re.M).group(1)
+    payload = re.search(r"^QR payload: (\S+)$", out, re.M).group(1)
+    assert decode_payload(payload)["general"]["server_url"] == f"http://192.168.1.20:8100/key/{key}"
+    assert "█" in out or "▀" in out  # the QR code in the terminal
+    accounts = Accounts(data / "console" / "accounts.db")
+    assert accounts.device_account(key).username == "lina"
+    (d,) = accounts.device_keys("lina")
+    assert run(parser().parse_args(["devices", "lina", "--data-dir", str(data)])) == 0
+    assert d.key_id in capsys.readouterr().out
+    assert run(parser().parse_args(["device", "nobody", "--label", "x", "--data-dir", str(data)])) == 2
+    assert run(parser().parse_args(["revoke", "lina", "--key-id", "nope", "--data-dir", str(data)])) == 2
+    assert run(parser().parse_args(["revoke", "lina", "--key-id", d.key_id, "--data-dir", str(data)])) == 0
+    assert accounts.device_account(key) is None
+
+
+@pytest.mark.unit
+def test_a_logged_path_holds_no_device_key():
+    from console.app import _redact_keys
+
+    key = "Wmw4I-V6MLo7SFUjZI_V66Z2VRorWUySr4eU_CbaSuM"
+    line = _redact_keys(None, "info", {"event": "http.rate_limited", "path": f"/key/{key}/submission", "n": 1})
+    assert line == {"event": "http.rate_limited", "path": "/key/***/submission", "n": 1}
