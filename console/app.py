@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from console.forms import router as field_forms
 from console.i18n import gettext
+from console.pages.assessment import router as assessment_pages
 from console.pages.planning import router as planning_pages
 from console.pages.progress import router as progress_pages
 from console.settings import ConsoleSettings
@@ -222,6 +223,7 @@ def create_app(console: Console, *, rate_limits: RateLimits | None = None, max_b
                 out["location"] = f"/api/{service}{loc}"
         return Response(r.content, status_code=r.status_code, headers=out)
 
+    app.include_router(assessment_pages)
     app.include_router(planning_pages)
     app.include_router(progress_pages)
     return app

@@ -304,6 +304,7 @@ async def run_demo(data_dir: Path, stack_dir: Path | None = None, serve: bool = 
         if launcher:
             say(f"   data kept in {data_dir} (`wecare demo --keep` resumes from it)")
         if info.console:
+            await open_work(a)
             say()
             say(f"9. The console: {info.console}")
             say("   one address for a browser (phone or laptop), ODK Collect and KoboCollect (README, Field capture)")
@@ -319,6 +320,25 @@ async def run_demo(data_dir: Path, stack_dir: Path | None = None, serve: bool = 
             await c.get_async_httpx_client().aclose()
         if launcher:
             await asyncio.to_thread(launcher.stop)
+
+
+# Work still open for the console's worklist and the phones' form lists: Bangladesh factories of a brand
+# without a programme in the demo (so no figure above changes), one assessment overdue, one due next week
+OPEN_WORK = [("bd-ashulia-sweaters", "Ashulia Sweaters", -3), ("bd-savar-knit", "Savar Knit Composite", 5)]
+
+
+async def open_work(c: Assessment) -> None:
+    from datetime import timedelta
+
+    for fid, name, days in OPEN_WORK:
+        await _ok(register_factory.asyncio_detailed("bd", client=c, idempotency_key=f"demo-{fid}",
+                                                    body=RegisterFactory.from_dict({
+            "factory_id": fid, "name": name, "supplier": f"{name} Group", "region": "BD", "sector": "garment",
+            "buyers": ["Tchibo"], "headcount": 1100})))
+        await _ok(schedule_assessment.asyncio_detailed("bd", client=c, idempotency_key=f"demo-{fid}-assess",
+                                                       body=ScheduleAssessment(
+            assessment_id=f"{fid}-{date.today().year}", factory_id=fid,
+            scheduled_date=date.today() + timedelta(days=days), assessors=["Lina"])))
 
 
 async def play_assessments(c: Assessment) -> None:
