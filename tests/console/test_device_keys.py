@@ -114,15 +114,20 @@ def test_the_qr_code_holds_collects_settings_zlib_compressed_then_base64():
 
 @pytest.fixture
 async def keyed(field: ConsoleStack) -> ConsoleStack:
-    """Lina (Bangladesh) and Minh (Viet Nam), each with a phone's key."""
+    """The module's stack (shared by its tests: each test has accounts of its own) with Minh (Viet Nam)."""
     field.account("minh", countries=("vn",))
     return field
+
+
+async def survey_ids(stack: ConsoleStack) -> list[str]:
+    return [e.payload["response_id"] for e in await stack.services["assessment"][0].store.load(f"survey-{BD_AID}")]
 
 
 async def test_a_key_lists_its_accounts_forms_under_its_prefix_and_submits_over_plain_http(keyed: ConsoleStack):
     accounts = keyed.console.accounts
     assert accounts is not None
-    lina_key = accounts.new_device_key("lina", "Rafi's phone")
+    keyed.account("lina-key", countries=("bd",))
+    lina_key = accounts.new_device_key("lina-key", "Rafi's phone")
     minh_key = accounts.new_device_key("minh", "Minh's phone")
     lina, minh = f"/key/{lina_key}", f"/key/{minh_key}"
     async with keyed.browser() as c:  # plain http, no Authorization header: what Collect does on a LAN
@@ -142,49 +147,50 @@ async def test_a_key_lists_its_accounts_forms_under_its_prefix_and_submits_over_
         r = await c.head(f"{lina}/submission")
         assert r.status_code == 204 and int(r.headers["x-openrosa-accept-content-length"]) >= 1_000_000
         xml, iid = fill(xform, survey_answers("bn"))
+        before = await survey_ids(keyed)
         r = await c.post(f"{lina}/submission", files=multipart(xml), headers={"X-OpenRosa-Version": "1.0"})
         assert r.status_code == 201, r.text
-        events = [e.payload for e in await keyed.services["assessment"][0].store.load(f"survey-{BD_AID}")]
-        assert [e["response_id"] for e in events] == [client_id(iid)]
+        assert await survey_ids(keyed) == [*before, client_id(iid)]
         r = await c.post(f"{lina}/submission", files=multipart(xml))  # sent again: nothing recorded twice
         assert r.status_code == 202
         # Minh's key cannot send to a Bangladeshi assessment: as a missing one
         r = await c.post(f"{minh}/submission", files=multipart(fill(xform, survey_answers("vi"))[0]))
         assert r.status_code == 404
-        assert len(await keyed.services["assessment"][0].store.load(f"survey-{BD_AID}")) == 1
+        assert len(await survey_ids(keyed)) == len(before) + 1
 
 
 async def test_a_revoked_or_wrong_key_answers_401_and_records_nothing(keyed: ConsoleStack):
     accounts = keyed.console.accounts
     assert accounts is not None
-    key = accounts.new_device_key("lina", "Lost phone")
+    keyed.account("lina-lost", countries=("bd",))
+    key = accounts.new_device_key("lina-lost", "Lost phone")
     svc = keyed.services["assessment"][0]
     async with keyed.browser() as c:
         xform = (await c.get(f"/key/{key}/forms/wecare-survey-bd-{BD_AID}/form.xml")).text
         xml, _ = fill(xform, survey_answers("en"))
-        (d,) = accounts.device_keys("lina")
-        assert accounts.revoke_device_key("lina", d.key_id)
-        before = await svc.store.count()
+        (d,) = accounts.device_keys("lina-lost")
+        assert accounts.revoke_device_key("lina-lost", d.key_id)
+        before, surveys = await svc.store.count(), await survey_ids(keyed)
         wrong = key[:-2] + ("AA" if not key.endswith("AA") else "BB")
         answers = set()
         for k in (key, wrong, "short", "a" * 500):
             for method, path, kw in (("GET", "/formList", {}), ("HEAD", "/submission", {}),
                                      ("POST", "/submission", {"files": multipart(xml)}),
                                      ("GET", f"/forms/wecare-survey-bd-{BD_AID}/form.xml", {})):
-                # Lina's password does not open a key's URL: the key alone is the credential there
-                r = await c.request(method, f"/key/{k}{path}", headers=basic("lina"), **kw)
+                # her password does not open a key's URL: the key alone is the credential there
+                r = await c.request(method, f"/key/{k}{path}", headers=basic("lina-lost"), **kw)
                 assert r.status_code == 401, (k, path, r.status_code)
                 answers.add(r.text)
         assert len(answers) <= 2  # the same answer for a revoked key and a wrong one (HEAD has no body)
-        assert await svc.store.count() == before
-        assert await svc.store.load(f"survey-{BD_AID}") == []
+        assert await svc.store.count() == before and await survey_ids(keyed) == surveys
 
 
 async def test_the_page_makes_a_key_shows_its_qr_code_once_and_revokes_it(keyed: ConsoleStack):
+    keyed.account("lina-page", countries=("bd",))
     keyed.account("rafi", countries=("bd",))
     accounts = keyed.console.accounts
     assert accounts is not None
-    async with signed_in(keyed, "lina") as b:
+    async with signed_in(keyed, "lina-page") as b:
         page = await b.get("/bd/forms")
         assert page.status_code == 200 and "Set up a phone" in page.text and 'for="device-label"' in page.text
         csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
@@ -193,9 +199,9 @@ async def test_the_page_makes_a_key_shows_its_qr_code_once_and_revokes_it(keyed:
                               ({"label": "x", "csrf": csrf}, {"Origin": "https://evil.example"})):
             r = await b.post("/bd/forms/devices", data=data, headers=headers)
             assert r.status_code == 403, (data, headers)
-        assert accounts.device_keys("lina") == []
+        assert accounts.device_keys("lina-page") == []
         r = await b.post("/bd/forms/devices", data={"label": "", "csrf": csrf})
-        assert r.status_code == 400 and 'id="device-error"' in r.text and accounts.device_keys("lina") == []
+        assert r.status_code == 400 and 'id="device-error"' in r.text and accounts.device_keys("lina-page") == []
         # Vietnam is not her page
         assert (await b.post("/vn/forms/devices", data={"label": "x", "csrf": csrf})).status_code == 404
 
@@ -207,10 +213,10 @@ async def test_the_page_makes_a_key_shows_its_qr_code_once_and_revokes_it(keyed:
         assert url == f"http://console/key/{key}"
         assert "<script" not in r.text.split("<main", 1)[-1].split("</main>", 1)[0]
         # the QR code on the page is Collect's settings with this server URL (segno makes the same SVG again)
-        payload = settings_payload(url, "WeCare Ops · lina")
+        payload = settings_payload(url, "WeCare Ops · lina-page")
         assert qr_svg(payload, "QR") in r.text
         assert decode_payload(payload)["general"]["server_url"] == url
-        (d,) = accounts.device_keys("lina")
+        (d,) = accounts.device_keys("lina-page")
         assert d.label == "Rafi's phone"
         # the key works, and the page does not show it again
         assert (await b.get(f"/key/{key}/formList")).status_code == 200
@@ -225,7 +231,7 @@ async def test_the_page_makes_a_key_shows_its_qr_code_once_and_revokes_it(keyed:
         assert r.status_code == 404
     assert accounts.device_account(key) is not None
 
-    async with signed_in(keyed, "lina") as b:
+    async with signed_in(keyed, "lina-page") as b:
         assert (await b.post(f"/bd/forms/devices/{d.key_id}/revoke", data={})).status_code == 403  # no csrf
         page = await b.get("/bd/forms")
         csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
