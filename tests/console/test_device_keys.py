@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from console.forms.devices import is_local
 from console.forms.mapping import client_id
 from console.phones import collect_settings, decode_payload, qr_svg, server_url, settings_payload
 from console.state import MAX_DEVICE_KEYS, AccountError, Accounts, key_hash
@@ -105,6 +106,9 @@ def test_the_qr_code_holds_collects_settings_zlib_compressed_then_base64():
     assert settings["general"]["server_url"] == url and settings["admin"] == {}  # Collect requires admin
     assert settings["general"]["username"] == settings["general"]["password"] == ""
     assert settings["project"] == {"name": "WeCare Ops · lina"}
+    # a console opened at localhost would give the phone an address it cannot reach: the page says so
+    assert is_local("http://localhost:8100") and is_local("http://127.0.0.1:8100") and is_local("http://[::1]/")
+    assert not is_local("http://192.168.1.20:8100") and not is_local("https://wecare.example.org")
     svg = qr_svg(payload, "QR")
     assert svg.startswith("<svg") and "<script" not in svg and "href" not in svg and 'fill="#fff"' in svg
 
