@@ -7,18 +7,26 @@ Domain code is plain Python over events: an aggregate records events with
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from shared.contracts.registry import DomainEvent
+from shared.i18n import N_, Text
 
 
 class DomainError(Exception):
-    """A command broke a business rule. `field` names the input at fault."""
+    """A command broke a business rule. `field` names the input at fault.
 
-    def __init__(self, message: str, *, field: str | None = None, rule: str | None = None,
-                 items: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    The message is a catalogue's message id with named values, translated
+    when it is answered (the caller's Accept-Language, shared/http.py):
+    `DomainError(N_("the plan uses %(used)s credits of a budget of %(budget)s"),
+    params={"used": 12, "budget": 10}, ...)`. `message` is the English text."""
+
+    def __init__(self, message: str, *, params: Mapping[str, Any] | None = None, field: str | None = None,
+                 rule: str | None = None, items: list[str] | None = None) -> None:
+        self.text = Text(message, dict(params or {}))
+        self.message = str(self.text)
+        super().__init__(self.message)
         self.field = field
         self.rule = rule
         self.items = items or []
@@ -29,6 +37,7 @@ class NotFound(Exception):
         super().__init__(f"{what} {ident} not found")
         self.what = what
         self.ident = ident
+        self.text = Text(N_("%(what)s %(ident)s not found"), {"what": what, "ident": ident})
 
 
 class Aggregate:

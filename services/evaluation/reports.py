@@ -68,6 +68,11 @@ def _kpi_name(code: str) -> str:
     return KPIS.get(code) or METRICS.get(code) or code.replace("_", " ").capitalize()
 
 
+def kpi_name(code: str, lang: str) -> str:
+    """A KPI's (or an endline metric's) name in `lang`, for the API beside its code."""
+    return CATALOGUE.translations(lang).gettext(_kpi_name(code))
+
+
 class _Page:
     """What the template writes with: translated texts, and values in the reader's language."""
 

@@ -26,6 +26,7 @@ from shared.aggregate import NotFound
 from shared.api import (
     MAX_INT,
     Page,
+    answer_language,
     answers,
     body_of,
     command_context,
@@ -34,9 +35,11 @@ from shared.api import (
     located,
     one_in_country,
     served_country,
+    texts_of,
     versioned,
 )
 from shared.application import CommandContext, load
+from shared.i18n import Texts
 from shared.menu import UnknownMenuVersion, menu, versions
 
 router = APIRouter(prefix="/{country}", tags=["planning"])
@@ -55,14 +58,24 @@ def _service(request: Request):  # noqa: ANN202
 # -- catalogue and prices ------------------------------------------------------------
 
 
-@catalogue_router.get("/catalogue", responses=answers(404))
-async def catalogue(version: int | None = Query(None, ge=1, le=MAX_INT)) -> dict:
-    """The service menu (the current version unless asked), with every version there is."""
+def _menu(version: int | None, lang: str, texts: Texts) -> dict:
     try:
         m = menu(version)
     except UnknownMenuVersion as e:
         raise NotFound("catalogue version", str(version)) from e
-    return {**m.to_dict(), "versions": versions()}
+    out = {**m.to_dict(), "versions": versions()}
+    # names for people in the caller's language; the codes are the same in every language
+    out["areas"] = {code: texts(lang, name) for code, name in out["areas"].items()}
+    out["activities"] = [{**a, "name": texts(lang, a["name"])} for a in out["activities"]]
+    return out
+
+
+@catalogue_router.get("/catalogue", responses=answers(404))
+async def catalogue(request: Request, version: int | None = Query(None, ge=1, le=MAX_INT),
+                    lang: str = Depends(answer_language)) -> dict:
+    """The service menu (the current version unless asked), with every version there is; the activities'
+    and need areas' names in the caller's language (Accept-Language)."""
+    return _menu(version, lang, texts_of(request))
 
 
 @catalogue_router.get("/pricing")
@@ -72,10 +85,11 @@ async def price_list(factories: int | None = Query(None, ge=1, le=10_000, descri
 
 
 @router.get("/catalogue")
-async def country_catalogue(country: str = Depends(served_country),
-                            version: int | None = Query(None, ge=1, le=MAX_INT)) -> dict:
-    """The activities offered in this country."""
-    out = await catalogue(version)
+async def country_catalogue(request: Request, country: str = Depends(served_country),
+                            version: int | None = Query(None, ge=1, le=MAX_INT),
+                            lang: str = Depends(answer_language)) -> dict:
+    """The activities offered in this country, named in the caller's language (Accept-Language)."""
+    out = _menu(version, lang, texts_of(request))
     out["activities"] = [a for a in out["activities"] if a["countries"] is None or country in a["countries"]]
     return out
 

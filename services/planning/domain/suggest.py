@@ -25,6 +25,7 @@ from pathlib import Path
 from services.planning.domain.rules import KpiRequest, Terms, check
 from shared.aggregate import DomainError
 from shared.contracts.planning import Milestone, PlanContent, PlannedActivity
+from shared.i18n import N_
 from shared.menu import Menu
 
 Score = tuple[int, int, int]
@@ -87,7 +88,8 @@ def best_activities(menu: Menu, country: str, budget: int, sev: dict[str, int]) 
     if base <= budget:
         walk(0, [], base)
     if best is None:
-        raise DomainError(f"no valid plan fits a budget of {budget} credits in {country}", field="budget",
+        raise DomainError(N_("no valid plan fits a budget of %(budget)s credits in %(country)s"),
+                          params={"budget": budget, "country": country}, field="budget",
                           rule="budget", items=mandatory)
     return list(best[1]), best[0], considered
 
