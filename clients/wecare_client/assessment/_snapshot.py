@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "assessment"
 OPENAPI = "clients/openapi/assessment.json"
-OPENAPI_SHA256 = "31f4127c5a04a04e7da991f64fe183590a2ba343b766d6502ce95c14486f65eb"
+OPENAPI_SHA256 = "54eb765d7844cd8159dc9579be57e6e935bb62d1a89bb3b3ad14feb8c79777b9"
 GENERATOR = "openapi-python-client 0.29.1"

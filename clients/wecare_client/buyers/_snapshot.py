@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "buyers"
 OPENAPI = "clients/openapi/buyers.json"
-OPENAPI_SHA256 = "e7e60ab8db676f9c4e9b819d89df78d3ce63393e307aec021cc67024773d9322"
+OPENAPI_SHA256 = "9b15b5a19a3e82c56ead2d02320273fffde11cb4e7caa5dce2d54f7ba2f77f4d"
 GENERATOR = "openapi-python-client 0.29.1"

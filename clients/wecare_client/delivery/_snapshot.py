@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "delivery"
 OPENAPI = "clients/openapi/delivery.json"
-OPENAPI_SHA256 = "d6cd56045574d6d230be567896a480d7c48794578db011f6965f32f84d44a4c6"
+OPENAPI_SHA256 = "47a6d8baa96377f3f2a895752dc5a10fe03cd93789f11b643d5868b0aa821e02"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "evaluation"
 OPENAPI = "clients/openapi/evaluation.json"
-OPENAPI_SHA256 = "26652f203aa9153d3823bf50fa1c0f6c4ba16410c11ca0dccc4a18441ef18c11"
+OPENAPI_SHA256 = "5a7a406c1feb9ab14d12e6b2fa7eac378bfadeada6142ed38d92597cd1bc3db6"
 GENERATOR = "openapi-python-client 0.29.1"

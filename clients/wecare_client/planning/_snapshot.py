@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "planning"
 OPENAPI = "clients/openapi/planning.json"
-OPENAPI_SHA256 = "d733e6a19ec556b19e1704303cffd51cfd8709e89ab8330c52896082e52e3db9"
+OPENAPI_SHA256 = "cf44e08f3d3a803e8880b6801be54ced1ded8905e02a3ebc3d10cf596c2a964e"
 GENERATOR = "openapi-python-client 0.29.1"
