@@ -76,8 +76,8 @@ def negotiate(asked: str | None, accept_language: str | None, available: tuple[s
 class Catalogue:
     """One domain's translations, from <directory>/<lang>/LC_MESSAGES/<domain>.po."""
 
-    def __init__(self, directory: Path, domain: str) -> None:
-        self.directory, self.domain = directory, domain
+    def __init__(self, directory: Path, domain: str, fallback: Catalogue | None = None) -> None:
+        self.directory, self.domain, self.fallback = directory, domain, fallback
 
     def po(self, lang: str) -> Path:
         return self.directory / lang / "LC_MESSAGES" / f"{self.domain}.po"
@@ -91,7 +91,10 @@ class Catalogue:
         mo = io.BytesIO()
         write_mo(mo, catalog)
         mo.seek(0)
-        return Translations(mo, domain=self.domain)
+        out = Translations(mo, domain=self.domain)
+        if self.fallback is not None:  # a text another catalogue translates (one translation per text)
+            out.add_fallback(self.fallback.translations(lang))
+        return out
 
 
 KERNEL_LOCALE = Path(__file__).parent / "locale"  # the kernel's API texts: shared/locale/<lang>/LC_MESSAGES/api.po

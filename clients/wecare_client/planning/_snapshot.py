@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "planning"
 OPENAPI = "clients/openapi/planning.json"
-OPENAPI_SHA256 = "cf44e08f3d3a803e8880b6801be54ced1ded8905e02a3ebc3d10cf596c2a964e"
+OPENAPI_SHA256 = "4b053f24b709a91529e70466d47f04f51196c615953355cdee77f26820ee6894"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -104,7 +104,8 @@ def sync_detailed(
 ) -> Response[Any | Problem | SuggestionResponseSuggestion]:
     """Suggestion
 
-     The best plan for the factory's needs profile now (not stored), with why.
+     The best plan for the factory's needs profile now (not stored), with why; its activities and KPIs
+    named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
@@ -144,7 +145,8 @@ def sync(
 ) -> Any | Problem | SuggestionResponseSuggestion | None:
     """Suggestion
 
-     The best plan for the factory's needs profile now (not stored), with why.
+     The best plan for the factory's needs profile now (not stored), with why; its activities and KPIs
+    named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
@@ -179,7 +181,8 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem | SuggestionResponseSuggestion]:
     """Suggestion
 
-     The best plan for the factory's needs profile now (not stored), with why.
+     The best plan for the factory's needs profile now (not stored), with why; its activities and KPIs
+    named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
@@ -217,7 +220,8 @@ async def asyncio(
 ) -> Any | Problem | SuggestionResponseSuggestion | None:
     """Suggestion
 
-     The best plan for the factory's needs profile now (not stored), with why.
+     The best plan for the factory's needs profile now (not stored), with why; its activities and KPIs
+    named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
