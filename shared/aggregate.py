@@ -37,7 +37,17 @@ class NotFound(Exception):
         super().__init__(f"{what} {ident} not found")
         self.what = what
         self.ident = ident
-        self.text = Text(N_("%(what)s %(ident)s not found"), {"what": what, "ident": ident})
+        # `what` in the reader's language too, when the catalogues name it (WHATS)
+        self.text = Text(N_("%(what)s %(ident)s not found"), {"what": Text(what), "ident": ident})
+
+
+# what a NotFound names (a stream's prefix, a collection, a read), for the catalogues
+WHATS = (N_("factory"), N_("assessment"), N_("asset"), N_("delivery"), N_("evaluation"), N_("person"), N_("plan"),
+         N_("programme"), N_("survey"), N_("journey"), N_("people"), N_("approved plan of factory"),
+         N_("approved plan"), N_("buyer"), N_("catalogue version"), N_("completed assessment of factory"),
+         N_("consulting case"), N_("indicators of factory"), N_("job"), N_("journey of factory"),
+         N_("problem kind"), N_("programmes of buyer"), N_("projection"), N_("record type"), N_("stream"),
+         N_("webhook endpoint"), N_("work plan"), N_("survey-instrument"), N_("session"))
 
 
 class Aggregate:

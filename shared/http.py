@@ -81,6 +81,10 @@ VALIDATION_TEXTS: dict[str, str] = {
     "url_parsing": N_("Input should be a valid URL"),
     "url_scheme": N_("URL scheme should be %(expected_schemes)s"),
     "not_in_future": N_("%(date)s is in the future: a date of something done is today or before"),
+    # the bounded vocabulary's own checks (shared/contracts/values.py)
+    "string_nul": N_("Input must not contain the NUL character (U+0000)"),
+    "string_unicode": N_("Input is not valid Unicode (a lone surrogate, e.g. \\ud800)"),
+    "duplicate_key": N_("Input is the same key as another once normalised (NFC)"),
 }
 
 
@@ -396,7 +400,7 @@ def not_now(exc: Exception, request: Request) -> JSONResponse | None:
 
 def too_many(exc: RateLimited, instance: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     """The 429 answer's body (the limit named) and its Retry-After (whole seconds)."""
-    return (error_body("rate-limited", str(exc), instance, limit=exc.limit, per=exc.per,
+    return (error_body("rate-limited", exc.text, instance, limit=exc.limit, per=exc.per,
                        retry_after_s=exc.retry_after_s), {"Retry-After": str(exc.retry_after_s)})
 
 
@@ -501,8 +505,8 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate
 
     @app.exception_handler(UnknownCountry)
     async def unknown_country(request: Request, exc: UnknownCountry) -> JSONResponse:
-        return refuse(request, "invalid-input", str(exc), field="country",
-                      fields=[{"field": "country", "message": str(exc)}])
+        return refuse(request, "invalid-input", exc.text, field="country",
+                      fields=[{"field": "country", "message": exc.text}])
 
     @app.exception_handler(ConcurrencyError)
     async def conflict(request: Request, exc: ConcurrencyError) -> JSONResponse:
@@ -517,7 +521,9 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate
     async def rate_limited(request: Request, exc: RateLimited) -> JSONResponse:
         log.info("http.rate_limited", per=exc.per, limit=exc.limit)
         body, headers = too_many(exc, request.url.path)
-        return ProblemResponse(body, status_code=429, headers=headers)
+        lang = scope_language(request.scope)
+        return ProblemResponse(spoken(body, lang, getattr(request.app.state, "texts", KERNEL_TEXTS)),
+                               status_code=429, headers={**headers, **speaking(lang)})
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
