@@ -513,7 +513,10 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate
         """A write based on a version (If-Match) the object is no longer at: 412 (RFC 9110 13.1.1).
         Without If-Match, a conflict with another writer the retries did not resolve: 409."""
         stale = request.headers.get("if-match") is not None
-        return refuse(request, "precondition-failed" if stale else "conflict", str(exc), stream_id=exc.stream_id,
+        said = Text(N_("stream %(stream)s is at version %(current)s, the write expected %(expected)s"),
+                    {"stream": exc.stream_id, "current": exc.current_version, "expected": exc.expected_version},
+                    english=str(exc))
+        return refuse(request, "precondition-failed" if stale else "conflict", said, stream_id=exc.stream_id,
                       expected_version=exc.expected_version if stale else None,
                       current_version=exc.current_version if exc.current_version >= 0 else None)
 

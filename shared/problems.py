@@ -114,7 +114,7 @@ class Problem(BaseModel):
 
 
 # the titles of the HTTP statuses a refusal of no kind of ours may have (about:blank), for the catalogues
-STATUS_TITLES = (N_("Method Not Allowed"), N_("Not Acceptable"), N_("Bad Request"))
+STATUS_TITLES = (N_("Method Not Allowed"), N_("Not Acceptable"), N_("Bad Request"), N_("Not Found"))
 
 
 def problem(kind: str | int, detail: str | None, *, instance: str | None, correlation_id: str | None,

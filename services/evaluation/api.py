@@ -175,15 +175,17 @@ async def _journey(request: Request, factory_ids: list[str], country: str | None
 
 
 @router.get("/journey/{factory_id}")
-async def factory_journey(request: Request, factory_id: str, country: str = Depends(served_country)) -> dict:
+async def factory_journey(request: Request, factory_id: str, country: str = Depends(served_country),
+                          lang: str = Depends(answer_language)) -> dict:
     """One timeline across the four services of the cycle: assessed, planned, kick-off, deliveries, evaluated,
-    closed."""
+    closed; each step's summary in the caller's language (Accept-Language), as the reports write it."""
     rows = await _journey(request, [factory_id], country)
     if not rows:
         raise NotFound("journey of factory", factory_id)
     return {"factory_id": factory_id, "steps": [
         {"at": r["occurred_at"].isoformat(), "step": r["step"], "service": r["context"], "event": r["event_type"],
-         "summary": r["summary"], "event_id": r["event_id"]} for r in rows]}
+         "summary": r["summary"] if lang == "en" else reports.journey_line(r, lang), "event_id": r["event_id"]}
+        for r in rows]}
 
 
 async def _names(request: Request) -> dict[str, str]:

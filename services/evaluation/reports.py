@@ -63,6 +63,11 @@ def _kpi_name(code: str) -> str:
     return KPIS.get(code) or METRICS.get(code) or code.replace("_", " ").capitalize()
 
 
+def journey_line(step: dict[str, Any], lang: str) -> str:
+    """A journey step's line in `lang`, as the reports write it (for the API)."""
+    return _Page(lang).line(step)
+
+
 def kpi_name(code: str, lang: str) -> str:
     """A KPI's (or an endline metric's) name in `lang`, for the API beside its code."""
     return CATALOGUE.translations(lang).gettext(_kpi_name(code))

@@ -69,6 +69,9 @@ async def test_from_a_completed_assessment_to_an_impact_report(stack: Stack, nat
             "Çocuklarından ayrı yaşayıp suçluluk duyan ebeveynler"
 
     steps = [s["step"] for s in (await e.get("/bd/journey/F1")).json()["steps"]]
+    en, vi = [(await e.get("/bd/journey/F1", headers={"Accept-Language": lang})).json()["steps"]
+              for lang in ("en", "vi")]
+    assert [s["step"] for s in vi] == steps and all(a["summary"] != b["summary"] for a, b in zip(en, vi, strict=True))
     assert steps[:3] == ["registered", "assessed", "planned"]
     assert steps.index("kick-off") < steps.index("delivery") < steps.index("evaluated") < steps.index("closed")
 

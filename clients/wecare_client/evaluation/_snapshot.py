@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "evaluation"
 OPENAPI = "clients/openapi/evaluation.json"
-OPENAPI_SHA256 = "5a7a406c1feb9ab14d12e6b2fa7eac378bfadeada6142ed38d92597cd1bc3db6"
+OPENAPI_SHA256 = "b7f8ce06848599b0db76313dadd6e39dd7d8c77c862eb5e9167f736695e84f00"
 GENERATOR = "openapi-python-client 0.29.1"
