@@ -195,8 +195,7 @@ class UnitOfWork:
         assert country is not None
         if self.served is not None and country not in self.served:
             raise DomainError(N_("country %(country)s is not served by this deployment"), params={"country": country},
-                              field="country",
-                              rule="served_country")
+                              field="country", rule="served_country")
         correlation_id, causation_id = self.ctx.correlation_id, self.ctx.causation_id
         if correlation_id is None:
             correlation_id, causation_id = current_correlation()

@@ -103,10 +103,10 @@ async def _active_factory(uow: UnitOfWork, factory_id: str) -> Factory:
     except NotFound:
         if uow.ctx.country:
             raise DomainError(N_("no factory %(factory_id)s in %(country)s"),
-                              params={"factory_id": factory_id, "country": uow.ctx.country},
-                              field="factory_id", rule="known_factory") from None
-        raise DomainError(N_("no factory %(factory_id)s"), params={"factory_id": factory_id},
-                          field="factory_id", rule="known_factory") from None
+                              params={"factory_id": factory_id, "country": uow.ctx.country}, field="factory_id",
+                              rule="known_factory") from None
+        raise DomainError(N_("no factory %(factory_id)s"), params={"factory_id": factory_id}, field="factory_id",
+                          rule="known_factory") from None
     if factory.archived:
         raise DomainError(N_("factory %(factory_id)s is archived"), params={"factory_id": factory_id},
                           field="factory_id", rule="active_factory")
@@ -228,8 +228,7 @@ async def record_survey_responses(cmd: RecordSurveyResponses, uow: UnitOfWork) -
     if len(set(ids)) != len(ids):
         dup = sorted({i for i in ids if ids.count(i) > 1})
         raise DomainError(N_("response ids repeated in the batch: %(dup)s"), params={"dup": ', '.join(dup)},
-                          field="responses",
-                          rule="unique_response_id", items=dup)
+                          field="responses", rule="unique_response_id", items=dup)
     recorded, total = await _record_responses(uow, cmd.assessment_id, cmd.responses)
     return {"received": len(cmd.responses), "recorded": recorded, "responses": total}
 

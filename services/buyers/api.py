@@ -79,8 +79,8 @@ def _cursor(after: str | None) -> int:
         raise DomainError(N_("after must be a record's sequence, e.g. 0000000000000042"), field="after",
                           rule="cursor") from None
     if not 0 <= n <= MAX_INT:
-        raise DomainError(N_("after must be a sequence from 0 to %(max)s"), params={"max": MAX_INT},
-                          field="after", rule="cursor")
+        raise DomainError(N_("after must be a sequence from 0 to %(max)s"), params={"max": MAX_INT}, field="after",
+                          rule="cursor")
     return n
 
 

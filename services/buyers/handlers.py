@@ -75,8 +75,7 @@ def known_types(types: list[str] | None, field: str = "types") -> list[str]:
     unknown = [t for t in types if t not in TYPES]
     if unknown:
         raise DomainError(N_("unknown record types: %(unknown)s (see /feed/types)"),
-                          params={"unknown": ', '.join(unknown)}, field=field,
-                          rule="known_type", items=unknown)
+                          params={"unknown": ', '.join(unknown)}, field=field, rule="known_type", items=unknown)
     return types
 
 
@@ -123,8 +122,7 @@ async def _room_for_one_more(conn: AsyncConnection, buyer: str, cap: int) -> Non
                           .where(endpoints.c.buyer == buyer, endpoints.c.active.is_(True)))
     if (n or 0) >= cap:
         raise DomainError(N_("a buyer has at most %(cap)s active webhook endpoints; disable one to register another"),
-                          params={"cap": cap},
-                          field="url", rule="webhook_endpoints_per_buyer")
+                          params={"cap": cap}, field="url", rule="webhook_endpoints_per_buyer")
 
 
 async def _current_secret(conn: AsyncConnection, endpoint_id: str, box: SecretBox) -> str | None:

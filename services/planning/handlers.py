@@ -46,13 +46,11 @@ async def _factory_countries(uow: UnitOfWork, ids: list[str]) -> dict[str, str]:
     unknown = [f for f in ids if f not in known]
     if unknown:
         raise DomainError(N_("unknown factories: %(unknown)s"), params={"unknown": ', '.join(unknown)},
-                          field="factories", rule="known_factory",
-                          items=unknown)
+                          field="factories", rule="known_factory", items=unknown)
     archived = [f for f in ids if known[f].status == "archived"]
     if archived:
         raise DomainError(N_("archived factories: %(archived)s"), params={"archived": ', '.join(archived)},
-                          field="factories", rule="active_factory",
-                          items=archived)
+                          field="factories", rule="active_factory", items=archived)
     return {f: known[f].country for f in ids}
 
 
@@ -68,14 +66,12 @@ async def create_programme(cmd: CreateProgramme, uow: UnitOfWork) -> dict[str, A
     dup = sorted({f for f in cmd.factories if cmd.factories.count(f) > 1})
     if dup:
         raise DomainError(N_("factories listed twice: %(dup)s"), params={"dup": ', '.join(dup)}, field="factories",
-                          rule="no_duplicates",
-                          items=dup)
+                          rule="no_duplicates", items=dup)
     where = await _factory_countries(uow, cmd.factories)
     countries = sorted(set(where.values()))
     if uow.served is not None and (unserved := [c for c in countries if c not in uow.served]):
         raise DomainError(N_("factories in countries this deployment does not serve: %(unserved)s"),
-                          params={"unserved": ', '.join(unserved)},
-                          field="factories", rule="served_country",
+                          params={"unserved": ', '.join(unserved)}, field="factories", rule="served_country",
                           items=[f for f, c in where.items() if c in unserved])
     ends_on = check_period(cmd.starts_on, cmd.ends_on)
     quote = pricing().quote(len(cmd.factories))
@@ -108,8 +104,9 @@ async def create_programme(cmd: CreateProgramme, uow: UnitOfWork) -> dict[str, A
 async def programme_terms(uow: UnitOfWork, programme_id: str, country: str) -> Terms:
     p = await uow.get(Programme, Programme.share_id(programme_id, country), required=False)
     if not p.exists:
-        raise DomainError(N_("no programme %(programme_id)s in %(country)s"), params={"programme_id": programme_id,
-                          "country": country}, field="programme_id", rule="known_programme")
+        raise DomainError(N_("no programme %(programme_id)s in %(country)s"),
+                          params={"programme_id": programme_id, "country": country}, field="programme_id",
+                          rule="known_programme")
     return p.terms()
 
 

@@ -85,8 +85,7 @@ class Assessment(Aggregate):
         for i, f in enumerate(findings):
             if f.area not in menu().areas:
                 raise DomainError(N_("unknown need area %(area)s"), params={"area": repr(f.area)},
-                                  field=f"findings.{i}.area", rule="need_area",
-                                  items=sorted(menu().areas))
+                                  field=f"findings.{i}.area", rule="need_area", items=sorted(menu().areas))
         self.record(ManagementFindingsRecorded(assessment_id=self.id, findings=findings, reason=reason))
         self._amended("management", reason)
 
@@ -98,13 +97,11 @@ class Assessment(Aggregate):
     def complete(self, responses: list[dict], completed_on: date) -> None:
         if self.status == "completed":
             raise DomainError(N_("assessment %(id)s is already completed"), params={"id": self.id},
-                              field="assessment_id",
-                              rule="complete_once")
+                              field="assessment_id", rule="complete_once")
         missing = self.missing_sections(len(responses))
         if missing:
             raise DomainError(N_("required sections missing: %(missing)s"), params={"missing": ', '.join(missing)},
-                              field="sections",
-                              rule="required_sections", items=missing)
+                              field="sections", rule="required_sections", items=missing)
         if self.scheduled_date and completed_on < self.scheduled_date:
             raise DomainError(N_("completed_on %(completed_on)s is before the scheduled date %(scheduled_date)s"),
                               params={"completed_on": completed_on, "scheduled_date": self.scheduled_date},

@@ -45,19 +45,16 @@ def validate_policies(items: dict[str, PolicyAnswer], country: str) -> list[str]
     unknown = sorted(set(items) - set(cl.items))
     if unknown:
         raise DomainError(N_("unknown checklist items: %(unknown)s"), params={"unknown": ', '.join(unknown)},
-                          field="items", rule="known_items",
-                          items=unknown)
+                          field="items", rule="known_items", items=unknown)
     missing = sorted(set(cl.items) - set(items))
     if missing:
         raise DomainError(N_("checklist items not answered: %(missing)s"), params={"missing": ', '.join(missing)},
-                          field="items",
-                          rule="complete_checklist", items=missing)
+                          field="items", rule="complete_checklist", items=missing)
     flags: list[str] = []
     leave = items["paid_maternity_leave"]
     if leave.status != "missing" and leave.days is None:
         raise DomainError(N_("paid_maternity_leave needs the days of paid leave"),
-                          field="items.paid_maternity_leave.days",
-                          rule="leave_days")
+                          field="items.paid_maternity_leave.days", rule="leave_days")
     statutory = lookup_country(country).statutory_maternity_leave_days
     if leave.status == "missing" or (leave.days is not None and leave.days < statutory):
         flags.append(f"maternity_leave_below_statutory:{leave.days or 0}<{statutory}")

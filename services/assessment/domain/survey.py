@@ -50,8 +50,8 @@ class Instrument:
     def render(self, language: str) -> dict[str, Any]:
         if language not in self.languages:
             raise DomainError(N_("language %(language)s not offered; offered: %(languages)s"),
-                              params={"language": repr(language), "languages": ', '.join(self.languages)},
-                              field="lang", rule="language")
+                              params={"language": repr(language), "languages": ', '.join(self.languages)}, field="lang",
+                              rule="language")
         return {"instrument": self.name, "version": self.version, "language": language, "questions": [
             {"id": q.id, "kind": q.kind, "required": q.required, "text": q.text[language],
              "options": [{"id": o, "label": q.labels[o][language]} for o in q.options],
@@ -88,8 +88,8 @@ def validate_answers(inst: Instrument, answers: Mapping[str, Any], language: str
                           field="language", rule="language")
     for qid in answers:
         if qid not in inst.questions:
-            raise DomainError(N_("no question %(qid)s in survey v%(version)s"), params={"qid": repr(qid),
-                              "version": inst.version}, field=f"answers.{qid}",
+            raise DomainError(N_("no question %(qid)s in survey v%(version)s"),
+                              params={"qid": repr(qid), "version": inst.version}, field=f"answers.{qid}",
                               rule="known_question")
     for q in inst.questions.values():
         field = f"answers.{q.id}"
@@ -104,8 +104,8 @@ def validate_answers(inst: Instrument, answers: Mapping[str, Any], language: str
         v = answers[q.id]
         if q.kind == "single":
             if not isinstance(v, str) or v not in q.options:
-                raise DomainError(N_("%(v)s is not an option of %(id)s (%(options)s)"), params={"v": repr(v),
-                                  "id": q.id, "options": ', '.join(q.options)}, field=field,
+                raise DomainError(N_("%(v)s is not an option of %(id)s (%(options)s)"),
+                                  params={"v": repr(v), "id": q.id, "options": ', '.join(q.options)}, field=field,
                                   rule="option")
         elif q.kind == "multi":
             if not isinstance(v, list) or any(not isinstance(x, str) or x not in q.options for x in v) \
@@ -114,8 +114,9 @@ def validate_answers(inst: Instrument, answers: Mapping[str, Any], language: str
                                   field=field, rule="option")
         elif q.kind == "scale":
             if isinstance(v, bool) or not isinstance(v, int) or not (q.min <= v <= q.max):  # type: ignore[operator]
-                raise DomainError(N_("%(v)s is outside %(min)s..%(max)s for %(id)s"), params={"v": repr(v),
-                                  "min": q.min, "max": q.max, "id": q.id}, field=field, rule="scale")
+                raise DomainError(N_("%(v)s is outside %(min)s..%(max)s for %(id)s"),
+                                  params={"v": repr(v), "min": q.min, "max": q.max, "id": q.id}, field=field,
+                                  rule="scale")
     return dict(answers)
 
 

@@ -118,9 +118,8 @@ class Delivery(Aggregate):
     def _in_plan(self, activity: str, field_: str) -> ScheduledActivity:
         a = self.activities.get(activity)
         if a is None:
-            raise DomainError(N_("%(activity)s is not in the approved plan of %(factory_id)s (revision "
-                                 "%(revision)s)"), params={"activity": activity, "factory_id": self.factory_id,
-                              "revision": self.revision},
+            raise DomainError(N_("%(activity)s is not in the approved plan of %(factory_id)s (revision %(revision)s)"),
+                              params={"activity": activity, "factory_id": self.factory_id, "revision": self.revision},
                               field=field_, rule="activity_in_plan", items=[activity])
         return a
 
@@ -128,8 +127,8 @@ class Delivery(Aggregate):
         unknown = [t for t in trainers if not t.startswith(STAFF) and t not in self.trainers]
         if unknown:
             raise DomainError(N_("not trainers of this factory (a training of trainers qualifies them; WeCare staff "
-                                 "are '%(staff)s<name>'): %(unknown)s"), params={"staff": STAFF,
-                              "unknown": ', '.join(unknown)}, field=field_,
+                                 "are '%(staff)s<name>'): %(unknown)s"),
+                              params={"staff": STAFF, "unknown": ', '.join(unknown)}, field=field_,
                               rule="known_trainer", items=unknown)
 
     # -- sessions ----------------------------------------------------------------
@@ -142,15 +141,14 @@ class Delivery(Aggregate):
         if known is not None:
             if known.schedule_print == print_:
                 return  # the same session sent again
-            raise DomainError(N_("session %(session_id)s exists with other details"),
-                              params={"session_id": session_id}, field="session_id",
-                              rule="session_id_unique", items=[session_id])
+            raise DomainError(N_("session %(session_id)s exists with other details"), params={"session_id": session_id},
+                              field="session_id", rule="session_id_unique", items=[session_id])
         self._in_plan(activity, "activity")
         self._known_trainers(trainers, "trainers")
         if expected_participants > capacity:
             raise DomainError(N_("%(expected_participants)s expected participants exceed the capacity of "
-                                 "%(capacity)s"), params={"expected_participants": expected_participants,
-                              "capacity": capacity},
+                                 "%(capacity)s"),
+                              params={"expected_participants": expected_participants, "capacity": capacity},
                               field="expected_participants", rule="capacity")
         self.record(SessionScheduled(plan_id=self.id, session_id=session_id, activity=activity, starts_at=starts_at,
                                      local_start=local_start, timezone=timezone, venue=venue, online=online,
@@ -161,12 +159,11 @@ class Delivery(Aggregate):
         s = self.sessions.get(session_id)
         if s is None:
             raise DomainError(N_("no session %(session_id)s in this plan"), params={"session_id": session_id},
-                              field="session_id", rule="known_session",
-                              items=[session_id])
+                              field="session_id", rule="known_session", items=[session_id])
         if s.status != "scheduled":
-            raise DomainError(N_("session %(session_id)s is %(status)s"), params={"session_id": session_id,
-                              "status": s.status}, field="session_id", rule="session_open",
-                              items=[session_id])
+            raise DomainError(N_("session %(session_id)s is %(status)s"),
+                              params={"session_id": session_id, "status": s.status}, field="session_id",
+                              rule="session_open", items=[session_id])
         return s
 
     def reschedule(self, session_id: str, starts_at: datetime, local_start: str, reason: str) -> None:
@@ -191,19 +188,18 @@ class Delivery(Aggregate):
         s = self.sessions.get(session_id)
         if s is None:
             raise DomainError(N_("no session %(session_id)s in this plan: schedule it first (a batch may do both)"),
-                              params={"session_id": session_id},
-                              field="session_id", rule="known_session", items=[session_id])
+                              params={"session_id": session_id}, field="session_id", rule="known_session",
+                              items=[session_id])
         print_ = fingerprint(delivered_at, counts, [p.model_dump() for p in participants], trainers)
         if s.status == "delivered":
             if s.delivery_print == print_:
                 return  # the same delivery sent again
             raise DomainError(N_("session %(session_id)s was delivered with other attendance"),
-                              params={"session_id": session_id}, field="session_id",
-                              rule="delivered_once", items=[session_id])
+                              params={"session_id": session_id}, field="session_id", rule="delivered_once",
+                              items=[session_id])
         if s.status == "cancelled":
             raise DomainError(N_("session %(session_id)s is cancelled"), params={"session_id": session_id},
-                              field="session_id", rule="session_open",
-                              items=[session_id])
+                              field="session_id", rule="session_open", items=[session_id])
         if in_future(delivered_at, now):
             raise DomainError(N_("delivered_at %(delivered_at)s is in the future"),
                               params={"delivered_at": delivered_at.isoformat()}, field="delivered_at",
@@ -215,22 +211,21 @@ class Delivery(Aggregate):
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
             raise DomainError(N_("participants listed twice: %(twice)s"), params={"twice": ', '.join(twice)},
-                              field="participants",
-                              rule="no_duplicates", items=twice)
+                              field="participants", rule="no_duplicates", items=twice)
         summary = self._summarise(s.activity, counts, participants)
         if summary.total > s.capacity:
             raise DomainError(N_("%(total)s attended; the session's capacity is %(capacity)s"),
-                              params={"total": summary.total, "capacity": s.capacity},
-                              field="attendance", rule="capacity")
+                              params={"total": summary.total, "capacity": s.capacity}, field="attendance",
+                              rule="capacity")
         if activity.cohort_size is not None and activity.cohort_role:
             in_role = summary.by_role.get(activity.cohort_role, 0)
             cohort = {i for i, r in self.reached.get(s.activity, {}).items() if r == activity.cohort_role}
             cohort |= {p.id for p in participants if p.role == activity.cohort_role}
             if in_role > activity.cohort_size or len(cohort) > activity.cohort_size:
-                raise DomainError(N_("%(name)s is for a cohort of %(cohort_size)s (%(cohort_role)s); this would make "
-                                     "%(in_role)s"), params={"name": activity.name,
-                                  "cohort_size": activity.cohort_size, "cohort_role": activity.cohort_role,
-                                  "in_role": max(in_role, len(cohort))},
+                raise DomainError(N_("%(name)s is for a cohort of %(cohort_size)s (%(cohort_role)s); this would "
+                                     "make %(in_role)s"),
+                                  params={"name": activity.name, "cohort_size": activity.cohort_size,
+                                          "cohort_role": activity.cohort_role, "in_role": max(in_role, len(cohort))},
                                   field="attendance", rule="cohort_size", items=[s.activity])
         cascade = 0 if all(t.startswith(STAFF) for t in trainers) else 1
         self.record(SessionDelivered(
@@ -282,16 +277,15 @@ class Delivery(Aggregate):
         if activity in self.completed:
             if self.completed[activity] == completed_on:
                 return
-            raise DomainError(N_("%(activity)s was completed on %(completed)s"), params={"activity": activity,
-                              "completed": self.completed[activity]}, field="activity",
+            raise DomainError(N_("%(activity)s was completed on %(completed)s"),
+                              params={"activity": activity, "completed": self.completed[activity]}, field="activity",
                               rule="complete_once", items=[activity])
         if activity not in self.activities and activity not in self.kept:
             self._in_plan(activity, "activity")
         done = [s for s in self.sessions.values() if s.activity == activity and s.status == "delivered"]
         if not done and activity != FACILITY_ACTIVITY:
             raise DomainError(N_("no session of %(activity)s was delivered yet"), params={"activity": activity},
-                              field="activity",
-                              rule="delivered_before_complete", items=[activity])
+                              field="activity", rule="delivered_before_complete", items=[activity])
         if activity == FACILITY_ACTIVITY and not self.facilities:
             raise DomainError(N_("no facility was opened yet"), field="activity", rule="delivered_before_complete",
                               items=[activity])
@@ -307,19 +301,18 @@ class Delivery(Aggregate):
         m = next((m for m in self.milestones if m.name == name), None)
         if m is None:
             raise DomainError(N_("no milestone %(name)s in the plan"), params={"name": repr(name)}, field="milestone",
-                              rule="known_milestone",
-                              items=[name])
+                              rule="known_milestone", items=[name])
         if name in self.reached_on:
             if self.reached_on[name] == reached_on:
                 return
-            raise DomainError(N_("milestone %(name)s was reached on %(reached_on)s"), params={"name": repr(name),
-                              "reached_on": self.reached_on[name]}, field="milestone",
+            raise DomainError(N_("milestone %(name)s was reached on %(reached_on)s"),
+                              params={"name": repr(name), "reached_on": self.reached_on[name]}, field="milestone",
                               rule="reach_once", items=[name])
         pending = [a for a in m.activities if a not in self.completed]
         if pending:
             raise DomainError(N_("activities of the milestone not completed: %(pending)s"),
-                              params={"pending": ', '.join(pending)}, field="milestone",
-                              rule="activities_completed", items=pending)
+                              params={"pending": ', '.join(pending)}, field="milestone", rule="activities_completed",
+                              items=pending)
         self._reach(m, reached_on)
 
     def _reach(self, m: PlannedMilestone, reached_on: date) -> None:
@@ -335,8 +328,8 @@ class Delivery(Aggregate):
             if (f.opened_on, f.capacity) == (opened_on, capacity):
                 return
             raise DomainError(N_("facility %(facility_id)s exists with other details"),
-                              params={"facility_id": facility_id}, field="facility_id",
-                              rule="facility_id_unique", items=[facility_id])
+                              params={"facility_id": facility_id}, field="facility_id", rule="facility_id_unique",
+                              items=[facility_id])
         self._in_plan(FACILITY_ACTIVITY, "facility_id")
         self.record(FacilityOpened(plan_id=self.id, factory_id=self.factory_id, facility_id=facility_id,
                                    activity=FACILITY_ACTIVITY, kind=kind, opened_on=opened_on,  # type: ignore[arg-type]
@@ -347,8 +340,7 @@ class Delivery(Aggregate):
         f = self.facilities.get(facility_id)
         if f is None:
             raise DomainError(N_("no facility %(facility_id)s"), params={"facility_id": facility_id},
-                              field="facility_id", rule="known_facility",
-                              items=[facility_id])
+                              field="facility_id", rule="known_facility", items=[facility_id])
         try:
             first = date.fromisoformat(f"{month}-01")
         except ValueError:
@@ -362,12 +354,12 @@ class Delivery(Aggregate):
                               rule="month_once", items=[month])
         if first < f.opened_on.replace(day=1) or first > today:
             raise DomainError(N_("%(month)s is before the opening (%(opened_on)s) or in the future"),
-                              params={"month": month, "opened_on": f.opened_on}, field="month",
-                              rule="month_in_range", items=[month])
+                              params={"month": month, "opened_on": f.opened_on}, field="month", rule="month_in_range",
+                              items=[month])
         days = monthrange(first.year, first.month)[1]
         if days_open > days:
-            raise DomainError(N_("%(days_open)s days open in a month of %(days)s"), params={"days_open": days_open,
-                              "days": days}, field="days_open", rule="days_in_month")
+            raise DomainError(N_("%(days_open)s days open in a month of %(days)s"),
+                              params={"days_open": days_open, "days": days}, field="days_open", rule="days_in_month")
         self.record(FacilityMonthRecorded(plan_id=self.id, facility_id=facility_id, month=month, days_open=days_open,
                                           children_served=children_served), key=f"facility-{facility_id}-{month}")
 
@@ -380,8 +372,7 @@ class Delivery(Aggregate):
             if self.cases[case_id] == print_ and same_details and case_id not in self.forgotten_cases:
                 return
             raise DomainError(N_("case %(case_id)s exists with other details"), params={"case_id": case_id},
-                              field="case_id", rule="case_id_unique",
-                              items=[case_id])
+                              field="case_id", rule="case_id_unique", items=[case_id])
         self.record(ConsultingCaseOpened(plan_id=self.id, factory_id=self.factory_id, case_id=case_id,
                                          category=category, opened_on=opened_on),  # type: ignore[arg-type]
                     key=f"case-{case_id}")

@@ -32,8 +32,7 @@ class Asset(Aggregate):
             raise DomainError(N_("a minor's consent needs a guardian"), field="guardian", rule="guardian_for_minor")
         if expires_on <= today:
             raise DomainError(N_("the consent expires on %(expires_on)s, not after today"),
-                              params={"expires_on": expires_on}, field="expires_on",
-                              rule="consent_in_force")
+                              params={"expires_on": expires_on}, field="expires_on", rule="consent_in_force")
         self.record(AssetRecorded(asset_id=self.id, plan_id=plan_id, factory_id=factory_id, kind=kind,  # type: ignore[arg-type]
                                   title=title, uri=uri, consent=Consent(scope=scope, expires_on=expires_on,  # type: ignore[arg-type]
                                                                         minor=minor),

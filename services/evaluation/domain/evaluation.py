@@ -147,9 +147,9 @@ class Evaluation(Aggregate):
                               rule="endline_open")
         if measured_on <= baseline.completed_on:
             raise DomainError(N_("the endline (%(measured_on)s) must come after the baseline assessment "
-                                 "(%(completed_on)s)"), params={"measured_on": measured_on,
-                              "completed_on": baseline.completed_on}, field="measured_on",
-                              rule="endline_after_baseline")
+                                 "(%(completed_on)s)"),
+                              params={"measured_on": measured_on, "completed_on": baseline.completed_on},
+                              field="measured_on", rule="endline_after_baseline")
         if not set(metrics) & set(METRICS):  # maternity_leave is the rate's denominator, not a measure
             raise DomainError(N_("the endline measures nothing"), field="metrics", rule="endline_measures")
         self.record(EndlineRecorded(plan_id=self.id, factory_id=factory_id, measured_on=measured_on,
@@ -175,8 +175,7 @@ class Evaluation(Aggregate):
                               rule="evaluated_first")
         if self.workshop_on is not None:
             raise DomainError(N_("the sustainability plan was agreed on %(workshop_on)s"),
-                              params={"workshop_on": self.workshop_on}, field="plan_id",
-                              rule="agree_once")
+                              params={"workshop_on": self.workshop_on}, field="plan_id", rule="agree_once")
         assert self.endline is not None
         if workshop_on < self.endline.measured_on:
             raise DomainError(N_("the workshop (%(workshop_on)s) comes before the endline (%(measured_on)s)"),
@@ -185,27 +184,25 @@ class Evaluation(Aggregate):
         late = [p.practice for p in practices if p.due < workshop_on]
         if late:
             raise DomainError(N_("practices due before the workshop: %(late)s"), params={"late": ', '.join(late)},
-                              field="practices",
-                              rule="dates_in_order", items=late)
+                              field="practices", rule="dates_in_order", items=late)
         names = [p.practice for p in practices]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise DomainError(N_("practices listed twice: %(twice)s"), params={"twice": ', '.join(twice)},
-                              field="practices",
-                              rule="no_duplicates", items=twice)
+                              field="practices", rule="no_duplicates", items=twice)
         self.record(SustainabilityPlanAgreed(plan_id=self.id, factory_id=self.factory_id, workshop_on=workshop_on,
                                              participants=participants, practices=practices))
 
     def follow_up(self, *, practice: str, checked_on: date, status: str, note: str | None) -> None:
         if practice not in self.practices:
             raise DomainError(N_("no practice %(practice)s in the sustainability plan"),
-                              params={"practice": repr(practice)}, field="practice",
-                              rule="known_practice", items=sorted(self.practices))
+                              params={"practice": repr(practice)}, field="practice", rule="known_practice",
+                              items=sorted(self.practices))
         assert self.workshop_on is not None
         if checked_on < self.workshop_on:
             raise DomainError(N_("checked_on %(checked_on)s is before the workshop (%(workshop_on)s)"),
-                              params={"checked_on": checked_on, "workshop_on": self.workshop_on},
-                              field="checked_on", rule="dates_in_order")
+                              params={"checked_on": checked_on, "workshop_on": self.workshop_on}, field="checked_on",
+                              rule="dates_in_order")
         self.record(FollowUpRecorded(plan_id=self.id, practice=practice, checked_on=checked_on,
                                      status=status, note=note))  # type: ignore[arg-type]
 
@@ -216,13 +213,11 @@ class Evaluation(Aggregate):
                                            ("sustainability plan", self.workshop_on is not None)) if not done]
         if missing:
             raise DomainError(N_("closing needs the %(missing)s"), params={"missing": ' and the '.join(missing)},
-                              field="plan_id",
-                              rule="close_after_evaluation", items=missing)
+                              field="plan_id", rule="close_after_evaluation", items=missing)
         assert self.workshop_on is not None
         if closed_on < self.workshop_on:
             raise DomainError(N_("closed_on %(closed_on)s is before the workshop"), params={"closed_on": closed_on},
-                              field="closed_on",
-                              rule="dates_in_order")
+                              field="closed_on", rule="dates_in_order")
         self.record(ProgrammeClosed(plan_id=self.id, programme_id=targets.programme_id,
                                     factory_id=targets.factory_id, closed_on=closed_on))
 

@@ -44,8 +44,8 @@ class Plan(Aggregate):
     def draft(self, *, terms: Terms, factory_id: str, content: PlanContent, suggested: bool,
               assessment_id: str | None = None, explanation: list[str] | None = None) -> None:
         if self.exists:
-            raise DomainError(N_("factory %(factory_id)s has a plan in programme %(programme_id)s already: change it "
-                                 "instead"), params={"factory_id": factory_id, "programme_id": terms.programme_id},
+            raise DomainError(N_("factory %(factory_id)s has a plan in programme %(programme_id)s already: change "
+                                 "it instead"), params={"factory_id": factory_id, "programme_id": terms.programme_id},
                               field="factory_id", rule="one_plan_per_factory")
         self.record(PlanDrafted(plan_id=self.id, programme_id=terms.programme_id, factory_id=factory_id, revision=1,
                                 content=content, credits_budget=terms.budget, suggested=suggested,
@@ -70,8 +70,9 @@ class Plan(Aggregate):
         check_complete(self.content)
         if not terms.starts_on <= approved_on <= terms.ends_on:
             raise DomainError(N_("approved_on %(approved_on)s is outside the programme period %(starts_on)s to "
-                                 "%(ends_on)s"), params={"approved_on": approved_on, "starts_on": terms.starts_on,
-                              "ends_on": terms.ends_on}, field="approved_on", rule="date_in_period")
+                                 "%(ends_on)s"),
+                              params={"approved_on": approved_on, "starts_on": terms.starts_on,
+                                      "ends_on": terms.ends_on}, field="approved_on", rule="date_in_period")
         self.record(PlanApproved(plan_id=self.id, programme_id=self.programme_id, factory_id=self.factory_id,
                                  revision=self.revision, content=self.content, approved_by=approved_by,
                                  approved_on=approved_on))

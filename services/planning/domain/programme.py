@@ -31,14 +31,14 @@ def check_period(starts_on: date, ends_on: date | None) -> date:
     ends_on = ends_on or period_end(starts_on, p.default_period_months)
     if ends_on < starts_on + timedelta(days=p.min_period_days - 1):
         raise DomainError(N_("a programme runs at least %(min_period_days)s days: %(starts_on)s to %(ends_on)s is "
-                             "shorter"), params={"min_period_days": p.min_period_days, "starts_on": starts_on,
-                          "ends_on": ends_on},
+                             "shorter"),
+                          params={"min_period_days": p.min_period_days, "starts_on": starts_on, "ends_on": ends_on},
                           field="ends_on", rule="programme_period")
     longest = period_end(starts_on, p.max_period_months)
     if ends_on > longest:
         raise DomainError(N_("a programme runs at most %(max_period_months)s months: it must end by %(longest)s"),
-                          params={"max_period_months": p.max_period_months, "longest": longest},
-                          field="ends_on", rule="programme_period")
+                          params={"max_period_months": p.max_period_months, "longest": longest}, field="ends_on",
+                          rule="programme_period")
     return ends_on
 
 

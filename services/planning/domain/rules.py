@@ -54,9 +54,8 @@ def check_activities(menu: Menu, country: str, budget: int, activities: list[Pla
     codes = [a.activity for a in activities]
     unknown = [c for c in codes if c not in menu.activities]
     if unknown:
-        raise _fail(N_("unknown activities in catalogue version %(version)s: %(unknown)s"), {"version": menu.version,
-                    "unknown": ', '.join(unknown)},
-                    "activities", "unknown_activity", unknown)
+        raise _fail(N_("unknown activities in catalogue version %(version)s: %(unknown)s"),
+                    {"version": menu.version, "unknown": ', '.join(unknown)}, "activities", "unknown_activity", unknown)
     twice = sorted(c for c, n in Counter(codes).items() if n > 1)
     if twice:
         raise _fail(N_("activities planned twice: %(twice)s"), {"twice": ', '.join(twice)}, "activities",
@@ -114,8 +113,7 @@ def check_milestones(terms: Terms, codes: list[str], milestones: list[Milestone]
     unplanned = sorted({c for m in milestones for c in m.activities if c not in codes})
     if unplanned:
         raise _fail(N_("milestones name activities not in the plan: %(unplanned)s"),
-                    {"unplanned": ', '.join(unplanned)}, "milestones",
-                    "milestone_activities", unplanned)
+                    {"unplanned": ', '.join(unplanned)}, "milestones", "milestone_activities", unplanned)
 
 
 def check_kpis(kpis: list[KpiRequest], baselines: dict[str, float]) -> list[Kpi]:
@@ -125,8 +123,7 @@ def check_kpis(kpis: list[KpiRequest], baselines: dict[str, float]) -> list[Kpi]
     without = [k.indicator for k in kpis if k.baseline is None and k.indicator not in baselines]
     if without:
         raise _fail(N_("no baseline for these KPIs in the factory's assessment; give one: %(without)s"),
-                    {"without": ', '.join(without)},
-                    "kpis", "kpi_baseline", without)
+                    {"without": ', '.join(without)}, "kpis", "kpi_baseline", without)
     return [Kpi(indicator=k.indicator, target=k.target,
                 baseline=k.baseline if k.baseline is not None else baselines[k.indicator],
                 source="given" if k.baseline is not None else "assessment") for k in kpis]

@@ -89,8 +89,7 @@ def best_activities(menu: Menu, country: str, budget: int, sev: dict[str, int]) 
         walk(0, [], base)
     if best is None:
         raise DomainError(N_("no valid plan fits a budget of %(budget)s credits in %(country)s"),
-                          params={"budget": budget, "country": country}, field="budget",
-                          rule="budget", items=mandatory)
+                          params={"budget": budget, "country": country}, field="budget", rule="budget", items=mandatory)
     return list(best[1]), best[0], considered
 
 
