@@ -10,8 +10,13 @@ read_po, then write_mo), so no compiled .mo file is kept in the repository
 or made at build time, and a .po edited is a .po served. Message ids are the
 English text: English needs no catalogue.
 
-General for every service and tool: the evaluation's reports use it first;
-the console and the API's messages may use catalogues of their own."""
+General for every service and tool: the evaluation's reports use it, the
+console has catalogues of its own, and the API speaks the caller's language
+with it: a problem's texts and the names beside codes are Texts (a message id
+and its named values) looked up in the service's catalogue
+(services/<svc>/locale/<lang>/LC_MESSAGES/api.po), then the kernel's
+(shared/locale/...: the kernel's texts, the menu's and the KPIs' names), and
+English when neither has one (shared/http.py answers with them)."""
 
 from __future__ import annotations
 
