@@ -28,7 +28,7 @@ from shared.contracts.evaluation import (
     SustainabilityPlanAgreed,
 )
 from shared.disclosure import share_releasable
-from shared.i18n import N_
+from shared.i18n import N_, Join, Text
 
 MIN_RESPONDENTS = 5
 
@@ -209,10 +209,11 @@ class Evaluation(Aggregate):
     def close(self, *, targets: PlanTargets, closed_on: date) -> None:
         if self.closed:
             raise DomainError(N_("the cycle is closed already"), field="plan_id", rule="close_once")
-        missing = [what for what, done in (("impact evaluation", self.evaluated),
-                                           ("sustainability plan", self.workshop_on is not None)) if not done]
+        missing = [what for what, done in ((N_("impact evaluation"), self.evaluated),
+                                           (N_("sustainability plan"), self.workshop_on is not None)) if not done]
         if missing:
-            raise DomainError(N_("closing needs the %(missing)s"), params={"missing": ' and the '.join(missing)},
+            raise DomainError(N_("closing needs the %(missing)s"),
+                              params={"missing": Join(N_(" and the "), tuple(Text(m) for m in missing))},
                               field="plan_id", rule="close_after_evaluation", items=missing)
         assert self.workshop_on is not None
         if closed_on < self.workshop_on:
