@@ -156,8 +156,9 @@ def _named(content: dict[str, Any] | None, lang: str, texts: Texts) -> dict[str,
 @router.get("/programmes/{programme_id}/factories/{factory_id}/suggestion")
 async def suggestion(request: Request, programme_id: str, factory_id: str,
                      country: str = Depends(served_country), lang: str = Depends(answer_language)) -> dict:
-    """The best plan for the factory's needs profile now (not stored), with why; its activities and KPIs
-    named in the caller's language (Accept-Language) beside their codes."""
+    """The best plan for the factory's needs profile now (not stored), with why; the why, and its activities'
+    and KPIs' names beside their codes, in the caller's language (Accept-Language; the assessment's evidence
+    is quoted as it was written)."""
     share = await load(_service(request).store, Programme, Programme.share_id(programme_id, country))
     if not share.exists:
         raise NotFound("programme", programme_id)
@@ -169,7 +170,7 @@ async def suggestion(request: Request, programme_id: str, factory_id: str,
     return {"programme_id": programme_id, "factory_id": factory_id, "assessment_id": b["assessment_id"],
             "plan": _named(s.content.model_dump(mode="json"), lang, texts_of(request)),
             "score": {"coverage": s.score[0], "depth": s.score[1], "credits": -s.score[2]},
-            "valid_plans_compared": s.considered, "explanation": s.explanation}
+            "valid_plans_compared": s.considered, "explanation": [texts_of(request)(lang, t) for t in s.why]}
 
 
 # -- plans -------------------------------------------------------------------------------

@@ -86,3 +86,25 @@ async def test_the_menu_and_the_plan_are_named_in_vietnamese(programme: Stack) -
     assert en["kpis"][0]["name"] == "Workers highly stressed by work and family"
     # the ETag still carries the plan's version, whatever the language (If-Match takes it back)
     assert got.headers["etag"].split("-")[0] == (await p.get(f"/bd/plans/{pid}")).headers["etag"].split("-")[0]
+
+
+async def test_the_suggestion_says_why_in_bengali(stack: Stack) -> None:
+    await stack.factory("bd", "F2")
+    await stack.assess("bd", "F2")
+    await stack.settled()
+    r = await stack.programme("bd", "otto", ["F2"], starts_on="2026-03-01", ends_on="2027-02-28")
+    assert r.status_code == 201, r.text
+    path = "/bd/programmes/otto/factories/F2/suggestion"
+    en = (await stack.planning.get(path)).json()
+    r = await stack.planning.get(path, headers={"Accept-Language": "bn"})
+    assert r.status_code == 200 and r.headers["content-language"] == "bn"
+    bn = r.json()
+    assert len(bn["explanation"]) == len(en["explanation"]) and bn["plan"]["activities"][0]["activity"] == "family_day"
+    assert en["explanation"][0] == "Family Day: mandatory in every plan"
+    assert bn["explanation"][0] == "পারিবারিক দিবস: প্রতিটি পরিকল্পনায় বাধ্যতামূলক"
+    used, budget = en["plan"]["credits_used"], 10
+    assert bn["explanation"][-1].startswith(f"{budget} ক্রেডিটের মধ্যে {used} ক্রেডিট ব্যবহার করে")
+    assert all(a != b for a, b in zip(en["explanation"], bn["explanation"], strict=True))
+    # the drafted plan keeps the English explanation it was made with
+    plan = (await stack.planning.get(f"/bd/plans/{Plan.plan_id('otto', 'F2')}")).json()
+    assert plan["explanation"] == en["explanation"]

@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "planning"
 OPENAPI = "clients/openapi/planning.json"
-OPENAPI_SHA256 = "4b053f24b709a91529e70466d47f04f51196c615953355cdee77f26820ee6894"
+OPENAPI_SHA256 = "30ef09b32fd06d3b9ba3201e4d470f965d1792ed977b6c708466fea0a7fdab64"
 GENERATOR = "openapi-python-client 0.29.1"
