@@ -46,8 +46,8 @@ IsoDate = Annotated[date, BeforeValidator(_iso_day)]
 
 LANGUAGE_DOC = (
     "**Languages.** Texts for people are in the language of the request's `Accept-Language` header "
-    "(RFC 9110; tags matched case-insensitively, `zh-CN` is `zh`), or of a `lang` query parameter where a "
-    f"route has one: {', '.join(LANGUAGES)}; English otherwise. That is every problem's `title`, `detail` and "
+    "(RFC 9110; tags matched case-insensitively, `zh-CN` is `zh`), or of a `lang` query parameter, which "
+    f"comes first: {', '.join(LANGUAGES)}; English otherwise. That is every problem's `title`, `detail` and "
     "`fields[].message`, and the names beside codes (the menu's activities and need areas, KPIs, checklist "
     "items). The answer says which in `Content-Language`, with `Vary: Accept-Language`. Codes and every member "
     "a program reads (`type`, `field`, `rule`, `items`, `fields[].type`) are the same in every language.")

@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "assessment"
 OPENAPI = "clients/openapi/assessment.json"
-OPENAPI_SHA256 = "54eb765d7844cd8159dc9579be57e6e935bb62d1a89bb3b3ad14feb8c79777b9"
+OPENAPI_SHA256 = "23639cd77a7e5686de27f636f5a1baa82b3e0c984965c5610add21eb105cf7a6"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "buyers"
 OPENAPI = "clients/openapi/buyers.json"
-OPENAPI_SHA256 = "9b15b5a19a3e82c56ead2d02320273fffde11cb4e7caa5dce2d54f7ba2f77f4d"
+OPENAPI_SHA256 = "0637bc775ab929b55bd929f9d5b0000e5f9b3221345e917f1ea6dd090a469e8b"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "evaluation"
 OPENAPI = "clients/openapi/evaluation.json"
-OPENAPI_SHA256 = "b7f8ce06848599b0db76313dadd6e39dd7d8c77c862eb5e9167f736695e84f00"
+OPENAPI_SHA256 = "336f1e68c82831aa037ac644cf75c229071243f6e0bd65e81cdee7384f252c1a"
 GENERATOR = "openapi-python-client 0.29.1"

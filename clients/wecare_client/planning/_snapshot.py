@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "planning"
 OPENAPI = "clients/openapi/planning.json"
-OPENAPI_SHA256 = "30ef09b32fd06d3b9ba3201e4d470f965d1792ed977b6c708466fea0a7fdab64"
+OPENAPI_SHA256 = "ddd902ae49dd0f21c2cc7714cf69c4496c57f78cb068149e6c4ae8aa723b6db1"
 GENERATOR = "openapi-python-client 0.29.1"
