@@ -7,11 +7,13 @@ services decide what a caller may see and do."""
 from __future__ import annotations
 
 import os
+import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import structlog
 import uvicorn
 from fastapi import FastAPI, Form, Request
 from fastapi.exceptions import RequestValidationError
@@ -230,7 +232,7 @@ def create_app(console: Console, *, rate_limits: RateLimits | None = None, max_b
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith(("/api/", "/formList", "/submission", "/imports")) or \
+    return request.url.path.startswith(("/api/", "/formList", "/submission", "/imports", "/key/")) or \
         "application/json" in request.headers.get("accept", "")
 
 
@@ -261,11 +263,30 @@ class ConsoleProcess:
         os.umask(PRIVATE_UMASK)
         s = self.settings
         configure_logging("console", s.log_format, s.log_level)
+        hide_device_keys()
         app = create_app(build_console(s), rate_limits=RateLimits(per_token=s.rate_limit_token,
                                                                    per_address=s.rate_limit_address),
                          max_body_bytes=s.max_body_bytes, secure_cookies=s.public_url.startswith("https://"))
         uvicorn.Server(uvicorn.Config(app, host=s.http_host, port=s.http_port, log_config=None, access_log=False,
                                       proxy_headers=False, timeout_graceful_shutdown=10)).run()
+
+
+DEVICE_KEY_IN_PATH = re.compile(r"/key/[^/\s\"']+")
+
+
+def _redact_keys(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """structlog processor: a phone's key in a logged path (/key/<key>/formList) becomes /key/***."""
+    for k, v in event_dict.items():
+        if isinstance(v, str) and "/key/" in v:
+            event_dict[k] = DEVICE_KEY_IN_PATH.sub("/key/***", v)
+    return event_dict
+
+
+def hide_device_keys() -> None:
+    """No log line holds a device key (the URLs of /key/<key>/... are credentials)."""
+    processors = list(structlog.get_config()["processors"])
+    if _redact_keys not in processors:
+        structlog.configure(processors=[_redact_keys, *processors])
 
 
 def create_service(_settings: object = None) -> ConsoleProcess:

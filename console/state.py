@@ -13,10 +13,14 @@ console then accepts a bearer token the provider issued."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import re
+import secrets
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,10 @@ log = get_logger("console")
 SERVICES = ("assessment", "planning", "delivery", "evaluation", "buyers")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 MIN_PASSWORD = 10
+MAX_DEVICE_KEYS = 20  # per account
+MAX_LABEL = 60
+DEVICE_KEY = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
+LAST_USED_EVERY = timedelta(minutes=10)  # how often a key's use is written down
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,21 @@ class Account:
     countries: tuple[str, ...] = ()
     buyer: str | None = None
     name: str = ""  # how the console greets them; the username if empty
+
+
+@dataclass(frozen=True)
+class DeviceKey:
+    """A phone's key, as listed: never the key itself (only its SHA-256 is kept)."""
+
+    key_id: str
+    username: str
+    label: str
+    created_at: str  # ISO 8601, UTC
+    last_used_at: str | None = None
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class AccountError(ValueError):
@@ -65,6 +88,11 @@ class Accounts:
         with self._db() as db:
             db.execute("CREATE TABLE IF NOT EXISTS accounts (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL,"
                        " role TEXT NOT NULL, countries TEXT NOT NULL, buyer TEXT, name TEXT NOT NULL DEFAULT '')")
+            # a phone's key (ODK Collect's server URL carries it): its SHA-256 only, never the key
+            db.execute("CREATE TABLE IF NOT EXISTS device_keys (key_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL "
+                       "UNIQUE, username TEXT NOT NULL, label TEXT NOT NULL, created_at TEXT NOT NULL, "
+                       "last_used_at TEXT)")
+            db.execute("CREATE INDEX IF NOT EXISTS device_keys_user ON device_keys (username)")
 
     def _db(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)
@@ -133,6 +161,63 @@ class Accounts:
     async def verify(self, username: str, password: str) -> Account | None:
         """The account whose password this is; None for a wrong user name or password alike."""
         return await asyncio.to_thread(self._verify, username, password)
+
+    # -- device keys: a phone signs in with a key in its server URL (ODK Central's App Users) ------------------
+
+    def new_device_key(self, username: str, label: str) -> str:
+        """A new key for one of the user's phones, returned once: only its SHA-256 is kept."""
+        label = " ".join(label.split())
+        if not label:
+            raise AccountError("label", "name the phone, e.g. Rafi's phone")
+        if len(label) > MAX_LABEL:
+            raise AccountError("label", f"a phone's name is at most {MAX_LABEL} characters")
+        key = secrets.token_urlsafe(32)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")  # the count and the insert at once: at most MAX_DEVICE_KEYS
+            try:
+                if db.execute("SELECT 1 FROM accounts WHERE username = ?", (username,)).fetchone() is None:
+                    raise AccountError("username", f"no account {username}")
+                (n,) = db.execute("SELECT count(*) FROM device_keys WHERE username = ?", (username,)).fetchone()
+                if n >= MAX_DEVICE_KEYS:
+                    raise AccountError("label", f"an account has at most {MAX_DEVICE_KEYS} phones: revoke one first")
+                db.execute("INSERT INTO device_keys VALUES (?, ?, ?, ?, ?, NULL)",
+                           (secrets.token_hex(8), key_hash(key), username, label, now))
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        return key
+
+    def device_account(self, key: str) -> Account | None:
+        """The account a phone's key belongs to; None for a wrong, revoked or malformed key alike. The key is
+        looked up by its SHA-256 (what an attacker times is a hash of their guess, not a comparison with a key)."""
+        if not DEVICE_KEY.match(key):
+            return None
+        h = key_hash(key)
+        with self._db() as db:
+            row = db.execute("SELECT k.key_hash, k.key_id, k.last_used_at, a.username, a.role, a.countries, a.buyer,"
+                             " a.name FROM device_keys k JOIN accounts a ON a.username = k.username "
+                             "WHERE k.key_hash = ?", (h,)).fetchone()
+            if row is None or not hmac.compare_digest(row[0], h):
+                return None
+            now = datetime.now(UTC)
+            if row[2] is None or row[2] < (now - LAST_USED_EVERY).isoformat(timespec="seconds"):
+                db.execute("UPDATE device_keys SET last_used_at = ? WHERE key_id = ?",
+                           (now.isoformat(timespec="seconds"), row[1]))
+        return self._account(row[3:])
+
+    def device_keys(self, username: str) -> list[DeviceKey]:
+        with self._db() as db:
+            rows = db.execute("SELECT key_id, username, label, created_at, last_used_at FROM device_keys "
+                              "WHERE username = ? ORDER BY created_at, key_id", (username,)).fetchall()
+        return [DeviceKey(*r) for r in rows]
+
+    def revoke_device_key(self, username: str, key_id: str) -> bool:
+        """Revokes one of the user's keys; False if the user has no such key (another's is not theirs)."""
+        with self._db() as db:
+            return db.execute("DELETE FROM device_keys WHERE username = ? AND key_id = ?",
+                              (username, key_id)).rowcount > 0
 
 
 class Upstream:

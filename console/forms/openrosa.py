@@ -3,8 +3,11 @@ list, a form's download, and submissions (https://docs.getodk.org/openrosa/).
 
 The server URL a phone is given is the console's own address. A device
 authenticates with its user's console account (HTTP Basic: what ODK
-Collect's server settings offer; Collect sends it over HTTPS only) or a
-bearer token; the gateway then calls the services with that user's token,
+Collect's server settings offer; Collect sends it over HTTPS only), a
+bearer token, or a device key in the URL: every endpoint is also served
+under `/key/<key>/` (ODK Central's App Users: the server URL a phone scans
+from the console's QR code is `<console>/key/<key>`, so it needs no
+password and works over plain http on a LAN). The gateway then calls the services with that user's token,
 so every scope check is the services': a form or target outside the
 caller's scope answers 404 like a missing one, and the form list holds only
 the caller's forms.
@@ -17,6 +20,7 @@ the form's field named in the OpenRosaResponse message, nothing stored."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -102,9 +106,20 @@ def challenge(message: str = "sign in with your console account") -> Response:
     return openrosa_response(message, 401, **{"WWW-Authenticate": f'Basic realm="{REALM}", charset="UTF-8"'})
 
 
+KEY_PREFIX = "/key/{key}"
+
+
 async def device(request: Request) -> Device:
-    """Who sends: HTTP Basic with a console account, or a bearer token. NotAuthenticated otherwise."""
+    """Who sends: under /key/<key>/, the key's account (and nothing else); elsewhere HTTP Basic with a
+    console account, or a bearer token. NotAuthenticated otherwise."""
     console = _console(request)
+    key = request.path_params.get("key")
+    if key is not None:
+        account = await asyncio.to_thread(console.accounts.device_account, key) if console.accounts else None
+        if account is None:  # wrong, revoked or malformed: the same answer
+            raise NotAuthenticated()
+        token = console.mint(account)
+        return Device(await console.principal(token), token)
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         try:
@@ -131,8 +146,11 @@ async def device(request: Request) -> Device:
 
 
 def _base(request: Request) -> str:
+    """Where this device reaches the forms: the console's address, and the device's key prefix if it used one."""
     public = getattr(_console(request), "public_url", "") or ""
-    return (public or str(request.base_url)).rstrip("/")
+    base = (public or str(request.base_url)).rstrip("/")
+    key = request.path_params.get("key")
+    return f"{base}/key/{quote(key, safe='')}" if key is not None else base
 
 
 def _lang(request: Request) -> str | None:
@@ -143,6 +161,9 @@ async def _authenticated(request: Request) -> Device | Response:
     try:
         return await device(request)
     except NotAuthenticated:
+        if "key" in request.path_params:
+            return challenge("this phone's key is not accepted: set the phone up again on the console's "
+                             "Field forms page")
         return challenge()
 
 
@@ -150,6 +171,7 @@ async def _authenticated(request: Request) -> Device | Response:
 
 
 @router.get("/formList")
+@router.get(KEY_PREFIX + "/formList")
 async def form_list(request: Request, formID: str | None = None) -> Response:  # noqa: N803 - OpenRosa's name
     who = await _authenticated(request)
     if isinstance(who, Response):
@@ -170,6 +192,7 @@ async def form_list(request: Request, formID: str | None = None) -> Response:  #
 
 
 @router.get("/forms/{form_id}/form.xml")
+@router.get(KEY_PREFIX + "/forms/{form_id}/form.xml")
 async def download_form(request: Request, form_id: str) -> Response:
     who = await _authenticated(request)
     if isinstance(who, Response):
@@ -184,6 +207,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/forms/{form_id}/form.xlsx")
+@router.get(KEY_PREFIX + "/forms/{form_id}/form.xlsx")
 async def download_xlsform(request: Request, form_id: str) -> Response:
     """The XLSForm itself: to publish the same form on KoboToolbox or ODK Central (then import their export)."""
     who = await _authenticated(request)
@@ -200,6 +224,7 @@ async def download_xlsform(request: Request, form_id: str) -> Response:
 
 
 @router.head("/submission")
+@router.head(KEY_PREFIX + "/submission")
 async def submission_head(request: Request) -> Response:
     """Before sending, a device asks here: authentication, and how much it may send at once."""
     who = await _authenticated(request)
@@ -224,6 +249,7 @@ def _answer(o: Outcome) -> Response:
 
 
 @router.post("/submission")
+@router.post(KEY_PREFIX + "/submission")
 async def submission(request: Request) -> Response:
     who = await _authenticated(request)
     if isinstance(who, Response):

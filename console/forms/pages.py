@@ -41,8 +41,13 @@ def _server(request: Request) -> str:
 
 async def _page(request: Request, c: Caller, country: str, status_code: int = 200, **ctx: object) -> HTMLResponse:
     forms = [build(t) for t in await targets(state(request).upstream, c.token, c.principal, country)]
+    accounts = state(request).accounts
+    has_account = accounts is not None and accounts.get(c.username) is not None
+    devices = accounts.device_keys(c.username) if accounts is not None and has_account else []
     return render(request, "forms/import.html", status_code=status_code, forms=forms,
-                  server=_server(request), kind_names=KIND_NAMES, status_names=STATUS_NAMES, **ctx)
+                  server=_server(request), kind_names=KIND_NAMES, status_names=STATUS_NAMES,
+                  devices=devices, has_account=has_account, revoked=request.query_params.get("revoked") == "1",
+                  **ctx)
 
 
 @router.get("/{country}/forms")

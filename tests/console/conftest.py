@@ -15,7 +15,9 @@ from fastapi import FastAPI
 from console.app import create_app
 from console.state import SERVICES, Accounts, Console, Upstream
 from shared.auth import Verifier
+from tests.conftest import _secured, provisioned
 from tests.harness import serve_services, signing_keys
+from wecare.natsserver import NatsServer
 
 PASSWORD = "correct horse battery"  # every test account's
 
@@ -38,7 +40,7 @@ class ConsoleStack:
     def account(self, username: str, role: str = "country_team", countries: tuple[str, ...] = ("bd",),
                 buyer: str | None = None) -> str:
         assert self.console.accounts is not None
-        self.console.accounts.add(username, PASSWORD, role, countries, buyer)
+        self.console.accounts.add(username, PASSWORD, role, countries, buyer, replace=True)  # tests share a stack
         return username
 
 
@@ -63,10 +65,15 @@ def console_for(services: dict[str, Any], data_dir: str, *, accounts: bool = Tru
     return create_app(console), console
 
 
-@pytest.fixture
-async def console_stack(nats_server, tmp_path) -> AsyncIterator[ConsoleStack]:
+@pytest.fixture(scope="module")
+async def console_stack(tmp_path_factory) -> AsyncIterator[ConsoleStack]:
+    """One stack per test module (starting the five services is most of a console test's time): the
+    tests of a module share it, each with data of its own (ids, accounts)."""
+    tmp = tmp_path_factory.mktemp("console")
     async with AsyncExitStack() as stack:
-        services = await serve_services(stack, list(SERVICES), nats_server.url, str(tmp_path))
-        app, console = console_for(services, str(tmp_path))
+        server = stack.enter_context(NatsServer(**_secured(tmp)))
+        provisioned(server)
+        services = await serve_services(stack, list(SERVICES), server.url, str(tmp))
+        app, console = console_for(services, str(tmp))
         async with app.router.lifespan_context(app):
-            yield ConsoleStack(app, console, services, str(tmp_path))
+            yield ConsoleStack(app, console, services, str(tmp))

@@ -97,7 +97,7 @@ async def assessment(stack: ConsoleStack, country: str, fid: str, name: str, aid
     assert r.status_code == 201, r.text
 
 
-@pytest.fixture(name="field")
+@pytest.fixture(name="field", scope="module")
 async def field_fixture(console_stack: ConsoleStack) -> ConsoleStack:
     """Dhaka Knitwear (bd) and Saigon Sewing (vn), each with an open assessment; lina works in bd."""
     await assessment(console_stack, "bd", "bd-dhaka-knit", "Dhaka Knitwear", BD_AID)

@@ -35,7 +35,7 @@ async def test_signing_in_mints_a_token_of_the_accounts_role_and_scope(console_s
 async def test_passwords_are_stored_as_argon2id_hashes_and_bad_accounts_are_refused(console_stack: ConsoleStack):
     accounts = console_stack.console.accounts
     assert accounts is not None
-    accounts.add("rafi", PASSWORD, "country_team", ("bd",))
+    accounts.add("rafi", PASSWORD, "country_team", ("bd",), replace=True)
     with sqlite3.connect(accounts.path) as db:
         (stored,) = db.execute("SELECT password_hash FROM accounts WHERE username = 'rafi'").fetchone()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
@@ -93,12 +93,12 @@ async def test_a_token_of_the_identity_provider_signs_in_and_a_forged_one_does_n
 
 
 async def test_guessing_passwords_is_slowed_down(console_stack: ConsoleStack):
-    console_stack.account("lina")
+    console_stack.account("guessed")
     async with console_stack.browser() as b:
-        codes = [(await b.post("/signin", data={"username": "lina", "password": f"guess {i}"})).status_code
+        codes = [(await b.post("/signin", data={"username": "guessed", "password": f"guess {i}"})).status_code
                  for i in range(11)]
         assert codes[:10] == [401] * 10 and codes[10] == 429
-        assert (await b.post("/signin", data={"username": "lina", "password": PASSWORD})).status_code == 429
+        assert (await b.post("/signin", data={"username": "guessed", "password": PASSWORD})).status_code == 429
 
 
 async def test_pages_speak_the_chosen_language_and_load_nothing_from_outside(console_stack: ConsoleStack):
