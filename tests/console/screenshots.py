@@ -95,6 +95,9 @@ def shoot(s: Stack, plan_id: str, out: Path) -> list[Path]:
 def _shot(page: object, out: Path, name: str, width: int, lang: str) -> Path:
     path = out / f"{name}-{width}-{lang}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    wide = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    if wide > width:
+        print(f"  {path.name}: the page is {wide} px wide in a {width} px window (scrolls sideways)")
     return path
 
 

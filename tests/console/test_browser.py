@@ -382,6 +382,7 @@ def test_the_seed_cycle_with_sessions_entered_offline_and_sent_when_the_connecti
     sync_api.expect(queue).to_have_text("Saved on this phone: 3 waiting to be sent")
     sync_api.expect(page.locator("#queue-state")).to_contain_text("No connection")
     page.screenshot(path=str(shots / "session-entry-offline-360-en.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing to scroll sideways
     items = page.evaluate(QUEUE)
     assert len(items) == 3 and len({i["key"] for i in items}) == 3
     assert {len(i["body"]["sessions"]) for i in items} == {1}
