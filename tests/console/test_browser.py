@@ -491,11 +491,17 @@ PUT_BACK = """(item) => new Promise((ok, ko) => { const r = indexedDB.open("weca
   r.onsuccess = () => { const t = r.result.transaction("commands", "readwrite"); t.objectStore("commands").put(item);
   t.oncomplete = () => ok(true); t.onerror = () => ko(t.error); }; })"""
 def test_the_page_in_bengali_and_chinese(stack: Stack, browser: Any, shots: Path):
+    _ok(stack.api("delivery", "POST", f"/bd/deliveries/{stack.plans['bd']}/batch", json={"sessions": [{
+        "session_id": "lang-tot-1", "activity": "training_of_trainers", "local_start": "2026-06-08T09:00",
+        "trainers": ["wecare:rahima"], "capacity": 20, "expected_participants": 2, "attendance": {
+            "delivered_at": "2026-06-08T09:00", "counts": [
+                {"role": "manager", "sex": "female", "age_band": "25_34", "count": 2}]}}]}))  # a statement to say
+    settled(stack)
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     sign_in(page, stack.url, next_=f"/bd/deliveries/{stack.plans['bd']}")
-    for lang, words in (("bn", ("এ পর্যন্ত সম্পন্ন", "একটি সেশন লিখুন", "ব্যবস্থাপক")),
-                        ("zh", ("目前已完成", "记录一次课程", "管理人员"))):
+    for lang, words in (("bn", ("এ পর্যন্ত সম্পন্ন", "একটি সেশন লিখুন", "ব্যবস্থাপক", "প্রশিক্ষকদের প্রশিক্ষণ দেওয়া হয়েছে")),
+                        ("zh", ("目前已完成", "记录一次课程", "管理人员", "场培训师培训"))):  # the statement too
         page.locator("#lang").select_option(lang)
         page.locator("form[action='/lang'] button").click()
         page.wait_for_load_state()
