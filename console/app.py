@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from console.forms import router as field_forms
 from console.i18n import gettext
 from console.pages.assessment import router as assessment_pages
+from console.pages.delivery import router as delivery_pages
 from console.pages.planning import router as planning_pages
 from console.pages.progress import router as progress_pages
 from console.settings import ConsoleSettings
@@ -226,6 +227,7 @@ def create_app(console: Console, *, rate_limits: RateLimits | None = None, max_b
     app.include_router(assessment_pages)
     app.include_router(planning_pages)
     app.include_router(progress_pages)
+    app.include_router(delivery_pages)  # sessions, offline (PWA)
     return app
 
 
