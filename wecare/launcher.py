@@ -50,6 +50,10 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> ServiceProcess:
+        return self.spawn().wait_health(timeout)
+
+    def spawn(self) -> ServiceProcess:
+        """The process, started; `wait_health` waits until it answers."""
         out: int | IO[bytes] = subprocess.PIPE
         if self.echo is None:
             assert self.log_path is not None
@@ -59,6 +63,10 @@ class ServiceProcess:
                                      umask=PRIVATE_UMASK)  # what the service makes is its own (shared/files.py)
         if self.echo is not None:
             threading.Thread(target=self._pump, daemon=True, name=f"log-{self.name}").start()
+        return self
+
+    def wait_health(self, timeout: float = 30.0) -> ServiceProcess:
+        assert self.proc is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -223,14 +231,16 @@ class Launcher:
                 self.services[name] = ServiceProcess(name, self._env(name), port=self.ports.get(name),
                                                      log_path=self.data_dir / "logs" / f"{name}.log",
                                                      echo=self.echo)
-                self.services[name].start(timeout)
-            for s in self.services.values():
-                s.wait_ready(timeout)
-            if self.with_console:
+            if self.with_console:  # it only needs their addresses to start
                 self.console = ServiceProcess("console", self._console_env(), port=self.console_port,
                                               log_path=self.data_dir / "logs" / "console.log", echo=self.echo)
-                self.console.start(timeout)
-                self.console.wait_ready(timeout)
+            started = [*self.services.values(), *([self.console] if self.console else [])]
+            for s in started:  # all at once: most of a start is importing Python, and none waits for another
+                s.spawn()
+            for s in started:
+                s.wait_health(timeout)
+            for s in started:
+                s.wait_ready(timeout)
         except BaseException:
             self.stop()
             raise
