@@ -17,7 +17,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
-from console.web import Caller, api, caller, in_scope, render
+from console.pages.delivery import statement
+from console.web import Caller, api, caller, in_scope, language, render
 from shared.i18n import LANGUAGES
 
 router = APIRouter(include_in_schema=False)
@@ -50,7 +51,9 @@ async def progress_page(request: Request, country: str, factory: str | None = No
     factories = prog.get("factories", [])
     trainers = sorted((t for t in cascade.get("trainers", []) if not factory or t["factory_id"] == factory),
                       key=lambda t: (-t["attendances"], t["plan_id"], t["trainer_id"]))
-    return render(request, "progress/progress.html", factories=factories, statements=st.get("statements", []),
+    lang = language(request)
+    return render(request, "progress/progress.html", factories=factories,
+                  statements=[statement(lang, s) for s in st.get("statements", [])],
                   milestones=milestones, trainers=trainers, cascade=cascade, factory=factory,
                   people_max=scale([f["people_reached"] for f in factories]),
                   trainer_max=scale([t["attendances"] for t in trainers]))
