@@ -242,7 +242,10 @@ async def import_export(request: Request, form_id: str) -> JSONResponse:
     """An export (multipart `file`) into the form's service; per row: recorded, already recorded or refused.
     Authenticated like a device (Basic with a console account, or a bearer token)."""
     from console.forms.openrosa import NotAuthenticated, challenge, device
+    from console.web import from_another_site
 
+    if from_another_site(request):  # a page elsewhere posting with the browser's remembered Basic credentials
+        return _problem(403, "an import from another site's page is refused")
     try:
         who = await device(request)
     except NotAuthenticated:

@@ -1,0 +1,54 @@
+"""The merged console attacked as an attacker would: each test here failed before its fix.
+The module's tests share one stack (console_stack): ids and user names of their own (prefix `atk`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.console import odk
+from tests.console.conftest import ConsoleStack
+
+EVIL = "https://evil.example"
+AID = "A-atk-bd-1"
+
+
+@pytest.fixture(name="field", scope="module")
+async def field_fixture(console_stack: ConsoleStack) -> ConsoleStack:
+    await odk.assessment(console_stack, "bd", "bd-atk-1", "Attack Knit", AID)
+    console_stack.account("atk-lina", countries=("bd",))
+    await odk.settled(console_stack, "assessment")
+    return console_stack
+
+
+async def _survey_events(stack: ConsoleStack) -> list[dict]:
+    return [e.payload for e in await stack.services["assessment"][0].store.load(f"survey-{AID}")]
+
+
+def _answers() -> dict:
+    return {"country": "bd", "assessment_id": AID, "language": "en", "sex": "female", "age_band": "25_34",
+            "migrant": "yes", "is_parent": "yes", "children_live_with": "apart", "afford_basics": "no",
+            "feel_guilty": "yes", "returned_after_pregnancy": "returned", "needs_childcare": "yes",
+            "recruitment_fee": "no", "support_needed": "childcare", "stress": "4", "parenting_confidence": "3"}
+
+
+@pytest.mark.parametrize("cross_site", [{"Origin": EVIL}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}])
+async def test_another_sites_page_cannot_submit_or_import_with_the_browsers_basic_credentials(
+        field: ConsoleStack, cross_site: dict[str, str]):
+    """A browser remembers Basic credentials typed once (e.g. opening /formList) and sends them with a
+    cross-site multipart POST (no preflight): /submission and /imports must refuse a page of another site."""
+    lina = odk.basic("atk-lina")
+    async with field.browser() as c:
+        r = await c.get(f"/forms/wecare-survey-bd-{AID}/form.xml", headers=lina)
+        assert r.status_code == 200, r.text
+        xml, _ = odk.fill(r.text, _answers())
+        before = len(await _survey_events(field))
+        r = await c.post("/submission", files=odk.multipart(xml), headers={**lina, **cross_site})
+        assert r.status_code == 403, r.text
+        csv = f"meta/instanceID,stress\nuuid:atk-{len(cross_site)},4\n".encode()
+        r = await c.post(f"/imports/wecare-survey-bd-{AID}", files={"file": ("x.csv", csv, "text/csv")},
+                         headers={**lina, **cross_site})
+        assert r.status_code == 403, r.text
+        assert len(await _survey_events(field)) == before
+        # the phone itself (no Origin) still sends, and this site's own page too
+        r = await c.post("/submission", files=odk.multipart(xml), headers={**lina, "Origin": "http://console"})
+        assert r.status_code == 201, r.text
