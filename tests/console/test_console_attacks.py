@@ -3,10 +3,12 @@ The module's tests share one stack (console_stack): ids and user names of their 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.console import odk
-from tests.console.conftest import ConsoleStack
+from tests.console.conftest import ConsoleStack, signed_in
 
 EVIL = "https://evil.example"
 AID = "A-atk-bd-1"
@@ -52,3 +54,20 @@ async def test_another_sites_page_cannot_submit_or_import_with_the_browsers_basi
         # the phone itself (no Origin) still sends, and this site's own page too
         r = await c.post("/submission", files=odk.multipart(xml), headers={**lina, "Origin": "http://console"})
         assert r.status_code == 201, r.text
+
+
+async def test_a_management_form_row_numbered_in_the_millions_does_not_draw_a_page_of_millions_of_rows(
+        field: ConsoleStack):
+    """The page shown again after a refusal drew every row up to the highest number sent: one POST with
+    text.20000 made a 20 000-row page (text.10000000: the server's memory)."""
+    async with signed_in(field, "atk-lina") as b:
+        page = (await b.get(f"/bd/assessments/{AID}")).text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        r = await b.post(f"/bd/assessments/{AID}/management", headers={"Origin": "http://console"},
+                         data={"csrf": csrf.group(1), "text.20000": "x", "area.20000": "no such area",
+                               "priority.20000": "bogus", "text.0": "x", "area.0": "no such area"})
+        assert r.status_code == 422, r.text[:500]
+        assert "no such area" in r.text or "need area" in r.text  # refused, the page shown again
+        assert len(re.findall(r'name="text\.\d+"', r.text)) <= 200
+        assert len(r.content) < 2_000_000
