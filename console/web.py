@@ -192,8 +192,10 @@ def render(request: Request, template: str, status_code: int = 200, **ctx: Any) 
     body = environment(lang).get_template(template).render(
         request=request, caller=c, csrf=c.csrf if c else "", country=country, nav=nav(c, country),
         path=request.url.path, **ctx)
-    return HTMLResponse(body, status_code=status_code, headers={"Content-Language": lang, "Vary": "Cookie, "
-                                                                "Accept-Language"})
+    headers = {"Content-Language": lang, "Vary": "Cookie, Accept-Language"}
+    if c is not None:  # a signed-in page holds the programme's data: no copy in a cache (a shared phone's, a proxy's)
+        headers["Cache-Control"] = "private, no-store"
+    return HTMLResponse(body, status_code=status_code, headers=headers)
 
 
 def see_other(url: str) -> RedirectResponse:

@@ -71,3 +71,11 @@ async def test_a_management_form_row_numbered_in_the_millions_does_not_draw_a_pa
         assert "no such area" in r.text or "need area" in r.text  # refused, the page shown again
         assert len(re.findall(r'name="text\.\d+"', r.text)) <= 200
         assert len(r.content) < 2_000_000
+
+
+async def test_a_signed_in_page_is_not_kept_in_a_cache(field: ConsoleStack):
+    """A shared phone: after signing out, the browser's cache (or a proxy's) must not hold the pages seen."""
+    async with signed_in(field, "atk-lina") as b:
+        for path in ("/bd/", "/bd/factories", f"/bd/assessments/{AID}", "/bd/forms", "/bd/plans", "/bd/nothing/x"):
+            r = await b.get(path)
+            assert "no-store" in r.headers.get("cache-control", ""), path
