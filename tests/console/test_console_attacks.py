@@ -79,3 +79,12 @@ async def test_a_signed_in_page_is_not_kept_in_a_cache(field: ConsoleStack):
         for path in ("/bd/", "/bd/factories", f"/bd/assessments/{AID}", "/bd/forms", "/bd/plans", "/bd/nothing/x"):
             r = await b.get(path)
             assert "no-store" in r.headers.get("cache-control", ""), path
+
+
+async def test_a_link_cannot_put_its_own_sentence_in_a_pages_alert(field: ConsoleStack):
+    """/bd/plans?error=... showed the query's text as the page's red alert (a link in a phishing mail:
+    "Your account is locked: call ..."), on the console's own address."""
+    async with signed_in(field, "atk-lina") as b:
+        r = await b.get("/bd/plans", params={"error": "Your account is locked: call +1 555 0100"})
+        assert r.status_code == 200
+        assert "555 0100" not in r.text
