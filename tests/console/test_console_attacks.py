@@ -3,10 +3,14 @@ The module's tests share one stack (console_stack): ids and user names of their 
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
+import time
 
 import pytest
 
+from console.state import HASHES_AT_ONCE
 from tests.console import odk
 from tests.console.conftest import ConsoleStack, signed_in
 
@@ -88,3 +92,35 @@ async def test_a_link_cannot_put_its_own_sentence_in_a_pages_alert(field: Consol
         r = await b.get("/bd/plans", params={"error": "Your account is locked: call +1 555 0100"})
         assert r.status_code == 200
         assert "555 0100" not in r.text
+
+
+async def test_a_burst_of_sign_ins_hashes_a_few_passwords_at_once_only(field: ConsoleStack):
+    """Each Argon2id verification takes 64 MiB: a burst of unauthenticated sign-ins (or ODK requests with Basic
+    credentials) ran one per thread of the pool at once (32 on a large machine: 2 GiB)."""
+    accounts = field.console.accounts
+    assert accounts is not None
+    real = accounts._hasher
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    class Slow:
+        def verify(self, hash_: str, password: str) -> bool:
+            nonlocal running, most
+            with lock:
+                running += 1
+                most = max(most, running)
+            time.sleep(0.05)
+            with lock:
+                running -= 1
+            return real.verify(hash_, password)
+
+        def __getattr__(self, name: str):
+            return getattr(real, name)
+
+    accounts._hasher = Slow()  # type: ignore[assignment]
+    try:
+        answers = await asyncio.gather(*(accounts.verify(f"atk-nobody-{i}", "wrong password") for i in range(16)))
+    finally:
+        accounts._hasher = real
+    assert answers == [None] * 16
+    assert most <= HASHES_AT_ONCE
