@@ -4,9 +4,11 @@ The module's tests share one stack (console_stack): ids and user names of their 
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import threading
 import time
+import zipfile
 
 import pytest
 
@@ -124,3 +126,43 @@ async def test_a_burst_of_sign_ins_hashes_a_few_passwords_at_once_only(field: Co
         accounts._hasher = real
     assert answers == [None] * 16
     assert most <= HASHES_AT_ONCE
+
+
+def _zip(files: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def _encrypted_flag(data: bytes) -> bytes:
+    """The zip with its members marked encrypted (general purpose bit 0), as a password-protected export is."""
+    b = bytearray(data)
+    for sig in (b"PK\x03\x04", b"PK\x01\x02"):
+        at = b.find(sig)
+        while at != -1:
+            flag = at + (6 if sig == b"PK\x03\x04" else 8)
+            b[flag] |= 1
+            at = b.find(sig, at + 4)
+    return bytes(b)
+
+
+BAD_EXPORTS = {
+    "deep-json": b"[" * 200_000 + b"]" * 200_000,
+    "csv-huge-field": b"meta/instanceID,stress\nuuid:x,\"" + b"a" * 200_000 + b"\"\n",
+    "zip-huge-field": _zip({"s.csv": b"meta-instanceID,KEY,stress\nuuid:x,uuid:x,\"" + b"a" * 200_000 + b"\"\n"}),
+    "zip-encrypted": _encrypted_flag(_zip({"s.csv": b"meta-instanceID,KEY\nuuid:x,uuid:x\n"})),
+    "csv-many-rows": b"meta/instanceID\n" + b"uuid:x\n" * 600_000,
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_EXPORTS))
+async def test_an_unreadable_export_is_refused_naming_the_file_not_a_server_error(field: ConsoleStack, name: str):
+    """A deeply nested JSON, a CSV field over the csv module's limit, an encrypted zip: each was a 500 (and a
+    CSV of 600 000 rows was read whole before the 5 000-row limit was applied)."""
+    async with field.browser() as c:
+        r = await c.post(f"/imports/wecare-survey-bd-{AID}", headers=odk.basic("atk-lina"),
+                         files={"file": (f"{name}.bin", BAD_EXPORTS[name], "application/octet-stream")})
+        assert r.status_code == 400, r.text[:300]
+        assert r.json()["errors"][0]["field"] == "file"
