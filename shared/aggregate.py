@@ -7,18 +7,26 @@ Domain code is plain Python over events: an aggregate records events with
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from shared.contracts.registry import DomainEvent
+from shared.i18n import N_, Text
 
 
 class DomainError(Exception):
-    """A command broke a business rule. `field` names the input at fault."""
+    """A command broke a business rule. `field` names the input at fault.
 
-    def __init__(self, message: str, *, field: str | None = None, rule: str | None = None,
-                 items: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    The message is a catalogue's message id with named values, translated
+    when it is answered (the caller's Accept-Language, shared/http.py):
+    `DomainError(N_("the plan uses %(used)s credits of a budget of %(budget)s"),
+    params={"used": 12, "budget": 10}, ...)`. `message` is the English text."""
+
+    def __init__(self, message: str, *, params: Mapping[str, Any] | None = None, field: str | None = None,
+                 rule: str | None = None, items: list[str] | None = None) -> None:
+        self.text = Text(message, dict(params or {}))
+        self.message = str(self.text)
+        super().__init__(self.message)
         self.field = field
         self.rule = rule
         self.items = items or []
@@ -29,6 +37,17 @@ class NotFound(Exception):
         super().__init__(f"{what} {ident} not found")
         self.what = what
         self.ident = ident
+        # `what` in the reader's language too, when the catalogues name it (WHATS)
+        self.text = Text(N_("%(what)s %(ident)s not found"), {"what": Text(what), "ident": ident})
+
+
+# what a NotFound names (a stream's prefix, a collection, a read), for the catalogues
+WHATS = (N_("factory"), N_("assessment"), N_("asset"), N_("delivery"), N_("evaluation"), N_("person"), N_("plan"),
+         N_("programme"), N_("survey"), N_("journey"), N_("people"), N_("approved plan of factory"),
+         N_("approved plan"), N_("buyer"), N_("catalogue version"), N_("completed assessment of factory"),
+         N_("consulting case"), N_("indicators of factory"), N_("job"), N_("journey of factory"),
+         N_("problem kind"), N_("programmes of buyer"), N_("projection"), N_("record type"), N_("stream"),
+         N_("webhook endpoint"), N_("work plan"), N_("survey-instrument"), N_("session"))
 
 
 class Aggregate:

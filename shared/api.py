@@ -25,6 +25,8 @@ from shared.application import Command, CommandContext
 from shared.auth import Principal
 from shared.contracts.values import MAX_INT
 from shared.countries import country as lookup_country
+from shared.http import scope_language, speaking
+from shared.i18n import KERNEL_TEXTS, LANGUAGES, N_, Text, Texts
 from shared.logging import current_correlation
 from shared.problems import KINDS, MEDIA_TYPE, Problem, problem
 
@@ -42,13 +44,34 @@ def _iso_day(v: object) -> object:
 IsoDate = Annotated[date, BeforeValidator(_iso_day)]
 
 
+LANGUAGE_DOC = (
+    "**Languages.** Texts for people are in the language of the request's `Accept-Language` header "
+    "(RFC 9110; tags matched case-insensitively, `zh-CN` is `zh`), or of a `lang` query parameter, which "
+    f"comes first: {', '.join(LANGUAGES)}; English otherwise. That is every problem's `title`, `detail` and "
+    "`fields[].message`, and the names beside codes (the menu's activities and need areas, KPIs, checklist "
+    "items). The answer says which in `Content-Language`, with `Vary: Accept-Language`. Codes and every member "
+    "a program reads (`type`, `field`, `rule`, `items`, `fields[].type`) are the same in every language.")
+
+
+def answer_language(request: Request, response: Response) -> str:
+    """The language an answer's names are in (`?lang=`, Accept-Language, English), said in its headers."""
+    lang = scope_language(request.scope)
+    response.headers.update(speaking(lang))
+    return lang
+
+
+def texts_of(request: Request) -> Texts:
+    """The service's texts (its catalogues, then the kernel's)."""
+    return getattr(request.app.state, "texts", KERNEL_TEXTS)
+
+
 def caller(request: Request) -> Principal:
     """The verified caller: set by the `principal` dependency, which every router's
     routes have and which runs before their own parameters. A route without it is
     refused (deny by default), never served as nobody."""
     p = getattr(request.state, "principal", None)
     if p is None:
-        raise HTTPException(401, "a bearer token is needed", headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(401, N_("a bearer token is needed"), headers={"WWW-Authenticate": "Bearer"})
     return p
 
 
@@ -59,7 +82,7 @@ def served_country(request: Request, country: str = Path(..., description="count
     code = country.lower()
     lookup_country(code)  # UnknownCountry -> 422 naming the field
     if code not in request.app.state.service.settings.countries:
-        raise HTTPException(404, f"country {code} is not served by this deployment")
+        raise HTTPException(404, Text(N_("country %(country)s is not served by this deployment"), {"country": code}))
     if not caller(request).sees_country(code):
         parts = request.url.path.strip("/").split("/")
         if len(request.path_params) > 1 and len(parts) >= 3:  # a resource: as if it did not exist
@@ -68,7 +91,7 @@ def served_country(request: Request, country: str = Path(..., description="count
             collection = parts[1]
             what = collection[:-3] + "y" if collection.endswith("ies") else collection.rstrip("s")
             raise NotFound(what, parts[2])
-        raise HTTPException(403, f"country {code} is outside your scope")
+        raise HTTPException(403, Text(N_("country %(country)s is outside your scope"), {"country": code}))
     return code
 
 
@@ -103,9 +126,10 @@ def expected_version(if_match: str | None = Header(
     try:  # "4-9f86d081884c7d659a2f" (an ETag of ours: the version, then the digest), "4" or 4
         version = int(if_match.strip().removeprefix("W/").strip('"').split("-", 1)[0])
     except ValueError:
-        raise DomainError("If-Match must be a stream version number", field="If-Match", rule="version") from None
+        raise DomainError(N_("If-Match must be a stream version number"), field="If-Match", rule="version") from None
     if not 0 <= version <= MAX_INT:
-        raise DomainError(f"If-Match must be a stream version from 0 to {MAX_INT}", field="If-Match", rule="version")
+        raise DomainError(N_("If-Match must be a stream version from 0 to %(max)s"), params={"max": MAX_INT},
+                          field="If-Match", rule="version")
     return version
 
 
@@ -486,6 +510,8 @@ def finish_openapi(app: FastAPI) -> None:
             schemas.update(extra.pop("$defs", {}))
             schemas["Problem"] = extra
             _conditional_reads(spec)
+            spec["info"]["description"] = "\n\n".join(d for d in (spec["info"].get("description"), LANGUAGE_DOC)
+                                                       if d)
             app.openapi_schema = spec
         return app.openapi_schema
 

@@ -27,6 +27,7 @@ from shared.access import Principal
 from shared.aggregate import Aggregate, DomainError, NotFound
 from shared.contracts.envelope import Envelope, utcnow
 from shared.contracts.values import Input
+from shared.i18n import N_, Text
 from shared.logging import current_correlation, get_logger, new_correlation_id
 from shared.store.eventstore import AppendResult, ConcurrencyError, EventStore
 
@@ -91,8 +92,16 @@ class CommandReplayed(Exception):  # noqa: N818 - control flow, not an error
 
 class IdempotencyKeyReused(DomainError):
     def __init__(self) -> None:
-        super().__init__("this Idempotency-Key was used for another request: send a new key for a new request",
+        super().__init__(N_("this Idempotency-Key was used for another request: send a new key for a new request"),
                          field="Idempotency-Key", rule="idempotency_key_reused")
+
+
+class ReadOnly(PermissionError):
+    """A read-only role sent a command."""
+
+    def __init__(self, role: str) -> None:
+        self.text = Text(N_("the %(role)s role reads only"), {"role": role})
+        super().__init__(str(self.text))
 
 
 def scoped_key(tenant: str, command: str, key: str) -> str:
@@ -185,8 +194,8 @@ class UnitOfWork:
             raise NotFound(agg.stream_prefix, agg.id)
         assert country is not None
         if self.served is not None and country not in self.served:
-            raise DomainError(f"country {country} is not served by this deployment", field="country",
-                              rule="served_country")
+            raise DomainError(N_("country %(country)s is not served by this deployment"), params={"country": country},
+                              field="country", rule="served_country")
         correlation_id, causation_id = self.ctx.correlation_id, self.ctx.causation_id
         if correlation_id is None:
             correlation_id, causation_id = current_correlation()
@@ -285,7 +294,7 @@ class Application:
         if handler is None:
             raise TypeError(f"no handler for {type(cmd).__name__}")
         if not ctx.principal.can_write and not (type(cmd).buyer_writes and ctx.principal.role == "buyer"):
-            raise PermissionError(f"the {ctx.principal.role} role reads only")
+            raise ReadOnly(ctx.principal.role)
         key = fingerprint = None
         replayed: AppendResult | None = None
         if ctx.idempotency_key is not None:

@@ -25,6 +25,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.access import ROLES, InvalidScope, Principal
 from shared.files import made_once
+from shared.i18n import N_, Text
 from shared.logging import get_logger
 
 if TYPE_CHECKING:
@@ -331,16 +332,16 @@ async def principal(request: Request, _bearer: HTTPAuthorizationCredentials | No
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise HTTPException(401, "a bearer token is needed", headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(401, N_("a bearer token is needed"), headers={"WWW-Authenticate": "Bearer"})
         try:
             p = await verifier.principal(token.strip())
         except Unauthenticated as e:
-            raise HTTPException(401, f"the token is not valid: {e}",
+            raise HTTPException(401, Text(N_("the token is not valid: %(reason)s"), {"reason": str(e)}),
                                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
     if service.rate_limits is not None:
         await service.rate_limits.token(p.subject)
     if request.method not in ("GET", "HEAD", "OPTIONS") and not p.can_write and not _buyer_writes(request, p):
-        raise HTTPException(403, f"the {p.role} role reads only")
+        raise HTTPException(403, Text(N_("the %(role)s role reads only"), {"role": p.role}))
     request.state.principal = p
     return p
 
@@ -349,5 +350,5 @@ async def admin_only(request: Request, _bearer: HTTPAuthorizationCredentials | N
                      ) -> Principal:
     p = getattr(request.state, "principal", None) or await principal(request)  # counted once per request
     if p.role not in ("admin", "auditor") or (request.method != "GET" and p.role != "admin"):
-        raise HTTPException(403, "operations are for admins (auditors may read)")
+        raise HTTPException(403, N_("operations are for admins (auditors may read)"))
     return p

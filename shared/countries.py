@@ -8,6 +8,8 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from shared.i18n import N_, Text
+
 _CONFIG = Path(__file__).parent / "config" / "countries.toml"
 
 
@@ -41,8 +43,10 @@ def countries() -> dict[str, Country]:
 
 class UnknownCountry(ValueError):
     def __init__(self, code: str) -> None:
-        super().__init__(f"unknown country {code!r}; known: {', '.join(sorted(countries()))}")
+        known = ", ".join(sorted(countries()))
+        super().__init__(f"unknown country {code!r}; known: {known}")
         self.code = code
+        self.text = Text(N_("unknown country %(country)s; known: %(known)s"), {"country": repr(code), "known": known})
 
 
 def country(code: str) -> Country:

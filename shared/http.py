@@ -23,6 +23,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from shared.aggregate import DomainError, NotFound
 from shared.application import IdempotencyKeyReused
 from shared.countries import UnknownCountry
+from shared.i18n import KERNEL_TEXTS, N_, Text, Texts, language_of
 from shared.logging import CAUSATION_HEADER, CORRELATION_HEADER, get_logger, new_correlation_id
 from shared.problems import MEDIA_TYPE, problem
 from shared.ratelimit import RateLimited, RateLimits
@@ -38,23 +39,120 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-def error_body(kind: str | int, detail: str, instance: str | None = None, **more: Any) -> dict[str, Any]:
-    """A problem (shared/problems.py) in the request's conversation (its correlation id)."""
-    return problem(kind, detail, instance=instance, correlation_id=get_contextvars().get("correlation_id"), **more)
+# pydantic's checks (an error's `type`) as catalogue texts, their values named as pydantic's `ctx` names them;
+# pydantic's own message is the English one, so an English answer is as it was
+VALIDATION_TEXTS: dict[str, str] = {
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "string_type": N_("Input should be a valid string"),
+    "string_too_short": N_("String should have at least %(min_length)s characters"),
+    "string_too_long": N_("String should have at most %(max_length)s characters"),
+    "string_pattern_mismatch": N_("String should match pattern '%(pattern)s'"),
+    "too_short": N_("Should have at least %(min_length)s items, not %(actual_length)s"),
+    "too_long": N_("Should have at most %(max_length)s items, not %(actual_length)s"),
+    "greater_than": N_("Input should be greater than %(gt)s"),
+    "greater_than_equal": N_("Input should be greater than or equal to %(ge)s"),
+    "less_than": N_("Input should be less than %(lt)s"),
+    "less_than_equal": N_("Input should be less than or equal to %(le)s"),
+    "multiple_of": N_("Input should be a multiple of %(multiple_of)s"),
+    "literal_error": N_("Input should be %(expected)s"),
+    "enum": N_("Input should be %(expected)s"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "finite_number": N_("Input should be a finite number"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "date_parsing": N_("Input should be a valid date in the format YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("Input should be a valid date or datetime"),
+    "date_type": N_("Input should be a valid date"),
+    "datetime_parsing": N_("Input should be a valid datetime"),
+    "datetime_from_date_parsing": N_("Input should be a valid datetime or date"),
+    "datetime_type": N_("Input should be a valid datetime"),
+    "timezone_aware": N_("Input should have timezone info"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_type": N_("Input should be a valid object"),
+    "model_attributes_type": N_("Input should be a valid object"),
+    "json_invalid": N_("Invalid JSON: %(error)s"),
+    "uuid_parsing": N_("Input should be a valid UUID"),
+    "url_parsing": N_("Input should be a valid URL"),
+    "url_scheme": N_("URL scheme should be %(expected_schemes)s"),
+    "not_in_future": N_("%(date)s is in the future: a date of something done is today or before"),
+    # the bounded vocabulary's own checks (shared/contracts/values.py)
+    "string_nul": N_("Input must not contain the NUL character (U+0000)"),
+    "string_unicode": N_("Input is not valid Unicode (a lone surrogate, e.g. \\ud800)"),
+    "duplicate_key": N_("Input is the same key as another once normalised (NFC)"),
+}
+
+
+def validation_text(error: Any) -> Text:
+    """A pydantic error's message for a person: pydantic's own in English, the catalogue's elsewhere
+    (by the check's `type`, filled with its `ctx`); a check not in VALIDATION_TEXTS stays English."""
+    msg = str(error.get("msg", ""))
+    msgid = VALIDATION_TEXTS.get(str(error.get("type")))
+    if msgid is None:
+        return Text(msg)
+    ctx = {k: v if isinstance(v, int | float | str) else str(v) for k, v in (error.get("ctx") or {}).items()}
+    ctx.setdefault("actual_length", "?")
+    return Text(msgid, ctx, english=msg)
+
+
+def error_body(kind: str | int, detail: str | Text, instance: str | None = None, **more: Any) -> dict[str, Any]:
+    """A problem (shared/problems.py) in the request's conversation (its correlation id). Its texts
+    (`detail`, each `fields[].message`) may be Texts, made words of a language by `spoken`."""
+    return problem(kind, detail, instance=instance, correlation_id=get_contextvars().get("correlation_id"), **more)  # type: ignore[arg-type]
+
+
+def spoken(body: dict[str, Any], lang: str, texts: Texts = KERNEL_TEXTS) -> dict[str, Any]:
+    """A problem's texts for a person in `lang`: its `title`, `detail` and each `fields[].message`
+    (English when no catalogue has one). Every member a program reads (`type`, `field`, `rule`,
+    `items`, `fields[].field`, `fields[].type`, codes) stays as it is."""
+    out = dict(body)
+    if "title" in out:
+        out["title"] = texts(lang, out["title"])
+    if out.get("detail") is not None:
+        out["detail"] = texts(lang, out["detail"])
+    if out.get("fields"):
+        out["fields"] = [{**f, "message": texts(lang, f["message"])} if f.get("message") is not None else f
+                         for f in out["fields"]]
+    return out
+
+
+def speaking(lang: str) -> dict[str, str]:
+    """The headers of an answer whose words are in `lang`, chosen by Accept-Language (or ?lang=)."""
+    return {"Content-Language": lang, "Vary": "Accept-Language"}
+
+
+def scope_language(scope: dict) -> str:
+    """The language a request asks for: `?lang=` (one of ours), else Accept-Language, else English."""
+    accept = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
+    asked = next((v for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1")) if k == "lang"), None)
+    return language_of(asked, accept)
 
 
 class ProblemResponse(JSONResponse):
     media_type = MEDIA_TYPE
 
 
-def refuse(request: Request, kind: str | int, detail: str, status: int | None = None,
+def refuse(request: Request, kind: str | int, detail: str | Text, status: int | None = None,
            headers: dict[str, str] | None = None, **more: Any) -> ProblemResponse:
-    body = error_body(kind, detail, request.url.path, **more)
-    return ProblemResponse(body, status_code=status or body["status"], headers=headers)
+    lang = scope_language(request.scope)
+    body = spoken(error_body(kind, detail, request.url.path, **more), lang,
+                  getattr(request.app.state, "texts", KERNEL_TEXTS))
+    return ProblemResponse(body, status_code=status or body["status"], headers={**(headers or {}), **speaking(lang)})
 
 
-async def answer(send: Any, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-    """A problem answered from an ASGI middleware, before any route."""
+async def answer(send: Any, status: int, body: dict[str, Any], headers: dict[str, str] | None = None,
+                 scope: dict | None = None) -> None:
+    """A problem answered from an ASGI middleware, before any route (in the request's language: `scope`)."""
+    if scope is not None:
+        lang = scope_language(scope)
+        app = scope.get("app")
+        body = spoken(body, lang, getattr(getattr(app, "state", None), "texts", KERNEL_TEXTS))
+        headers = {**(headers or {}), **speaking(lang)}
     data = orjson.dumps(body)
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(data)).encode()),
@@ -76,8 +174,8 @@ def replaying(body: bytes, receive: Any) -> Any:
     return replay
 
 
-def invalid_input(field: str, message: str, kind: str, instance: str | None = None) -> dict[str, Any]:
-    return error_body("invalid-input", f"invalid input: {field}", instance,
+def invalid_input(field: str, message: str | Text, kind: str, instance: str | None = None) -> dict[str, Any]:
+    return error_body("invalid-input", Text(N_("invalid input: %(fields)s"), {"fields": field}), instance,
                       fields=[{"field": field, "message": message, "type": kind}])
 
 
@@ -114,8 +212,9 @@ class BodyLimit:
         await self.app(scope, replaying(body, receive), send)
 
     async def _refuse(self, scope: dict, send: Any) -> None:
-        await answer(send, 413, error_body("too-large", f"the request body is over {self.limit:,} bytes",
-                                           scope.get("path"), field="body"))
+        await answer(send, 413, error_body(
+            "too-large", Text(N_("the request body is over %(limit)s bytes"), {"limit": f"{self.limit:,}"}),
+            scope.get("path"), field="body"), scope=scope)
 
 
 class TextInURL:
@@ -135,8 +234,8 @@ class TextInURL:
                 where = next((k for k, v in parse_qsl(qs.decode("latin-1"), keep_blank_values=True)
                               if "\x00" in k or "\x00" in v), "query")
             if where is not None:
-                await answer(send, 422, invalid_input(where, "must not contain the NUL character (U+0000)",
-                                                      "string_nul", scope.get("path")))
+                await answer(send, 422, invalid_input(where, Text(N_("must not contain the NUL character (U+0000)")),
+                                                      "string_nul", scope.get("path")), scope=scope)
                 return
         await self.app(scope, receive, send)
 
@@ -195,10 +294,11 @@ class FiniteJSON:
         if body and not _is_json(ctype):
             said = ctype.decode("latin-1").split(";")[0].strip() or "none"
             await answer(send, 415, error_body(
-                "unsupported-media-type", f"the body must be JSON (Content-Type: application/json), not {said}",
+                "unsupported-media-type", Text(N_("the body must be JSON (Content-Type: application/json), not "
+                                                  "%(type)s"), {"type": said}),
                 scope.get("path"), field="Content-Type", expected="application/json"),
                 {"Accept-Post": "application/json"} if scope.get("method") == "POST" else
-                {"Accept-Patch": "application/json"} if scope.get("method") == "PATCH" else None)
+                {"Accept-Patch": "application/json"} if scope.get("method") == "PATCH" else None, scope=scope)
             return
         if b"NaN" in body or b"Infinity" in body:
             try:
@@ -209,8 +309,8 @@ class FiniteJSON:
                 path, token = found
                 field = ".".join(map(str, path)) or "body"
                 await answer(send, 422, invalid_input(
-                    field, f"{token} is not a JSON number: numbers are finite (RFC 8259)", "finite_number",
-                    scope.get("path")))
+                    field, Text(N_("%(token)s is not a JSON number: numbers are finite (RFC 8259)"), {"token": token}),
+                    "finite_number", scope.get("path")), scope=scope)
                 return
         await self.app(scope, replaying(body, receive), send)
 
@@ -300,7 +400,7 @@ def not_now(exc: Exception, request: Request) -> JSONResponse | None:
 
 def too_many(exc: RateLimited, instance: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     """The 429 answer's body (the limit named) and its Retry-After (whole seconds)."""
-    return (error_body("rate-limited", str(exc), instance, limit=exc.limit, per=exc.per,
+    return (error_body("rate-limited", exc.text, instance, limit=exc.limit, per=exc.per,
                        retry_after_s=exc.retry_after_s), {"Retry-After": str(exc.retry_after_s)})
 
 
@@ -338,14 +438,15 @@ class ClientRateLimit:
             except RateLimited as e:
                 log.info("http.rate_limited", per=e.per, limit=e.limit, path=scope.get("path"))
                 body, headers = too_many(e, scope.get("path"))
-                return await answer(send, 429, body, headers)
+                return await answer(send, 429, body, headers, scope=scope)
         await self.app(scope, receive, send)
 
 
 def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate_limits: RateLimits | None = None,
-            trusted_proxies: tuple[str, ...] = (), json_only: bool = True) -> None:
+            trusted_proxies: tuple[str, ...] = (), texts: Texts = KERNEL_TEXTS, json_only: bool = True) -> None:
     """The kernel's HTTP behaviour. `json_only=False` for the console's gateway, whose pages take HTML
     forms and OpenRosa's multipart (the services behind it still check the JSON they are sent)."""
+    app.state.texts = texts  # the problems' texts in the caller's language (refuse, answer)
     app.add_middleware(ConditionalGET)
     if json_only:
         app.add_middleware(FiniteJSON)
@@ -369,52 +470,56 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate
             response = not_now(e, request)
             if response is None:
                 log.exception("http.unhandled", path=request.url.path, method=request.method, error=str(e))
-                response = refuse(request, "internal-error", "the server could not complete this request; "
-                                  "quote the correlation id when you report it")
+                response = refuse(request, "internal-error", Text(N_(
+                    "the server could not complete this request; quote the correlation id when you report it")))
         response.headers[CORRELATION_HEADER] = cid
         return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = [{"field": _field(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
+        fields = [{"field": _field(e.get("loc", ())), "message": validation_text(e), "type": e.get("type")}
                   for e in exc.errors()]
         names = ", ".join(f["field"] for f in fields)
-        return refuse(request, "invalid-input", f"invalid input: {names}", fields=fields)
+        return refuse(request, "invalid-input", Text(N_("invalid input: %(fields)s"), {"fields": names}),
+                      fields=fields)
 
     @app.exception_handler(ValidationError)
     async def invalid_command(request: Request, exc: ValidationError) -> JSONResponse:
         """A command built from the path and the body (an id in the path too long, say)."""
-        fields = [{"field": _field(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
+        fields = [{"field": _field(e.get("loc", ())), "message": validation_text(e), "type": e.get("type")}
                   for e in exc.errors()]
-        return refuse(request, "invalid-input", f"invalid input: {', '.join(f['field'] for f in fields)}",
-                      fields=fields)
+        return refuse(request, "invalid-input", Text(N_("invalid input: %(fields)s"),
+                                                     {"fields": ", ".join(f["field"] for f in fields)}), fields=fields)
 
     @app.exception_handler(DomainError)
     async def rule_broken(request: Request, exc: DomainError) -> JSONResponse:
-        fields = [{"field": exc.field, "message": exc.message}] if exc.field else None
-        return refuse(request, "rule-broken", exc.message, rule=exc.rule, field=exc.field, items=exc.items or None,
+        fields = [{"field": exc.field, "message": exc.text}] if exc.field else None
+        return refuse(request, "rule-broken", exc.text, rule=exc.rule, field=exc.field, items=exc.items or None,
                       fields=fields)
 
     @app.exception_handler(IdempotencyKeyReused)
     async def key_reused(request: Request, exc: IdempotencyKeyReused) -> JSONResponse:
-        return refuse(request, "idempotency-key-reused", exc.message, field=exc.field,
-                      fields=[{"field": exc.field, "message": exc.message}])
+        return refuse(request, "idempotency-key-reused", exc.text, field=exc.field,
+                      fields=[{"field": exc.field, "message": exc.text}])
 
     @app.exception_handler(PermissionError)
     async def forbidden(request: Request, exc: PermissionError) -> JSONResponse:
-        return refuse(request, "forbidden", str(exc))
+        return refuse(request, "forbidden", getattr(exc, "text", None) or str(exc))
 
     @app.exception_handler(UnknownCountry)
     async def unknown_country(request: Request, exc: UnknownCountry) -> JSONResponse:
-        return refuse(request, "invalid-input", str(exc), field="country",
-                      fields=[{"field": "country", "message": str(exc)}])
+        return refuse(request, "invalid-input", exc.text, field="country",
+                      fields=[{"field": "country", "message": exc.text}])
 
     @app.exception_handler(ConcurrencyError)
     async def conflict(request: Request, exc: ConcurrencyError) -> JSONResponse:
         """A write based on a version (If-Match) the object is no longer at: 412 (RFC 9110 13.1.1).
         Without If-Match, a conflict with another writer the retries did not resolve: 409."""
         stale = request.headers.get("if-match") is not None
-        return refuse(request, "precondition-failed" if stale else "conflict", str(exc), stream_id=exc.stream_id,
+        said = Text(N_("stream %(stream)s is at version %(current)s, the write expected %(expected)s"),
+                    {"stream": exc.stream_id, "current": exc.current_version, "expected": exc.expected_version},
+                    english=str(exc))
+        return refuse(request, "precondition-failed" if stale else "conflict", said, stream_id=exc.stream_id,
                       expected_version=exc.expected_version if stale else None,
                       current_version=exc.current_version if exc.current_version >= 0 else None)
 
@@ -422,11 +527,13 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate
     async def rate_limited(request: Request, exc: RateLimited) -> JSONResponse:
         log.info("http.rate_limited", per=exc.per, limit=exc.limit)
         body, headers = too_many(exc, request.url.path)
-        return ProblemResponse(body, status_code=429, headers=headers)
+        lang = scope_language(request.scope)
+        return ProblemResponse(spoken(body, lang, getattr(request.app.state, "texts", KERNEL_TEXTS)),
+                               status_code=429, headers={**headers, **speaking(lang)})
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
-        return refuse(request, "not-found", str(exc))
+        return refuse(request, "not-found", exc.text)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -434,7 +541,8 @@ def install(app: FastAPI, service: str, *, max_body_bytes: int = 5 * 2**20, rate
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:  # Allow: every method of the resource (RFC 9110 15.5.6), not the first route's
             headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
-        return refuse(request, kind, str(exc.detail), status=exc.status_code, headers=headers)
+        detail = exc.detail if isinstance(exc.detail, Text) else str(exc.detail)
+        return refuse(request, kind, detail, status=exc.status_code, headers=headers)
 
 
 def allowed_methods(request: Request) -> list[str]:

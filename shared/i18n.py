@@ -10,16 +10,23 @@ read_po, then write_mo), so no compiled .mo file is kept in the repository
 or made at build time, and a .po edited is a .po served. Message ids are the
 English text: English needs no catalogue.
 
-General for every service and tool: the evaluation's reports use it first;
-the console and the API's messages may use catalogues of their own."""
+General for every service and tool: the evaluation's reports use it, the
+console has catalogues of its own, and the API speaks the caller's language
+with it: a problem's texts and the names beside codes are Texts (a message id
+and its named values) looked up in the service's catalogue
+(services/<svc>/locale/<lang>/LC_MESSAGES/api.po), then the kernel's
+(shared/locale/...: the kernel's texts, the menu's and the KPIs' names), and
+English when neither has one (shared/http.py answers with them)."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.core import negotiate_locale
@@ -74,22 +81,106 @@ def negotiate(asked: str | None, accept_language: str | None, available: tuple[s
 class Catalogue:
     """One domain's translations, from <directory>/<lang>/LC_MESSAGES/<domain>.po."""
 
-    def __init__(self, directory: Path, domain: str) -> None:
-        self.directory, self.domain = directory, domain
+    def __init__(self, directory: Path, domain: str, fallback: Catalogue | None = None) -> None:
+        self.directory, self.domain, self.fallback = directory, domain, fallback
 
     def po(self, lang: str) -> Path:
         return self.directory / lang / "LC_MESSAGES" / f"{self.domain}.po"
 
     @cache  # noqa: B019 - a catalogue lives as long as the process
     def translations(self, lang: str) -> NullTranslations:
-        if lang == DEFAULT:
+        if lang == DEFAULT or not self.po(lang).exists():
             return NullTranslations()
         with self.po(lang).open("rb") as f:
             catalog = read_po(f, locale=LOCALES[lang], domain=self.domain)
         mo = io.BytesIO()
         write_mo(mo, catalog)
         mo.seek(0)
-        return Translations(mo, domain=self.domain)
+        out = Translations(mo, domain=self.domain)
+        if self.fallback is not None:  # a text another catalogue translates (one translation per text)
+            out.add_fallback(self.fallback.translations(lang))
+        return out
+
+
+KERNEL_LOCALE = Path(__file__).parent / "locale"  # the kernel's API texts: shared/locale/<lang>/LC_MESSAGES/api.po
+API_DOMAIN = "api"
+
+
+def fill(text: str, params: Mapping[str, Any] | None) -> str:
+    """A message's text with its named values (`%(used)s`); a text without values is left as it is."""
+    return text % dict(params) if params else text
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message for a person, translated where it is shown: its id (the English
+    text, `%(name)s` for each value) and its values. str() is the English one
+    (`english`, when the English comes from elsewhere: pydantic's own message)."""
+
+    msgid: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    english: str | None = None
+
+    def __str__(self) -> str:
+        return self.english if self.english is not None else fill(self.msgid, _english(self.params))
+
+
+@dataclass(frozen=True)
+class Join:
+    """Texts written one after the other (a value of a Text: "photo_voice needs migrant_parents_training;
+    smart_watch needs ..."), each translated, with a separator that is a text too (" and ")."""
+
+    separator: str
+    parts: tuple[str | Text, ...]
+
+    def __str__(self) -> str:
+        return self.separator.join(map(str, self.parts))
+
+
+def _english(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, Text | Join) else v for k, v in params.items()}
+
+
+class Texts:
+    """The API's texts: catalogues looked up in order (a service's own, then the kernel's), English otherwise."""
+
+    def __init__(self, *directories: Path, domain: str = API_DOMAIN) -> None:
+        self.catalogues = tuple(Catalogue(d, domain) for d in directories)
+
+    def gettext(self, lang: str, msgid: str) -> str | None:
+        """The translation of `msgid`, None when no catalogue has it."""
+        if lang == DEFAULT or not msgid:
+            return None
+        for c in self.catalogues:
+            found = c.translations(lang).gettext(msgid)
+            if found != msgid:
+                return found
+        return None
+
+    def __call__(self, lang: str, text: str | Text | Join) -> str:
+        """`text` in `lang`: a Text translated and filled (its English if no catalogue has it, or the
+        translation's placeholders do not fit), a plain string translated if a catalogue has it."""
+        if isinstance(text, Join):
+            return self(lang, text.separator).join(self(lang, p) for p in text.parts)
+        if not isinstance(text, Text):
+            return self.gettext(lang, text) or text
+        translated = self.gettext(lang, text.msgid)
+        if translated is None or lang == DEFAULT:
+            return str(text)
+        try:
+            return fill(translated, {k: self(lang, v) if isinstance(v, Text | Join) else v
+                                     for k, v in text.params.items()})
+        except (KeyError, ValueError, TypeError):
+            return str(text)
+
+
+KERNEL_TEXTS = Texts(KERNEL_LOCALE)
+
+
+def language_of(query_lang: str | None, accept_language: str | None) -> str:
+    """The language of an answer: `?lang=` when it is one of ours, else the best of Accept-Language, else English."""
+    asked = (query_lang or "").strip().lower()
+    return negotiate(asked if asked in LANGUAGES else None, accept_language)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.i18n import N_
+
 MEDIA_TYPE = "application/problem+json"
 PREFIX = "/problems/"
 BLANK = "about:blank"
@@ -37,39 +39,39 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {k.slug: k for k in (
-    Kind("invalid-input", 422, "Invalid input",
+    Kind("invalid-input", 422, N_("Invalid input"),
          "A parameter or a field of the body is missing, of the wrong type or out of its bounds; `fields` names "
          "each one (`field`, `message`, `type`). Nothing was stored."),
-    Kind("rule-broken", 422, "A rule is broken",
+    Kind("rule-broken", 422, N_("A rule is broken"),
          "The input is well formed but breaks a rule of the domain; `rule` names the rule, `field` the field and "
          "`items` the values concerned. Nothing was stored."),
-    Kind("idempotency-key-reused", 422, "Idempotency key reused",
+    Kind("idempotency-key-reused", 422, N_("Idempotency key reused"),
          "The Idempotency-Key was used before with another body; use a new key for another request."),
-    Kind("unauthorized", 401, "A valid bearer token is needed",
+    Kind("unauthorized", 401, N_("A valid bearer token is needed"),
          "No bearer token, or one that is not valid (expired, not signed by a known key); `detail` says why. "
          "The WWW-Authenticate header names the Bearer scheme."),
-    Kind("forbidden", 403, "Not allowed",
+    Kind("forbidden", 403, N_("Not allowed"),
          "The caller's role or scope does not allow it (a read-only role writing, a country outside the scope "
          "of a collection)."),
-    Kind("not-found", 404, "Not found",
+    Kind("not-found", 404, N_("Not found"),
          "No such object here, or one outside the caller's scope (which answers as if it did not exist), or a "
          "country this deployment does not serve."),
-    Kind("conflict", 409, "Conflict",
+    Kind("conflict", 409, N_("Conflict"),
          "Another write changed the object at the same time; read it again and retry."),
-    Kind("precondition-failed", 412, "Precondition failed",
+    Kind("precondition-failed", 412, N_("Precondition failed"),
          "The If-Match version is not the object's current version: it changed since it was read. "
          "`expected_version` is the one sent, `current_version` the one there is; read it again (its ETag) "
          "and decide again."),
-    Kind("too-large", 413, "Request body too large", "The request body is over the service's limit."),
-    Kind("unsupported-media-type", 415, "Unsupported media type",
+    Kind("too-large", 413, N_("Request body too large"), "The request body is over the service's limit."),
+    Kind("unsupported-media-type", 415, N_("Unsupported media type"),
          "The request body is not JSON: send it with Content-Type: application/json. Nothing was stored."),
-    Kind("rate-limited", 429, "Too many requests",
+    Kind("rate-limited", 429, N_("Too many requests"),
          "Too many requests from this caller or client address; `limit` and `per` name the limit, Retry-After "
          "(and `retry_after_s`) says when to try again."),
-    Kind("unavailable", 503, "Service unavailable",
+    Kind("unavailable", 503, N_("Service unavailable"),
          "Not now (a full disk, a read-only or unreachable database, all report workers busy); `reason` says "
          "which. Try again after Retry-After seconds."),
-    Kind("internal-error", 500, "Internal error",
+    Kind("internal-error", 500, N_("Internal error"),
          "The server could not complete the request; quote the correlation id when you report it."),
 )}
 
@@ -109,6 +111,10 @@ class Problem(BaseModel):
     items: list[Any] | None = Field(None, description="the values a broken rule concerns")
     reason: str | None = Field(None, description="why a service is unavailable (503)")
     retry_after_s: int | None = None
+
+
+# the titles of the HTTP statuses a refusal of no kind of ours may have (about:blank), for the catalogues
+STATUS_TITLES = (N_("Method Not Allowed"), N_("Not Acceptable"), N_("Bad Request"), N_("Not Found"))
 
 
 def problem(kind: str | int, detail: str | None, *, instance: str | None, correlation_id: str | None,

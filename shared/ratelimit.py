@@ -18,10 +18,14 @@ from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
+from shared.i18n import N_, Text
+
 
 class RateLimited(Exception):
     def __init__(self, limit: str, per: str, retry_after_s: int) -> None:
-        super().__init__(f"too many requests: the limit is {limit} per {per}; try again in {retry_after_s} s")
+        self.text = Text(N_("too many requests: the limit is %(limit)s per %(per)s; try again in %(seconds)s s"),
+                         {"limit": limit, "per": per, "seconds": retry_after_s})
+        super().__init__(str(self.text))
         self.limit = limit
         self.per = per
         self.retry_after_s = retry_after_s

@@ -46,6 +46,7 @@ from shared.contracts.registry import registry
 from shared.contracts.values import MAX_INT
 from shared.files import PRIVATE_UMASK
 from shared.http import install
+from shared.i18n import KERNEL_LOCALE, Texts
 from shared.jobs import Job, Jobs, prefers_async
 from shared.logging import configure_logging, get_logger
 from shared.messaging.jetstream import (
@@ -266,8 +267,12 @@ class Service:
         title: str | None = None,
         version: str = "0.1.0",
         migrations: Path | None = None,
+        locale: Path | None = None,
     ) -> None:
         self.context = context
+        # the API's texts in the caller's language: the service's catalogues (<locale>/<lang>/LC_MESSAGES/api.po),
+        # then the kernel's (shared/i18n.py)
+        self.texts = Texts(*(d for d in (locale, KERNEL_LOCALE) if d is not None))
         self.settings = settings or Settings(service=context)
         if self.settings.service == "kernel":
             self.settings = self.settings.model_copy(update={"service": context})
@@ -692,7 +697,7 @@ class Service:
                       generate_unique_id_function=operation_id)  # approvePlan (shared.api.operation_id)
         finish_openapi(app)  # the named schemas of a problem (RFC 9457) every error answer refers to
         install(app, self.settings.service, max_body_bytes=self.settings.max_body_bytes,
-                rate_limits=self.rate_limits, trusted_proxies=self.settings.trusted_proxies)
+                rate_limits=self.rate_limits, trusted_proxies=self.settings.trusted_proxies, texts=self.texts)
         # outermost: every answer counted and timed (a refused body, a rate-limited caller too)
         app.add_middleware(HttpTelemetry, metrics=self.metrics.http)
         serve_docs(app)  # Swagger UI from our own files, no CDN

@@ -126,7 +126,10 @@ async def start_from_suggestion(request: Request, country: str, c: Caller = Depe
     if r.status_code != 200:
         return await _plans_error(request, c, country, Problem.of(r).detail)
     s = r.json()["plan"]
-    body = {"programme_id": programme_id, "factory_id": factory_id, "activities": s["activities"],
+    # the suggestion's activities carry their names in the reader's language too: a plan takes the codes
+    activities = [{k: a[k] for k in ("activity", "cohort_size", "need") if a.get(k) is not None}
+                  for a in s["activities"]]
+    body = {"programme_id": programme_id, "factory_id": factory_id, "activities": activities,
             "milestones": s["milestones"],
             "kpis": [{"indicator": k["indicator"], "target": k["target"], "baseline": k["baseline"]}
                      for k in s["kpis"]]}

@@ -22,12 +22,14 @@ from services.assessment.commands import (
     SetFactoryIdentifiers,
     UpdateFactory,
 )
+from services.assessment.domain.checklist import checklist
 from services.assessment.domain.survey import instrument
 from services.assessment.projections import assessments, factories, factory_indicators
 from shared.aggregate import NotFound
 from shared.api import (
     IsoDate,
     Page,
+    answer_language,
     body_of,
     command_context,
     declare_errors,
@@ -35,9 +37,12 @@ from shared.api import (
     located,
     one_in_country,
     served_country,
+    texts_of,
     versioned,
 )
 from shared.application import CommandContext
+from shared.http import speaking
+from shared.menu import menu
 
 router = APIRouter(prefix="/{country}", tags=["assessment"])
 
@@ -204,12 +209,20 @@ def _assessment_row(r: dict) -> dict:
 
 
 @router.get("/assessments/{assessment_id}")
-async def get_assessment(request: Request, assessment_id: str, country: str = Depends(served_country)) -> dict:
-    """The assessment, with its ETag (its stream version, for If-Match)."""
+async def get_assessment(request: Request, assessment_id: str, country: str = Depends(served_country),
+                         lang: str = Depends(answer_language)) -> dict:
+    """The assessment, with its ETag (its stream version, for If-Match); the needs profile's areas named in the
+    caller's language (Accept-Language) beside their codes."""
     db = _service(request).db
     row = _assessment_row(await one_in_country(db, assessments, assessments.c.assessment_id, assessment_id,
                                                country, "assessment"))
-    return versioned(row, row["version"])
+    if row.get("needs_profile"):
+        areas, texts = menu().areas, texts_of(request)
+        row["needs_profile"] = [{**n, "name": texts(lang, areas.get(n["area"], n["area"]))}
+                                for n in row["needs_profile"]]
+    response = versioned(row, row["version"])
+    response.headers.update(speaking(lang))
+    return response  # type: ignore[return-value] - FastAPI passes a Response on as it is
 
 
 @router.get("/worklist")
@@ -269,6 +282,16 @@ async def factory_indicator_list(request: Request, factory_id: str, country: str
 
 
 survey_router = APIRouter(tags=["assessment"])
+
+
+@survey_router.get("/checklist")
+async def get_checklist(request: Request, lang: str = Depends(answer_language)) -> dict:
+    """The policies-and-systems checklist an assessment answers (PUT .../policies): each item's code, its label
+    and its need area's name in the caller's language (Accept-Language), its group and whether it asks for days."""
+    cl, areas, texts = checklist(), menu().areas, texts_of(request)
+    return {"version": cl.version, "items": [
+        {"id": i.id, "label": texts(lang, i.label), "group": i.group, "area": i.area,
+         "area_name": texts(lang, areas[i.area]), "asks_days": i.asks_days} for i in cl.items.values()]}
 
 
 @survey_router.get("/survey-instruments/{version}")

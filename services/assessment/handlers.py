@@ -33,6 +33,7 @@ from services.assessment.domain.factory import Factory, already_registered, os_i
 from shared.aggregate import DomainError, NotFound
 from shared.application import UnitOfWork
 from shared.contracts.assessment import FactoryIdentifiersSet, FactoryRegistered
+from shared.i18n import N_
 
 # -- factories ---------------------------------------------------------------------
 
@@ -100,10 +101,15 @@ async def _active_factory(uow: UnitOfWork, factory_id: str) -> Factory:
     try:
         factory = await uow.get(Factory, factory_id)
     except NotFound:
-        where = f" in {uow.ctx.country}" if uow.ctx.country else ""
-        raise DomainError(f"no factory {factory_id}{where}", field="factory_id", rule="known_factory") from None
+        if uow.ctx.country:
+            raise DomainError(N_("no factory %(factory_id)s in %(country)s"),
+                              params={"factory_id": factory_id, "country": uow.ctx.country}, field="factory_id",
+                              rule="known_factory") from None
+        raise DomainError(N_("no factory %(factory_id)s"), params={"factory_id": factory_id}, field="factory_id",
+                          rule="known_factory") from None
     if factory.archived:
-        raise DomainError(f"factory {factory_id} is archived", field="factory_id", rule="active_factory")
+        raise DomainError(N_("factory %(factory_id)s is archived"), params={"factory_id": factory_id},
+                          field="factory_id", rule="active_factory")
     return factory
 
 
@@ -221,8 +227,8 @@ async def record_survey_responses(cmd: RecordSurveyResponses, uow: UnitOfWork) -
     ids = [r.response_id for r in cmd.responses]
     if len(set(ids)) != len(ids):
         dup = sorted({i for i in ids if ids.count(i) > 1})
-        raise DomainError(f"response ids repeated in the batch: {', '.join(dup)}", field="responses",
-                          rule="unique_response_id", items=dup)
+        raise DomainError(N_("response ids repeated in the batch: %(dup)s"), params={"dup": ', '.join(dup)},
+                          field="responses", rule="unique_response_id", items=dup)
     recorded, total = await _record_responses(uow, cmd.assessment_id, cmd.responses)
     return {"received": len(cmd.responses), "recorded": recorded, "responses": total}
 

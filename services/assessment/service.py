@@ -20,4 +20,4 @@ def create_service(settings: Settings | None = None) -> Service:
     return Service(CONTEXT, settings or Settings(service=CONTEXT), projections=projections() + reactions(),
                    metadata=[metadata], routers=[router, survey_router], handlers=HANDLERS,
                    title="WeCare assessment service",
-                   migrations=MIGRATIONS)
+                   migrations=MIGRATIONS, locale=Path(__file__).parent / "locale")

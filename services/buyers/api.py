@@ -51,6 +51,7 @@ from shared.application import CommandContext
 from shared.auth import BUYER_WRITES, admin_only
 from shared.contracts.feed import TYPES, data_schema, schemas, sequence
 from shared.contracts.figures import FIGURES, Pool
+from shared.i18n import N_
 from shared.jobs import Job, Jobs
 from shared.logging import get_logger
 from shared.operator_actions import operator_action
@@ -75,10 +76,11 @@ def _cursor(after: str | None) -> int:
     try:
         n = int(after)
     except ValueError:
-        raise DomainError("after must be a record's sequence, e.g. 0000000000000042", field="after",
+        raise DomainError(N_("after must be a record's sequence, e.g. 0000000000000042"), field="after",
                           rule="cursor") from None
     if not 0 <= n <= MAX_INT:
-        raise DomainError(f"after must be a sequence from 0 to {MAX_INT}", field="after", rule="cursor")
+        raise DomainError(N_("after must be a sequence from 0 to %(max)s"), params={"max": MAX_INT}, field="after",
+                          rule="cursor")
     return n
 
 

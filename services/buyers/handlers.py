@@ -41,6 +41,7 @@ from shared.aggregate import DomainError
 from shared.application import Command, Handler, UnitOfWork
 from shared.contracts.envelope import utcnow
 from shared.contracts.feed import TYPES
+from shared.i18n import N_
 from shared.operator_actions import record as record_action
 from shared.settings import Settings
 
@@ -73,8 +74,8 @@ def known_types(types: list[str] | None, field: str = "types") -> list[str]:
     types = sorted(set(types or []))
     unknown = [t for t in types if t not in TYPES]
     if unknown:
-        raise DomainError(f"unknown record types: {', '.join(unknown)} (see /feed/types)", field=field,
-                          rule="known_type", items=unknown)
+        raise DomainError(N_("unknown record types: %(unknown)s (see /feed/types)"),
+                          params={"unknown": ', '.join(unknown)}, field=field, rule="known_type", items=unknown)
     return types
 
 
@@ -120,8 +121,8 @@ async def _room_for_one_more(conn: AsyncConnection, buyer: str, cap: int) -> Non
     n = await conn.scalar(select(func.count()).select_from(endpoints)
                           .where(endpoints.c.buyer == buyer, endpoints.c.active.is_(True)))
     if (n or 0) >= cap:
-        raise DomainError(f"a buyer has at most {cap} active webhook endpoints; disable one to register another",
-                          field="url", rule="webhook_endpoints_per_buyer")
+        raise DomainError(N_("a buyer has at most %(cap)s active webhook endpoints; disable one to register another"),
+                          params={"cap": cap}, field="url", rule="webhook_endpoints_per_buyer")
 
 
 async def _current_secret(conn: AsyncConnection, endpoint_id: str, box: SecretBox) -> str | None:

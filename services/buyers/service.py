@@ -27,7 +27,7 @@ def create_service(settings: Settings | None = None) -> Service:
     hooks = Webhooks(settings)
     svc = Service(CONTEXT, settings, projections=projections(enqueue), handlers=handlers(hooks),
                   metadata=[metadata, webhook_metadata], routers=[router, ops],
-                  title="WeCare buyers service", migrations=MIGRATIONS)
+                  title="WeCare buyers service", migrations=MIGRATIONS, locale=Path(__file__).parent / "locale")
     # the feed's documents (record types, JSON Schemas, AsyncAPI) answer without a token: services/buyers/api.py
     svc.app.include_router(docs)
     svc.app.webhooks.include_router(webhooks(svc.settings))  # the OpenAPI `webhooks`: what an endpoint receives

@@ -20,4 +20,4 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_service(settings: Settings | None = None) -> Service:
     return Service(CONTEXT, settings or Settings(service=CONTEXT), projections=projections() + reactions(),
                    metadata=[metadata], routers=[router], handlers=HANDLERS, title="WeCare delivery service",
-                   migrations=MIGRATIONS)
+                   migrations=MIGRATIONS, locale=Path(__file__).parent / "locale")

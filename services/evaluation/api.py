@@ -28,6 +28,7 @@ from services.evaluation.impact import load_rows, portfolio
 from services.evaluation.projections import assets, factories, journey
 from shared.aggregate import NotFound
 from shared.api import (
+    answer_language,
     attachment,
     body_of,
     buyer_scope,
@@ -174,15 +175,17 @@ async def _journey(request: Request, factory_ids: list[str], country: str | None
 
 
 @router.get("/journey/{factory_id}")
-async def factory_journey(request: Request, factory_id: str, country: str = Depends(served_country)) -> dict:
+async def factory_journey(request: Request, factory_id: str, country: str = Depends(served_country),
+                          lang: str = Depends(answer_language)) -> dict:
     """One timeline across the four services of the cycle: assessed, planned, kick-off, deliveries, evaluated,
-    closed."""
+    closed; each step's summary in the caller's language (Accept-Language), as the reports write it."""
     rows = await _journey(request, [factory_id], country)
     if not rows:
         raise NotFound("journey of factory", factory_id)
     return {"factory_id": factory_id, "steps": [
         {"at": r["occurred_at"].isoformat(), "step": r["step"], "service": r["context"], "event": r["event_type"],
-         "summary": r["summary"], "event_id": r["event_id"]} for r in rows]}
+         "summary": r["summary"] if lang == "en" else reports.journey_line(r, lang), "event_id": r["event_id"]}
+        for r in rows]}
 
 
 async def _names(request: Request) -> dict[str, str]:
@@ -195,19 +198,30 @@ async def _portfolio(request: Request, **where: Any) -> dict[str, Any]:
         return portfolio(await load_rows(conn, **where))
 
 
+def _named(out: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Each factory's KPIs with their names in `lang` beside their codes (the reports' catalogue)."""
+    for f in out["factories"]:
+        f["kpis"] = [{**k, "name": reports.kpi_name(k["indicator"], lang)} for k in f.get("kpis") or []]
+    return out
+
+
 @router.get("/impact")
 async def country_impact(request: Request, country: str = Depends(served_country), programme_id: str | None = None,
-                         buyer: str | None = None) -> dict:
-    return {"country": country, **await _portfolio(request, country=country, programme_id=programme_id, buyer=buyer)}
+                         buyer: str | None = None, lang: str = Depends(answer_language)) -> dict:
+    """The country's portfolio; KPIs named in the caller's language (Accept-Language) beside their codes."""
+    return {"country": country, **_named(await _portfolio(request, country=country, programme_id=programme_id,
+                                                          buyer=buyer), lang)}
 
 
 @router.get("/impact/factories/{factory_id}")
-async def factory_impact(request: Request, factory_id: str, country: str = Depends(served_country)) -> dict:
+async def factory_impact(request: Request, factory_id: str, country: str = Depends(served_country),
+                         lang: str = Depends(answer_language)) -> dict:
+    """A factory's impact; KPIs named in the caller's language (Accept-Language) beside their codes."""
     await _baseline(request, factory_id, country)
     out = await _portfolio(request, country=country, factory_id=factory_id)
     if not out["factories"]:
         raise NotFound("approved plan of factory", factory_id)
-    return out
+    return _named(out, lang)
 
 
 Format = Literal["html", "pdf", "csv", "json"]
@@ -253,19 +267,24 @@ async def factory_report(request: Request, factory_id: str, fmt: Format, country
                          factory_ids=[factory_id], country=country, name=f"wecare-{factory_id}", lang=lang)
 
 
-@buyers_router.get("/impact")
-async def buyer_impact(request: Request, buyer: str) -> dict:
-    """The buyer's portfolio: every factory in its programmes, in the countries served here."""
+async def _buyer_portfolio(request: Request, buyer: str) -> dict:
     out = await _portfolio(request, buyer=buyer, countries=scope_countries(request))
     if not out["factories"]:
         raise NotFound("programmes of buyer", buyer)
     return {"buyer": buyer, **out}
 
 
+@buyers_router.get("/impact")
+async def buyer_impact(request: Request, buyer: str, lang: str = Depends(answer_language)) -> dict:
+    """The buyer's portfolio: every factory in its programmes, in the countries served here; KPIs named in the
+    caller's language (Accept-Language) beside their codes."""
+    return _named(await _buyer_portfolio(request, buyer), lang)
+
+
 @buyers_router.get("/report.{fmt}", response_class=Response, responses=REPORT_TYPES)
 async def buyer_report(request: Request, buyer: str, fmt: Format, lang: str = Depends(report_language)) -> Response:
     """The buyer's portfolio report: HTML, PDF (in the reader's language), CSV or JSON."""
-    data = await buyer_impact(request, buyer)
+    data = await _buyer_portfolio(request, buyer)
     fids = sorted({f["factory_id"] for f in data["factories"]})
     return await _render(request, data, fmt, kind="portfolio", subject=buyer, factory_ids=fids, country=None,
                          name=f"wecare-portfolio-{buyer.replace(' ', '-').lower()}", lang=lang)

@@ -29,6 +29,7 @@ from services.evaluation.projections import baselines, plans, programmes
 from shared.aggregate import DomainError, NotFound
 from shared.application import UnitOfWork
 from shared.contracts.evaluation import AssetRecorded
+from shared.i18n import N_
 from shared.privacy import PersonOfAnotherCountry, vault_of
 
 # -- what a command reads: the approved plan, the baseline, the programme ---------------
@@ -60,8 +61,9 @@ async def read_baseline(conn: AsyncConnection, factory_id: str, country: str) ->
     row = (await conn.execute(select(baselines).where(baselines.c.factory_id == factory_id,
                                                       baselines.c.country == country))).first()
     if row is None:
-        raise DomainError(f"factory {factory_id} has no completed assessment: there is no baseline",
-                          field="factory_id", rule="known_baseline", items=[factory_id])
+        raise DomainError(N_("factory %(factory_id)s has no completed assessment: there is no baseline"),
+                          params={"factory_id": factory_id}, field="factory_id", rule="known_baseline",
+                          items=[factory_id])
     return Baseline.from_figures(row.assessment_id, row.completed_on, orjson.loads(row.figures),
                                  orjson.loads(row.indicators))
 
@@ -92,8 +94,8 @@ async def record_endline(cmd: RecordEndline, uow: UnitOfWork) -> dict[str, Any]:
     known = {k["indicator"] for k in orjson.loads(plan["kpis"])}
     unknown = sorted(set(cmd.kpis) - known)
     if unknown:
-        raise DomainError(f"not KPIs of the approved plan: {', '.join(unknown)}", field="kpis", rule="known_kpi",
-                          items=unknown)
+        raise DomainError(N_("not KPIs of the approved plan: %(unknown)s"), params={"unknown": ', '.join(unknown)},
+                          field="kpis", rule="known_kpi", items=unknown)
     return await _on_evaluation(uow, plan, lambda e: e.record_endline(
         baseline=baseline, factory_id=plan["factory_id"], measured_on=cmd.measured_on, respondents=cmd.respondents,
         metrics=cmd.metrics(), kpi_values=dict(cmd.kpis),
@@ -140,8 +142,9 @@ async def add_asset(cmd: AddAsset, uow: UnitOfWork) -> dict[str, Any]:
         return {"asset_id": cmd.asset_id, "version": uow.replayed.version}
     today = datetime.now(UTC).date()
     vault = vault_of(uow.store)
-    refused = DomainError(f"person_id {cmd.person_id} cannot be used here: choose another pseudonymous id",
-                          field="person_id", rule="person_in_country", items=[cmd.person_id])
+    refused = DomainError(N_("person_id %(person_id)s cannot be used here: choose another pseudonymous id"),
+                          params={"person_id": cmd.person_id}, field="person_id", rule="person_in_country",
+                          items=[cmd.person_id])
     async with uow.transaction() as tx:
         known, owner = await _owner(tx, cmd.person_id)
         if known and owner != country:  # another country's person (or of no one country): not theirs to seal

@@ -23,27 +23,22 @@ from typing import Any
 import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from shared.contracts.assessment import KPI_NAMES
 from shared.contracts.delivery import AGE_BANDS, ROLES
 from shared.contracts.evaluation import METRICS
 from shared.contracts.figures import FIGURES
 from shared.disclosure import MIN_PEOPLE
-from shared.i18n import N_, Catalogue, formats
+from shared.i18n import API_DOMAIN, KERNEL_LOCALE, N_, Catalogue, formats
 
-CATALOGUE = Catalogue(Path(__file__).parent / "locale", "reports")
+# the KPIs' names are the kernel's (shared/contracts/assessment.py KPI_NAMES, shared/locale): looked up there
+CATALOGUE = Catalogue(Path(__file__).parent / "locale", "reports", fallback=Catalogue(KERNEL_LOCALE, API_DOMAIN))
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                          autoescape=select_autoescape(["html"]), extensions=["jinja2.ext.i18n"])
 
 
-# The KPIs the needs assessment measures (services/assessment/domain/needs.py), by name. All are shares
-# of people (0-1), shown as percentages; a KPI not named here is shown by its code, spaced.
-KPIS = {
-    "share_parents_cannot_afford_basics": N_("Parents who cannot afford basic necessities"),
-    "share_separated_parents_feel_guilty": N_("Parents living apart from their children who feel guilty"),
-    "share_women_not_returned_after_pregnancy": N_("Women who did not return to work after pregnancy"),
-    "share_parents_need_childcare": N_("Parents who would use childcare"),
-    "share_paid_recruitment_fee": N_("Workers who paid a recruitment fee"),
-    "share_high_stress": N_("Workers highly stressed by work and family"),
-}
+# The KPIs the needs assessment measures, by name (the kernel's, translated in its catalogue). All are shares
+# of people (0-1), shown as percentages; a KPI not named there is shown by its code, spaced.
+KPIS = KPI_NAMES
 RATES = ("retention_rate", "turnover_rate", "absenteeism_rate", "maternity_return_rate", "worker_satisfaction")
 ROLE_NAMES = {"manager": N_("Managers"), "supervisor": N_("Supervisors"), "worker": N_("Workers"),
               "parent_worker": N_("Parent workers"), "child": N_("Children")}
@@ -66,6 +61,16 @@ def dynamic_messages() -> list[str]:
 
 def _kpi_name(code: str) -> str:
     return KPIS.get(code) or METRICS.get(code) or code.replace("_", " ").capitalize()
+
+
+def journey_line(step: dict[str, Any], lang: str) -> str:
+    """A journey step's line in `lang`, as the reports write it (for the API)."""
+    return _Page(lang).line(step)
+
+
+def kpi_name(code: str, lang: str) -> str:
+    """A KPI's (or an endline metric's) name in `lang`, for the API beside its code."""
+    return CATALOGUE.translations(lang).gettext(_kpi_name(code))
 
 
 class _Page:

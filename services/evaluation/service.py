@@ -20,7 +20,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_service(settings: Settings | None = None) -> Service:
     svc = Service(CONTEXT, settings or Settings(service=CONTEXT), projections=projections(), metadata=[metadata],
                   routers=[buyers_router, router], handlers=HANDLERS, title="WeCare evaluation service",
-                  migrations=MIGRATIONS)
+                  migrations=MIGRATIONS, locale=Path(__file__).parent / "locale")
     # reports are drawn in worker processes, off the event loop; stopped with the service
     svc.renderer = Renderer(svc.settings.report_workers, svc.settings.report_queue)  # type: ignore[attr-defined]
     svc.on_stop.append(svc.renderer.close)  # type: ignore[attr-defined]

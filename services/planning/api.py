@@ -26,6 +26,7 @@ from shared.aggregate import NotFound
 from shared.api import (
     MAX_INT,
     Page,
+    answer_language,
     answers,
     body_of,
     command_context,
@@ -34,9 +35,13 @@ from shared.api import (
     located,
     one_in_country,
     served_country,
+    texts_of,
     versioned,
 )
 from shared.application import CommandContext, load
+from shared.contracts.assessment import kpi_name
+from shared.http import speaking
+from shared.i18n import Texts
 from shared.menu import UnknownMenuVersion, menu, versions
 
 router = APIRouter(prefix="/{country}", tags=["planning"])
@@ -55,14 +60,24 @@ def _service(request: Request):  # noqa: ANN202
 # -- catalogue and prices ------------------------------------------------------------
 
 
-@catalogue_router.get("/catalogue", responses=answers(404))
-async def catalogue(version: int | None = Query(None, ge=1, le=MAX_INT)) -> dict:
-    """The service menu (the current version unless asked), with every version there is."""
+def _menu(version: int | None, lang: str, texts: Texts) -> dict:
     try:
         m = menu(version)
     except UnknownMenuVersion as e:
         raise NotFound("catalogue version", str(version)) from e
-    return {**m.to_dict(), "versions": versions()}
+    out = {**m.to_dict(), "versions": versions()}
+    # names for people in the caller's language; the codes are the same in every language
+    out["areas"] = {code: texts(lang, name) for code, name in out["areas"].items()}
+    out["activities"] = [{**a, "name": texts(lang, a["name"])} for a in out["activities"]]
+    return out
+
+
+@catalogue_router.get("/catalogue", responses=answers(404))
+async def catalogue(request: Request, version: int | None = Query(None, ge=1, le=MAX_INT),
+                    lang: str = Depends(answer_language)) -> dict:
+    """The service menu (the current version unless asked), with every version there is; the activities'
+    and need areas' names in the caller's language (Accept-Language)."""
+    return _menu(version, lang, texts_of(request))
 
 
 @catalogue_router.get("/pricing")
@@ -72,10 +87,11 @@ async def price_list(factories: int | None = Query(None, ge=1, le=10_000, descri
 
 
 @router.get("/catalogue")
-async def country_catalogue(country: str = Depends(served_country),
-                            version: int | None = Query(None, ge=1, le=MAX_INT)) -> dict:
-    """The activities offered in this country."""
-    out = await catalogue(version)
+async def country_catalogue(request: Request, country: str = Depends(served_country),
+                            version: int | None = Query(None, ge=1, le=MAX_INT),
+                            lang: str = Depends(answer_language)) -> dict:
+    """The activities offered in this country, named in the caller's language (Accept-Language)."""
+    out = _menu(version, lang, texts_of(request))
     out["activities"] = [a for a in out["activities"] if a["countries"] is None or country in a["countries"]]
     return out
 
@@ -122,10 +138,27 @@ async def _baseline(request: Request, factory_id: str) -> dict[str, Any] | None:
     return dict(row._mapping) if row else None
 
 
+def _named(content: dict[str, Any] | None, lang: str, texts: Texts) -> dict[str, Any] | None:
+    """A plan's content with names for people beside the codes, in `lang`: each activity's (the menu of the
+    plan's version) and each KPI's."""
+    if content is None:
+        return None
+    try:
+        acts = menu(content.get("catalogue_version")).activities
+    except UnknownMenuVersion:
+        acts = {}
+    return {**content,
+            "activities": [{**a, "name": texts(lang, acts[a["activity"]].name) if a["activity"] in acts
+                            else a["activity"]} for a in content.get("activities") or []],
+            "kpis": [{**k, "name": texts(lang, kpi_name(k["indicator"]))} for k in content.get("kpis") or []]}
+
+
 @router.get("/programmes/{programme_id}/factories/{factory_id}/suggestion")
 async def suggestion(request: Request, programme_id: str, factory_id: str,
-                     country: str = Depends(served_country)) -> dict:
-    """The best plan for the factory's needs profile now (not stored), with why."""
+                     country: str = Depends(served_country), lang: str = Depends(answer_language)) -> dict:
+    """The best plan for the factory's needs profile now (not stored), with why; the why, and its activities'
+    and KPIs' names beside their codes, in the caller's language (Accept-Language; the assessment's evidence
+    is quoted as it was written)."""
     share = await load(_service(request).store, Programme, Programme.share_id(programme_id, country))
     if not share.exists:
         raise NotFound("programme", programme_id)
@@ -135,9 +168,9 @@ async def suggestion(request: Request, programme_id: str, factory_id: str,
         raise NotFound("completed assessment of factory", factory_id)
     s = suggest(menu(), terms, orjson.loads(b["needs_profile"]), orjson.loads(b["indicators"]))
     return {"programme_id": programme_id, "factory_id": factory_id, "assessment_id": b["assessment_id"],
-            "plan": s.content.model_dump(mode="json"), "score": {"coverage": s.score[0], "depth": s.score[1],
-                                                                "credits": -s.score[2]},
-            "valid_plans_compared": s.considered, "explanation": s.explanation}
+            "plan": _named(s.content.model_dump(mode="json"), lang, texts_of(request)),
+            "score": {"coverage": s.score[0], "depth": s.score[1], "credits": -s.score[2]},
+            "valid_plans_compared": s.considered, "explanation": [texts_of(request)(lang, t) for t in s.why]}
 
 
 # -- plans -------------------------------------------------------------------------------
@@ -185,9 +218,11 @@ async def list_plans(request: Request, country: str = Depends(served_country), p
 
 
 @router.get("/plans/{plan_id}")
-async def get_plan(request: Request, plan_id: str, country: str = Depends(served_country)) -> dict:
+async def get_plan(request: Request, plan_id: str, country: str = Depends(served_country),
+                   lang: str = Depends(answer_language)) -> dict:
     """The plan's current revision, its approval, and every revision before it; its ETag carries the
-    plan's stream version (send it as If-Match to change, approve or kick off the plan)."""
+    plan's stream version (send it as If-Match to change, approve or kick off the plan). Its activities and
+    KPIs are named in the caller's language (Accept-Language) beside their codes."""
     envs = await _service(request).store.load(Plan.stream_id(plan_id))
     if not envs or envs[0].country != country:
         raise NotFound("plan", plan_id)
@@ -200,13 +235,16 @@ async def get_plan(request: Request, plan_id: str, country: str = Depends(served
                         **{k: env.payload[k] for k in ("reason", "note", "approved_by", "approved_on", "held_on")
                            if env.payload.get(k) is not None}})
     first = envs[0].payload
-    return versioned({
+    response = versioned({
             "plan_id": plan_id, "programme_id": p.programme_id, "factory_id": p.factory_id, "status": p.status,
             "revision": p.revision, "approved_revision": p.approved_revision, "version": len(envs),
             "kicked_off_on": p.kicked_off_on, "suggested": first["suggested"],
             "explanation": first["explanation"], "credits_budget": first["credits_budget"],
-            "content": p.content.model_dump(mode="json") if p.content else None, "history": history},
+            "content": _named(p.content.model_dump(mode="json") if p.content else None, lang, texts_of(request)),
+            "history": history},
         envs[-1].stream_version)
+    response.headers.update(speaking(lang))
+    return response
 
 
 # -- reports ---------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from services.planning.projections import baselines, factories
 from shared.aggregate import DomainError
 from shared.application import UnitOfWork
 from shared.contracts.planning import ProgrammeCreated
+from shared.i18n import N_
 from shared.logging import get_logger
 from shared.menu import menu
 
@@ -44,12 +45,12 @@ async def _factory_countries(uow: UnitOfWork, ids: list[str]) -> dict[str, str]:
     known = {r.factory_id: r for r in rows if uow.ctx.principal.can_change(r.country)}
     unknown = [f for f in ids if f not in known]
     if unknown:
-        raise DomainError(f"unknown factories: {', '.join(unknown)}", field="factories", rule="known_factory",
-                          items=unknown)
+        raise DomainError(N_("unknown factories: %(unknown)s"), params={"unknown": ', '.join(unknown)},
+                          field="factories", rule="known_factory", items=unknown)
     archived = [f for f in ids if known[f].status == "archived"]
     if archived:
-        raise DomainError(f"archived factories: {', '.join(archived)}", field="factories", rule="active_factory",
-                          items=archived)
+        raise DomainError(N_("archived factories: %(archived)s"), params={"archived": ', '.join(archived)},
+                          field="factories", rule="active_factory", items=archived)
     return {f: known[f].country for f in ids}
 
 
@@ -64,13 +65,13 @@ async def create_programme(cmd: CreateProgramme, uow: UnitOfWork) -> dict[str, A
                 **quote.to_dict(), "plans_suggested": 0, "replayed": True}
     dup = sorted({f for f in cmd.factories if cmd.factories.count(f) > 1})
     if dup:
-        raise DomainError(f"factories listed twice: {', '.join(dup)}", field="factories", rule="no_duplicates",
-                          items=dup)
+        raise DomainError(N_("factories listed twice: %(dup)s"), params={"dup": ', '.join(dup)}, field="factories",
+                          rule="no_duplicates", items=dup)
     where = await _factory_countries(uow, cmd.factories)
     countries = sorted(set(where.values()))
     if uow.served is not None and (unserved := [c for c in countries if c not in uow.served]):
-        raise DomainError(f"factories in countries this deployment does not serve: {', '.join(unserved)}",
-                          field="factories", rule="served_country",
+        raise DomainError(N_("factories in countries this deployment does not serve: %(unserved)s"),
+                          params={"unserved": ', '.join(unserved)}, field="factories", rule="served_country",
                           items=[f for f, c in where.items() if c in unserved])
     ends_on = check_period(cmd.starts_on, cmd.ends_on)
     quote = pricing().quote(len(cmd.factories))
@@ -81,7 +82,8 @@ async def create_programme(cmd: CreateProgramme, uow: UnitOfWork) -> dict[str, A
         # (naming no country), so the answer tells only that the id is taken.
         if await tx.store.find(ProgrammeCreated.event_type, conn=tx.conn,
                                containing=f'"programme_id":"{cmd.programme_id}"'):
-            raise DomainError(f"programme {cmd.programme_id} exists already", field="programme_id", rule="unique")
+            raise DomainError(N_("programme %(programme_id)s exists already"),
+                              params={"programme_id": cmd.programme_id}, field="programme_id", rule="unique")
         for cc in countries:
             mine = [f for f in cmd.factories if where[f] == cc]
             share = await tx.get(Programme, Programme.share_id(cmd.programme_id, cc), required=False)
@@ -102,7 +104,9 @@ async def create_programme(cmd: CreateProgramme, uow: UnitOfWork) -> dict[str, A
 async def programme_terms(uow: UnitOfWork, programme_id: str, country: str) -> Terms:
     p = await uow.get(Programme, Programme.share_id(programme_id, country), required=False)
     if not p.exists:
-        raise DomainError(f"no programme {programme_id} in {country}", field="programme_id", rule="known_programme")
+        raise DomainError(N_("no programme %(programme_id)s in %(country)s"),
+                          params={"programme_id": programme_id, "country": country}, field="programme_id",
+                          rule="known_programme")
     return p.terms()
 
 
@@ -121,7 +125,8 @@ async def draft_plan(cmd: DraftPlan, uow: UnitOfWork) -> dict[str, Any]:
     terms = await programme_terms(uow, cmd.programme_id, country)
     programme = await uow.get(Programme, Programme.share_id(cmd.programme_id, country))
     if cmd.factory_id not in programme.factories:
-        raise DomainError(f"factory {cmd.factory_id} is not in programme {cmd.programme_id} in {country}",
+        raise DomainError(N_("factory %(factory_id)s is not in programme %(programme_id)s in %(country)s"),
+                          params={"factory_id": cmd.factory_id, "programme_id": cmd.programme_id, "country": country},
                           field="factory_id", rule="factory_in_programme", items=[cmd.factory_id])
     content = check(menu(), terms, cmd.activities, cmd.milestones, cmd.kpis,
                     await baseline_figures(uow, cmd.factory_id))

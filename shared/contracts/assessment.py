@@ -11,6 +11,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from shared.contracts.registry import DomainEvent, registry
 from shared.contracts.values import Code, Strict
+from shared.i18n import N_
 
 MAX_PEOPLE = 1_000_000  # workers of one factory, as a factory's headcount is bounded
 Headcount = Annotated[int, Field(ge=0, le=MAX_PEOPLE)]
@@ -18,6 +19,23 @@ MAX_NEEDS = 50  # need areas of a needs profile
 MAX_INDICATORS = 200  # indicators of a baseline
 
 CONTEXT = "assessment"
+
+# The KPIs the needs assessment measures (services/assessment/domain/survey.py), by name: the name people
+# read beside the code wherever a KPI is shown (a plan's KPIs, the impact, the reports), translated in the
+# kernel's catalogue (shared/locale). All are shares of people (0-1).
+KPI_NAMES: dict[str, str] = {
+    "share_parents_cannot_afford_basics": N_("Parents who cannot afford basic necessities"),
+    "share_separated_parents_feel_guilty": N_("Parents living apart from their children who feel guilty"),
+    "share_women_not_returned_after_pregnancy": N_("Women who did not return to work after pregnancy"),
+    "share_parents_need_childcare": N_("Parents who would use childcare"),
+    "share_paid_recruitment_fee": N_("Workers who paid a recruitment fee"),
+    "share_high_stress": N_("Workers highly stressed by work and family"),
+}
+
+
+def kpi_name(code: str) -> str:
+    """A KPI's English name (a message id of the catalogues); a KPI without one is its code, spaced."""
+    return KPI_NAMES.get(code) or code.replace("_", " ").capitalize()
 event = registry.event
 
 Sex = Literal["female", "male"]

@@ -56,8 +56,22 @@ async def test_from_a_completed_assessment_to_an_impact_report(stack: Stack, nat
     assert figs["delivery.by_role.manager"]["suppressed"] is True  # 4 managers: fewer than 5 people
     assert figs["delivery.share_female"]["value"] == round(41 / 61, 4)
     assert all(x["sources"] for x in impact["figures"])  # every figure names its events
+    # the KPIs are named in the caller's language beside their codes (the names the reports use)
+    names = {k["indicator"]: k["name"] for k in f["kpis"]}
+    assert names.get("share_high_stress", "Workers highly stressed by work and family") == \
+        "Workers highly stressed by work and family" and all(names.values())
+    tr = await e.get("/bd/impact/factories/F1", headers={"Accept-Language": "tr"})
+    assert tr.headers["content-language"] == "tr" and "Accept-Language" in tr.headers["vary"]
+    tr_names = {k["indicator"]: k["name"] for k in tr.json()["factories"][0]["kpis"]}
+    assert tr_names.keys() == names.keys() and all(tr_names[k] != names[k] for k in names)
+    if "share_separated_parents_feel_guilty" in tr_names:
+        assert tr_names["share_separated_parents_feel_guilty"] == \
+            "Çocuklarından ayrı yaşayıp suçluluk duyan ebeveynler"
 
     steps = [s["step"] for s in (await e.get("/bd/journey/F1")).json()["steps"]]
+    en, vi = [(await e.get("/bd/journey/F1", headers={"Accept-Language": lang})).json()["steps"]
+              for lang in ("en", "vi")]
+    assert [s["step"] for s in vi] == steps and all(a["summary"] != b["summary"] for a, b in zip(en, vi, strict=True))
     assert steps[:3] == ["registered", "assessed", "planned"]
     assert steps.index("kick-off") < steps.index("delivery") < steps.index("evaluated") < steps.index("closed")
 

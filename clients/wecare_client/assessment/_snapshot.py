@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "assessment"
 OPENAPI = "clients/openapi/assessment.json"
-OPENAPI_SHA256 = "31f4127c5a04a04e7da991f64fe183590a2ba343b766d6502ce95c14486f65eb"
+OPENAPI_SHA256 = "23639cd77a7e5686de27f636f5a1baa82b3e0c984965c5610add21eb105cf7a6"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "buyers"
 OPENAPI = "clients/openapi/buyers.json"
-OPENAPI_SHA256 = "e7e60ab8db676f9c4e9b819d89df78d3ce63393e307aec021cc67024773d9322"
+OPENAPI_SHA256 = "0637bc775ab929b55bd929f9d5b0000e5f9b3221345e917f1ea6dd090a469e8b"
 GENERATOR = "openapi-python-client 0.29.1"

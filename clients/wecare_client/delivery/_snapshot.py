@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "delivery"
 OPENAPI = "clients/openapi/delivery.json"
-OPENAPI_SHA256 = "d6cd56045574d6d230be567896a480d7c48794578db011f6965f32f84d44a4c6"
+OPENAPI_SHA256 = "fad1cc851f8a2f4b04d84a13e9ed73c38c38fbea74188a0108a61f1a97d3be5e"
 GENERATOR = "openapi-python-client 0.29.1"

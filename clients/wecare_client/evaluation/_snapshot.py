@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "evaluation"
 OPENAPI = "clients/openapi/evaluation.json"
-OPENAPI_SHA256 = "26652f203aa9153d3823bf50fa1c0f6c4ba16410c11ca0dccc4a18441ef18c11"
+OPENAPI_SHA256 = "336f1e68c82831aa037ac644cf75c229071243f6e0bd65e81cdee7384f252c1a"
 GENERATOR = "openapi-python-client 0.29.1"

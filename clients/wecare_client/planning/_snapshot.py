@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "planning"
 OPENAPI = "clients/openapi/planning.json"
-OPENAPI_SHA256 = "d733e6a19ec556b19e1704303cffd51cfd8709e89ab8330c52896082e52e3db9"
+OPENAPI_SHA256 = "ddd902ae49dd0f21c2cc7714cf69c4496c57f78cb068149e6c4ae8aa723b6db1"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -25,6 +25,7 @@ from shared.contracts.assessment import (
     PoliciesRecorded,
     PolicyAnswer,
 )
+from shared.i18n import N_
 from shared.menu import menu
 
 SECTIONS = ("policies", "demographics", "management", "survey")
@@ -32,7 +33,8 @@ SECTIONS = ("policies", "demographics", "management", "survey")
 
 def already_exists(assessment_id: str) -> DomainError:
     """The one answer for a taken assessment id, whichever country holds it (ids are global)."""
-    return DomainError(f"assessment {assessment_id} already exists", field="assessment_id", rule="unique")
+    return DomainError(N_("assessment %(assessment_id)s already exists"), params={"assessment_id": assessment_id},
+                       field="assessment_id", rule="unique")
 
 
 class Assessment(Aggregate):
@@ -62,7 +64,7 @@ class Assessment(Aggregate):
     def _editable(self, reason: str | None) -> str | None:
         if self.status == "completed":
             if not reason or not reason.strip():
-                raise DomainError("the assessment is completed: an amendment needs a reason", field="reason",
+                raise DomainError(N_("the assessment is completed: an amendment needs a reason"), field="reason",
                                   rule="amend_with_reason")
             return reason.strip()
         return None
@@ -82,26 +84,27 @@ class Assessment(Aggregate):
         reason = self._editable(reason)
         for i, f in enumerate(findings):
             if f.area not in menu().areas:
-                raise DomainError(f"unknown need area {f.area!r}", field=f"findings.{i}.area", rule="need_area",
-                                  items=sorted(menu().areas))
+                raise DomainError(N_("unknown need area %(area)s"), params={"area": repr(f.area)},
+                                  field=f"findings.{i}.area", rule="need_area", items=sorted(menu().areas))
         self.record(ManagementFindingsRecorded(assessment_id=self.id, findings=findings, reason=reason))
         self._amended("management", reason)
 
     def check_survey_open(self) -> None:
         if self.status == "completed":
-            raise DomainError("the assessment is completed: the survey is closed", field="assessment_id",
+            raise DomainError(N_("the assessment is completed: the survey is closed"), field="assessment_id",
                               rule="survey_open")
 
     def complete(self, responses: list[dict], completed_on: date) -> None:
         if self.status == "completed":
-            raise DomainError(f"assessment {self.id} is already completed", field="assessment_id",
-                              rule="complete_once")
+            raise DomainError(N_("assessment %(id)s is already completed"), params={"id": self.id},
+                              field="assessment_id", rule="complete_once")
         missing = self.missing_sections(len(responses))
         if missing:
-            raise DomainError(f"required sections missing: {', '.join(missing)}", field="sections",
-                              rule="required_sections", items=missing)
+            raise DomainError(N_("required sections missing: %(missing)s"), params={"missing": ', '.join(missing)},
+                              field="sections", rule="required_sections", items=missing)
         if self.scheduled_date and completed_on < self.scheduled_date:
-            raise DomainError(f"completed_on {completed_on} is before the scheduled date {self.scheduled_date}",
+            raise DomainError(N_("completed_on %(completed_on)s is before the scheduled date %(scheduled_date)s"),
+                              params={"completed_on": completed_on, "scheduled_date": self.scheduled_date},
                               field="completed_on", rule="dates_in_order")
         out = self._outputs(responses)
         self.record(AssessmentCompleted(assessment_id=self.id, factory_id=self.factory_id, completed_on=completed_on,

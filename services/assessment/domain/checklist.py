@@ -11,6 +11,7 @@ from pathlib import Path
 from shared.aggregate import DomainError
 from shared.contracts.assessment import PolicyAnswer
 from shared.countries import country as lookup_country
+from shared.i18n import N_
 
 _CONFIG = Path(__file__).parent.parent / "config" / "checklist.toml"
 
@@ -43,17 +44,17 @@ def validate_policies(items: dict[str, PolicyAnswer], country: str) -> list[str]
     cl = checklist()
     unknown = sorted(set(items) - set(cl.items))
     if unknown:
-        raise DomainError(f"unknown checklist items: {', '.join(unknown)}", field="items", rule="known_items",
-                          items=unknown)
+        raise DomainError(N_("unknown checklist items: %(unknown)s"), params={"unknown": ', '.join(unknown)},
+                          field="items", rule="known_items", items=unknown)
     missing = sorted(set(cl.items) - set(items))
     if missing:
-        raise DomainError(f"checklist items not answered: {', '.join(missing)}", field="items",
-                          rule="complete_checklist", items=missing)
+        raise DomainError(N_("checklist items not answered: %(missing)s"), params={"missing": ', '.join(missing)},
+                          field="items", rule="complete_checklist", items=missing)
     flags: list[str] = []
     leave = items["paid_maternity_leave"]
     if leave.status != "missing" and leave.days is None:
-        raise DomainError("paid_maternity_leave needs the days of paid leave", field="items.paid_maternity_leave.days",
-                          rule="leave_days")
+        raise DomainError(N_("paid_maternity_leave needs the days of paid leave"),
+                          field="items.paid_maternity_leave.days", rule="leave_days")
     statutory = lookup_country(country).statutory_maternity_leave_days
     if leave.status == "missing" or (leave.days is not None and leave.days < statutory):
         flags.append(f"maternity_leave_below_statutory:{leave.days or 0}<{statutory}")

@@ -11,6 +11,7 @@ from shared.contracts.assessment import (
     FactoryUpdated,
     os_id_country,
 )
+from shared.i18n import N_
 
 FIELDS = ("name", "supplier", "region", "sector", "buyers", "headcount")
 
@@ -18,19 +19,22 @@ FIELDS = ("name", "supplier", "region", "sector", "buyers", "headcount")
 def already_registered(factory_id: str) -> DomainError:
     """The one answer for a taken factory id, whichever country holds it: it
     names neither the country nor the factory (ids are global)."""
-    return DomainError(f"factory {factory_id} is already registered", field="factory_id", rule="unique")
+    return DomainError(N_("factory %(factory_id)s is already registered"), params={"factory_id": factory_id},
+                       field="factory_id", rule="unique")
 
 
 def check_os_id(os_id: str | None, country: str | None) -> None:
     """An OS ID names its factory's country: one of another country is a typo or another factory."""
     if os_id is not None and country is not None and os_id_country(os_id) != country:
-        raise DomainError(f"os_id {os_id} is of country {os_id_country(os_id)}, the factory is in {country}",
+        raise DomainError(N_("os_id %(os_id)s is of country %(os_country)s, the factory is in %(country)s"),
+                          params={"os_id": os_id, "os_country": os_id_country(os_id), "country": country},
                           field="os_id", rule="os_id_country")
 
 
 def os_id_taken(os_id: str, holder: str) -> DomainError:
-    return DomainError(f"os_id {os_id} is already factory {holder}'s: a buyer joins on it, so two factories "
-                       "cannot share it", field="os_id", rule="unique_os_id")
+    return DomainError(N_("os_id %(os_id)s is already factory %(holder)s's: a buyer joins on it, so two factories "
+                          "cannot share it"), params={"os_id": os_id, "holder": holder}, field="os_id",
+                       rule="unique_os_id")
 
 
 class Factory(Aggregate):
@@ -72,7 +76,8 @@ class Factory(Aggregate):
 
     def _active(self) -> None:
         if self.archived:
-            raise DomainError(f"factory {self.id} is archived", field="factory_id", rule="active_factory")
+            raise DomainError(N_("factory %(id)s is archived"), params={"id": self.id}, field="factory_id",
+                              rule="active_factory")
 
     def on_factory_registered(self, e: FactoryRegistered) -> None:
         self.details = {k: getattr(e, k) for k in FIELDS}

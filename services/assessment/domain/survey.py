@@ -13,6 +13,7 @@ from typing import Any
 
 from shared.aggregate import DomainError
 from shared.contracts.assessment import Indicator
+from shared.i18n import N_
 
 _CONFIG = Path(__file__).parent.parent / "config"
 MIN_RESPONDENTS = 5  # aggregates over fewer people are suppressed
@@ -48,8 +49,9 @@ class Instrument:
 
     def render(self, language: str) -> dict[str, Any]:
         if language not in self.languages:
-            raise DomainError(f"language {language!r} not offered; offered: {', '.join(self.languages)}",
-                              field="lang", rule="language")
+            raise DomainError(N_("language %(language)s not offered; offered: %(languages)s"),
+                              params={"language": repr(language), "languages": ', '.join(self.languages)}, field="lang",
+                              rule="language")
         return {"instrument": self.name, "version": self.version, "language": language, "questions": [
             {"id": q.id, "kind": q.kind, "required": q.required, "text": q.text[language],
              "options": [{"id": o, "label": q.labels[o][language]} for o in q.options],
@@ -62,7 +64,8 @@ class Instrument:
 def instrument(version: int = 1) -> Instrument:
     path = _CONFIG / f"survey_v{version}.toml"
     if not path.exists():
-        raise DomainError(f"no survey instrument version {version}", field="survey_version", rule="instrument")
+        raise DomainError(N_("no survey instrument version %(version)s"), params={"version": version},
+                          field="survey_version", rule="instrument")
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     qs: dict[str, Question] = {}
     for q in data["questions"]:
@@ -81,32 +84,39 @@ def validate_answers(inst: Instrument, answers: Mapping[str, Any], language: str
     every required question that applies must be answered; a question that
     does not apply must not be. Errors name the field answers.<question>."""
     if language not in inst.languages:
-        raise DomainError(f"language {language!r} not offered", field="language", rule="language")
+        raise DomainError(N_("language %(language)s not offered"), params={"language": repr(language)},
+                          field="language", rule="language")
     for qid in answers:
         if qid not in inst.questions:
-            raise DomainError(f"no question {qid!r} in survey v{inst.version}", field=f"answers.{qid}",
+            raise DomainError(N_("no question %(qid)s in survey v%(version)s"),
+                              params={"qid": repr(qid), "version": inst.version}, field=f"answers.{qid}",
                               rule="known_question")
     for q in inst.questions.values():
         field = f"answers.{q.id}"
         if q.id not in answers:
             if q.required and q.applies(answers):
-                raise DomainError(f"question {q.id} is required", field=field, rule="required_answer")
+                raise DomainError(N_("question %(id)s is required"), params={"id": q.id}, field=field,
+                                  rule="required_answer")
             continue
         if not q.applies(answers):
-            raise DomainError(f"question {q.id} does not apply to this respondent", field=field,
+            raise DomainError(N_("question %(id)s does not apply to this respondent"), params={"id": q.id}, field=field,
                               rule="not_applicable")
         v = answers[q.id]
         if q.kind == "single":
             if not isinstance(v, str) or v not in q.options:
-                raise DomainError(f"{v!r} is not an option of {q.id} ({', '.join(q.options)})", field=field,
+                raise DomainError(N_("%(v)s is not an option of %(id)s (%(options)s)"),
+                                  params={"v": repr(v), "id": q.id, "options": ', '.join(q.options)}, field=field,
                                   rule="option")
         elif q.kind == "multi":
             if not isinstance(v, list) or any(not isinstance(x, str) or x not in q.options for x in v) \
                     or len(set(v)) != len(v):
-                raise DomainError(f"{v!r} is not a set of options of {q.id}", field=field, rule="option")
+                raise DomainError(N_("%(v)s is not a set of options of %(id)s"), params={"v": repr(v), "id": q.id},
+                                  field=field, rule="option")
         elif q.kind == "scale":
             if isinstance(v, bool) or not isinstance(v, int) or not (q.min <= v <= q.max):  # type: ignore[operator]
-                raise DomainError(f"{v!r} is outside {q.min}..{q.max} for {q.id}", field=field, rule="scale")
+                raise DomainError(N_("%(v)s is outside %(min)s..%(max)s for %(id)s"),
+                                  params={"v": repr(v), "min": q.min, "max": q.max, "id": q.id}, field=field,
+                                  rule="scale")
     return dict(answers)
 
 

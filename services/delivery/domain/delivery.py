@@ -38,6 +38,7 @@ from shared.contracts.delivery import (
     WorkPlanReceived,
 )
 from shared.contracts.values import in_future
+from shared.i18n import N_
 
 STAFF = "wecare:"  # trainer ids of the Centre's own staff; any other trainer id is a factory trainer
 TRAINING_OF_TRAINERS = "training_of_trainers"
@@ -117,15 +118,17 @@ class Delivery(Aggregate):
     def _in_plan(self, activity: str, field_: str) -> ScheduledActivity:
         a = self.activities.get(activity)
         if a is None:
-            raise DomainError(f"{activity} is not in the approved plan of {self.factory_id} (revision {self.revision})",
+            raise DomainError(N_("%(activity)s is not in the approved plan of %(factory_id)s (revision %(revision)s)"),
+                              params={"activity": activity, "factory_id": self.factory_id, "revision": self.revision},
                               field=field_, rule="activity_in_plan", items=[activity])
         return a
 
     def _known_trainers(self, trainers: list[str], field_: str) -> None:
         unknown = [t for t in trainers if not t.startswith(STAFF) and t not in self.trainers]
         if unknown:
-            raise DomainError(f"not trainers of this factory (a training of trainers qualifies them; "
-                              f"WeCare staff are '{STAFF}<name>'): {', '.join(unknown)}", field=field_,
+            raise DomainError(N_("not trainers of this factory (a training of trainers qualifies them; WeCare staff "
+                                 "are '%(staff)s<name>'): %(unknown)s"),
+                              params={"staff": STAFF, "unknown": ', '.join(unknown)}, field=field_,
                               rule="known_trainer", items=unknown)
 
     # -- sessions ----------------------------------------------------------------
@@ -138,12 +141,14 @@ class Delivery(Aggregate):
         if known is not None:
             if known.schedule_print == print_:
                 return  # the same session sent again
-            raise DomainError(f"session {session_id} exists with other details", field="session_id",
-                              rule="session_id_unique", items=[session_id])
+            raise DomainError(N_("session %(session_id)s exists with other details"), params={"session_id": session_id},
+                              field="session_id", rule="session_id_unique", items=[session_id])
         self._in_plan(activity, "activity")
         self._known_trainers(trainers, "trainers")
         if expected_participants > capacity:
-            raise DomainError(f"{expected_participants} expected participants exceed the capacity of {capacity}",
+            raise DomainError(N_("%(expected_participants)s expected participants exceed the capacity of "
+                                 "%(capacity)s"),
+                              params={"expected_participants": expected_participants, "capacity": capacity},
                               field="expected_participants", rule="capacity")
         self.record(SessionScheduled(plan_id=self.id, session_id=session_id, activity=activity, starts_at=starts_at,
                                      local_start=local_start, timezone=timezone, venue=venue, online=online,
@@ -153,11 +158,12 @@ class Delivery(Aggregate):
     def _open_session(self, session_id: str) -> Session:
         s = self.sessions.get(session_id)
         if s is None:
-            raise DomainError(f"no session {session_id} in this plan", field="session_id", rule="known_session",
-                              items=[session_id])
+            raise DomainError(N_("no session %(session_id)s in this plan"), params={"session_id": session_id},
+                              field="session_id", rule="known_session", items=[session_id])
         if s.status != "scheduled":
-            raise DomainError(f"session {session_id} is {s.status}", field="session_id", rule="session_open",
-                              items=[session_id])
+            raise DomainError(N_("session %(session_id)s is %(status)s"),
+                              params={"session_id": session_id, "status": s.status}, field="session_id",
+                              rule="session_open", items=[session_id])
         return s
 
     def reschedule(self, session_id: str, starts_at: datetime, local_start: str, reason: str) -> None:
@@ -181,19 +187,22 @@ class Delivery(Aggregate):
                 trainers: list[str] | None = None, now: datetime | None = None) -> None:
         s = self.sessions.get(session_id)
         if s is None:
-            raise DomainError(f"no session {session_id} in this plan: schedule it first (a batch may do both)",
-                              field="session_id", rule="known_session", items=[session_id])
+            raise DomainError(N_("no session %(session_id)s in this plan: schedule it first (a batch may do both)"),
+                              params={"session_id": session_id}, field="session_id", rule="known_session",
+                              items=[session_id])
         print_ = fingerprint(delivered_at, counts, [p.model_dump() for p in participants], trainers)
         if s.status == "delivered":
             if s.delivery_print == print_:
                 return  # the same delivery sent again
-            raise DomainError(f"session {session_id} was delivered with other attendance", field="session_id",
-                              rule="delivered_once", items=[session_id])
-        if s.status == "cancelled":
-            raise DomainError(f"session {session_id} is cancelled", field="session_id", rule="session_open",
+            raise DomainError(N_("session %(session_id)s was delivered with other attendance"),
+                              params={"session_id": session_id}, field="session_id", rule="delivered_once",
                               items=[session_id])
+        if s.status == "cancelled":
+            raise DomainError(N_("session %(session_id)s is cancelled"), params={"session_id": session_id},
+                              field="session_id", rule="session_open", items=[session_id])
         if in_future(delivered_at, now):
-            raise DomainError(f"delivered_at {delivered_at.isoformat()} is in the future", field="delivered_at",
+            raise DomainError(N_("delivered_at %(delivered_at)s is in the future"),
+                              params={"delivered_at": delivered_at.isoformat()}, field="delivered_at",
                               rule="not_in_future")
         activity = self.activities.get(s.activity) or self._in_plan(s.activity, "session_id")
         trainers = trainers if trainers is not None else s.trainers
@@ -201,19 +210,22 @@ class Delivery(Aggregate):
         ids = [p.id for p in participants]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
-            raise DomainError(f"participants listed twice: {', '.join(twice)}", field="participants",
-                              rule="no_duplicates", items=twice)
+            raise DomainError(N_("participants listed twice: %(twice)s"), params={"twice": ', '.join(twice)},
+                              field="participants", rule="no_duplicates", items=twice)
         summary = self._summarise(s.activity, counts, participants)
         if summary.total > s.capacity:
-            raise DomainError(f"{summary.total} attended; the session's capacity is {s.capacity}",
-                              field="attendance", rule="capacity")
+            raise DomainError(N_("%(total)s attended; the session's capacity is %(capacity)s"),
+                              params={"total": summary.total, "capacity": s.capacity}, field="attendance",
+                              rule="capacity")
         if activity.cohort_size is not None and activity.cohort_role:
             in_role = summary.by_role.get(activity.cohort_role, 0)
             cohort = {i for i, r in self.reached.get(s.activity, {}).items() if r == activity.cohort_role}
             cohort |= {p.id for p in participants if p.role == activity.cohort_role}
             if in_role > activity.cohort_size or len(cohort) > activity.cohort_size:
-                raise DomainError(f"{activity.name} is for a cohort of {activity.cohort_size} "
-                                  f"({activity.cohort_role}); this would make {max(in_role, len(cohort))}",
+                raise DomainError(N_("%(name)s is for a cohort of %(cohort_size)s (%(cohort_role)s); this would "
+                                     "make %(in_role)s"),
+                                  params={"name": activity.name, "cohort_size": activity.cohort_size,
+                                          "cohort_role": activity.cohort_role, "in_role": max(in_role, len(cohort))},
                                   field="attendance", rule="cohort_size", items=[s.activity])
         cascade = 0 if all(t.startswith(STAFF) for t in trainers) else 1
         self.record(SessionDelivered(
@@ -265,16 +277,17 @@ class Delivery(Aggregate):
         if activity in self.completed:
             if self.completed[activity] == completed_on:
                 return
-            raise DomainError(f"{activity} was completed on {self.completed[activity]}", field="activity",
+            raise DomainError(N_("%(activity)s was completed on %(completed)s"),
+                              params={"activity": activity, "completed": self.completed[activity]}, field="activity",
                               rule="complete_once", items=[activity])
         if activity not in self.activities and activity not in self.kept:
             self._in_plan(activity, "activity")
         done = [s for s in self.sessions.values() if s.activity == activity and s.status == "delivered"]
         if not done and activity != FACILITY_ACTIVITY:
-            raise DomainError(f"no session of {activity} was delivered yet", field="activity",
-                              rule="delivered_before_complete", items=[activity])
+            raise DomainError(N_("no session of %(activity)s was delivered yet"), params={"activity": activity},
+                              field="activity", rule="delivered_before_complete", items=[activity])
         if activity == FACILITY_ACTIVITY and not self.facilities:
-            raise DomainError("no facility was opened yet", field="activity", rule="delivered_before_complete",
+            raise DomainError(N_("no facility was opened yet"), field="activity", rule="delivered_before_complete",
                               items=[activity])
         people = sum(s.attendance.total for s in done if s.attendance)
         self.record(ActivityCompleted(plan_id=self.id, programme_id=self.programme_id, factory_id=self.factory_id,
@@ -287,17 +300,19 @@ class Delivery(Aggregate):
     def reach_milestone(self, name: str, reached_on: date) -> None:
         m = next((m for m in self.milestones if m.name == name), None)
         if m is None:
-            raise DomainError(f"no milestone {name!r} in the plan", field="milestone", rule="known_milestone",
-                              items=[name])
+            raise DomainError(N_("no milestone %(name)s in the plan"), params={"name": repr(name)}, field="milestone",
+                              rule="known_milestone", items=[name])
         if name in self.reached_on:
             if self.reached_on[name] == reached_on:
                 return
-            raise DomainError(f"milestone {name!r} was reached on {self.reached_on[name]}", field="milestone",
+            raise DomainError(N_("milestone %(name)s was reached on %(reached_on)s"),
+                              params={"name": repr(name), "reached_on": self.reached_on[name]}, field="milestone",
                               rule="reach_once", items=[name])
         pending = [a for a in m.activities if a not in self.completed]
         if pending:
-            raise DomainError(f"activities of the milestone not completed: {', '.join(pending)}", field="milestone",
-                              rule="activities_completed", items=pending)
+            raise DomainError(N_("activities of the milestone not completed: %(pending)s"),
+                              params={"pending": ', '.join(pending)}, field="milestone", rule="activities_completed",
+                              items=pending)
         self._reach(m, reached_on)
 
     def _reach(self, m: PlannedMilestone, reached_on: date) -> None:
@@ -312,8 +327,9 @@ class Delivery(Aggregate):
         if f is not None:
             if (f.opened_on, f.capacity) == (opened_on, capacity):
                 return
-            raise DomainError(f"facility {facility_id} exists with other details", field="facility_id",
-                              rule="facility_id_unique", items=[facility_id])
+            raise DomainError(N_("facility %(facility_id)s exists with other details"),
+                              params={"facility_id": facility_id}, field="facility_id", rule="facility_id_unique",
+                              items=[facility_id])
         self._in_plan(FACILITY_ACTIVITY, "facility_id")
         self.record(FacilityOpened(plan_id=self.id, factory_id=self.factory_id, facility_id=facility_id,
                                    activity=FACILITY_ACTIVITY, kind=kind, opened_on=opened_on,  # type: ignore[arg-type]
@@ -323,23 +339,27 @@ class Delivery(Aggregate):
                               today: date) -> None:
         f = self.facilities.get(facility_id)
         if f is None:
-            raise DomainError(f"no facility {facility_id}", field="facility_id", rule="known_facility",
-                              items=[facility_id])
+            raise DomainError(N_("no facility %(facility_id)s"), params={"facility_id": facility_id},
+                              field="facility_id", rule="known_facility", items=[facility_id])
         try:
             first = date.fromisoformat(f"{month}-01")
         except ValueError:
-            raise DomainError(f"month {month!r} is not YYYY-MM", field="month", rule="month") from None
+            raise DomainError(N_("month %(month)s is not YYYY-MM"), params={"month": repr(month)}, field="month",
+                              rule="month") from None
         print_ = fingerprint(days_open, children_served)
         if month in f.months:
             if f.months[month] == print_:
                 return
-            raise DomainError(f"{month} is recorded already", field="month", rule="month_once", items=[month])
+            raise DomainError(N_("%(month)s is recorded already"), params={"month": month}, field="month",
+                              rule="month_once", items=[month])
         if first < f.opened_on.replace(day=1) or first > today:
-            raise DomainError(f"{month} is before the opening ({f.opened_on}) or in the future", field="month",
-                              rule="month_in_range", items=[month])
+            raise DomainError(N_("%(month)s is before the opening (%(opened_on)s) or in the future"),
+                              params={"month": month, "opened_on": f.opened_on}, field="month", rule="month_in_range",
+                              items=[month])
         days = monthrange(first.year, first.month)[1]
         if days_open > days:
-            raise DomainError(f"{days_open} days open in a month of {days}", field="days_open", rule="days_in_month")
+            raise DomainError(N_("%(days_open)s days open in a month of %(days)s"),
+                              params={"days_open": days_open, "days": days}, field="days_open", rule="days_in_month")
         self.record(FacilityMonthRecorded(plan_id=self.id, facility_id=facility_id, month=month, days_open=days_open,
                                           children_served=children_served), key=f"facility-{facility_id}-{month}")
 
@@ -351,8 +371,8 @@ class Delivery(Aggregate):
         if case_id in self.cases:
             if self.cases[case_id] == print_ and same_details and case_id not in self.forgotten_cases:
                 return
-            raise DomainError(f"case {case_id} exists with other details", field="case_id", rule="case_id_unique",
-                              items=[case_id])
+            raise DomainError(N_("case %(case_id)s exists with other details"), params={"case_id": case_id},
+                              field="case_id", rule="case_id_unique", items=[case_id])
         self.record(ConsultingCaseOpened(plan_id=self.id, factory_id=self.factory_id, case_id=case_id,
                                          category=category, opened_on=opened_on),  # type: ignore[arg-type]
                     key=f"case-{case_id}")

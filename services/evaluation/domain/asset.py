@@ -9,6 +9,7 @@ from datetime import date
 from services.evaluation.domain.events import ConsentGiven
 from shared.aggregate import Aggregate, DomainError
 from shared.contracts.evaluation import AssetRecorded, Consent, ConsentWithdrawn, PersonForgotten
+from shared.i18n import N_
 
 
 class Asset(Aggregate):
@@ -25,12 +26,13 @@ class Asset(Aggregate):
         """`title`, `uri`, `consented_by`, `guardian` and `caption` come sealed, and
         `person` is the person's pseudonym (shared/privacy.py)."""
         if self.exists:
-            raise DomainError(f"asset {self.id} exists", field="asset_id", rule="unique", items=[self.id])
+            raise DomainError(N_("asset %(id)s exists"), params={"id": self.id}, field="asset_id", rule="unique",
+                              items=[self.id])
         if minor and not (guardian or "").strip():
-            raise DomainError("a minor's consent needs a guardian", field="guardian", rule="guardian_for_minor")
+            raise DomainError(N_("a minor's consent needs a guardian"), field="guardian", rule="guardian_for_minor")
         if expires_on <= today:
-            raise DomainError(f"the consent expires on {expires_on}, not after today", field="expires_on",
-                              rule="consent_in_force")
+            raise DomainError(N_("the consent expires on %(expires_on)s, not after today"),
+                              params={"expires_on": expires_on}, field="expires_on", rule="consent_in_force")
         self.record(AssetRecorded(asset_id=self.id, plan_id=plan_id, factory_id=factory_id, kind=kind,  # type: ignore[arg-type]
                                   title=title, uri=uri, consent=Consent(scope=scope, expires_on=expires_on,  # type: ignore[arg-type]
                                                                         minor=minor),
@@ -39,7 +41,8 @@ class Asset(Aggregate):
 
     def withdraw(self, withdrawn_on: date) -> None:
         if self.withdrawn_on is not None:
-            raise DomainError(f"consent was withdrawn on {self.withdrawn_on}", field="asset_id", rule="withdraw_once")
+            raise DomainError(N_("consent was withdrawn on %(withdrawn_on)s"),
+                              params={"withdrawn_on": self.withdrawn_on}, field="asset_id", rule="withdraw_once")
         self.record(ConsentWithdrawn(asset_id=self.id, plan_id=self.plan_id, withdrawn_on=withdrawn_on))
 
     def on_asset_recorded(self, e: AssetRecorded) -> None:

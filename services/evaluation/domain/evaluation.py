@@ -28,6 +28,7 @@ from shared.contracts.evaluation import (
     SustainabilityPlanAgreed,
 )
 from shared.disclosure import share_releasable
+from shared.i18n import N_, Join, Text
 
 MIN_RESPONDENTS = 5
 
@@ -142,22 +143,24 @@ class Evaluation(Aggregate):
                        metrics: dict[str, float], kpi_values: dict[str, float],
                        baseline_records: dict[str, float]) -> None:
         if self.evaluated:
-            raise DomainError("the impact is evaluated already: the endline is closed", field="measured_on",
+            raise DomainError(N_("the impact is evaluated already: the endline is closed"), field="measured_on",
                               rule="endline_open")
         if measured_on <= baseline.completed_on:
-            raise DomainError(f"the endline ({measured_on}) must come after the baseline assessment "
-                              f"({baseline.completed_on})", field="measured_on", rule="endline_after_baseline")
+            raise DomainError(N_("the endline (%(measured_on)s) must come after the baseline assessment "
+                                 "(%(completed_on)s)"),
+                              params={"measured_on": measured_on, "completed_on": baseline.completed_on},
+                              field="measured_on", rule="endline_after_baseline")
         if not set(metrics) & set(METRICS):  # maternity_leave is the rate's denominator, not a measure
-            raise DomainError("the endline measures nothing", field="metrics", rule="endline_measures")
+            raise DomainError(N_("the endline measures nothing"), field="metrics", rule="endline_measures")
         self.record(EndlineRecorded(plan_id=self.id, factory_id=factory_id, measured_on=measured_on,
                                     respondents=respondents, metrics=metrics, kpi_values=kpi_values,
                                     baseline_records=baseline_records))
 
     def evaluate(self, *, baseline: Baseline, targets: PlanTargets) -> None:
         if self.endline is None:
-            raise DomainError("record the endline first", field="plan_id", rule="endline_recorded")
+            raise DomainError(N_("record the endline first"), field="plan_id", rule="endline_recorded")
         if self.evaluated:
-            raise DomainError("the impact is evaluated already", field="plan_id", rule="evaluate_once")
+            raise DomainError(N_("the impact is evaluated already"), field="plan_id", rule="evaluate_once")
         e = self.endline
         self.record(ImpactEvaluated(
             plan_id=self.id, programme_id=targets.programme_id, factory_id=targets.factory_id, buyer=targets.buyer,
@@ -168,50 +171,54 @@ class Evaluation(Aggregate):
 
     def agree_sustainability(self, *, workshop_on: date, participants: int, practices: list[Practice]) -> None:
         if not self.evaluated:
-            raise DomainError("the closing workshop follows the impact evaluation", field="plan_id",
+            raise DomainError(N_("the closing workshop follows the impact evaluation"), field="plan_id",
                               rule="evaluated_first")
         if self.workshop_on is not None:
-            raise DomainError(f"the sustainability plan was agreed on {self.workshop_on}", field="plan_id",
-                              rule="agree_once")
+            raise DomainError(N_("the sustainability plan was agreed on %(workshop_on)s"),
+                              params={"workshop_on": self.workshop_on}, field="plan_id", rule="agree_once")
         assert self.endline is not None
         if workshop_on < self.endline.measured_on:
-            raise DomainError(f"the workshop ({workshop_on}) comes before the endline ({self.endline.measured_on})",
+            raise DomainError(N_("the workshop (%(workshop_on)s) comes before the endline (%(measured_on)s)"),
+                              params={"workshop_on": workshop_on, "measured_on": self.endline.measured_on},
                               field="workshop_on", rule="dates_in_order")
         late = [p.practice for p in practices if p.due < workshop_on]
         if late:
-            raise DomainError(f"practices due before the workshop: {', '.join(late)}", field="practices",
-                              rule="dates_in_order", items=late)
+            raise DomainError(N_("practices due before the workshop: %(late)s"), params={"late": ', '.join(late)},
+                              field="practices", rule="dates_in_order", items=late)
         names = [p.practice for p in practices]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise DomainError(f"practices listed twice: {', '.join(twice)}", field="practices",
-                              rule="no_duplicates", items=twice)
+            raise DomainError(N_("practices listed twice: %(twice)s"), params={"twice": ', '.join(twice)},
+                              field="practices", rule="no_duplicates", items=twice)
         self.record(SustainabilityPlanAgreed(plan_id=self.id, factory_id=self.factory_id, workshop_on=workshop_on,
                                              participants=participants, practices=practices))
 
     def follow_up(self, *, practice: str, checked_on: date, status: str, note: str | None) -> None:
         if practice not in self.practices:
-            raise DomainError(f"no practice {practice!r} in the sustainability plan", field="practice",
-                              rule="known_practice", items=sorted(self.practices))
+            raise DomainError(N_("no practice %(practice)s in the sustainability plan"),
+                              params={"practice": repr(practice)}, field="practice", rule="known_practice",
+                              items=sorted(self.practices))
         assert self.workshop_on is not None
         if checked_on < self.workshop_on:
-            raise DomainError(f"checked_on {checked_on} is before the workshop ({self.workshop_on})",
-                              field="checked_on", rule="dates_in_order")
+            raise DomainError(N_("checked_on %(checked_on)s is before the workshop (%(workshop_on)s)"),
+                              params={"checked_on": checked_on, "workshop_on": self.workshop_on}, field="checked_on",
+                              rule="dates_in_order")
         self.record(FollowUpRecorded(plan_id=self.id, practice=practice, checked_on=checked_on,
                                      status=status, note=note))  # type: ignore[arg-type]
 
     def close(self, *, targets: PlanTargets, closed_on: date) -> None:
         if self.closed:
-            raise DomainError("the cycle is closed already", field="plan_id", rule="close_once")
-        missing = [what for what, done in (("impact evaluation", self.evaluated),
-                                           ("sustainability plan", self.workshop_on is not None)) if not done]
+            raise DomainError(N_("the cycle is closed already"), field="plan_id", rule="close_once")
+        missing = [what for what, done in ((N_("impact evaluation"), self.evaluated),
+                                           (N_("sustainability plan"), self.workshop_on is not None)) if not done]
         if missing:
-            raise DomainError(f"closing needs the {' and the '.join(missing)}", field="plan_id",
-                              rule="close_after_evaluation", items=missing)
+            raise DomainError(N_("closing needs the %(missing)s"),
+                              params={"missing": Join(N_(" and the "), tuple(Text(m) for m in missing))},
+                              field="plan_id", rule="close_after_evaluation", items=missing)
         assert self.workshop_on is not None
         if closed_on < self.workshop_on:
-            raise DomainError(f"closed_on {closed_on} is before the workshop", field="closed_on",
-                              rule="dates_in_order")
+            raise DomainError(N_("closed_on %(closed_on)s is before the workshop"), params={"closed_on": closed_on},
+                              field="closed_on", rule="dates_in_order")
         self.record(ProgrammeClosed(plan_id=self.id, programme_id=targets.programme_id,
                                     factory_id=targets.factory_id, closed_on=closed_on))
 

@@ -18,6 +18,7 @@ from shared.contracts.planning import (
     PlanEdited,
     PlanRevised,
 )
+from shared.i18n import N_
 
 
 class Plan(Aggregate):
@@ -43,8 +44,9 @@ class Plan(Aggregate):
     def draft(self, *, terms: Terms, factory_id: str, content: PlanContent, suggested: bool,
               assessment_id: str | None = None, explanation: list[str] | None = None) -> None:
         if self.exists:
-            raise DomainError(f"factory {factory_id} has a plan in programme {terms.programme_id} already: "
-                              f"change it instead", field="factory_id", rule="one_plan_per_factory")
+            raise DomainError(N_("factory %(factory_id)s has a plan in programme %(programme_id)s already: change "
+                                 "it instead"), params={"factory_id": factory_id, "programme_id": terms.programme_id},
+                              field="factory_id", rule="one_plan_per_factory")
         self.record(PlanDrafted(plan_id=self.id, programme_id=terms.programme_id, factory_id=factory_id, revision=1,
                                 content=content, credits_budget=terms.budget, suggested=suggested,
                                 assessment_id=assessment_id, explanation=explanation or []),
@@ -53,7 +55,7 @@ class Plan(Aggregate):
     def change(self, content: PlanContent, *, note: str | None = None, reason: str | None = None) -> None:
         if self.status == "approved":
             if not reason or not reason.strip():
-                raise DomainError("the plan is approved: a change is a new revision and needs a reason",
+                raise DomainError(N_("the plan is approved: a change is a new revision and needs a reason"),
                                   field="reason", rule="revise_with_reason")
             self.record(PlanRevised(plan_id=self.id, programme_id=self.programme_id, factory_id=self.factory_id,
                                     revision=self.revision + 1, content=content, reason=reason.strip()))
@@ -62,12 +64,15 @@ class Plan(Aggregate):
 
     def approve(self, *, approved_by: str, approved_on: date, terms: Terms) -> None:
         if self.status == "approved":
-            raise DomainError(f"revision {self.revision} is approved already", field="plan_id", rule="approve_once")
+            raise DomainError(N_("revision %(revision)s is approved already"), params={"revision": self.revision},
+                              field="plan_id", rule="approve_once")
         assert self.content is not None
         check_complete(self.content)
         if not terms.starts_on <= approved_on <= terms.ends_on:
-            raise DomainError(f"approved_on {approved_on} is outside the programme period "
-                              f"{terms.starts_on} to {terms.ends_on}", field="approved_on", rule="date_in_period")
+            raise DomainError(N_("approved_on %(approved_on)s is outside the programme period %(starts_on)s to "
+                                 "%(ends_on)s"),
+                              params={"approved_on": approved_on, "starts_on": terms.starts_on,
+                                      "ends_on": terms.ends_on}, field="approved_on", rule="date_in_period")
         self.record(PlanApproved(plan_id=self.id, programme_id=self.programme_id, factory_id=self.factory_id,
                                  revision=self.revision, content=self.content, approved_by=approved_by,
                                  approved_on=approved_on))
@@ -75,15 +80,18 @@ class Plan(Aggregate):
     def kick_off(self, *, held_on: date, participants: int, facilitators: list[str], note: str | None,
                  terms: Terms) -> None:
         if self.approved_revision == 0:
-            raise DomainError("the plan needs factory management's approval before its kick-off", field="plan_id",
+            raise DomainError(N_("the plan needs factory management's approval before its kick-off"), field="plan_id",
                               rule="approved_before_kick_off")
         if self.kicked_off_on is not None:
-            raise DomainError(f"the kick-off was held on {self.kicked_off_on}", field="plan_id", rule="kick_off_once")
+            raise DomainError(N_("the kick-off was held on %(kicked_off_on)s"),
+                              params={"kicked_off_on": self.kicked_off_on}, field="plan_id", rule="kick_off_once")
         if self.approved_on and held_on < self.approved_on:
-            raise DomainError(f"held_on {held_on} is before the approval on {self.approved_on}", field="held_on",
+            raise DomainError(N_("held_on %(held_on)s is before the approval on %(approved_on)s"),
+                              params={"held_on": held_on, "approved_on": self.approved_on}, field="held_on",
                               rule="dates_in_order")
         if held_on > terms.ends_on:
-            raise DomainError(f"held_on {held_on} is after the programme's end {terms.ends_on}", field="held_on",
+            raise DomainError(N_("held_on %(held_on)s is after the programme's end %(ends_on)s"),
+                              params={"held_on": held_on, "ends_on": terms.ends_on}, field="held_on",
                               rule="date_in_period")
         self.record(KickOffHeld(plan_id=self.id, programme_id=self.programme_id, factory_id=self.factory_id,
                                 held_on=held_on, participants=participants, facilitators=facilitators, note=note))

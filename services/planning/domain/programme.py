@@ -11,6 +11,7 @@ from services.planning.domain.pricing import Quote, pricing
 from services.planning.domain.rules import Terms
 from shared.aggregate import Aggregate, DomainError
 from shared.contracts.planning import ProgrammeCreated
+from shared.i18n import N_
 
 
 def period_end(starts_on: date, months: int) -> date:
@@ -29,12 +30,15 @@ def check_period(starts_on: date, ends_on: date | None) -> date:
     p = pricing()
     ends_on = ends_on or period_end(starts_on, p.default_period_months)
     if ends_on < starts_on + timedelta(days=p.min_period_days - 1):
-        raise DomainError(f"a programme runs at least {p.min_period_days} days: {starts_on} to {ends_on} is shorter",
+        raise DomainError(N_("a programme runs at least %(min_period_days)s days: %(starts_on)s to %(ends_on)s is "
+                             "shorter"),
+                          params={"min_period_days": p.min_period_days, "starts_on": starts_on, "ends_on": ends_on},
                           field="ends_on", rule="programme_period")
     longest = period_end(starts_on, p.max_period_months)
     if ends_on > longest:
-        raise DomainError(f"a programme runs at most {p.max_period_months} months: it must end by {longest}",
-                          field="ends_on", rule="programme_period")
+        raise DomainError(N_("a programme runs at most %(max_period_months)s months: it must end by %(longest)s"),
+                          params={"max_period_months": p.max_period_months, "longest": longest}, field="ends_on",
+                          rule="programme_period")
     return ends_on
 
 
@@ -57,7 +61,8 @@ class Programme(Aggregate):
     def create(self, *, programme_id: str, name: str, buyer: str, countries: list[str], starts_on: date,
                ends_on: date, credits_per_factory: int, factories: list[str], quote: Quote) -> None:
         if self.exists:
-            raise DomainError(f"programme {programme_id} already exists", field="programme_id", rule="unique")
+            raise DomainError(N_("programme %(programme_id)s already exists"), params={"programme_id": programme_id},
+                              field="programme_id", rule="unique")
         self.record(ProgrammeCreated(
             programme_id=programme_id, name=name, buyer=buyer, countries=countries, starts_on=starts_on,
             ends_on=ends_on, credits_per_factory=credits_per_factory, factories=factories,

@@ -25,6 +25,7 @@ from pathlib import Path
 from services.planning.domain.rules import KpiRequest, Terms, check
 from shared.aggregate import DomainError
 from shared.contracts.planning import Milestone, PlanContent, PlannedActivity
+from shared.i18n import N_, Join, Text
 from shared.menu import Menu
 
 Score = tuple[int, int, int]
@@ -35,8 +36,16 @@ _KPIS = Path(__file__).parent.parent / "config" / "kpis.toml"
 class Suggestion:
     content: PlanContent
     score: Score
-    explanation: list[str]
+    why: list[Text]  # the explanation's lines, for a reader in any language
     considered: int  # valid plans compared
+
+    @property
+    def explanation(self) -> list[str]:
+        """The explanation in English, as a drafted plan keeps it."""
+        return [str(t) for t in self.why]
+
+
+SEVERITIES = (N_("none"), N_("low"), N_("medium"), N_("high"))  # a need's severity, for the catalogues
 
 
 def severities(needs_profile: list[dict]) -> dict[str, int]:
@@ -87,8 +96,8 @@ def best_activities(menu: Menu, country: str, budget: int, sev: dict[str, int]) 
     if base <= budget:
         walk(0, [], base)
     if best is None:
-        raise DomainError(f"no valid plan fits a budget of {budget} credits in {country}", field="budget",
-                          rule="budget", items=mandatory)
+        raise DomainError(N_("no valid plan fits a budget of %(budget)s credits in %(country)s"),
+                          params={"budget": budget, "country": country}, field="budget", rule="budget", items=mandatory)
     return list(best[1]), best[0], considered
 
 
@@ -121,22 +130,30 @@ def suggest(menu: Menu, terms: Terms, needs_profile: list[dict], baselines: dict
     evidence = {n["area"]: n.get("evidence") or [] for n in needs_profile}
     levels = {n["area"]: n.get("severity", "") for n in needs_profile}
     activities = []
-    why = []
+    why: list[Text] = []
+
+    def need_of(x: str) -> Text:  # "maternal health and breastfeeding (high)"
+        return Text(N_("%(area)s (%(severity)s)"), {"area": Text(menu.areas[x], english=menu.areas[x].lower()),
+                                                     "severity": Text(str(levels.get(x)))})
+
     for c in [c for c in menu.activities if c in codes]:
         a = menu.activities[c]
         answered = sorted((x for x in a.areas if sev.get(x)), key=lambda x: -sev[x])
         need = answered[0] if answered else None
         activities.append(PlannedActivity(activity=c, need=need))
+        name = Text(a.name)
         if a.mandatory:
-            why.append(f"{a.name}: mandatory in every plan")
+            why.append(Text(N_("%(activity)s: mandatory in every plan"), {"activity": name}))
         elif answered:
             first = evidence.get(need) or []
-            why.append(f"{a.name} ({a.credits} credits) answers "
-                       + ", ".join(f"{menu.areas[x].lower()} ({levels.get(x)})" for x in answered)
-                       + (f": {first[0]}" if first else ""))
+            said = {"activity": name, "credits": a.credits, "needs": Join(", ", tuple(need_of(x) for x in answered))}
+            why.append(Text(N_("%(activity)s (%(credits)s credits) answers %(needs)s: %(evidence)s"),
+                            {**said, "evidence": first[0]}) if first else
+                       Text(N_("%(activity)s (%(credits)s credits) answers %(needs)s"), said))
         else:
-            why.append(f"{a.name} ({a.credits} credits): needed by " +
-                       ", ".join(menu.activities[o].name for o in codes if c in menu.activities[o].requires))
+            why.append(Text(N_("%(activity)s (%(credits)s credits): needed by %(activities)s"), {
+                "activity": name, "credits": a.credits, "activities": Join(", ", tuple(
+                    Text(menu.activities[o].name) for o in codes if c in menu.activities[o].requires))}))
     covered = {x for c in codes for x in menu.activities[c].areas}
     used = -s[2]
     for area in sorted(sev, key=lambda a: -sev[a]):
@@ -144,12 +161,15 @@ def suggest(menu: Menu, terms: Terms, needs_profile: list[dict], baselines: dict
             options = [menu.activities[c] for c in menu.answering(area)
                        if menu.activities[c].offered_in(terms.country)]
             cheapest = min((o.credits for o in options), default=None)
-            reason = ("no activity offered here answers it" if cheapest is None else
-                      f"the cheapest activity for it costs {cheapest} credits; within {terms.budget} credits the "
-                      "chosen set answers more of the needs")
-            why.append(f"not covered: {menu.areas[area].lower()} ({levels.get(area)}): {reason}")
-    why.append(f"uses {used} of {terms.budget} credits; the best of {considered} valid plans "
-               f"(coverage {s[0]}, depth {s[1]})")
+            reason = (Text(N_("no activity offered here answers it")) if cheapest is None else
+                      Text(N_("the cheapest activity for it costs %(cheapest)s credits; within %(budget)s credits "
+                              "the chosen set answers more of the needs"), {"cheapest": cheapest,
+                                                                            "budget": terms.budget}))
+            why.append(Text(N_("not covered: %(need)s: %(reason)s"), {"need": need_of(area), "reason": reason}))
+    why.append(Text(N_("uses %(used)s of %(budget)s credits; the best of %(considered)s valid plans (coverage "
+                       "%(coverage)s, depth %(depth)s)"), {"used": used, "budget": terms.budget,
+                                                          "considered": considered, "coverage": s[0],
+                                                          "depth": s[1]}))
     kpis = []
     for indicator, (area, change) in kpi_templates().items():
         if area in covered and area in sev and indicator in baselines:
@@ -158,5 +178,5 @@ def suggest(menu: Menu, terms: Terms, needs_profile: list[dict], baselines: dict
             if target != round(b, 2):  # a KPI that cannot move is no KPI
                 kpis.append(KpiRequest(indicator=indicator, target=target))
     content = check(menu, terms, activities, _milestones(menu, terms, codes), kpis, baselines)
-    return Suggestion(content=content, score=s, explanation=why, considered=considered)
+    return Suggestion(content=content, score=s, why=why, considered=considered)
 

@@ -13,6 +13,7 @@ from .factory_indicator_list_response_factoryindicatorlist import FactoryIndicat
 from .finding import Finding
 from .finding_priority import FindingPriority
 from .get_assessment_response_getassessment import GetAssessmentResponseGetassessment
+from .get_checklist_response_getchecklist import GetChecklistResponseGetchecklist
 from .get_factory_response_getfactory import GetFactoryResponseGetfactory
 from .get_instrument_response_getinstrument import GetInstrumentResponseGetinstrument
 from .job_progress_response_jobprogress import JobProgressResponseJobprogress
@@ -74,6 +75,7 @@ __all__ = (
     "Finding",
     "FindingPriority",
     "GetAssessmentResponseGetassessment",
+    "GetChecklistResponseGetchecklist",
     "GetFactoryResponseGetfactory",
     "GetInstrumentResponseGetinstrument",
     "JobProgressResponseJobprogress",

@@ -101,7 +101,9 @@ def sync_detailed(
 ) -> Response[Any | GetAssessmentResponseGetassessment | Problem]:
     """Get Assessment
 
-     The assessment, with its ETag (its stream version, for If-Match).
+     The assessment, with its ETag (its stream version, for If-Match); the needs profile's areas named in
+    the
+    caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
@@ -138,7 +140,9 @@ def sync(
 ) -> Any | GetAssessmentResponseGetassessment | Problem | None:
     """Get Assessment
 
-     The assessment, with its ETag (its stream version, for If-Match).
+     The assessment, with its ETag (its stream version, for If-Match); the needs profile's areas named in
+    the
+    caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
@@ -170,7 +174,9 @@ async def asyncio_detailed(
 ) -> Response[Any | GetAssessmentResponseGetassessment | Problem]:
     """Get Assessment
 
-     The assessment, with its ETag (its stream version, for If-Match).
+     The assessment, with its ETag (its stream version, for If-Match); the needs profile's areas named in
+    the
+    caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
@@ -205,7 +211,9 @@ async def asyncio(
 ) -> Any | GetAssessmentResponseGetassessment | Problem | None:
     """Get Assessment
 
-     The assessment, with its ETag (its stream version, for If-Match).
+     The assessment, with its ETag (its stream version, for If-Match); the needs profile's areas named in
+    the
+    caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd

@@ -98,7 +98,9 @@ def sync_detailed(
 ) -> Response[Any | BuyerImpactResponseBuyerimpact | Problem]:
     """Buyer Impact
 
-     The buyer's portfolio: every factory in its programmes, in the countries served here.
+     The buyer's portfolio: every factory in its programmes, in the countries served here; KPIs named in
+    the
+    caller's language (Accept-Language) beside their codes.
 
     Args:
         buyer (str): the buyer, e.g. Otto Group
@@ -132,7 +134,9 @@ def sync(
 ) -> Any | BuyerImpactResponseBuyerimpact | Problem | None:
     """Buyer Impact
 
-     The buyer's portfolio: every factory in its programmes, in the countries served here.
+     The buyer's portfolio: every factory in its programmes, in the countries served here; KPIs named in
+    the
+    caller's language (Accept-Language) beside their codes.
 
     Args:
         buyer (str): the buyer, e.g. Otto Group
@@ -161,7 +165,9 @@ async def asyncio_detailed(
 ) -> Response[Any | BuyerImpactResponseBuyerimpact | Problem]:
     """Buyer Impact
 
-     The buyer's portfolio: every factory in its programmes, in the countries served here.
+     The buyer's portfolio: every factory in its programmes, in the countries served here; KPIs named in
+    the
+    caller's language (Accept-Language) beside their codes.
 
     Args:
         buyer (str): the buyer, e.g. Otto Group
@@ -193,7 +199,9 @@ async def asyncio(
 ) -> Any | BuyerImpactResponseBuyerimpact | Problem | None:
     """Buyer Impact
 
-     The buyer's portfolio: every factory in its programmes, in the countries served here.
+     The buyer's portfolio: every factory in its programmes, in the countries served here; KPIs named in
+    the
+    caller's language (Accept-Language) beside their codes.
 
     Args:
         buyer (str): the buyer, e.g. Otto Group

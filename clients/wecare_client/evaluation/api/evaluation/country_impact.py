@@ -121,6 +121,8 @@ def sync_detailed(
 ) -> Response[Any | CountryImpactResponseCountryimpact | Problem]:
     """Country Impact
 
+     The country's portfolio; KPIs named in the caller's language (Accept-Language) beside their codes.
+
     Args:
         country (str): country code, e.g. bd
         programme_id (None | str | Unset):
@@ -159,6 +161,8 @@ def sync(
 ) -> Any | CountryImpactResponseCountryimpact | Problem | None:
     """Country Impact
 
+     The country's portfolio; KPIs named in the caller's language (Accept-Language) beside their codes.
+
     Args:
         country (str): country code, e.g. bd
         programme_id (None | str | Unset):
@@ -191,6 +195,8 @@ async def asyncio_detailed(
     if_none_match: str | Unset = UNSET,
 ) -> Response[Any | CountryImpactResponseCountryimpact | Problem]:
     """Country Impact
+
+     The country's portfolio; KPIs named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
@@ -227,6 +233,8 @@ async def asyncio(
     if_none_match: str | Unset = UNSET,
 ) -> Any | CountryImpactResponseCountryimpact | Problem | None:
     """Country Impact
+
+     The country's portfolio; KPIs named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd

@@ -101,6 +101,8 @@ def sync_detailed(
 ) -> Response[Any | FactoryImpactResponseFactoryimpact | Problem]:
     """Factory Impact
 
+     A factory's impact; KPIs named in the caller's language (Accept-Language) beside their codes.
+
     Args:
         country (str): country code, e.g. bd
         factory_id (str):
@@ -136,6 +138,8 @@ def sync(
 ) -> Any | FactoryImpactResponseFactoryimpact | Problem | None:
     """Factory Impact
 
+     A factory's impact; KPIs named in the caller's language (Accept-Language) beside their codes.
+
     Args:
         country (str): country code, e.g. bd
         factory_id (str):
@@ -165,6 +169,8 @@ async def asyncio_detailed(
     if_none_match: str | Unset = UNSET,
 ) -> Response[Any | FactoryImpactResponseFactoryimpact | Problem]:
     """Factory Impact
+
+     A factory's impact; KPIs named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
@@ -198,6 +204,8 @@ async def asyncio(
     if_none_match: str | Unset = UNSET,
 ) -> Any | FactoryImpactResponseFactoryimpact | Problem | None:
     """Factory Impact
+
+     A factory's impact; KPIs named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd

@@ -103,7 +103,7 @@ def sync_detailed(
 
      One timeline across the four services of the cycle: assessed, planned, kick-off, deliveries,
     evaluated,
-    closed.
+    closed; each step's summary in the caller's language (Accept-Language), as the reports write it.
 
     Args:
         country (str): country code, e.g. bd
@@ -142,7 +142,7 @@ def sync(
 
      One timeline across the four services of the cycle: assessed, planned, kick-off, deliveries,
     evaluated,
-    closed.
+    closed; each step's summary in the caller's language (Accept-Language), as the reports write it.
 
     Args:
         country (str): country code, e.g. bd
@@ -176,7 +176,7 @@ async def asyncio_detailed(
 
      One timeline across the four services of the cycle: assessed, planned, kick-off, deliveries,
     evaluated,
-    closed.
+    closed; each step's summary in the caller's language (Accept-Language), as the reports write it.
 
     Args:
         country (str): country code, e.g. bd
@@ -213,7 +213,7 @@ async def asyncio(
 
      One timeline across the four services of the cycle: assessed, planned, kick-off, deliveries,
     evaluated,
-    closed.
+    closed; each step's summary in the caller's language (Accept-Language), as the reports write it.
 
     Args:
         country (str): country code, e.g. bd

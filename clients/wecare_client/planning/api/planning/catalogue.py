@@ -107,7 +107,8 @@ def sync_detailed(
 ) -> Response[Any | CatalogueResponseCatalogue | Problem]:
     """Catalogue
 
-     The service menu (the current version unless asked), with every version there is.
+     The service menu (the current version unless asked), with every version there is; the activities'
+    and need areas' names in the caller's language (Accept-Language).
 
     Args:
         version (int | None | Unset):
@@ -141,7 +142,8 @@ def sync(
 ) -> Any | CatalogueResponseCatalogue | Problem | None:
     """Catalogue
 
-     The service menu (the current version unless asked), with every version there is.
+     The service menu (the current version unless asked), with every version there is; the activities'
+    and need areas' names in the caller's language (Accept-Language).
 
     Args:
         version (int | None | Unset):
@@ -170,7 +172,8 @@ async def asyncio_detailed(
 ) -> Response[Any | CatalogueResponseCatalogue | Problem]:
     """Catalogue
 
-     The service menu (the current version unless asked), with every version there is.
+     The service menu (the current version unless asked), with every version there is; the activities'
+    and need areas' names in the caller's language (Accept-Language).
 
     Args:
         version (int | None | Unset):
@@ -202,7 +205,8 @@ async def asyncio(
 ) -> Any | CatalogueResponseCatalogue | Problem | None:
     """Catalogue
 
-     The service menu (the current version unless asked), with every version there is.
+     The service menu (the current version unless asked), with every version there is; the activities'
+    and need areas' names in the caller's language (Accept-Language).
 
     Args:
         version (int | None | Unset):

@@ -112,7 +112,7 @@ def sync_detailed(
 ) -> Response[Any | CountryCatalogueResponseCountrycatalogue | Problem]:
     """Country Catalogue
 
-     The activities offered in this country.
+     The activities offered in this country, named in the caller's language (Accept-Language).
 
     Args:
         country (str): country code, e.g. bd
@@ -149,7 +149,7 @@ def sync(
 ) -> Any | CountryCatalogueResponseCountrycatalogue | Problem | None:
     """Country Catalogue
 
-     The activities offered in this country.
+     The activities offered in this country, named in the caller's language (Accept-Language).
 
     Args:
         country (str): country code, e.g. bd
@@ -181,7 +181,7 @@ async def asyncio_detailed(
 ) -> Response[Any | CountryCatalogueResponseCountrycatalogue | Problem]:
     """Country Catalogue
 
-     The activities offered in this country.
+     The activities offered in this country, named in the caller's language (Accept-Language).
 
     Args:
         country (str): country code, e.g. bd
@@ -216,7 +216,7 @@ async def asyncio(
 ) -> Any | CountryCatalogueResponseCountrycatalogue | Problem | None:
     """Country Catalogue
 
-     The activities offered in this country.
+     The activities offered in this country, named in the caller's language (Accept-Language).
 
     Args:
         country (str): country code, e.g. bd

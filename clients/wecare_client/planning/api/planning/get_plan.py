@@ -102,7 +102,9 @@ def sync_detailed(
     """Get Plan
 
      The plan's current revision, its approval, and every revision before it; its ETag carries the
-    plan's stream version (send it as If-Match to change, approve or kick off the plan).
+    plan's stream version (send it as If-Match to change, approve or kick off the plan). Its activities
+    and
+    KPIs are named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
@@ -140,7 +142,9 @@ def sync(
     """Get Plan
 
      The plan's current revision, its approval, and every revision before it; its ETag carries the
-    plan's stream version (send it as If-Match to change, approve or kick off the plan).
+    plan's stream version (send it as If-Match to change, approve or kick off the plan). Its activities
+    and
+    KPIs are named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
@@ -173,7 +177,9 @@ async def asyncio_detailed(
     """Get Plan
 
      The plan's current revision, its approval, and every revision before it; its ETag carries the
-    plan's stream version (send it as If-Match to change, approve or kick off the plan).
+    plan's stream version (send it as If-Match to change, approve or kick off the plan). Its activities
+    and
+    KPIs are named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd
@@ -209,7 +215,9 @@ async def asyncio(
     """Get Plan
 
      The plan's current revision, its approval, and every revision before it; its ETag carries the
-    plan's stream version (send it as If-Match to change, approve or kick off the plan).
+    plan's stream version (send it as If-Match to change, approve or kick off the plan). Its activities
+    and
+    KPIs are named in the caller's language (Accept-Language) beside their codes.
 
     Args:
         country (str): country code, e.g. bd

@@ -104,7 +104,11 @@ def sync_detailed(
 ) -> Response[Any | Problem | SuggestionResponseSuggestion]:
     """Suggestion
 
-     The best plan for the factory's needs profile now (not stored), with why.
+     The best plan for the factory's needs profile now (not stored), with why; the why, and its
+    activities'
+    and KPIs' names beside their codes, in the caller's language (Accept-Language; the assessment's
+    evidence
+    is quoted as it was written).
 
     Args:
         country (str): country code, e.g. bd
@@ -144,7 +148,11 @@ def sync(
 ) -> Any | Problem | SuggestionResponseSuggestion | None:
     """Suggestion
 
-     The best plan for the factory's needs profile now (not stored), with why.
+     The best plan for the factory's needs profile now (not stored), with why; the why, and its
+    activities'
+    and KPIs' names beside their codes, in the caller's language (Accept-Language; the assessment's
+    evidence
+    is quoted as it was written).
 
     Args:
         country (str): country code, e.g. bd
@@ -179,7 +187,11 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem | SuggestionResponseSuggestion]:
     """Suggestion
 
-     The best plan for the factory's needs profile now (not stored), with why.
+     The best plan for the factory's needs profile now (not stored), with why; the why, and its
+    activities'
+    and KPIs' names beside their codes, in the caller's language (Accept-Language; the assessment's
+    evidence
+    is quoted as it was written).
 
     Args:
         country (str): country code, e.g. bd
@@ -217,7 +229,11 @@ async def asyncio(
 ) -> Any | Problem | SuggestionResponseSuggestion | None:
     """Suggestion
 
-     The best plan for the factory's needs profile now (not stored), with why.
+     The best plan for the factory's needs profile now (not stored), with why; the why, and its
+    activities'
+    and KPIs' names beside their codes, in the caller's language (Accept-Language; the assessment's
+    evidence
+    is quoted as it was written).
 
     Args:
         country (str): country code, e.g. bd
