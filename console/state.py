@@ -18,6 +18,7 @@ import hmac
 import re
 import secrets
 import sqlite3
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,6 +44,9 @@ MAX_DEVICE_KEYS = 20  # per account
 MAX_LABEL = 60
 DEVICE_KEY = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 LAST_USED_EVERY = timedelta(minutes=10)  # how often a key's use is written down
+# Argon2id hashes at once (each takes 64 MiB for tens of milliseconds): sign-ins and every ODK request with
+# Basic credentials hash, unauthenticated; without a bound, a burst of them takes a thread pool's worth of memory
+HASHES_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Accounts:
         self.path = path
         private_dir(path.parent)
         self._hasher = PasswordHasher()
+        self._hashing = threading.BoundedSemaphore(HASHES_AT_ONCE)
         # a hash to verify against when the user does not exist: the same time either way
         self._decoy = self._hasher.hash("decoy password, never matches")
         with self._db() as db:
@@ -147,7 +152,8 @@ class Accounts:
             row = db.execute("SELECT password_hash, username, role, countries, buyer, name FROM accounts "
                              "WHERE username = ?", (username.strip().lower(),)).fetchone()
         try:
-            self._hasher.verify(row[0] if row else self._decoy, password)
+            with self._hashing:
+                self._hasher.verify(row[0] if row else self._decoy, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
         if row is None:

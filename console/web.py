@@ -117,19 +117,27 @@ async def writer(request: Request) -> Caller:
     return c
 
 
-def check_same_origin(request: Request) -> None:
-    """A browser names the page's site in Origin on every POST: it must be this one (as the request reached
-    us, or as the public see us behind a TLS proxy: WECARE_PUBLIC_URL). No Origin: not a browser's form."""
+def from_another_site(request: Request) -> bool:
+    """A browser names the page's site in Origin on every POST (and says cross-site in Sec-Fetch-Site): is it
+    another site than this one (as the request reached us, or as the public see us behind a TLS proxy:
+    WECARE_PUBLIC_URL)? No Origin: not a browser's form (a phone's app, a script)."""
+    if request.headers.get("sec-fetch-site", "").lower() == "cross-site":
+        return True
     origin = request.headers.get("origin")
     if origin is None:
-        return
+        return False
     o = urlsplit(origin)
     ours = {(request.url.scheme, request.url.netloc)}
     public = state(request).public_url
     if public:
         p = urlsplit(public)
         ours.add((p.scheme, p.netloc))
-    if origin == "null" or (o.scheme, o.netloc) not in ours:
+    return origin == "null" or (o.scheme, o.netloc) not in ours
+
+
+def check_same_origin(request: Request) -> None:
+    """A POST from another site's page is refused (403)."""
+    if from_another_site(request):
         raise HTTPException(403, "this form was sent from another site")
 
 
@@ -184,8 +192,10 @@ def render(request: Request, template: str, status_code: int = 200, **ctx: Any) 
     body = environment(lang).get_template(template).render(
         request=request, caller=c, csrf=c.csrf if c else "", country=country, nav=nav(c, country),
         path=request.url.path, **ctx)
-    return HTMLResponse(body, status_code=status_code, headers={"Content-Language": lang, "Vary": "Cookie, "
-                                                                "Accept-Language"})
+    headers = {"Content-Language": lang, "Vary": "Cookie, Accept-Language"}
+    if c is not None:  # a signed-in page holds the programme's data: no copy in a cache (a shared phone's, a proxy's)
+        headers["Cache-Control"] = "private, no-store"
+    return HTMLResponse(body, status_code=status_code, headers=headers)
 
 
 def see_other(url: str) -> RedirectResponse:

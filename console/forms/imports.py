@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,13 +95,23 @@ def _record(form: XLSForm, raw: dict[str, Any], columns: dict[str, str]) -> Reco
     return rec
 
 
-def _csv_rows(text: str) -> tuple[list[str], list[dict[str, Any]]]:
+MAX_TABLE_ROWS = 20 * MAX_ROWS  # a repeat's table of Central's zip (its rows: several per submission)
+
+
+def _csv_rows(text: str, limit: int = MAX_TABLE_ROWS) -> tuple[list[str], list[dict[str, Any]]]:
+    """A CSV's header and rows; more than `limit` rows is refused before they are all read (a 16 MB text of
+    short lines is millions of dicts)."""
     try:
         delimiter = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
+    try:
+        rows = list(itertools.islice(reader, limit + 1))
+    except csv.Error as e:  # a field over the csv module's limit, a broken quote
+        raise ImportError_("file", f"the CSV cannot be read: {e}") from None
+    if len(rows) > limit:
+        raise ImportError_("file", f"an export holds at most {MAX_ROWS} rows here; split it")
     return list(reader.fieldnames or []), rows
 
 
@@ -118,8 +130,11 @@ def _central_zip(form: XLSForm, data: bytes) -> list[dict[str, Any]]:
         if sum(i.file_size for i in members) > 4 * MAX_BYTES:  # what it unpacks to is bounded too
             raise ImportError_("file", "the zip unpacks to more than this import takes")
         tables = [_csv_rows(_text(z.read(i))) for i in members]
-    except zipfile.BadZipFile:
-        raise ImportError_("file", "the zip cannot be read") from None
+    except ImportError_:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError) as e:
+        # broken, encrypted (a password), or a compression this reader has not
+        raise ImportError_("file", f"the zip cannot be read: {str(e)[:200]}") from None
     main = [rows for header, rows in tables if "PARENT_KEY" not in header and any(k in header for k in KEYS)]
     if len(main) != 1:
         raise ImportError_("file", "the zip holds no submissions' CSV (meta-instanceID or KEY)")
@@ -154,14 +169,14 @@ def read_export(form: XLSForm, data: bytes) -> list[Row]:
         if stripped.startswith(("{", "[")):
             try:
                 doc = json.loads(stripped)
-            except ValueError as e:
-                raise ImportError_("file", f"the JSON cannot be read: {e}") from None
+            except (ValueError, RecursionError) as e:  # RecursionError: nested deeper than the parser goes
+                raise ImportError_("file", f"the JSON cannot be read: {str(e)[:200]}") from None
             items = doc.get("results") if isinstance(doc, dict) else doc
             if not isinstance(items, list):
                 raise ImportError_("file", "a JSON export is a list of submissions, or an object with `results`")
             raws = items
         else:
-            header, raws = _csv_rows(text)
+            header, raws = _csv_rows(text, MAX_ROWS)
             if not any(k in header for k in KEYS):
                 raise ImportError_("file", "the CSV has no instanceID column (meta/instanceID, _uuid, "
                                            "meta-instanceID or KEY)")
@@ -242,7 +257,10 @@ async def import_export(request: Request, form_id: str) -> JSONResponse:
     """An export (multipart `file`) into the form's service; per row: recorded, already recorded or refused.
     Authenticated like a device (Basic with a console account, or a bearer token)."""
     from console.forms.openrosa import NotAuthenticated, challenge, device
+    from console.web import from_another_site
 
+    if from_another_site(request):  # a page elsewhere posting with the browser's remembered Basic credentials
+        return _problem(403, "an import from another site's page is refused")
     try:
         who = await device(request)
     except NotAuthenticated:

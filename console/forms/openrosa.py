@@ -36,6 +36,7 @@ from fastapi.responses import Response
 from console.forms.mapping import parse_instance, record_of
 from console.forms.targets import Outcome, form_for, refused, send, targets
 from console.forms.xlsform import FormError, build
+from console.web import from_another_site
 from shared.access import Principal
 from shared.auth import Unauthenticated
 
@@ -251,6 +252,8 @@ def _answer(o: Outcome) -> Response:
 @router.post("/submission")
 @router.post(KEY_PREFIX + "/submission")
 async def submission(request: Request) -> Response:
+    if from_another_site(request):  # a page elsewhere posting with the browser's remembered Basic credentials
+        return openrosa_response("a submission from another site's page is refused", 403)
     who = await _authenticated(request)
     if isinstance(who, Response):
         return who

@@ -45,6 +45,8 @@ router = APIRouter(include_in_schema=False)
 SERVICE = "assessment"
 PAGE = 50  # factories per page of the registry
 FINDING_ROWS = 5  # empty rows of the management interview's form (?rows= asks for more, up to 50)
+MAX_FINDING_ROWS = 200  # the service's most findings: a row numbered beyond (only a crafted form) is not read
+ROW_FIELD = re.compile(r"^(area|text|priority)\.(\d{1,3})$")
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 SECTIONS = ("policies", "demographics", "management", "survey")
 STATUSES = {"in_place": N_("In place"), "partial": N_("Partly in place"), "missing": N_("Missing")}
@@ -375,9 +377,15 @@ def _rows(request: Request, values: dict) -> int:
         asked = int(request.query_params.get("rows", "0"))
     except ValueError:
         asked = 0
-    sent = max((int(k.split(".", 1)[1]) + 1 for k in values if re.match(r"^(area|text|priority)\.\d+$", k)),
-               default=0)
+    sent = max((n + 1 for n in _row_numbers(values)), default=0)
     return max(FINDING_ROWS, min(asked, 50), sent)
+
+
+def _row_numbers(values: dict) -> list[int]:
+    """The management form's row numbers sent (area.3, text.3, priority.3), within MAX_FINDING_ROWS: the page
+    shown again draws every row up to the last, so a row numbered 10**7 would draw ten million."""
+    numbers = {int(m.group(2)) for k in values if (m := ROW_FIELD.match(k))}
+    return sorted(n for n in numbers if n < MAX_FINDING_ROWS)
 
 
 async def _history(request: Request, c: Caller, country: str, stream: str) -> list[dict]:
@@ -574,8 +582,7 @@ async def record_management(request: Request, country: str, assessment_id: str, 
     values = {k: str(v) for k, v in form.multi_items() if k not in ("csrf", "key")}
     findings: list[dict] = []
     mapping: dict[str, str] = {}
-    rows = sorted({int(k.split(".", 1)[1]) for k in values if re.match(r"^(area|text|priority)\.\d+$", k)})
-    for row in rows:
+    for row in _row_numbers(values):
         text = values.get(f"text.{row}", "").strip()
         if not text:
             continue

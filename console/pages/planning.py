@@ -75,7 +75,14 @@ async def _plan(request: Request, c: Caller, country: str, plan_id: str) -> Any:
 
 @router.get("/{country}/plans")
 async def plans_page(request: Request, country: str, factory: str | None = None, done: str | None = None,
-                     error: str | None = None, c: Caller = Depends(caller)) -> Response:
+                     c: Caller = Depends(caller)) -> Response:
+    return await _plans(request, country, factory, done, None, c)
+
+
+async def _plans(request: Request, country: str, factory: str | None, done: str | None, error: str | None,
+                 c: Caller) -> Response:
+    """The country's plans; `error` is a refusal this gateway met (never a query's text: a link made elsewhere
+    could put any sentence in the page's red alert, e.g. "call this number")."""
     in_scope(c, country)
     params: dict[str, Any] = {"limit": 500}
     plans_r = await api(request, c, "planning", "GET", f"/{country}/plans", params=params)
@@ -133,7 +140,7 @@ async def start_from_suggestion(request: Request, country: str, c: Caller = Depe
 
 
 async def _plans_error(request: Request, c: Caller, country: str, detail: str) -> Response:
-    response = await plans_page(request, country, None, None, detail, c)
+    response = await _plans(request, country, None, None, detail, c)
     response.status_code = 422
     return response
 
