@@ -15,7 +15,7 @@ without the `principal` dependency)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, Literal
 
 import orjson
@@ -183,8 +183,11 @@ async def export_portfolio(request: Request, buyer: str, fmt: Literal["csv", "xl
     streamed (no size limit). Its progress, rows written of the total, is a
     job of the caller's: the `Link` header's `rel="monitor"`, GET /jobs/{id}."""
     svc, countries = _service(request), scope_countries(request)
+    size = await _portfolio_size(svc.db, buyer, countries)
+    if not size:  # like the portfolio's figures: no row in the caller's scope answers as a missing buyer
+        raise NotFound("programmes of buyer", buyer)
     job = svc.jobs.track("export.portfolio", caller(request), target=f"{buyer}.{fmt}", unit="rows")
-    rows = _followed(job, raw_rows(svc.db, buyer, countries), _portfolio_size(svc.db, buyer, countries))
+    rows = _followed(job, raw_rows(svc.db, buyer, countries), size)
     if fmt == "csv":
         body, media = csv_stream(rows), "text/csv; charset=utf-8"
     else:
@@ -204,9 +207,9 @@ async def _portfolio_size(db: Any, buyer: str, countries: Sequence[str] | None) 
         return int(await conn.scalar(q) or 0)
 
 
-async def _followed(job: Job, rows: AsyncIterator[Any], size: Awaitable[int]) -> AsyncIterator[Any]:
+async def _followed(job: Job, rows: AsyncIterator[Any], size: int) -> AsyncIterator[Any]:
     """The rows, counted on the export's job as they go to the writer."""
-    job.set_total(await size)  # once the response has begun: its first bytes do not wait for the count
+    job.set_total(size)
     async for r in rows:
         job.done += 1  # (a million rows: no call per row)
         yield r

@@ -16,6 +16,7 @@ from cloudevents.core.formats.json import JSONFormat
 from tests.buyers.conftest import HASBRO, OTTO, BuyersStack, Receiver
 from tests.conftest import eventually
 from tests.evaluation.conftest import endline
+from tests.harness import auth
 
 
 async def _evaluate_and_close(stack: BuyersStack, country: str, plan_id: str) -> None:
@@ -153,3 +154,9 @@ async def test_exports_open_in_the_standard_readers_and_match_the_evaluation_ser
     assert (await s.buyers.get(f"/buyers/{HASBRO}/exports/portfolio.csv", headers=me)).status_code == 404
     hasbro = (await s.buyers.get(f"/buyers/{HASBRO}/exports/portfolio.csv", headers=s.as_buyer(HASBRO))).text
     assert "F1" not in hasbro and "F3" in hasbro
+    # a country team with none of Hasbro's factories in its countries: the export, like the figures, is
+    # missing (it answered 200 with a header row: the buyer's name was there to confirm)
+    vn_team = auth("country_team", countries=["vn"])
+    assert (await s.buyers.get(f"/buyers/{HASBRO}/portfolio", headers=vn_team)).status_code == 404
+    for fmt in ("csv", "xlsx"):
+        assert (await s.buyers.get(f"/buyers/{HASBRO}/exports/portfolio.{fmt}", headers=vn_team)).status_code == 404
