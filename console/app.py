@@ -209,7 +209,11 @@ def create_app(console: Console, *, rate_limits: RateLimits | None = None, max_b
         c: Caller | None = await current_caller(request)
         if request.method not in ("GET", "HEAD") and request.cookies.get(SESSION_COOKIE):
             check_same_origin(request)  # a browser's write: from this site's pages only
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in NOT_FORWARDED}
+        if path.split("/", 1)[0] in ("docs", "redoc"):  # a service's docs need its own address (their scripts)
+            return JSONResponse({"status": 404, "detail": "open a service's docs at its own address"},
+                                status_code=404)
+        named = {h.strip().lower() for h in request.headers.get("connection", "").split(",")}  # hop-by-hop too
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in NOT_FORWARDED | named}
         if "accept-language" not in {k.lower() for k in headers}:
             headers["Accept-Language"] = language(request)
         if request.client:

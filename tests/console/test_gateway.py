@@ -112,3 +112,27 @@ async def test_pages_speak_the_chosen_language_and_load_nothing_from_outside(con
         csp = page.headers["content-security-policy"]
         assert "default-src 'self'" in csp and "script-src 'self'" in csp
         assert "http://" not in page.text.replace('http://console', '') and "https://" not in page.text
+
+
+async def test_the_proxy_drops_hop_by_hop_headers_and_does_not_serve_the_services_docs(console_stack: ConsoleStack):
+    """A header the client names in Connection is for the gateway only (RFC 9110 7.6.1), and a service's
+    Swagger page cannot run on the console's address (its inline script is outside the console's CSP)."""
+    seen: list[dict[str, str]] = []
+    upstream = console_stack.console.upstream
+    real = upstream.call
+
+    async def spy(service, method, path, **kw):  # noqa: ANN001, ANN003, ANN202
+        seen.append({k.lower(): v for k, v in (kw.get("headers") or {}).items()})
+        return await real(service, method, path, **kw)
+
+    upstream.call = spy  # type: ignore[method-assign]
+    try:
+        bearer = {"Authorization": f"Bearer {token('country_team', countries=['bd'])}"}
+        async with console_stack.browser() as c:
+            r = await c.get("/api/assessment/bd/factories", headers={**bearer, "Connection": "close, X-Secret-Hop",
+                                                                      "X-Secret-Hop": "1", "X-Kept": "2"})
+            assert r.status_code == 200
+            assert "x-secret-hop" not in seen[-1] and seen[-1].get("x-kept") == "2"
+            assert (await c.get("/api/assessment/docs", headers=bearer)).status_code == 404
+    finally:
+        upstream.call = real  # type: ignore[method-assign]
