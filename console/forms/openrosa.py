@@ -27,6 +27,7 @@ import hashlib
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
@@ -195,13 +196,19 @@ async def form_list(request: Request, formID: str | None = None) -> Response:  #
 @router.get("/forms/{form_id}/form.xml")
 @router.get(KEY_PREFIX + "/forms/{form_id}/form.xml")
 async def download_form(request: Request, form_id: str) -> Response:
+    form = await _callers_form(request, form_id)
+    if isinstance(form, Response):
+        return form
+    return Response(form.xform(), 200, media_type=XML, headers=OPENROSA)
+
+
+async def _callers_form(request: Request, form_id: str) -> Any:
+    """The form of this id in the caller's scope, or the answer to give instead (401, 404)."""
     who = await _authenticated(request)
     if isinstance(who, Response):
         return who
     form = await form_for(_upstream(request), who.token, who.principal, form_id)
-    if form is None:
-        return openrosa_response(f"no form {form_id[:100]}", 404)
-    return Response(form.xform(), 200, media_type=XML, headers=OPENROSA)
+    return openrosa_response(f"no form {form_id[:100]}", 404) if form is None else form
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -211,12 +218,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get(KEY_PREFIX + "/forms/{form_id}/form.xlsx")
 async def download_xlsform(request: Request, form_id: str) -> Response:
     """The XLSForm itself: to publish the same form on KoboToolbox or ODK Central (then import their export)."""
-    who = await _authenticated(request)
-    if isinstance(who, Response):
-        return who
-    form = await form_for(_upstream(request), who.token, who.principal, form_id)
-    if form is None:
-        return openrosa_response(f"no form {form_id[:100]}", 404)
+    form = await _callers_form(request, form_id)
+    if isinstance(form, Response):
+        return form
     return Response(form.xlsx(), 200, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{form_id[:150]}.xlsx"'})
 

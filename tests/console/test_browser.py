@@ -122,9 +122,15 @@ def approved_plan(s: Stack, cc: str, factory: str, name: str, buyer: str, assess
     r = s.api("planning", "POST", f"/{cc}/plans", json={"programme_id": programme, "factory_id": factory, **content})
     if r.status_code == 201:
         plan_id = r.json()["plan_id"]
-    else:  # a plan was suggested for it already: the team edits it
-        plan_id = next(p["plan_id"] for p in _ok(s.api("planning", "GET", f"/{cc}/plans"))["items"]
-                       if p["factory_id"] == factory)
+    else:  # a plan was suggested for it already: the team edits it (once the list shows it: reads lag writes)
+        found: list[str] = []
+
+        def listed() -> bool:
+            found[:] = [p["plan_id"] for p in _ok(s.api("planning", "GET", f"/{cc}/plans"))["items"]
+                        if p["factory_id"] == factory]
+            return bool(found)
+        wait_for(listed, what="the suggested plan in the list")
+        plan_id = found[0]
         current = _ok(s.api("planning", "GET", f"/{cc}/plans/{plan_id}"))
         _ok(s.api("planning", "PUT", f"/{cc}/plans/{plan_id}", json=content,
                   headers={"If-Match": str(current["version"])}))
