@@ -235,3 +235,21 @@ async def api(request: Request, c: Caller, service: str, method: str, path: str,
 
 def default_language() -> str:
     return DEFAULT
+
+
+async def factory_names(request: Request, c: Caller, country: str) -> dict[str, str]:
+    """The factories' names (the assessment service's registry); ids where it does not answer."""
+    names: dict[str, str] = {}
+    offset = 0
+    while offset < 5000:
+        r = await api(request, c, "assessment", "GET", f"/{country}/factories", params={"limit": 500,
+                                                                                        "offset": offset})
+        if r.status_code != 200:
+            break
+        body = r.json()
+        for f in body.get("items", []):
+            names[f["factory_id"]] = f.get("name") or f["factory_id"]
+        offset += 500
+        if offset >= body.get("total", 0):
+            break
+    return names

@@ -25,7 +25,19 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
 from console.i18n import gettext
-from console.web import Caller, Problem, api, caller, check_csrf, in_scope, language, render, see_other, writer
+from console.web import (
+    Caller,
+    Problem,
+    api,
+    caller,
+    check_csrf,
+    factory_names,
+    in_scope,
+    language,
+    render,
+    see_other,
+    writer,
+)
 from shared.contracts.delivery import AGE_BANDS, ROLES
 from shared.i18n import N_
 
@@ -95,24 +107,6 @@ def _plan_id(plan_id: str) -> str:
     return plan_id
 
 
-async def _factory_names(request: Request, c: Caller, country: str) -> dict[str, str]:
-    """The factories' names (the assessment service's registry); ids where it does not answer."""
-    names: dict[str, str] = {}
-    offset = 0
-    while offset < 5000:
-        r = await api(request, c, "assessment", "GET", f"/{country}/factories", params={"limit": 500,
-                                                                                        "offset": offset})
-        if r.status_code != 200:
-            break
-        body = r.json()
-        for f in body.get("items", []):
-            names[f["factory_id"]] = f.get("name") or f["factory_id"]
-        offset += 500
-        if offset >= body.get("total", 0):
-            break
-    return names
-
-
 # -- the installable app: service worker and manifest --------------------------------------
 
 
@@ -152,7 +146,7 @@ async def work_plans(request: Request, country: str, factory: str | None = None,
         p = Problem.of(r)
         return render(request, "error.html", status_code=p.status, status=p.status, message=p.detail)
     plans = r.json().get("items", [])
-    names = await _factory_names(request, c, cc) if plans else {}
+    names = await factory_names(request, c, cc) if plans else {}
     st = await api(request, c, "delivery", "GET", f"/{cc}/statements",
                    params={"factory_id": params["factory_id"]} if factory else None)
     lang = language(request)
@@ -176,7 +170,7 @@ async def _plan_page(request: Request, c: Caller, cc: str, plan_id: str, *, form
         return render(request, "error.html", status_code=p.status, status=p.status, message=p.detail)
     plan = r.json()
     lang = language(request)
-    names = await _factory_names(request, c, cc)
+    names = await factory_names(request, c, cc)
     st = await api(request, c, "delivery", "GET", f"/{cc}/statements", params={"factory_id": plan["factory_id"]})
     statements = [statement(lang, s) for s in st.json().get("statements", [])] if st.status_code == 200 else []
     activities = {a["activity"]: a["name"] for a in plan.get("activities", [])}

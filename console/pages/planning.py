@@ -22,7 +22,19 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from console.i18n import gettext
-from console.web import Caller, Problem, api, caller, check_csrf, in_scope, language, render, see_other, writer
+from console.web import (
+    Caller,
+    Problem,
+    api,
+    caller,
+    check_csrf,
+    factory_names,
+    in_scope,
+    language,
+    render,
+    see_other,
+    writer,
+)
 from shared.i18n import N_
 
 router = APIRouter(include_in_schema=False)
@@ -185,13 +197,14 @@ async def _editor(request: Request, c: Caller, country: str, plan: dict, version
     s = await api(request, c, "planning", "GET", f"/{country}/programmes/{quote(plan['programme_id'], safe='')}"
                   f"/factories/{quote(plan['factory_id'], safe='')}/suggestion")
     suggestion = s.json() if s.status_code == 200 else None
+    factory_name = (await factory_names(request, c, country)).get(plan["factory_id"], plan["factory_id"])
     chosen = {a["activity"]: a for a in shown.get("activities", [])}
     credits = {a["code"]: a["credits"] for a in menu.get("activities", [])}
     used = sum(credits.get(code, 0) for code in chosen)
     budget = plan.get("credits_budget") or menu.get("credits_per_factory") or 10
     milestones = list(shown.get("milestones", [])) + [{"name": "", "due": "", "activities": []}] * 2
     kpis = list(shown.get("kpis", [])) + [{"indicator": "", "target": "", "baseline": ""}]
-    return render(request, "planning/editor.html", status_code=status_code, plan=plan,
+    return render(request, "planning/editor.html", factory_name=factory_name, status_code=status_code, plan=plan,
                   version=version, menu=menu, chosen=chosen, used=used, budget=budget, left=budget - used,
                   milestones=milestones, kpis=kpis, suggestion=suggestion, names=_names(menu), problem=problem,
                   notice=notice, pending=pending, today=date.today().isoformat(), form=form or {},

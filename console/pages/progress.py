@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
 from console.pages.delivery import statement
-from console.web import Caller, api, caller, in_scope, language, render
+from console.web import Caller, api, caller, factory_names, in_scope, language, render
 from shared.i18n import LANGUAGES
 
 router = APIRouter(include_in_schema=False)
@@ -52,7 +52,8 @@ async def progress_page(request: Request, country: str, factory: str | None = No
     trainers = sorted((t for t in cascade.get("trainers", []) if not factory or t["factory_id"] == factory),
                       key=lambda t: (-t["attendances"], t["plan_id"], t["trainer_id"]))
     lang = language(request)
-    return render(request, "progress/progress.html", factories=factories,
+    names = await factory_names(request, c, country)
+    return render(request, "progress/progress.html", factories=factories, names=names,
                   statements=[statement(lang, s) for s in st.get("statements", [])],
                   milestones=milestones, trainers=trainers, cascade=cascade, factory=factory,
                   people_max=scale([f["people_reached"] for f in factories]),

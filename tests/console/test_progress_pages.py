@@ -30,10 +30,10 @@ async def test_progress_shows_the_seed_statements_milestones_and_the_cascade_wit
         # the charts: bars drawn here (no script, no outside asset), each with its number in text
         assert 'class="chart"' in r.text and "<script" not in r.text.split("<main")[1].split("</main>")[0]
         assert "3 of 3 sessions delivered" in text and "2 of 2 sessions delivered" in text
-        assert "People reached" in text and "bd-pr-1 114" in text  # 14 managers + 100 parent workers
+        assert "People reached" in text and "bd-pr-1 Garments 114" in text  # by name; 14 managers + 100 parents
         # milestones of the work plan, and the cascade: m3 trained in the ToT led a parenting session
         assert "Trainers trained" in text and "Kick-off" in text
-        assert "m3 (bd-pr-1) sessions: 1, attendances: 50" in text
+        assert "m3 (bd-pr-1 Garments) sessions: 1, attendances: 50" in text
         assert f"/bd/plans/{plan_id}" in r.text
         # one factory's page: its statements and its cascade
         text = visible((await b.get("/bd/progress", params={"factory": "bd-pr-1"})).text)
