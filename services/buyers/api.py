@@ -184,8 +184,8 @@ async def export_portfolio(request: Request, buyer: str, fmt: Literal["csv", "xl
     job of the caller's: the `Link` header's `rel="monitor"`, GET /jobs/{id}."""
     svc, countries = _service(request), scope_countries(request)
     size = await _portfolio_size(svc.db, buyer, countries)
-    if not size:  # like the portfolio's figures: no row in the caller's scope answers as a missing buyer
-        raise NotFound("programmes of buyer", buyer)
+    if not size and countries is not None:  # a caller of some countries with none of the buyer's factories
+        raise NotFound("programmes of buyer", buyer)  # in them: as its figures, a missing buyer (no name confirmed)
     job = svc.jobs.track("export.portfolio", caller(request), target=f"{buyer}.{fmt}", unit="rows")
     rows = _followed(job, raw_rows(svc.db, buyer, countries), size)
     if fmt == "csv":

@@ -65,7 +65,7 @@ def test_up_demo_status_replay_ctrl_c_and_resume(tmp_path):
         with httpx.Client(base_url=info.console) as browser:
             assert browser.post("/signin", data={"username": user, "password": password}).status_code == 303
             factories = browser.get("/api/assessment/bd/factories").json()["items"]
-            assert "Dhaka Knitwear" in {f["name"] for f in factories}
+            assert "Dhaka Knitwear Ltd" in {f["name"] for f in factories}
             assert browser.get("/api/assessment/vn/factories").status_code == 403
         for sentence in ("3 trainings of trainers delivered to 14 managers",
                          "4 responsible recruitment workshops involving 20 managers",
