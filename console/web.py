@@ -149,7 +149,7 @@ def check_csrf(c: Caller, sent: str | None) -> None:
 def in_scope(c: Caller, country: str) -> str:
     """A country of the caller's scope, or 404 as for a page that does not exist."""
     if country not in c.countries:
-        raise HTTPException(404, "no such page")
+        raise not_found()
     return country
 
 
@@ -226,6 +226,20 @@ class Problem:
                 fields.setdefault(str(e["field"]), str(e.get("message", "")))
         return cls(response.status_code, str(body.get("detail") or body.get("title") or response.reason_phrase),
                    fields, body.get("rule"), tuple(str(i) for i in body.get("items") or ()))
+
+
+def not_found() -> HTTPException:
+    """What every page answers for an object it may not show: the same as for one that does not exist."""
+    return HTTPException(404, "no such page")
+
+
+def missing(r: httpx.Response) -> bool:
+    """The service does not show it to this caller: absent, or out of scope (both the console's 404)."""
+    return r.status_code in (403, 404)
+
+
+def failed(r: httpx.Response) -> HTTPException:
+    return HTTPException(502 if r.status_code >= 500 else r.status_code, Problem.of(r).detail)
 
 
 async def api(request: Request, c: Caller, service: str, method: str, path: str, **kw: Any) -> httpx.Response:

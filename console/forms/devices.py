@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from console.forms.pages import _page, _server
 from console.phones import qr_svg, server_url, settings_payload
 from console.state import AccountError
-from console.web import Caller, caller, check_csrf, check_same_origin, in_scope, see_other, state, writer
+from console.web import Caller, caller, check_csrf, check_same_origin, in_scope, not_found, see_other, state, writer
 from shared.i18n import N_
 
 router = APIRouter(include_in_schema=False)
@@ -89,5 +89,5 @@ async def revoke_device(request: Request, country: str, key_id: str, c: Caller =
     check_csrf(c, csrf)
     accounts = state(request).accounts
     if accounts is None or len(key_id) > 32 or not accounts.revoke_device_key(c.username, key_id):
-        raise HTTPException(404, "no such page")
+        raise not_found()
     return see_other(f"/{quote(country, safe='')}/forms?revoked=1#phones")

@@ -28,12 +28,26 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import httpx
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from console.i18n import gettext
-from console.web import Caller, Problem, api, caller, check_csrf, in_scope, language, render, see_other, writer
+from console.web import (
+    Caller,
+    Problem,
+    api,
+    caller,
+    check_csrf,
+    failed,
+    in_scope,
+    language,
+    missing,
+    not_found,
+    render,
+    see_other,
+    writer,
+)
 from services.assessment.domain.checklist import checklist
 from shared.contracts.assessment import AGE_BANDS
 from shared.countries import country as country_info
@@ -132,19 +146,6 @@ def refresh_once(request: Request) -> str | None:
 def after_write(url: str, c: Caller, what: str, **more: Any) -> Response:
     query = {"recorded": proof(c, what), **{k: v for k, v in more.items() if v is not None}}
     return see_other(f"{url}?{urlencode(query)}")
-
-
-def not_found() -> HTTPException:
-    return HTTPException(404, "no such page")
-
-
-def missing(r: httpx.Response) -> bool:
-    """The service does not show it to this caller: absent, or out of scope (both the console's 404)."""
-    return r.status_code in (403, 404)
-
-
-def failed(r: httpx.Response) -> HTTPException:
-    return HTTPException(502 if r.status_code >= 500 else r.status_code, Problem.of(r).detail)
 
 
 async def read(request: Request, c: Caller, path: str, **params: Any) -> httpx.Response:

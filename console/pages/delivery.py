@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 
 from console.i18n import gettext
@@ -34,6 +34,7 @@ from console.web import (
     factory_names,
     in_scope,
     language,
+    not_found,
     render,
     see_other,
     writer,
@@ -103,7 +104,7 @@ def form_field(field: str) -> str:
 
 def _plan_id(plan_id: str) -> str:
     if not PLAN_ID.match(plan_id):
-        raise HTTPException(404, "no such page")
+        raise not_found()
     return plan_id
 
 
@@ -164,7 +165,7 @@ async def _plan_page(request: Request, c: Caller, cc: str, plan_id: str, *, form
                      recorded: str | None = None) -> Response:
     r = await api(request, c, "delivery", "GET", f"/{cc}/deliveries/{quote(plan_id, safe='')}")
     if r.status_code == 404:
-        raise HTTPException(404, "no such page")
+        raise not_found()
     if r.status_code != 200:
         p = Problem.of(r)
         return render(request, "error.html", status_code=p.status, status=p.status, message=p.detail)
@@ -260,7 +261,7 @@ async def record_session(request: Request, country: str, plan_id: str, c: Caller
     if r.is_success:
         return see_other(f"/{cc}/deliveries/{quote(pid, safe='')}?recorded={quote(form['session_id'], safe='')}")
     if r.status_code == 404:
-        raise HTTPException(404, "no such page")
+        raise not_found()
     p = Problem.of(r)
     by_field: dict[str, str] = {}
     general = [p.detail]

@@ -31,6 +31,7 @@ from console.web import (
     factory_names,
     in_scope,
     language,
+    not_found,
     render,
     see_other,
     writer,
@@ -179,8 +180,7 @@ async def editor(request: Request, country: str, plan_id: str, done: str | None 
         return render(request, "planning/pending.html", plan_id=plan_id,
                       message=gettext(language(request), PENDING))
     if r.status_code != 200:
-        return render(request, "error.html", status_code=404, status=404,
-                      message=gettext(language(request), "no such page"))
+        raise not_found()
     plan = r.json()
     lang = language(request)
     notice = gettext(lang, DONE[done]) if done in DONE else None
@@ -277,7 +277,7 @@ async def save(request: Request, country: str, plan_id: str, c: Caller = Depends
     lang = language(request)
     r = await _plan(request, c, country, plan_id)
     if r.status_code != 200:
-        return render(request, "error.html", status_code=404, status=404, message=gettext(lang, "no such page"))
+        raise not_found()
     plan = r.json()
     menu = await _menu(request, c, country, (plan.get("content") or {}).get("catalogue_version"))
     content, errors = parse_plan(form, menu)
@@ -312,7 +312,7 @@ async def _decision(request: Request, country: str, plan_id: str, c: Caller, wha
     lang = language(request)
     r = await _plan(request, c, country, plan_id)
     if r.status_code != 200:
-        return render(request, "error.html", status_code=404, status=404, message=gettext(lang, "no such page"))
+        raise not_found()
     plan = r.json()
     values = {k: _text(form, k) for k in ("approved_by", "approved_on", "held_on", "participants", "facilitators",
                                           "note")}

@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from console.pages.delivery import statement
-from console.web import Caller, api, caller, factory_names, in_scope, language, render
+from console.web import Caller, api, caller, factory_names, in_scope, language, not_found, render
 from shared.i18n import LANGUAGES
 
 router = APIRouter(include_in_schema=False)
@@ -83,10 +83,10 @@ async def buyer_page(request: Request, buyer: str, c: Caller = Depends(caller)) 
     """The buyer's portfolio, read-only: what the buyers API gives this caller, nothing more."""
     p = c.principal
     if p.role == "buyer" and p.buyer != buyer:
-        raise HTTPException(404, "no such page")
+        raise not_found()
     r = await api(request, c, "buyers", "GET", f"/buyers/{quote(buyer, safe='')}/portfolio")
     if r.status_code != 200:
-        raise HTTPException(404, "no such page")
+        raise not_found()
     b = quote(buyer, safe="")
     return render(request, "progress/buyer.html", buyer=buyer, portfolio=r.json(), report_languages=LANGUAGES,
                   exports=[("CSV", f"/api/buyers/buyers/{b}/exports/portfolio.csv"),
