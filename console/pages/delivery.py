@@ -62,29 +62,6 @@ MENU_NAMES = (N_("Family Day"), N_("Migrant Parents Training"), N_("Photo Voice 
 FIELD_LABELS = {"activity": N_("Activity"), "when": N_("Date and time"), "venue": N_("Venue"),
                 "trainers": N_("Trainers"), "capacity": N_("Capacity"), "expected": N_("Expected participants"),
                 "attendance": N_("Attendance")}
-# The delivery service's statements (services/delivery/api.py STATEMENTS), in the reader's language.
-STATEMENTS = (
-    (re.compile(r"^(\d+) trainings? of trainers delivered to (\d+) managers$"),
-     N_("%(n)s training of trainers delivered to %(people)s managers"),
-     N_("%(n)s trainings of trainers delivered to %(people)s managers")),
-    (re.compile(r"^(\d+) responsible recruitment workshops? involving (\d+) managers$"),
-     N_("%(n)s responsible recruitment workshop involving %(people)s managers"),
-     N_("%(n)s responsible recruitment workshops involving %(people)s managers")),
-    (re.compile(r"^(\d+) parenting sessions? reaching (\d+) parent workers$"),
-     N_("%(n)s parenting session reaching %(people)s parent workers"),
-     N_("%(n)s parenting sessions reaching %(people)s parent workers")),
-)
-
-
-def statement(lang: str, text: str) -> str:
-    for pattern, one, many in STATEMENTS:
-        m = pattern.match(text)
-        if m:
-            n, people = int(m.group(1)), int(m.group(2))
-            return gettext(lang, one if n == 1 else many, n=n, people=people)
-    return text
-
-
 def form_field(field: str) -> str:
     """The form's field a problem names ('' for the form as a whole)."""
     parts = [p for p in field.split(".") if p]
@@ -150,8 +127,7 @@ async def work_plans(request: Request, country: str, factory: str | None = None,
     names = await factory_names(request, c, cc) if plans else {}
     st = await api(request, c, "delivery", "GET", f"/{cc}/statements",
                    params={"factory_id": params["factory_id"]} if factory else None)
-    lang = language(request)
-    statements = [statement(lang, s) for s in st.json().get("statements", [])] if st.status_code == 200 else []
+    statements = st.json().get("statements", []) if st.status_code == 200 else []  # in the reader's language
     return render(request, "delivery/plans.html", plans=plans, names=names, statements=statements)
 
 
@@ -173,7 +149,7 @@ async def _plan_page(request: Request, c: Caller, cc: str, plan_id: str, *, form
     lang = language(request)
     names = await factory_names(request, c, cc)
     st = await api(request, c, "delivery", "GET", f"/{cc}/statements", params={"factory_id": plan["factory_id"]})
-    statements = [statement(lang, s) for s in st.json().get("statements", [])] if st.status_code == 200 else []
+    statements = st.json().get("statements", []) if st.status_code == 200 else []  # in the reader's language
     activities = {a["activity"]: a["name"] for a in plan.get("activities", [])}
     form = form or _blank_form()
     counted = [(k, v) for k, v in form["counts"].items() if v.isdigit()]

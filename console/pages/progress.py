@@ -17,8 +17,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from console.pages.delivery import statement
-from console.web import Caller, api, caller, factory_names, in_scope, language, not_found, render
+from console.web import Caller, api, caller, factory_names, in_scope, not_found, render
 from shared.i18n import LANGUAGES
 
 router = APIRouter(include_in_schema=False)
@@ -51,10 +50,9 @@ async def progress_page(request: Request, country: str, factory: str | None = No
     factories = prog.get("factories", [])
     trainers = sorted((t for t in cascade.get("trainers", []) if not factory or t["factory_id"] == factory),
                       key=lambda t: (-t["attendances"], t["plan_id"], t["trainer_id"]))
-    lang = language(request)
     names = await factory_names(request, c, country)
     return render(request, "progress/progress.html", factories=factories, names=names,
-                  statements=[statement(lang, s) for s in st.get("statements", [])],
+                  statements=st.get("statements", []),  # in the reader's language (Accept-Language)
                   milestones=milestones, trainers=trainers, cascade=cascade, factory=factory,
                   people_max=scale([f["people_reached"] for f in factories]),
                   trainer_max=scale([t["attendances"] for t in trainers]))

@@ -30,16 +30,19 @@ from services.delivery.projections import cases, facilities, facility_months, se
 from shared.aggregate import NotFound
 from shared.api import (
     Page,
+    answer_language,
     body_of,
     command_context,
     declare_errors,
     json_columns,
     located,
     served_country,
+    texts_of,
     versioned,
 )
 from shared.application import CommandContext
 from shared.contracts.delivery import reached
+from shared.i18n import N_, Text
 from shared.privacy import FORGOTTEN
 
 router = APIRouter(prefix="/{country}", tags=["delivery"])
@@ -278,26 +281,30 @@ async def progress(request: Request, country: str = Depends(served_country), pro
     return {"country": country, "factories": factories}
 
 
-STATEMENTS = (  # (activities, how to say it, the role counted), the seeds' kind of sentence
-    (("training_of_trainers",), "{n} training{s} of trainers delivered to {people} managers", "manager"),
-    (("responsible_recruitment",), "{n} responsible recruitment workshop{s} involving {people} managers", "manager"),
-    (("migrant_parents_training", "parent_child_activities"), "{n} parenting session{s} reaching {people} parent "
-     "workers", "parent_worker"),
+STATEMENTS = (  # (activities, how to say it of one and of several, the role counted), the seeds' kind of sentence
+    (("training_of_trainers",), N_("%(n)s training of trainers delivered to %(people)s managers"),
+     N_("%(n)s trainings of trainers delivered to %(people)s managers"), "manager"),
+    (("responsible_recruitment",), N_("%(n)s responsible recruitment workshop involving %(people)s managers"),
+     N_("%(n)s responsible recruitment workshops involving %(people)s managers"), "manager"),
+    (("migrant_parents_training", "parent_child_activities"),
+     N_("%(n)s parenting session reaching %(people)s parent workers"),
+     N_("%(n)s parenting sessions reaching %(people)s parent workers"), "parent_worker"),
 )
 
 
 @router.get("/statements")
 async def statements(request: Request, country: str = Depends(served_country), programme_id: str | None = None,
-                     factory_id: str | None = None) -> dict:
+                     factory_id: str | None = None, lang: str = Depends(answer_language)) -> dict:
     """Sentences of the kind the programme's reports quote, straight from the
-    recorded sessions (people with an id counted once per activity)."""
+    recorded sessions (people with an id counted once per activity), in the
+    caller's language (Accept-Language)."""
     _, rows = await _country_rows(request, country, programme_id, factory_id)
-    out = []
-    for acts, text, role in STATEMENTS:
+    texts, out = texts_of(request), []
+    for acts, one, several, role in STATEMENTS:
         done = [r for r in rows if r["activity"] in acts and r["status"] == "delivered"]
         if done:
             people = sum(r["reach_by_role"].get(role, 0) for r in done)
-            out.append(text.format(n=len(done), s="" if len(done) == 1 else "s", people=people))
+            out.append(texts(lang, Text(one if len(done) == 1 else several, {"n": len(done), "people": people})))
     return {"country": country, "statements": out}
 
 

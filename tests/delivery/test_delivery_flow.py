@@ -90,6 +90,13 @@ async def test_the_seed_statements_come_from_recorded_sessions(stack: Stack):
     assert st == ["3 trainings of trainers delivered to 14 managers",
                   "4 responsible recruitment workshops involving 20 managers",
                   "2 parenting sessions reaching 100 parent workers"]
+    # in the reader's language (the console shows them as they come): the numbers, not the English
+    zh = await d.get("/bd/statements", headers={"Accept-Language": "zh-CN"})
+    assert zh.headers["content-language"] == "zh"
+    first = zh.json()["statements"][0]
+    assert "3" in first and "14" in first and "trainers" not in first
+    bn = (await d.get("/bd/statements", params={"lang": "bn"})).json()["statements"]
+    assert len(bn) == 3 and not set(bn) & set(st)
     cascade = (await d.get("/bd/cascade", params={"plan_id": plan_id})).json()
     m3 = next(t for t in cascade["trainers"] if t["trainer_id"] == "m3")
     assert m3["sessions_delivered"] == 1 and m3["attendances"] == 50 and m3["trained_by"] == ["wecare:lina"]

@@ -3,5 +3,5 @@ generated from. tests/kernel/test_clients.py compares its sha256 with the snapsh
 
 SERVICE = "delivery"
 OPENAPI = "clients/openapi/delivery.json"
-OPENAPI_SHA256 = "fad1cc851f8a2f4b04d84a13e9ed73c38c38fbea74188a0108a61f1a97d3be5e"
+OPENAPI_SHA256 = "235dcc213d5acbb8947a22e28da04ea9f1f71a94715e7678718f720aa89d4844"
 GENERATOR = "openapi-python-client 0.29.1"

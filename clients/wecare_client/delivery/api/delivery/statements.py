@@ -122,7 +122,8 @@ def sync_detailed(
     """Statements
 
      Sentences of the kind the programme's reports quote, straight from the
-    recorded sessions (people with an id counted once per activity).
+    recorded sessions (people with an id counted once per activity), in the
+    caller's language (Accept-Language).
 
     Args:
         country (str): country code, e.g. bd
@@ -163,7 +164,8 @@ def sync(
     """Statements
 
      Sentences of the kind the programme's reports quote, straight from the
-    recorded sessions (people with an id counted once per activity).
+    recorded sessions (people with an id counted once per activity), in the
+    caller's language (Accept-Language).
 
     Args:
         country (str): country code, e.g. bd
@@ -199,7 +201,8 @@ async def asyncio_detailed(
     """Statements
 
      Sentences of the kind the programme's reports quote, straight from the
-    recorded sessions (people with an id counted once per activity).
+    recorded sessions (people with an id counted once per activity), in the
+    caller's language (Accept-Language).
 
     Args:
         country (str): country code, e.g. bd
@@ -238,7 +241,8 @@ async def asyncio(
     """Statements
 
      Sentences of the kind the programme's reports quote, straight from the
-    recorded sessions (people with an id counted once per activity).
+    recorded sessions (people with an id counted once per activity), in the
+    caller's language (Accept-Language).
 
     Args:
         country (str): country code, e.g. bd
