@@ -20,7 +20,7 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -266,7 +266,6 @@ class Console:
     signing_key: Path | None
     token_ttl_s: int = 12 * 3600
     public_url: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def mint(self, account: Account) -> str:
         if self.signing_key is None:

@@ -29,7 +29,7 @@ from console.state import Console
 from shared.access import Principal
 from shared.auth import Unauthenticated
 from shared.countries import countries as known_countries
-from shared.i18n import DEFAULT, LANGUAGES, N_, formats, negotiate
+from shared.i18n import LANGUAGES, N_, formats, negotiate
 
 SESSION_COOKIE = "wecare_session"
 LANG_COOKIE = "wecare_lang"
@@ -246,9 +246,6 @@ async def api(request: Request, c: Caller, service: str, method: str, path: str,
     """One call to a service's public API as the caller, in the caller's language."""
     return await state(request).upstream.call(service, method, path, token=c.token, lang=language(request), **kw)
 
-
-def default_language() -> str:
-    return DEFAULT
 
 
 async def factory_names(request: Request, c: Caller, country: str) -> dict[str, str]:
